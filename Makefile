@@ -1,0 +1,58 @@
+# briefmap — two commands: `make run` and `make test`. Both create .venv and install first.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8501
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test).
+SYSTEM_PACKAGES := chromium fonts-noto-core strace
+
+.PHONY: run test install install-test system-deps lint bench screenshot clean
+
+run: $(VENV)/.installed
+	$(VENV)/bin/briefmap serve --port $(PORT)
+
+test: $(VENV)/.installed-test system-deps
+	$(VENV)/bin/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.venv-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "briefmap needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.venv-ok pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+# Installs what is missing when run as root (CI, fresh Debian machines); otherwise says what to
+# install. The browser tests never skip: without chromium they fail and say why.
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check layers dashboard tests bench scripts
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/rerun.py
+
+screenshot: $(VENV)/.installed-test system-deps
+	$(PY) scripts/screenshot.py
+
+clean:
+	rm -rf $(VENV) dashboard/static .pytest_cache

@@ -1,0 +1,169 @@
+"""The one boundary for briefmap's own geodata files.
+
+`load_geodata()` reads the context files (sources, actors, layer catalogue), every feature
+file and the timeline, checks each against the others, and returns a validated `Geodata`
+or raises `GeodataError` listing every problem with file, item, field and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from layers.boundary.claims import Known
+from layers.boundary.context import (
+    Context,
+    check_unique,
+    declared_ids,
+    read_actors,
+    read_catalogue,
+    read_sources,
+)
+from layers.boundary.features import read_feature_collection
+from layers.boundary.jsonio import read_json
+from layers.boundary.problems import GeodataError, Problem, ProblemLog
+from layers.boundary.timeline import read_timeline
+from layers.model import Geodata
+from layers.paths import (
+    ACTORS_FILE,
+    CATALOGUE_FILE,
+    FEATURES_DIR,
+    SOURCES_FILE,
+    TIMELINE_FILE,
+    display_path,
+    geodata_dir,
+)
+
+__all__ = ["GeodataError", "Problem", "ValidationResult", "load_geodata", "validate"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    geodata: Geodata | None
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_geodata(root: Path | None = None) -> Geodata:
+    """Load the geodata folder (default: the shipped one); raise GeodataError on any problem."""
+    result = validate(root)
+    if result.problems:
+        raise GeodataError(result.problems)
+    assert result.geodata is not None
+    return result.geodata
+
+
+def validate(root: Path | None = None, files: Sequence[Path] = ()) -> ValidationResult:
+    """Validate the geodata folder, with `files` taking the place of same-named files in it.
+
+    A given `sources.json`, `actors.json`, `layers.json` or `timeline.json` replaces the
+    folder's; a given `.geojson` replaces the feature file of the same name or is added.
+    """
+    root = Path(root) if root is not None else geodata_dir()
+    plan = _plan(root, [Path(p) for p in files])
+    log = ProblemLog()
+    context = _read_context(plan, log)
+    declared = context.declared
+    known = Known(
+        layers=declared["layers"],
+        actors=declared["actors"],
+        originators=declared["originators"],
+        references=declared["references"],
+        paragraphs={r.file: r.paragraphs for r in context.reports.values()},
+        boilerplate={r.file: frozenset(r.boilerplate) for r in context.reports.values()},
+    )
+    features, where, feature_ids = [], [], set()
+    for path in plan["features"]:
+        name = display_path(path)
+        data = read_json(path, name, log)
+        if data is None:
+            continue
+        feature_ids |= _declared_feature_ids(data)
+        for i, feature in enumerate(
+            read_feature_collection(data, name, known, log, context.area_of_interest)
+        ):
+            features.append(feature)
+            where.append((feature.id, name, f"features (id {feature.id!r}, #{i})"))
+    check_unique(where, log, "feature")
+    annotations = _read_annotations(plan["timeline"], known, log, feature_ids)
+    shown = tuple(display_path(p) for group in plan.values() for p in group)
+    if log.problems:
+        return ValidationResult(None, tuple(log.problems), shown)
+    geodata = Geodata(
+        layers=context.layers,
+        actors=context.actors,
+        reports=context.reports,
+        originators=context.originators,
+        documents=context.documents,
+        references=context.references,
+        features=tuple(features),
+        annotations=tuple(annotations),
+        area_of_interest=context.area_of_interest,
+    )
+    return ValidationResult(geodata, (), shown)
+
+
+def _plan(root: Path, given: list[Path]) -> dict[str, list[Path]]:
+    """Which file plays which part: the folder's files, replaced or joined by `given`."""
+    by_name = {p.name: p for p in given}
+    plan = {
+        "context": [by_name.pop(n, root / n) for n in (SOURCES_FILE, ACTORS_FILE, CATALOGUE_FILE)],
+        "timeline": [by_name.pop(TIMELINE_FILE, root / TIMELINE_FILE)],
+    }
+    shipped = sorted((root / FEATURES_DIR).glob("*.geojson"))
+    plan["features"] = [by_name.pop(p.name, p) for p in shipped] + list(by_name.values())
+    return plan
+
+
+def _declared_feature_ids(data: object) -> set[str]:
+    entries = data.get("features") if isinstance(data, dict) else None
+    out = set()
+    for entry in entries if isinstance(entries, list) else ():
+        props = entry.get("properties") if isinstance(entry, dict) else None
+        if isinstance(props, dict) and isinstance(props.get("id"), str):
+            out.add(props["id"])
+    return out
+
+
+def _read_context(plan: dict[str, list[Path]], log: ProblemLog) -> Context:
+    sources_path, actors_path, catalogue_path = plan["context"]
+    name = display_path(sources_path)
+    sources = read_json(sources_path, name, log)
+    reports, originators, documents, references = read_sources(sources, name, log)
+    name = display_path(actors_path)
+    actors_data = read_json(actors_path, name, log)
+    actors = read_actors(actors_data, name, log)
+    name = display_path(catalogue_path)
+    catalogue = read_json(catalogue_path, name, log)
+    layers, aoi = read_catalogue(catalogue, name, log)
+    declared = {
+        "originators": declared_ids(sources, "originators"),
+        "references": declared_ids(sources, "references"),
+        "actors": declared_ids(actors_data, "actors"),
+        "layers": declared_ids(catalogue, "layers"),
+    }
+    return Context(declared, reports, originators, documents, references, actors, layers, aoi)
+
+
+def _read_annotations(paths: list[Path], known: Known, log: ProblemLog, feature_ids: set[str]):
+    path = paths[0]
+    name = display_path(path)
+    data = read_json(path, name, log)
+    if data is None:
+        return []
+    annotations = read_timeline(data, name, known, log)
+    check_unique(
+        ((a.id, name, f"annotations (id {a.id!r})") for a in annotations), log, "annotation"
+    )
+    for a in annotations:
+        for fid in a.features:
+            if fid not in feature_ids:
+                log.add(
+                    name, f"annotations (id {a.id!r})", "features", f"unknown feature id {fid!r}"
+                )
+    return annotations

@@ -1,0 +1,343 @@
+"""The context files: sources (reports, originators, outside references), actors, layers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from layers.boundary.problems import Fields, ProblemLog
+from layers.dates import DateError, parse_date
+from layers.grades import RELIABILITY
+from layers.model import (
+    Actor,
+    Document,
+    Layer,
+    LayerStyle,
+    Originator,
+    Reference,
+    Report,
+    Theme,
+)
+
+ACTOR_KINDS = frozenset(
+    {
+        "state",
+        "state-force",
+        "armed-group",
+        "coalition",
+        "intergovernmental",
+        "person",
+        "political-camp",
+        "group-of-states",
+        "community",
+    }
+)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_REPORT_FILE = re.compile(r"^[\w.-]+\.txt$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Valid records, plus every id the files declare (valid or not) for cross-references, so
+    one broken actor is reported once rather than again by every feature that names it."""
+
+    declared: dict[str, frozenset[str]]
+    reports: dict[str, Report]
+    originators: dict[str, Originator]
+    documents: dict[str, Document]
+    references: dict[str, Reference]
+    actors: dict[str, Actor]
+    layers: dict[str, Layer]
+    area_of_interest: tuple[float, float, float, float]
+
+
+def _top(data: Any, file: str, key: str, log: ProblemLog) -> list[Any]:
+    if data is None:  # unreadable file: already reported by read_json
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        log.add(file, "", key, f"expected an object with a list '{key}'")
+        return []
+    return data[key]
+
+
+def declared_ids(data: Any, key: str, ident: str = "id") -> frozenset[str]:
+    entries = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return frozenset()
+    return frozenset(
+        e[ident] for e in entries if isinstance(e, dict) and isinstance(e.get(ident), str)
+    )
+
+
+def _records(
+    entries: list[Any], file: str, kind: str, log: ProblemLog, read, key: str = "id"
+) -> dict[str, Any]:
+    """Read each entry with `read(fields)`; index the good ones by `key`, flag duplicates."""
+    out: dict[str, Any] = {}
+    for i, entry in enumerate(entries):
+        ident = entry.get(key) if isinstance(entry, dict) else None
+        item = f"{kind}[{i}]" + (f" ({key} {ident!r})" if ident else "")
+        if not isinstance(entry, dict):
+            log.add(file, item, "", "expected an object")
+            continue
+        fields = log.at(file, item, entry)
+        record = read(fields)
+        if ident in out:
+            fields.problem(key, f"duplicate {key} {ident!r}")
+        elif fields.ok and record is not None:
+            out[ident] = record
+    return out
+
+
+def _edtf(fields: Fields, name: str, required: bool = True) -> str | None:
+    value = fields.text(name, required)
+    if value is None:
+        return None
+    try:
+        parse_date(value)
+    except DateError as exc:
+        fields.problem(name, str(exc))
+        return None
+    return value
+
+
+def _iso_day(fields: Fields, name: str) -> date | None:
+    value = fields.raw(name, required=False)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        fields.problem(name, f"expected a date YYYY-MM-DD, got {value!r}")
+        return None
+
+
+def read_sources(
+    data: Any, file: str, log: ProblemLog
+) -> tuple[dict[str, Report], dict[str, Originator], dict[str, Document], dict[str, Reference]]:
+    originators = _records(
+        _top(data, file, "originators", log), file, "originators", log, _originator
+    )
+    documents = _records(
+        _top(data, file, "documents", log),
+        file,
+        "documents",
+        log,
+        lambda f: _document(f, originators),
+    )
+    reports = _records(
+        _top(data, file, "reports", log),
+        file,
+        "reports",
+        log,
+        lambda f: _report(f, documents),
+        key="file",
+    )
+    references = _records(_top(data, file, "references", log), file, "references", log, _reference)
+    return reports, originators, documents, references
+
+
+def _originator(f: Fields) -> Originator | None:
+    values = (
+        f.ident("id"),
+        f.text("name_en", lang="en"),
+        f.text("name_ar", lang="ar"),
+        f.text("kind"),
+        f.choice("reliability", RELIABILITY),
+    )
+    if not f.ok:
+        return None
+    return Originator(*values, note_en=f.data.get("note_en", ""))  # type: ignore[arg-type]
+
+
+def _document(f: Fields, originators: dict[str, Originator]) -> Document | None:
+    ident, origin = f.ident("id"), f.text("originator")
+    if origin is not None and origin not in originators:
+        f.problem("originator", f"unknown originator {origin!r}")
+    values = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"), _edtf(f, "date"))
+    if not f.ok:
+        return None
+    return Document(ident, origin, *values, note_en=f.data.get("note_en", ""))  # type: ignore[arg-type]
+
+
+def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
+    name = f.text("file")
+    if name is not None and not _REPORT_FILE.match(name):
+        f.problem("file", f"expected a report file name like 000_x.txt, got {name!r}")
+    sha = f.text("sha256")
+    if sha is not None and not _SHA256.match(sha):
+        f.problem("sha256", "expected 64 lower-case hex digits")
+    count = f.integer("paragraphs", low=1)
+    retells = f.text_list("retells", required=True)
+    for doc in retells:
+        if doc not in documents:
+            f.problem("retells", f"unknown document {doc!r}")
+    boiler = f.data.get("boilerplate", [])
+    if not isinstance(boiler, list) or not all(
+        isinstance(n, int) and count is not None and 1 <= n <= count for n in boiler
+    ):
+        f.problem("boilerplate", "expected a list of paragraph numbers within the report")
+    values = (f.choice("language", {"ar", "en"}), _edtf(f, "date"))
+    titles = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"))
+    if not f.ok:
+        return None
+    return Report(
+        name,
+        values[0],
+        values[1],
+        count,
+        sha,
+        titles[0],
+        titles[1],  # type: ignore[arg-type]
+        retells,
+        tuple(boiler),
+    )
+
+
+def _reference(f: Fields) -> Reference | None:
+    ident, title, publisher, when = (
+        f.ident("id"),
+        f.text("title"),
+        f.text("publisher"),
+        _edtf(f, "date"),
+    )
+    url = f.text("url", required=False)
+    if url is not None and not url.startswith(("https://", "http://")):
+        f.problem("url", f"expected an http(s) address, got {url!r}")
+    if not f.ok:
+        return None
+    return Reference(ident, title, publisher, when, url, f.data.get("note_en", ""))  # type: ignore[arg-type]
+
+
+def read_actors(data: Any, file: str, log: ProblemLog) -> dict[str, Actor]:
+    entries = _top(data, file, "actors", log)
+    actors = _records(entries, file, "actors", log, _actor)
+    declared = declared_ids(data, "actors")
+    for i, entry in enumerate(entries):
+        parent = entry.get("member_of") if isinstance(entry, dict) else None
+        if parent is not None and parent not in declared:
+            log.add(
+                file,
+                f"actors[{i}] (id {entry.get('id')!r})",
+                "member_of",
+                f"unknown actor {parent!r}",
+            )
+    return actors
+
+
+def _actor(f: Fields) -> Actor | None:
+    ident = f.ident("id")
+    names = (f.text("name_en", lang="en"), f.text("name_ar", lang="ar"))
+    kind, colour = f.choice("kind", ACTOR_KINDS), f.colour("colour")
+    aliases = (f.text_list("aliases_en"), f.text_list("aliases_ar", lang="ar"))
+    start, end = _iso_day(f, "valid_from"), _iso_day(f, "valid_to")
+    if start is not None and end is not None and start > end:
+        f.problem("valid_to", f"ends ({end}) before valid_from ({start})")
+    acled = f.text_list("acled_names")
+    member_of = f.text("member_of", required=False)
+    if not f.ok:
+        return None
+    return Actor(
+        ident,
+        names[0],
+        names[1],
+        kind,
+        colour,
+        aliases[0],
+        aliases[1],  # type: ignore[arg-type]
+        start,
+        end,
+        acled,
+        member_of,
+        f.data.get("note_en"),
+    )
+
+
+def read_catalogue(
+    data: Any, file: str, log: ProblemLog
+) -> tuple[dict[str, Layer], tuple[float, float, float, float]]:
+    layers = _records(_top(data, file, "layers", log), file, "layers", log, _layer)
+    aoi = data.get("area_of_interest") if isinstance(data, dict) else None
+    if data is not None and not _is_bbox(aoi):
+        log.add(
+            file,
+            "",
+            "area_of_interest",
+            "expected [west, south, east, north] in degrees with west < east, south < north",
+        )
+    if not _is_bbox(aoi):
+        aoi = [-180.0, -90.0, 180.0, 90.0]
+    return layers, tuple(float(v) for v in aoi)  # type: ignore[return-value]
+
+
+def _is_bbox(value: Any) -> bool:
+    if not isinstance(value, list) or len(value) != 4:
+        return False
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return False
+    w, s, e, n = value
+    return -180 <= w < e <= 180 and -90 <= s < n <= 90
+
+
+def _layer(f: Fields) -> Layer | None:
+    ident = f.ident("id")
+    names = (f.text("name_en", lang="en"), f.text("name_ar", lang="ar"))
+    theme = f.choice("theme", {t.value for t in Theme})
+    visible, hypothetical = f.flag("visible", True), f.flag("hypothetical", False)
+    if theme == Theme.SCENARIOS and (visible or not hypothetical):
+        f.problem("visible", "a scenarios layer must be hypothetical and off by default")
+    texts = (f.text("description_en", lang="en"), f.text("description_ar", lang="ar"))
+    style = _style(f)
+    if not f.ok or style is None:
+        return None
+    return Layer(
+        ident,
+        names[0],
+        names[1],
+        Theme(theme),
+        visible,
+        style,  # type: ignore[arg-type]
+        texts[0],
+        texts[1],
+        hypothetical,
+    )
+
+
+def _style(f: Fields) -> LayerStyle | None:
+    raw = f.raw("style")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        f.problem("style", "expected an object with colour, fill_colour, weight …")
+        return None
+    s = Fields(f.log, f.file, f.item, raw, "style.")
+    colour, fill = s.colour("colour"), s.colour("fill_colour", required=False)
+    weight = s.number("weight", 2.0, 0.5, 12)
+    opacity = s.number("fill_opacity", 0.2, 0, 1)
+    radius = s.number("radius", 7.0, 2, 30)
+    dash = raw.get("dash")
+    if dash is not None and not (isinstance(dash, str) and re.fullmatch(r"\d+( \d+)*", dash)):
+        s.problem("dash", f"expected a dash pattern like '6 4', got {dash!r}")
+    if not s.ok:
+        f.ok = False
+        return None
+    return LayerStyle(colour, fill or colour, weight, opacity, dash, radius)  # type: ignore[arg-type]
+
+
+def check_unique(ids: Iterable[tuple[str, str, str]], log: ProblemLog, what: str) -> None:
+    """Flag ids seen twice across files; `ids` yields (id, file, item)."""
+    seen: dict[str, tuple[str, str]] = {}
+    for ident, file, item in ids:
+        if ident in seen:
+            first_file, first_item = seen[ident]
+            log.add(
+                file,
+                item,
+                "id",
+                f"duplicate {what} id {ident!r} (first in {first_file}: {first_item})",
+            )
+        else:
+            seen[ident] = (file, item)

@@ -1,0 +1,201 @@
+"""Problems found at the boundary, and a reader that records them instead of raising.
+
+Every problem names the file, the item (feature index and id, row, scene …), the field and
+what was expected, so the person who made the file can fix it without reading our code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from layers.names import has_arabic, has_latin
+
+T = TypeVar("T")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    item: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.item:
+            parts.append(self.item)
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class GeodataError(Exception):
+    """One error carrying every problem found, so all can be fixed in one pass."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in geodata:\n{lines}")
+
+
+class ProblemLog:
+    """Collects problems across files; `at()` gives a reader bound to one item."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, item: str, field: str, message: str) -> None:
+        self.problems.append(Problem(file, item, field, message))
+
+    def at(self, file: str, item: str, data: Mapping[str, Any]) -> Fields:
+        return Fields(self, file, item, data)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise GeodataError(self.problems)
+
+
+class Fields:
+    """Reads typed values from one mapping, logging a problem for each bad field.
+
+    Each reader returns None (or an empty value) when the field is bad, so parsing goes on
+    and the caller can build a record only if `ok` is still true at the end.
+    """
+
+    def __init__(
+        self, log: ProblemLog, file: str, item: str, data: Mapping[str, Any], prefix: str = ""
+    ):
+        self.log, self.file, self.item, self.data = log, file, item, data
+        self.prefix = prefix
+        self.ok = True
+
+    def problem(self, field: str, message: str) -> None:
+        self.ok = False
+        self.log.add(self.file, self.item, self.prefix + field, message)
+
+    def raw(self, name: str, required: bool = True) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.problem(name, "is missing (required)")
+            return None
+        return self.data[name]
+
+    def text(self, name: str, required: bool = True, lang: str | None = None) -> str | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(name, f"expected non-empty text, got {_show(value)}")
+            return None
+        if lang == "ar" and not has_arabic(value):
+            self.problem(name, f"expected Arabic text, got {_show(value)}")
+        if lang == "en" and not has_latin(value):
+            self.problem(name, f"expected English text, got {_show(value)}")
+        return value
+
+    def ident(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is not None and not _ID.match(value):
+            self.problem(name, f"expected a lower-case id (a-z, 0-9, '-'), got {_show(value)}")
+            return None
+        return value
+
+    def choice(self, name: str, allowed: Iterable[str], required: bool = True) -> str | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        options = sorted(allowed)
+        if value not in options:
+            self.problem(name, f"expected one of {', '.join(options)}; got {_show(value)}")
+            return None
+        return value
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.data.get(name, default)
+        if not isinstance(value, bool):
+            self.problem(name, f"expected true or false, got {_show(value)}")
+            return default
+        return value
+
+    def number(
+        self, name: str, default: float | None = None, low: float = 0.0, high: float = float("inf")
+    ) -> float | None:
+        value = self.data.get(name, default)
+        if value is None:
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (low <= value <= high)
+        ):
+            self.problem(name, f"expected a number from {low:g} to {high:g}, got {_show(value)}")
+            return default
+        return float(value)
+
+    def integer(self, name: str, low: int = 0) -> int | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            self.problem(name, f"expected a whole number >= {low}, got {_show(value)}")
+            return None
+        return value
+
+    def colour(self, name: str, required: bool = True) -> str | None:
+        value = self.text(name, required)
+        if value is not None and not _COLOUR.match(value):
+            self.problem(name, f"expected a colour like #1b9e77, got {_show(value)}")
+            return None
+        return value
+
+    def text_list(
+        self, name: str, required: bool = False, lang: str | None = None
+    ) -> tuple[str, ...]:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is missing (required)")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(name, f"expected a list of non-empty texts, got {_show(value)}")
+            return ()
+        if lang == "ar":
+            for v in value:
+                if not has_arabic(v):
+                    self.problem(name, f"expected Arabic text, got {_show(v)}")
+        return tuple(value)
+
+    def each(
+        self, name: str, read: Callable[[Fields, int], T | None], required: bool = False
+    ) -> tuple[T, ...]:
+        """Read a list of objects, each through `read(fields_of_item, index)`."""
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is missing (required)")
+            return ()
+        if not isinstance(value, list):
+            self.problem(name, f"expected a list, got {_show(value)}")
+            return ()
+        out: list[T] = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                self.problem(f"{name}[{i}]", f"expected an object, got {_show(entry)}")
+                continue
+            sub = Fields(self.log, self.file, self.item, entry, f"{self.prefix}{name}[{i}].")
+            record = read(sub, i)
+            if not sub.ok:
+                self.ok = False
+            elif record is not None:
+                out.append(record)
+        return tuple(out)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,40 @@
+"""Shared fixtures. The reports in ../shared/reports are optional: tests that need them skip
+with a reason when they are absent (CI has them); everything else uses only the repo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers.boundary import load_geodata
+from layers.paths import PROJECT_ROOT
+
+GEODATA = PROJECT_ROOT / "geodata"
+REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
+
+
+@pytest.fixture(scope="session")
+def geodata():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture
+def geodata_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped geodata (without the large basemap)."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target, ignore=shutil.ignore_patterns("basemap"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def reports_dir() -> Path:
+    if not REPORTS_DIR.is_dir():
+        pytest.skip(f"reports not present at {REPORTS_DIR}")
+    return REPORTS_DIR
+
+
+def report_paragraphs(path: Path) -> list[str]:
+    """Paragraph N (1-based) is the N-th non-empty line of the file."""
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,4 +1,4 @@
-"""Where briefmap finds its files. Nothing here reads `../shared/`: the repo is enough."""
+"""Where briefmap finds its files. Only the repo is read: never the shared folder beside it."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def geodata_dir() -> Path:
     """The geodata folder: $BRIEFMAP_GEODATA if set, else the repo's own `geodata/`."""
     override = os.environ.get("BRIEFMAP_GEODATA")
     return Path(override).resolve() if override else PROJECT_ROOT / "geodata"
+
+
+def basemap_dir() -> Path:
+    """The basemap: the geodata folder's own if it has one, else the shipped one."""
+    own = geodata_dir() / BASEMAP_DIR
+    return own if own.is_dir() else PROJECT_ROOT / "geodata" / BASEMAP_DIR
 
 
 def display_path(path: Path) -> str:

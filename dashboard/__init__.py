@@ -1,0 +1,1 @@
+"""briefmap's Streamlit app: widgets wired to `layers` functions, nothing a test would want."""

@@ -1,0 +1,25 @@
+"""Cached loaders. Cache data and immutable records, never a folium Map (see TRAPS)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.boundary import load_geodata
+from layers.model import Geodata
+from layers.paths import STATIC_DIR
+from layers.render.assets import STATIC_URL, install_static
+from layers.render.basemap import write_web_basemap
+
+
+@st.cache_resource(show_spinner=False)
+def geodata() -> Geodata:
+    """The validated geodata; frozen records, safe to share between sessions."""
+    return load_geodata()
+
+
+@st.cache_resource(show_spinner=False)
+def basemap_url() -> str:
+    """Make sure the static folder is filled (also when run without `briefmap serve`)."""
+    install_static(STATIC_DIR)
+    _path, stamp = write_web_basemap(STATIC_DIR)
+    return f"{STATIC_URL}/basemap/basemap.json?v={stamp}"

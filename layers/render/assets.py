@@ -1,0 +1,106 @@
+"""Offline assets: Leaflet, jQuery and briefmap's own JS/CSS, copied from Python packages into
+the dashboard's static folder and referenced by absolute `/app/static/...` URLs.
+
+folium's defaults load Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from CDNs;
+briefmap replaces that list with local files only (see `map_js` / `map_css`). The URLs are
+absolute because streamlit-folium loads them inside its component iframe, where a relative
+`app/static/...` would resolve against the component's own path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import xstatic.pkg.jquery as xjquery
+import xstatic.pkg.leaflet as xleaflet
+
+from layers.paths import STATIC_DIR
+
+STATIC_URL = "/app/static"
+_OWN = Path(__file__).resolve().parent.parent / "assets"
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    target: str  # path under the static folder
+
+    @property
+    def url(self) -> str:
+        return f"{STATIC_URL}/{self.target}?v={_digest(self.source)}"
+
+
+@cache
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def _leaflet_dir() -> Path:
+    return Path(xleaflet.BASE_DIR)
+
+
+def vendor_assets() -> tuple[Asset, ...]:
+    leaflet = _leaflet_dir()
+    images = tuple(
+        Asset(p, f"vendor/leaflet/images/{p.name}") for p in sorted((leaflet / "images").glob("*"))
+    )
+    return (
+        Asset(leaflet / "leaflet.js", "vendor/leaflet/leaflet.js"),
+        Asset(leaflet / "leaflet.css", "vendor/leaflet/leaflet.css"),
+        *images,
+        Asset(Path(xjquery.BASE_DIR) / "jquery.min.js", "vendor/jquery/jquery.min.js"),
+        Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
+        Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
+    )
+
+
+def _by_target(target: str) -> Asset:
+    return next(a for a in vendor_assets() if a.target == target)
+
+
+def map_js() -> list[tuple[str, str]]:
+    """folium `default_js` for every map: local files only, in load order."""
+    return [
+        ("leaflet", _by_target("vendor/leaflet/leaflet.js").url),
+        ("jquery", _by_target("vendor/jquery/jquery.min.js").url),
+        ("briefmap", _by_target("briefmap/briefmap.js").url),
+    ]
+
+
+def map_css() -> list[tuple[str, str]]:
+    return [
+        ("leaflet_css", _by_target("vendor/leaflet/leaflet.css").url),
+        ("briefmap_css", _by_target("briefmap/briefmap.css").url),
+    ]
+
+
+def leaflet_image_url() -> str:
+    return f"{STATIC_URL}/vendor/leaflet/images/"
+
+
+def install_static(static_dir: Path = STATIC_DIR) -> list[Path]:
+    """Copy every asset into `static_dir` where missing or changed; return the files written.
+
+    Streamlit refuses symlinks out of its static folder, so these are real copies.
+    """
+    written = []
+    for asset in vendor_assets():
+        target = static_dir / asset.target
+        if target.is_file() and target.stat().st_size == asset.source.stat().st_size:
+            if _digest(asset.source) == hashlib.sha256(target.read_bytes()).hexdigest()[:10]:
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        shutil.copyfile(asset.source, tmp)
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+def inline_text(target: str) -> str:
+    """An asset's text, for self-contained HTML exports."""
+    return _by_target(target).source.read_text(encoding="utf-8")

@@ -1,0 +1,68 @@
+"""`briefmap serve`: prepare the static folder, check the data, and run the Streamlit app with
+the project's settings, from any working directory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import tomllib
+from pathlib import Path
+
+from layers.boundary import GeodataError, load_geodata
+from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
+from layers.render.assets import install_static
+from layers.render.basemap import write_web_basemap
+
+APP = DASHBOARD_DIR / "app.py"
+
+
+def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, object]:
+    """The config file as `section.option` -> value, the form Streamlit's flags take."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        f"{section}.{key}": value
+        for section, options in data.items()
+        for key, value in options.items()
+    }
+
+
+def _flag(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    flags = config_flags()
+    flags["server.port"] = port
+    flags["server.address"] = address
+    wildcard = address in ("0.0.0.0", "::")  # noqa: S104 - only when the user asks for it
+    flags["browser.serverAddress"] = socket.gethostname() if wildcard else address
+    args = [f"--{key}={_flag(value)}" for key, value in flags.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
+
+
+def prepare(geodata: Path | None = None) -> None:
+    """Validate the data and fill the static folder; raise GeodataError on bad data."""
+    load_geodata(geodata)
+    install_static(STATIC_DIR)
+    own = geodata / "basemap" if geodata else None
+    write_web_basemap(STATIC_DIR, own if own and own.is_dir() else None)
+
+
+def serve(port: int = 8501, address: str = "127.0.0.1", geodata: Path | None = None) -> int:
+    geodata = geodata.resolve() if geodata else None
+    try:
+        prepare(geodata)
+    except GeodataError as exc:
+        print(f"briefmap: cannot serve, the geodata has problems.\n{exc}", file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    if geodata:
+        env["BRIEFMAP_GEODATA"] = str(geodata)
+    shown = "localhost" if address in ("127.0.0.1", "::1") else address
+    print(f"briefmap: serving on http://{shown}:{port} (Ctrl-C to stop)", flush=True)
+    os.chdir(PROJECT_ROOT)
+    command = streamlit_command(port, address)
+    # The server replaces this process, so signals (Ctrl-C, a supervisor's SIGTERM) reach it.
+    os.execve(command[0], command, env)  # noqa: S606
+    return 0  # pragma: no cover - execve does not return

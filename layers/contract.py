@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from layers.dates import iso
 from layers.model import Citation, Conflict, Feature
@@ -106,10 +106,9 @@ def feature_properties(f: Feature) -> dict[str, Any]:
     return props
 
 
-def geometry_dict(geom: shapely.Geometry) -> dict[str, Any]:
-    """GeoJSON geometry rounded to the data's 5-decimal grid (about 1 m)."""
-    rounded = shapely.set_precision(geom, 10**-COORD_DECIMALS)
-    return _round(mapping(rounded))
+def geometry_dict(geom: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON geometry rounded to the data's 5-decimal grid (about 1 m), vertex order kept."""
+    return _round(mapping(geom))
 
 
 def _round(value: Any) -> Any:

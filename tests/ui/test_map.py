@@ -10,7 +10,7 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.conftest import count_shapes, open_map, run_server, wait_for_count
+from tests.ui.harness import count_shapes, open_map, run_server, wait_for_count
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.ui.conftest import open_map, run_server, wait_for_count
+from tests.ui.harness import open_map, run_server, wait_for_count
 
 pytestmark = pytest.mark.browser
 

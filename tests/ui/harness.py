@@ -1,0 +1,150 @@
+"""Drive a real `briefmap serve` and Debian's chromium: shared by the browser tests, the
+screenshot script and the benchmarks. Any request to a host that is not loopback is aborted
+and recorded by the Guard."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server not healthy after {timeout}s:\n{log.read_text()}")
+
+
+@contextmanager
+def run_server(tmp: Path, *extra: str, wrapper: tuple[str, ...] = ()) -> Iterator[Server]:
+    """Start `briefmap serve` from an unrelated working directory (tmp)."""
+    port = free_port()
+    log = tmp / f"server-{port}.log"
+    briefmap = str(Path(sys.executable).parent / "briefmap")
+    command = [*wrapper, briefmap, "serve", "--port", str(port), *extra]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url, process, log)
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server and anything it started (its own process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@dataclass
+class Guard:
+    """Records (and aborts) every request leaving loopback."""
+
+    offenders: list[str] = field(default_factory=list)
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            self.offenders.append(url)
+            route.abort()
+
+
+@dataclass
+class Browsing:
+    page: object
+    guard: Guard
+    dialogs: list[str]
+
+
+def open_map(page, url: str):
+    """Load the app and wait for the basemap and the report layers to be drawn."""
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=60_000)
+    return frame
+
+
+def count_shapes(frame, selector: str = "path.bm-f") -> int:
+    return frame.locator(selector).count()
+
+
+def wait_for_count(frame, selector: str, expected: int, timeout: float = 30) -> int:
+    """Poll until the number of matching SVG shapes equals `expected` (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    n = -1
+    while time.monotonic() < deadline:
+        n = frame.locator(selector).count()
+        if n == expected:
+            return n
+        time.sleep(0.2)
+    return n
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        raise RuntimeError(
+            "Debian's chromium is required (apt-get install chromium; "
+            "`make test` does this as root)"
+        )
+    return path
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)

@@ -20,6 +20,7 @@ def test_basemap_copies_match_recorded_checksums():
         "rivers.geojson",
         "lakes.geojson",
         "places.geojson",
+        "world110m.geojson",
     }
     for name, sha in recorded.items():
         assert hashlib.sha256((BASEMAP / name).read_bytes()).hexdigest() == sha, name

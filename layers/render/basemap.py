@@ -23,6 +23,14 @@ from layers.paths import basemap_dir
 # "outline" draws polygon boundaries as lines, without the edges of the clipping box.
 WEB_LAYERS = (
     (
+        "world",
+        "world110m",
+        "fill",
+        0.0,
+        "bm-land",
+        {"color": "#c9c4b8", "weight": 0.6, "fillColor": "#ebe7de", "fillOpacity": 1},
+    ),
+    (
         "countries",
         "countries",
         "fill",
@@ -69,7 +77,8 @@ PRECISION = 1e-3
 def source_files(folder: Path | None = None) -> list[Path]:
     base = folder or basemap_dir()
     return [
-        base / f"{name}.geojson" for name in ("countries", "admin1", "rivers", "lakes", "places")
+        base / f"{name}.geojson"
+        for name in ("countries", "admin1", "rivers", "lakes", "places", "world110m")
     ]
 
 
@@ -120,9 +129,10 @@ def _clip_edge(countries: list[dict[str, Any]]) -> shapely.Geometry:
 def _simplified(features: list[dict[str, Any]], tol: float) -> dict[str, Any]:
     geoms = []
     for f in features:
-        g = shapely.set_precision(
-            shape(f["geometry"]).simplify(tol, preserve_topology=True), PRECISION
-        )
+        geom = shape(f["geometry"])
+        if tol:
+            geom = geom.simplify(tol, preserve_topology=True)
+        g = shapely.set_precision(geom, PRECISION)
         if not g.is_empty:
             geoms.append({"type": "Feature", "properties": {}, "geometry": mapping(g)})
     return {"type": "FeatureCollection", "features": geoms}
@@ -169,10 +179,18 @@ def layer_specs() -> list[dict[str, Any]]:
 
 
 def write_web_basemap(static_dir: Path, folder: Path | None = None) -> tuple[Path, str]:
-    """Write the web basemap JSON into the static folder; return (path, version stamp)."""
-    data = web_basemap(folder)
+    """Write the web basemap JSON into the static folder; return (path, version stamp).
+
+    The stamp (sizes and times of the source files) is kept beside the JSON, so a process that
+    finds it up to date (the app after `briefmap serve` prepared it) does no work.
+    """
+    folder = folder or basemap_dir()
+    stamp = _stamp(folder)
     target = static_dir / "basemap" / "basemap.json"
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        write_text_atomic(target, text)
-    return target, data["stamp"]
+    stamp_file = target.with_suffix(".stamp")
+    if target.is_file() and stamp_file.is_file() and stamp_file.read_text() == stamp:
+        return target, stamp
+    data = web_basemap(folder)
+    write_text_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    write_text_atomic(stamp_file, stamp)
+    return target, stamp

@@ -11,6 +11,14 @@ from layers.boundary import GeodataError
 
 st.set_page_config(page_title="briefmap", page_icon=":world_map:", layout="wide")
 
+# Constant CSS (no data in it): a briefing screen wants the map, not Streamlit's margins.
+PAGE_CSS = """
+<style>
+.block-container { padding-top: 1.2rem; padding-bottom: 0.5rem; }
+section[data-testid="stSidebar"] .block-container { padding-top: 1rem; }
+</style>
+"""
+
 
 def main() -> None:
     try:
@@ -19,6 +27,7 @@ def main() -> None:
         st.error("The geodata has problems; fix them and reload.")
         st.code("\n".join(str(p) for p in exc.problems))
         return
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
     view = layer_toggles(geodata)
     st.markdown("#### Iraq–Syria security after the fall of Assad")
     show_map(geodata, view)

@@ -10,7 +10,7 @@ from layers.model import Geodata
 from layers.render.leaflet import base_map, layer_groups
 from layers.view import View
 
-MAP_HEIGHT = 680
+MAP_HEIGHT = 760
 
 
 def show_map(geodata: Geodata, view: View) -> None:

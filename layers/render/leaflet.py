@@ -20,7 +20,7 @@ from layers.render import assets, basemap
 from layers.render.popup import popup_html, tooltip_html
 from layers.render.style import feature_style, ring_metres
 
-DEFAULT_CENTER = (34.6, 41.5)
+DEFAULT_CENTER = (34.4, 43.2)
 DEFAULT_ZOOM = 6
 ATTRIBUTION = (
     "Basemap: Natural Earth (public domain; boundaries as drawn by Natural Earth) · "

@@ -1,0 +1,57 @@
+"""Screenshots for the README, taken from a real server in Debian's chromium, offline.
+
+    python scripts/screenshot.py [--out docs]
+
+Fails (exit 1) if any request leaves the machine while the pages load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.ui.harness import Guard, launch, open_map, run_server, wait_for_count  # noqa: E402
+
+SHOTS = {
+    # file name: (query string, viewport)
+    "screenshot-map.png": ("", (1600, 1000)),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    guard = Guard()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        run_server(Path(tmp)) as server,
+        sync_playwright() as p,
+    ):
+        browser = launch(p)
+        for name, (query, (width, height)) in SHOTS.items():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route("**/*", guard)
+            page = context.new_page()
+            frame = open_map(page, server.url + query)
+            wait_for_count(frame, "path.bm-layer-energy", 5)
+            page.wait_for_timeout(800)  # let label placement settle
+            page.screenshot(path=str(args.out / name))
+            print(f"wrote {args.out / name}")
+            context.close()
+        browser.close()
+    if guard.offenders:
+        print(f"requests left the machine: {guard.offenders}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

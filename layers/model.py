@@ -253,7 +253,7 @@ class Annotation:
     date_note_ar: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (used as a cache key)
 class Geodata:
     """Everything the shipped (or a user's) geodata folder holds, validated."""
 

@@ -1,0 +1,141 @@
+"""A View as a URL query string, and back. Unknown or malformed values are dropped with a note
+saying what was ignored, so a stale or hand-edited link still opens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from layers.dates import DateError, parse_date
+from layers.model import Geodata
+from layers.table import feature_table
+from layers.view import LANGS, View, params_get
+
+KEYS = ("layers", "actors", "types", "from", "to", "undated", "inview", "lang", "c", "z")
+
+
+def to_query(view: View) -> dict[str, str]:
+    """Only what differs from the default view, so links stay short."""
+    q: dict[str, str] = {}
+    if view.layers is not None:
+        q["layers"] = ",".join(sorted(view.layers)) or "none"
+    if view.actors:
+        q["actors"] = ",".join(sorted(view.actors))
+    if view.types:
+        q["types"] = ",".join(sorted(view.types))
+    if view.date_from:
+        q["from"] = view.date_from.isoformat()
+    if view.date_to:
+        q["to"] = view.date_to.isoformat()
+    if not view.include_undated:
+        q["undated"] = "0"
+    if view.bbox:
+        q["inview"] = ",".join(f"{v:.4f}" for v in view.bbox)
+    if view.lang != "en":
+        q["lang"] = view.lang
+    if view.center:
+        q["c"] = f"{view.center[0]:.4f},{view.center[1]:.4f}"
+    if view.zoom is not None:
+        q["z"] = f"{view.zoom:g}"
+    return q
+
+
+def from_query(params: Mapping[str, object], geodata: Geodata) -> View:
+    notes: list[str] = []
+    known_types = set(feature_table(geodata)["type"])
+    lang = params_get(params, "lang")
+    if lang is not None and lang not in LANGS:
+        notes.append(f"lang={lang!r} (expected en or ar)")
+    view = View(
+        layers=_layers(params, geodata, notes),
+        actors=_ids(params, "actors", set(geodata.actors), notes),
+        types=_ids(params, "types", known_types, notes),
+        date_from=_day(params, "from", notes, end=False),
+        date_to=_day(params, "to", notes, end=True),
+        include_undated=params_get(params, "undated") != "0",
+        bbox=_numbers(params, "inview", 4, notes),  # type: ignore[arg-type]
+        lang=lang if lang in LANGS else "en",
+        center=_numbers(params, "c", 2, notes),  # type: ignore[arg-type]
+        zoom=_zoom(params, notes),
+    )
+    if view.date_from and view.date_to and view.date_from > view.date_to:
+        notes.append("from is after to: dates ignored")
+        view = view.with_changes(date_from=None, date_to=None)
+    return view.with_changes(notes=tuple(notes))
+
+
+def _split(params: Mapping[str, object], key: str) -> list[str] | None:
+    raw = params_get(params, key)
+    if raw is None:
+        return None
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _layers(params, geodata: Geodata, notes: list[str]) -> frozenset[str] | None:
+    parts = _split(params, "layers")
+    if parts is None:
+        return None
+    if parts == ["none"]:
+        return frozenset()
+    return _keep_known(parts, set(geodata.layers), "layers", notes)
+
+
+def _ids(params, key: str, known: set[str], notes: list[str]) -> frozenset[str]:
+    parts = _split(params, key)
+    return _keep_known(parts, known, key, notes) if parts else frozenset()
+
+
+def _keep_known(parts: list[str], known: set[str], key: str, notes: list[str]) -> frozenset[str]:
+    unknown = [p for p in parts if p not in known]
+    if unknown:
+        notes.append(f"{key}: unknown {', '.join(unknown)}")
+    return frozenset(p for p in parts if p in known)
+
+
+def _day(params, key: str, notes: list[str], end: bool) -> date | None:
+    raw = params_get(params, key)
+    if raw is None:
+        return None
+    try:
+        span = parse_date(raw)
+    except DateError:
+        notes.append(f"{key}={raw!r} (expected a date like 2013 or 2025-03-14)")
+        return None
+    return span.end if end else span.start
+
+
+def _numbers(params, key: str, count: int, notes: list[str]) -> tuple[float, ...] | None:
+    parts = _split(params, key)
+    if parts is None:
+        return None
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != count or not _plausible(key, values):
+        shape = "lat,lon" if key == "c" else "west,south,east,north"
+        notes.append(f"{key}={params_get(params, key)!r} (expected {shape} in degrees)")
+        return None
+    return values
+
+
+def _plausible(key: str, values: tuple[float, ...]) -> bool:
+    if key == "c":
+        lat, lon = values
+        return -90 <= lat <= 90 and -180 <= lon <= 180
+    w, s, e, n = values
+    return -180 <= w < e <= 180 and -90 <= s < n <= 90
+
+
+def _zoom(params, notes: list[str]) -> float | None:
+    raw = params_get(params, "z")
+    if raw is None:
+        return None
+    try:
+        zoom = float(raw)
+    except ValueError:
+        zoom = -1
+    if not 0 <= zoom <= 20:
+        notes.append(f"z={raw!r} (expected a zoom level 0-20)")
+        return None
+    return zoom

@@ -1,29 +1,54 @@
-"""The map: a base map that stays mounted, with the view's layers as feature groups."""
+"""The map: a base map that stays mounted, with the view's layers as feature groups.
+
+A pan reports centre and zoom back (for the URL) but rebuilds nothing in the browser: the base
+map's script is the same on every run until the language changes, and the feature groups are
+re-sent only when the filters change them.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard import state
 from dashboard.data import basemap_url
-from layers.model import Geodata
-from layers.render.leaflet import base_map, layer_groups
+from layers.i18n import t
+from layers.model import Feature, Geodata
+from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
+from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.view import View
 
-MAP_HEIGHT = 760
+MAP_HEIGHT = 700
+MAP_KEY = "map"
 
 
-def show_map(geodata: Geodata, view: View) -> None:
+def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
+    lat, lon, zoom = state.base_extent(view)
     # Built on every run (never cached): st_folium rewrites the map it is given.
-    m = base_map(lang=view.lang, basemap_url=basemap_url())
-    groups = layer_groups(view.features(geodata), geodata, view.visible_layers(geodata), view.lang)
+    m = base_map(lang=view.lang, basemap_url=basemap_url(), center=(lat, lon), zoom=zoom)
+    groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang)
+    focus = state.take_focus()
+    if focus:
+        groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
+        if focus.fly:
+            groups.append(focus_group(focus.target, focus.nonce))
+    returned = ["center", "zoom"] + (["bounds"] if st.session_state.get(state.KEY_IN_VIEW) else [])
+    # What the map reports arrives in st.session_state[MAP_KEY] before the next run starts;
+    # app.py records it there, so the view of that run already has the new extent.
     st_folium(
         m,
-        key="map",
+        key=MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=groups,
-        returned_objects=[],
+        returned_objects=returned,
     )
-    if not groups:
-        st.info("No layer is switched on: choose layers in the sidebar.")
+    if not features:
+        st.info(t("nothing_matches", view.lang))
+
+
+def legend(view: View, geodata: Geodata, features: list[Feature]) -> None:
+    lang = view.lang
+    st.markdown(f"**{t('legend', lang)}**")
+    html = legend_html(legend_items(features, geodata, lang), legend_keys(features, lang), lang)
+    st.markdown(html, unsafe_allow_html=True)  # every label in it is escaped by legend_html

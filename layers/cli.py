@@ -53,12 +53,38 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write report features as GeoJSON or CSV",
-        description="Write the report features with the export contract (see README).",
+        help="write report features as GeoJSON or CSV, filtered like the app",
+        description="Write the report features with the export contract (see README). The "
+        "filters select exactly what the dashboard shows with the same filters; the map "
+        "extent filters nothing unless --bbox is given.",
     )
     export.add_argument("--format", choices=("geojson", "csv"), required=True)
     export.add_argument("--out", type=Path, required=True, help="file to write (atomically)")
-    export.add_argument("--layers", help="comma-separated layer ids (default: all)")
+    export.add_argument(
+        "--layers",
+        help="comma-separated layer ids, or 'all' (default: the layers the app shows by default)",
+    )
+    export.add_argument("--actors", help="comma-separated actor ids (members included)")
+    export.add_argument("--types", help="comma-separated incident or feature types")
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="YYYY-MM-DD",
+        help="keep items whose period reaches this date or later",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        metavar="YYYY-MM-DD",
+        help="keep items whose period starts by this date",
+    )
+    export.add_argument("--bbox", metavar="W,S,E,N", help="only what intersects this box")
+    export.add_argument(
+        "--lang",
+        choices=("en", "ar"),
+        default="en",
+        help="language of the name/summary label columns (both stay in the data)",
+    )
     export.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     export.set_defaults(run=_export)
     return parser

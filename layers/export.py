@@ -15,7 +15,11 @@ from typing import Any
 from layers.atomic import write_text_atomic
 from layers.boundary import GeodataError, load_geodata
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS, dumps_collection, feature_dict
-from layers.model import Feature
+from layers.i18n import pick
+from layers.model import Feature, Geodata
+from layers.view import View
+from layers.view_url import from_query
+from layers.view_words import describe
 
 CSV_GEOMETRY_FIELDS = ("geometry_type", "lon", "lat", "wkt")
 # Cells a spreadsheet would run as a formula; such text is prefixed with an apostrophe.
@@ -23,28 +27,45 @@ _FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 class ExportError(ValueError):
-    """An export request that cannot be met (unknown layer id, …)."""
+    """An export request that cannot be met (unknown layer or actor id, bad date …)."""
 
 
-def geojson_text(features: Sequence[Feature]) -> str:
-    return dumps_collection(feature_dict(f) for f in features)
+def _labelled(f: Feature, lang: str) -> dict[str, Any]:
+    """Contract properties plus `name` and `summary` in the chosen language."""
+    props = feature_dict(f)["properties"]
+    props["name"] = pick(f.name_en, f.name_ar, lang)
+    props["summary"] = pick(f.summary_en, f.summary_ar, lang)
+    return props
 
 
-def csv_text(features: Sequence[Feature]) -> str:
-    """One row per feature: contract fields, lists joined with ';', citations as file#N."""
-    columns = [*CONTRACT_FIELDS, *OPTIONAL_FIELDS, *CSV_GEOMETRY_FIELDS]
+def geojson_text(features: Sequence[Feature], lang: str | None = None) -> str:
+    """RFC 7946 FeatureCollection; with `lang`, label properties in that language are added."""
+    if lang is None:
+        return dumps_collection(feature_dict(f) for f in features)
+    return dumps_collection(
+        {
+            "type": "Feature",
+            "properties": _labelled(f, lang),
+            "geometry": feature_dict(f)["geometry"],
+        }
+        for f in features
+    )
+
+
+def csv_text(features: Sequence[Feature], lang: str = "en") -> str:
+    """One row per feature: label columns in `lang`, the contract (both languages), lists
+    joined with ';', citations as file#N, then geometry as lon/lat and WKT."""
+    columns = ["name", "summary", *CONTRACT_FIELDS, *OPTIONAL_FIELDS, *CSV_GEOMETRY_FIELDS]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for f in features:
-        props = feature_dict(f)["properties"]
-        row = {key: _cell(props.get(key)) for key in (*CONTRACT_FIELDS, *OPTIONAL_FIELDS)}
-        point = f.geometry if f.geometry.geom_type == "Point" else f.geometry.representative_point()
+        props = _labelled(f, lang)
+        row = {key: _cell(props.get(key)) for key in columns[: -len(CSV_GEOMETRY_FIELDS)]}
+        geom = f.geometry
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
         row.update(
-            geometry_type=f.geometry.geom_type,
-            lon=f"{point.x:.5f}",
-            lat=f"{point.y:.5f}",
-            wkt=f.geometry.wkt,
+            geometry_type=geom.geom_type, lon=f"{point.x:.5f}", lat=f"{point.y:.5f}", wkt=geom.wkt
         )
         writer.writerow(row)
     return buffer.getvalue()
@@ -75,36 +96,47 @@ def csv_safe(text: str) -> str:
     return text
 
 
-def select_layers(
-    features: Sequence[Feature], layer_ids: Sequence[str] | None, known: Sequence[str]
-) -> list[Feature]:
-    if not layer_ids:
-        return list(features)
-    unknown = [lid for lid in layer_ids if lid not in known]
-    if unknown:
-        raise ExportError(f"unknown layer id(s): {', '.join(unknown)}; known: {', '.join(known)}")
-    wanted = set(layer_ids)
-    return [f for f in features if f.layer in wanted]
+def view_from_args(args: Any, geodata: Geodata) -> View:
+    """The CLI's filters read exactly like a link's (`layers.view_url`), so `briefmap export`
+    with given filters writes what the app shows with the same filters. Unlike a link, a bad
+    value is an error here, not something to skip."""
+    params = {
+        key: value
+        for key, value in (
+            ("layers", None if args.layers in (None, "all") else args.layers),
+            ("actors", args.actors),
+            ("types", args.types),
+            ("from", args.date_from),
+            ("to", args.date_to),
+            ("inview", args.bbox),
+            ("lang", args.lang),
+        )
+        if value
+    }
+    view = from_query(params, geodata)
+    if view.notes:
+        raise ExportError("; ".join(view.notes))
+    if args.layers == "all":
+        view = view.with_changes(layers=frozenset(geodata.layers))
+    return view
 
 
-def write_export(features: Sequence[Feature], fmt: str, out: Path) -> None:
-    text = geojson_text(features) if fmt == "geojson" else csv_text(features)
+def write_export(features: Sequence[Feature], fmt: str, out: Path, lang: str = "en") -> None:
+    text = geojson_text(features, lang) if fmt == "geojson" else csv_text(features, lang)
     write_text_atomic(out, text)
 
 
 def export_cli(args: Any) -> int:
     try:
         geodata = load_geodata(args.geodata)
-        layer_ids = (
-            [s.strip() for s in args.layers.split(",") if s.strip()] if args.layers else None
-        )
-        features = select_layers(geodata.features, layer_ids, list(geodata.layers))
-        write_export(features, args.format, args.out)
+        view = view_from_args(args, geodata)
+        features = view.select(geodata)
+        write_export(features, args.format, args.out, view.lang)
     except (GeodataError, ExportError) as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ExportError) else 1
     except OSError as exc:
         print(f"briefmap export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(f"wrote {len(features)} features to {args.out}")
+    print(f"wrote {len(features)} features ({describe(view, geodata)}) to {args.out}")
     return 0

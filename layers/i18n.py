@@ -44,7 +44,111 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_proposed-rehabilitation": ("proposed for rehabilitation", "مقترح لإعادة التأهيل"),
     "status_planned": ("planned", "مخطط"),
     "status_hypothetical": ("hypothetical", "افتراضي"),
+    # map controls
+    "measure": ("Measure a distance: click two points", "قياس مسافة: انقر نقطتين"),
+    "km": ("km", "كم"),
+    # dashboard
+    "choose": ("Any — choose to narrow", "الكل — اختر للتضييق"),
+    "attribution": (
+        "Basemap: Natural Earth (public domain; boundaries as Natural Earth draws them)"
+        " · Places: Natural Earth, GeoNames (CC BY 4.0) · briefmap",
+        "الخريطة الأساس: Natural Earth (ملكية عامة؛ الحدود كما ترسمها) · الأماكن: "
+        "Natural Earth وGeoNames (CC BY 4.0) · briefmap",
+    ),
+    "app_title": (
+        "Iraq–Syria security after the fall of Assad",
+        "الأمن العراقي السوري بعد سقوط الأسد",
+    ),
+    "language": ("Language", "اللغة"),
+    "search": ("Find a place or actor", "ابحث عن مكان أو طرف"),
+    "search_help": ("English or Arabic name or alias", "اسم أو اسم بديل بالعربية أو الإنكليزية"),
+    "no_hits": ("No place or actor by that name", "لا مكان ولا طرف بهذا الاسم"),
+    "filters": ("Filters", "عوامل التصفية"),
+    "actors_label": ("Actors", "الأطراف"),
+    "types_label": ("Incident and feature types", "أنواع الأحداث والمعالم"),
+    "dates_label": ("Date range", "المدة الزمنية"),
+    "undated_label": ("Show undated places and areas", "إظهار الأماكن والمناطق غير المؤرخة"),
+    "in_view_label": ("Only what is in the map view", "ما يظهر في إطار الخريطة فقط"),
+    "layers": ("Layers", "الطبقات"),
+    "theme_security": ("Security", "الأمن"),
+    "theme_economy": ("Economy", "الاقتصاد"),
+    "theme_politics": ("Politics", "السياسة"),
+    "theme_context": ("Context", "السياق"),
+    "theme_scenarios": ("Scenarios (hypothetical)", "السيناريوهات (افتراضية)"),
+    "download": ("Download this view", "تنزيل هذا العرض"),
+    "link": ("Link to this view", "رابط هذا العرض"),
+    "link_help": ("Copy with the button at the right of the box", "انسخه بالزر في طرف المربع"),
+    "timeline": ("Timeline from the reports", "الخط الزمني من التقريرين"),
+    "show_on_map": ("Show on map", "اعرض على الخريطة"),
+    "legend": ("On the map", "على الخريطة"),
+    "nothing_matches": (
+        "Nothing matches these filters: widen the dates, or clear actors or types.",
+        "لا شيء يطابق هذه التصفية: وسّع المدة أو ألغِ اختيار الأطراف أو الأنواع.",
+    ),
+    "no_annotations": (
+        "No timeline entry matches these filters.",
+        "لا مدخل في الخط الزمني يطابق التصفية.",
+    ),
+    "ignored_link": (
+        "Parts of the link were ignored: {notes}",
+        "تم تجاهل أجزاء من الرابط: {notes}",
+    ),
+    "clear_highlight": ("Clear highlight", "إزالة التمييز"),
+    "highlighted": ("Highlighted: {label}", "مميَّز: {label}"),
+    "n_features": ("{n} features shown", "{n} معلماً معروضاً"),
+    "scenario_badge": ("hypothetical", "افتراضي"),
+    "conflict_badge": ("sources disagree", "تعارض المصادر"),
+    "background_badge": ("background", "خلفية"),
+    # the view in words
+    "and": (" and ", " و"),
+    "list_sep": (", ", "، "),
+    "from_date": ("from {d}", "من {d}"),
+    "until_date": ("until {d}", "حتى {d}"),
+    "dated_only": ("dated items only", "المؤرخ فقط"),
+    "in_view": ("within the map view", "ضمن إطار الخريطة"),
+    "layers_some": ("{n} of {total} layers", "{n} من {total} طبقة"),
+    "no_layers": ("no layers", "لا طبقات"),
+    "everything": (
+        "All default layers, all actors, all dates",
+        "كل الطبقات الافتراضية، كل الأطراف، كل التواريخ",
+    ),
 }
+
+
+# Feature types as a filter sees them: the incident type, else the feature kind.
+TYPES: dict[str, tuple[str, str]] = {
+    "insurgent-activity": ("insurgent activity", "نشاط مسلح"),
+    "smuggling": ("smuggling", "تهريب"),
+    "border-tension": ("border tension", "توتر حدودي"),
+    "militia-presence": ("militia presence", "وجود الفصائل"),
+    "troop-withdrawal": ("troop withdrawal", "انسحاب قوات"),
+    "diplomatic-meeting": ("diplomatic meeting", "لقاء دبلوماسي"),
+    "diplomatic-initiative": ("diplomatic initiative", "مبادرة دبلوماسية"),
+    "summit": ("summit", "قمة"),
+    "political-dispute": ("political dispute", "خلاف سياسي"),
+    "place": ("place", "مكان"),
+    "capital": ("capital", "عاصمة"),
+    "camp": ("camp", "مخيم"),
+    "crossing": ("border crossing", "معبر حدودي"),
+    "governorate": ("governorate", "محافظة"),
+    "region": ("region", "منطقة"),
+    "country": ("country", "بلد"),
+    "border": ("border", "حدود"),
+    "route": ("route", "طريق"),
+    "pipeline": ("pipeline", "خط أنابيب"),
+    "corridor": ("corridor", "ممر"),
+    "area": ("area", "نطاق"),
+    "event": ("event", "حدث"),
+    "presence": ("presence", "وجود"),
+    "link": ("link", "صلة"),
+    "facility": ("facility", "منشأة"),
+    "withdrawal": ("withdrawal", "انسحاب"),
+}
+
+
+def type_label(type_id: str, lang: str) -> str:
+    en, ar = TYPES.get(type_id, (type_id.replace("-", " "), type_id.replace("-", " ")))
+    return ar if lang == "ar" else en
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -18,12 +18,15 @@ APP = DASHBOARD_DIR / "app.py"
 
 
 def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, object]:
-    """The config file as `section.option` -> value, the form Streamlit's flags take."""
+    """The config file's scalar options as `section.option` -> value, the form Streamlit's
+    flags take. Tables and arrays (theme.fontFaces) are read from the file itself: `serve`
+    runs Streamlit from the project root, where Streamlit looks for it."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {
         f"{section}.{key}": value
         for section, options in data.items()
         for key, value in options.items()
+        if not isinstance(value, list | dict)
     }
 
 

@@ -78,8 +78,10 @@
         return marker;
       },
       style: function (feature) {
-        var s = feature.properties._style;
-        var pane = feature.geometry.type.indexOf("Line") >= 0 ? "bm-routes" : "bm-areas";
+        /* Leaflet applies this to point markers too: keep them in the top pane. */
+        var s = feature.properties._style, type = feature.geometry.type;
+        var pane = type.indexOf("Point") >= 0 ? "bm-points"
+          : type.indexOf("Line") >= 0 ? "bm-routes" : "bm-areas";
         return L.extend({ pane: pane }, s);
       },
       onEachFeature: function (feature, layer) {
@@ -112,6 +114,7 @@
   B.openPopup = function (layer, latlng) {
     var map = layer._map;
     if (!map) { return; }
+    if (B._measure && B._measure.on) { B._measure.add(map, layer.getLatLng ? layer.getLatLng() : latlng); return; }
     var parts = [layer.feature.properties._popup];
     if (layer.getLatLng) {
       var here = map.latLngToContainerPoint(layer.getLatLng());
@@ -128,5 +131,109 @@
       .setLatLng(layer.getLatLng ? layer.getLatLng() : latlng)
       .setContent(content)
       .openOn(map);
+  };
+  /* Fly to a target once per request: `nonce` changes only when Python asks for a move, so a
+   * filter change that re-adds this group does not move the map again. */
+  B.focus = function (group, target, nonce) {
+    group.on("add", function () {
+      var map = group._map;
+      if (!map || window.__bmFocusNonce === nonce) { return; }
+      window.__bmFocusNonce = nonce;
+      if (target.bounds) {
+        var b = target.bounds;  /* [west, south, east, north] */
+        map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [60, 60], maxZoom: target.max_zoom || 9,
+          duration: 0.8 });
+      } else if (target.center) {
+        map.flyTo(target.center, target.zoom || map.getZoom(), { duration: 0.8 });
+      }
+    });
+    return group;
+  };
+
+  /* Highlight halos drawn under the features they mark. */
+  B.highlight = function (fc) {
+    return L.geoJSON(fc, {
+      interactive: false,
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { pane: "bm-areas", radius: 16, color: "#ffd400", weight: 5,
+          opacity: 0.95, fillOpacity: 0.15, fillColor: "#ffd400", className: "bm-highlight" });
+      },
+      style: function () {
+        return { pane: "bm-areas", color: "#ffd400", weight: 9, opacity: 0.75, fillOpacity: 0.08,
+          fillColor: "#ffd400", className: "bm-highlight" };
+      }
+    });
+  };
+
+  /* Geodesic distance on the WGS84 ellipsoid (Vincenty's inverse formula), in metres. */
+  B.geodesic = function (a, b) {
+    var A = 6378137, F = 1 / 298.257223563, Bm = A * (1 - F), rad = Math.PI / 180;
+    var L0 = (b.lng - a.lng) * rad, U1 = Math.atan((1 - F) * Math.tan(a.lat * rad));
+    var U2 = Math.atan((1 - F) * Math.tan(b.lat * rad));
+    var sU1 = Math.sin(U1), cU1 = Math.cos(U1), sU2 = Math.sin(U2), cU2 = Math.cos(U2);
+    var lam = L0, prev, sS, cS, sig, sA, c2A, c2Sm, C, it = 0;
+    do {
+      var sL = Math.sin(lam), cL = Math.cos(lam);
+      sS = Math.sqrt(Math.pow(cU2 * sL, 2) + Math.pow(cU1 * sU2 - sU1 * cU2 * cL, 2));
+      if (sS === 0) { return 0; }
+      cS = sU1 * sU2 + cU1 * cU2 * cL;
+      sig = Math.atan2(sS, cS);
+      sA = cU1 * cU2 * sL / sS;
+      c2A = 1 - sA * sA;
+      c2Sm = c2A ? cS - 2 * sU1 * sU2 / c2A : 0;
+      C = F / 16 * c2A * (4 + F * (4 - 3 * c2A));
+      prev = lam;
+      lam = L0 + (1 - C) * F * sA * (sig + C * sS * (c2Sm + C * cS * (-1 + 2 * c2Sm * c2Sm)));
+    } while (Math.abs(lam - prev) > 1e-12 && ++it < 200);
+    var u2 = c2A * (A * A - Bm * Bm) / (Bm * Bm);
+    var Ak = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+    var Bk = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+    var dS = Bk * sS * (c2Sm + Bk / 4 * (cS * (-1 + 2 * c2Sm * c2Sm) - Bk / 6 * c2Sm *
+      (-3 + 4 * sS * sS) * (-3 + 4 * c2Sm * c2Sm)));
+    return Bm * Ak * (sig - dS);
+  };
+
+  /* The measuring tool: a button, then two clicks give the geodesic distance in km. */
+  B.measureControl = function (map, labels) {
+    var state = B._measure = { on: false, points: [], layer: L.layerGroup().addTo(map) };
+    var Control = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar bm-measure");
+        var btn = L.DomUtil.create("a", "bm-measure-button", box);
+        btn.href = "#"; btn.setAttribute("role", "button");
+        btn.title = labels.title; btn.setAttribute("aria-label", labels.title);
+        btn.textContent = "\u2194";
+        L.DomEvent.on(btn, "click", function (e) {
+          L.DomEvent.stop(e);
+          state.on = !state.on;
+          state.points = [];
+          state.layer.clearLayers();
+          L.DomUtil[state.on ? "addClass" : "removeClass"](box, "bm-measuring");
+          map.getContainer().style.cursor = state.on ? "crosshair" : "";
+        });
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      }
+    });
+    new Control().addTo(map);
+    state.add = function (m, latlng) {
+      if (state.points.length === 2) { state.points = []; state.layer.clearLayers(); }
+      state.points.push(latlng);
+      L.circleMarker(latlng, { radius: 4, color: "#111", weight: 2, fillColor: "#ffd400",
+        fillOpacity: 1, interactive: false }).addTo(state.layer);
+      if (state.points.length === 2) {
+        var a = state.points[0], b = state.points[1];
+        var km = B.geodesic(a, b) / 1000;
+        var line = L.polyline([a, b], { color: "#111", weight: 2, dashArray: "6 4",
+          interactive: false }).addTo(state.layer);
+        var tip = document.createElement("span");
+        tip.className = "bm-measure-result";
+        tip.textContent = km.toFixed(1) + " " + labels.km;
+        line.bindTooltip(tip, { permanent: true, direction: "center", className: "bm-measure-tip" })
+          .openTooltip();
+      }
+    };
+    map.on("click", function (e) { if (state.on) { state.add(map, e.latlng); } });
   };
 })();

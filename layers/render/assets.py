@@ -55,6 +55,7 @@ def vendor_assets() -> tuple[Asset, ...]:
         Asset(Path(xjquery.BASE_DIR) / "jquery.min.js", "vendor/jquery/jquery.min.js"),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
         Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
+        *(Asset(p, f"fonts/{p.name}") for p in sorted((_OWN / "fonts").glob("*.ttf"))),
     )
 
 

@@ -15,6 +15,7 @@ from folium.elements import MacroElement
 from folium.template import Template
 
 from layers.contract import geometry_dict
+from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render import assets, basemap
 from layers.render.popup import popup_html, tooltip_html
@@ -22,10 +23,6 @@ from layers.render.style import feature_style, ring_metres
 
 DEFAULT_CENTER = (34.4, 43.2)
 DEFAULT_ZOOM = 6
-ATTRIBUTION = (
-    "Basemap: Natural Earth (public domain; boundaries as drawn by Natural Earth) · "
-    "Places: Natural Earth, GeoNames (CC BY 4.0) · briefmap"
-)
 
 
 class Basemap(MacroElement):
@@ -42,12 +39,12 @@ class Basemap(MacroElement):
         """
     )
 
-    def __init__(self, spec: dict[str, Any]):
+    def __init__(self, spec: dict[str, Any], lang: str = "en"):
         super().__init__()
         self._name = "Basemap"
         self.spec = spec
         self.image_path = assets.leaflet_image_url()
-        self.attribution = ATTRIBUTION
+        self.attribution = t("attribution", lang)
 
 
 class ReportLayer(MacroElement):
@@ -70,6 +67,81 @@ class ReportLayer(MacroElement):
         self.options = {"rings": rings}
 
 
+class MeasureControl(MacroElement):
+    """The offline distance tool (two clicks, geodesic km on WGS84)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        briefmap.measureControl({{ this._parent.get_name() }}, {{ this.labels|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "MeasureControl"
+        self.labels = {"title": t("measure", lang), "km": t("km", lang)}
+
+
+class Focus(MacroElement):
+    """Fly the map to a target once: placed in its own feature group, keyed by a nonce."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        briefmap.focus(
+            {{ this._parent.get_name() }}, {{ this.target|tojson }}, {{ this.nonce|tojson }}
+        );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, target: dict[str, Any], nonce: int):
+        super().__init__()
+        self._name = "Focus"
+        self.target = target
+        self.nonce = nonce
+
+
+class Highlight(MacroElement):
+    """Halos under the features an annotation or a search is about."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        briefmap.highlight({{ this.data|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]):
+        super().__init__()
+        self._name = "Highlight"
+        self.data = data
+
+
+def focus_group(target: dict[str, Any], nonce: int) -> folium.FeatureGroup:
+    """A group whose only job is to move the map: {"bounds": [w, s, e, n]} or {"center", "zoom"}."""
+    group = folium.FeatureGroup(name="focus", control=False)
+    Focus(target, nonce).add_to(group)
+    return group
+
+
+def highlight_group(features: Iterable[Feature]) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="highlight", control=False)
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"id": f.id}, "geometry": geometry_dict(f.geometry)}
+            for f in features
+        ],
+    }
+    Highlight(data).add_to(group)
+    return group
+
+
 def base_map(
     *,
     lang: str = "en",
@@ -89,7 +161,7 @@ def base_map(
         tiles=None,
         min_zoom=4,
         max_zoom=12,
-        control_scale=True,
+        control_scale=False,  # a metric-only scale is added with the measuring tool
         prefer_canvas=False,
         world_copy_jump=False,
     )
@@ -100,7 +172,8 @@ def base_map(
         spec["data"] = basemap_data
     else:
         spec["url"] = basemap_url
-    Basemap(spec).add_to(m)
+    Basemap(spec, lang).add_to(m)
+    MeasureControl(lang).add_to(m)
     return m
 
 

@@ -126,3 +126,19 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_server, browsing):
     # the rest of the map still works after showing it
     frame.locator("path.bm-id-al-hol-camp").click()
     frame.locator(".leaflet-popup-content", has_text="al-Hol camp").wait_for(timeout=10_000)
+
+
+def test_hostile_text_in_the_arabic_popup(hostile_server, browsing):
+    server, geodata = hostile_server
+    frame = open_map(browsing.page, f"{server.url}/?lang=ar")
+    expected = _visible_feature_count(geodata)
+    assert wait_for_count(frame, "path.bm-f", expected) == expected
+    frame.locator("path.bm-id-hostile-text").click()
+    popup = frame.locator(".leaflet-popup-content .bm-popup[dir=rtl]")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    for key in ("name_ar", "name_en", "summary_ar"):  # what the Arabic popup shows
+        assert PAYLOADS[key] in text, key
+    assert popup.locator("img, script").count() == 0
+    browsing.page.wait_for_timeout(500)
+    assert browsing.dialogs == []

@@ -1,0 +1,151 @@
+"""Session state in a few named places.
+
+- widget keys (`KEY_*`, `layer_key`): what the sidebar shows; seeded once from the URL;
+- `EXTENT`: the map's centre and zoom as the browser last reported them;
+- `BASE`: language and extent the mounted base map was built with (changes only with language);
+- `FOCUS`: the current highlight and the one-shot "fly here" request.
+
+`current_view()` turns these into the one `View` the page uses; `sync_url()` writes it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from layers.model import Geodata
+from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
+from layers.view import View
+from layers.view_url import from_query, to_query
+
+KEY_LANG = "lang"
+KEY_ACTORS = "actors"
+KEY_TYPES = "types"
+KEY_DATES = "dates"
+KEY_UNDATED = "undated"
+KEY_IN_VIEW = "in_view"
+KEY_SEARCH = "search"
+SEEDED = "bm_seeded"
+NOTES = "bm_url_notes"
+EXTENT = "bm_extent"
+BOUNDS = "bm_bounds"
+BASE = "bm_base"
+FOCUS = "bm_focus"
+
+DATE_MIN = date(2003, 1, 1)
+DATE_MAX = date(2026, 12, 31)
+
+
+def layer_key(layer_id: str) -> str:
+    return f"layer-{layer_id}"
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the map should highlight, and whether to fly there on this run."""
+
+    label: str
+    feature_ids: tuple[str, ...]
+    target: dict
+    nonce: int
+    fly: bool
+
+
+def seed_from_url(geodata: Geodata) -> None:
+    """Once per session: the link's view becomes the widgets' starting values."""
+    if st.session_state.get(SEEDED):
+        return
+    view = from_query(st.query_params.to_dict(), geodata)
+    ss = st.session_state
+    ss[KEY_LANG] = view.lang
+    ss[KEY_ACTORS] = sorted(view.actors)
+    ss[KEY_TYPES] = sorted(view.types)
+    ss[KEY_DATES] = (view.date_from or DATE_MIN, view.date_to or DATE_MAX)
+    ss[KEY_UNDATED] = view.include_undated
+    ss[KEY_IN_VIEW] = view.bbox is not None
+    shown = set(view.visible_layers(geodata))
+    for lid in geodata.layers:
+        ss[layer_key(lid)] = lid in shown
+    center = view.center or DEFAULT_CENTER
+    zoom = view.zoom if view.zoom is not None else DEFAULT_ZOOM
+    ss[EXTENT] = (center[0], center[1], zoom)
+    ss[BASE] = (view.lang, center[0], center[1], zoom)
+    ss[BOUNDS] = view.bbox
+    ss[NOTES] = view.notes
+    ss[SEEDED] = True
+
+
+def current_view(geodata: Geodata) -> View:
+    ss = st.session_state
+    chosen = frozenset(lid for lid in geodata.layers if ss.get(layer_key(lid)))
+    default = frozenset(lid for lid, layer in geodata.layers.items() if layer.visible)
+    lo, hi = ss.get(KEY_DATES, (DATE_MIN, DATE_MAX))
+    lat, lon, zoom = ss[EXTENT]
+    at_default = (round(lat, 4), round(lon, 4), zoom) == (*DEFAULT_CENTER, DEFAULT_ZOOM)
+    return View(
+        layers=None if chosen == default else chosen,
+        actors=frozenset(ss.get(KEY_ACTORS, ())),
+        types=frozenset(ss.get(KEY_TYPES, ())),
+        date_from=lo if lo > DATE_MIN else None,
+        date_to=hi if hi < DATE_MAX else None,
+        include_undated=bool(ss.get(KEY_UNDATED, True)),
+        bbox=ss.get(BOUNDS) if ss.get(KEY_IN_VIEW) else None,
+        lang=ss.get(KEY_LANG, "en"),
+        center=None if at_default else (round(lat, 4), round(lon, 4)),
+        zoom=None if at_default else zoom,
+    )
+
+
+def sync_url(view: View) -> None:
+    """Write the view into the address bar (only when it changed, to spare history)."""
+    wanted = to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def record_map(result: dict | None) -> bool:
+    """Keep what the map reported (centre, zoom, bounds); True if the extent changed."""
+    if not result or not result.get("center"):
+        return False
+    center, zoom = result["center"], result.get("zoom")
+    extent = (center["lat"], center["lng"], zoom)
+    bounds = result.get("bounds")
+    if bounds and bounds.get("_southWest") and bounds.get("_northEast"):
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        st.session_state[BOUNDS] = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])
+    changed = extent != st.session_state.get(EXTENT)
+    st.session_state[EXTENT] = extent
+    return changed
+
+
+def base_extent(view: View) -> tuple[float, float, float]:
+    """Centre and zoom to build the base map with: fixed until the language changes, so the
+    mounted map is never rebuilt by a pan or a filter."""
+    ss = st.session_state
+    lang, lat, lon, zoom = ss[BASE]
+    if lang != view.lang:
+        lat, lon, zoom = ss[EXTENT]
+        ss[BASE] = (view.lang, lat, lon, zoom)
+    return lat, lon, zoom
+
+
+def request_focus(label: str, feature_ids: tuple[str, ...], target: dict) -> None:
+    previous = st.session_state.get(FOCUS)
+    nonce = previous.nonce + 1 if previous else 1
+    st.session_state[FOCUS] = Focus(label, feature_ids, target, nonce, fly=True)
+
+
+def take_focus() -> Focus | None:
+    """The focus for this run; its fly request is consumed (the next run only highlights)."""
+    focus = st.session_state.get(FOCUS)
+    if focus and focus.fly:
+        st.session_state[FOCUS] = Focus(
+            focus.label, focus.feature_ids, focus.target, focus.nonce, fly=False
+        )
+    return focus
+
+
+def clear_focus() -> None:
+    st.session_state[FOCUS] = None

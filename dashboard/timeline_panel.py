@@ -1,0 +1,70 @@
+"""The timeline beside the map: every dated statement from the reports, following the filters.
+Clicking an entry flies the map to what it is about and highlights it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from layers.annotations import annotation_bounds, visible_annotations
+from layers.dates import describe
+from layers.i18n import pick, t
+from layers.model import Annotation, ClaimType, Geodata
+from layers.render.popup import citation_text
+from layers.view import View
+
+PANEL_HEIGHT = 640
+
+
+def timeline_panel(view: View, geodata: Geodata) -> None:
+    lang = view.lang
+    st.markdown(f"**{t('timeline', lang)}**")
+    annotations = visible_annotations(view, geodata)
+    box = st.container(height=PANEL_HEIGHT, key="timeline")
+    if not annotations:
+        box.info(t("no_annotations", lang))
+        return
+    for a in annotations:
+        _entry(box, a, geodata, lang)
+
+
+def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
+    when = describe(a.date, lang) if a.date else t("scenario_badge", lang)
+    badges = []
+    if a.claim_type == ClaimType.SCENARIO:
+        badges.append(t("scenario_badge", lang))
+    if a.claim_type == ClaimType.BACKGROUND:
+        badges.append(t("background_badge", lang))
+    if a.conflicts:
+        badges.append(t("conflict_badge", lang))
+    title = pick(a.title_en, a.title_ar, lang)
+    with box.container(key=f"ann-{a.id}"):
+        st.markdown(
+            f"**{_md(when)}** · {_md(title)}" + (f" · _{_md(', '.join(badges))}_" if badges else "")
+        )
+        st.caption(_md(pick(a.text_en, a.text_ar, lang)))
+        cites = "; ".join(citation_text(c.report, c.paragraph, lang) for c in a.sources)
+        origin = pick(
+            geodata.originators[a.originator].name_en,
+            geodata.originators[a.originator].name_ar,
+            lang,
+        )
+        st.caption(_md(f"{origin} — {a.grade}" + (f" · {cites}" if cites else "")))
+        bounds = annotation_bounds(a, geodata)
+        if bounds:
+            # a callback runs before the rerun, so the map of that very run flies there
+            target = {"bounds": list(bounds), "max_zoom": 8}
+            st.button(
+                t("show_on_map", lang),
+                key=f"focus-{a.id}",
+                on_click=state.request_focus,
+                args=(title, a.features, target),
+            )
+
+
+def _md(text: str) -> str:
+    """Data text shown through Markdown: escape what Markdown would interpret."""
+    out = []
+    for ch in text:
+        out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>$~" else ch)
+    return "".join(out)

@@ -1,0 +1,240 @@
+"""The analyst dashboard in a real browser: filters, shareable URLs, Arabic, the timeline panel,
+search, measuring, and sessions that do not leak into each other."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from layers.boundary import load_geodata
+from layers.view import View
+from tests.conftest import GEODATA
+from tests.ui.harness import open_map, wait_for_count
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def geodata():
+    return load_geodata(GEODATA)
+
+
+def _ids_drawn(frame) -> set[str]:
+    classes = frame.locator("path.bm-f").evaluate_all(
+        "els => els.map(e => e.getAttribute('class'))"
+    )
+    return {m.group(1) for c in classes for m in [re.search(r"bm-id-(\S+)", c)] if m}
+
+
+def _map_view(frame) -> tuple[float, float, float]:
+    return tuple(
+        frame.locator(".leaflet-container").evaluate(
+            "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        )
+    )
+
+
+def _query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _wait(predicate, timeout: float = 20.0, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = predicate()
+    return value
+
+
+def _choose_actor(page, typed: str, option: str) -> None:
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Actors")
+    box.click()
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_choosing_an_actor_filters_the_map_and_the_url(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, server.url)
+    assert wait_for_count(frame, "path.bm-f", len(View().select(geodata))) > 3
+    _choose_actor(page, "Kata", "Kata'ib Hezbollah")
+    expected = {f.id for f in View(actors=frozenset({"kataib-hezbollah"})).select(geodata)}
+    assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
+    assert _ids_drawn(frame) == expected
+    assert _wait(lambda: _query(page).get("actors") == "kataib-hezbollah"), page.url
+    assert page.get_by_text("Kata'ib Hezbollah · 3 features shown").is_visible()
+
+
+def test_reloading_a_link_restores_the_view(server, browsing, geodata):
+    link = f"{server.url}/?actors=irgc-quds-force&from=2013&to=2020&layers=iran-network,regional"
+    page = browsing.page
+    frame = open_map(page, link)
+    view = View(
+        actors=frozenset({"irgc-quds-force"}),
+        layers=frozenset({"iran-network", "regional"}),
+        date_from=__import__("datetime").date(2013, 1, 1),
+        date_to=__import__("datetime").date(2020, 12, 31),
+    )
+    expected = {f.id for f in view.select(geodata)}
+    assert expected, "the link selects something"
+    assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
+    assert _ids_drawn(frame) == expected
+    assert page.get_by_text("IRGC Quds Force").first.is_visible()
+    assert not page.get_by_role("checkbox", name=re.compile("Oil pipelines")).is_checked()
+    assert page.get_by_text(re.compile(r"2013 – 2020")).first.is_visible()
+    page.reload()
+    frame = open_map(page, page.url)
+    assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
+
+
+def test_arabic_link_gives_a_right_to_left_page(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, f"{server.url}/?lang=ar")
+    app = page.locator(".stApp")
+    assert app.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert page.get_by_text("الأمن العراقي السوري بعد سقوط الأسد").is_visible()
+    assert page.get_by_text("الطبقات", exact=True).is_visible()
+    assert page.get_by_text("الخط الزمني من التقريرين").is_visible()
+    assert page.locator(".bm-legend[dir=rtl]").count() == 1
+    wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
+    frame.locator("path.bm-id-al-hol-camp").click()
+    popup = frame.locator(".leaflet-popup-content .bm-popup[dir=rtl]")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert geodata.feature("al-hol-camp").summary_ar in text
+    assert "الفقرة 7" in text
+    family = page.locator("h4").first.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "bm-arabic" in family
+    loaded = """() => Array.from(document.fonts).some(
+        f => f.family.replace(/["']/g, '') === 'bm-arabic' && f.status === 'loaded')"""
+    assert _wait(lambda: page.evaluate(loaded)), "Noto Sans Arabic was not loaded"
+
+
+def test_clicking_an_annotation_moves_and_highlights(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, server.url)
+    wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
+    before = _map_view(frame)
+    page.locator(".st-key-focus-fm-meeting-baghdad button").click()
+    baghdad = geodata.feature("baghdad").geometry
+    moved = _wait(
+        lambda: (
+            lambda v: abs(v[0] - baghdad.y) < 1 and abs(v[1] - baghdad.x) < 1 and v[2] > before[2]
+        )(_map_view(frame))
+    )
+    assert moved, f"map stayed at {_map_view(frame)}"
+    assert frame.locator("path.bm-highlight").count() >= 1
+
+
+def test_a_panned_map_keeps_its_extent_after_a_filter_change(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, server.url)
+    wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
+    frame.locator(".leaflet-container").evaluate("el => window.map.setView([36.0, 40.0], 8)")
+    assert _wait(lambda: _query(page).get("c") == "36.0000,40.0000"), page.url
+    page.get_by_text("Oil pipelines", exact=False).first.click()
+    assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
+    time.sleep(1.0)  # give a remount (the failure this test looks for) time to show
+    lat, lon, zoom = _map_view(frame)
+    assert (round(lat, 3), round(lon, 3), zoom) == (36.0, 40.0, 8)
+    assert _query(page).get("c") == "36.0000,40.0000"
+    assert _query(page).get("layers")
+
+
+def test_search_flies_to_an_arabic_name(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, server.url)
+    wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
+    page.get_by_placeholder("English or Arabic name or alias").fill("الهول")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="al-Hol camp").click()
+    camp = geodata.feature("al-hol-camp").geometry
+    assert _wait(
+        lambda: (lambda v: abs(v[0] - camp.y) < 0.3 and abs(v[1] - camp.x) < 0.3 and v[2] >= 8)(
+            _map_view(frame)
+        )
+    ), _map_view(frame)
+
+
+def test_measuring_bukamal_to_al_hol(server, browsing, geodata):
+    page = browsing.page
+    frame = open_map(page, server.url)
+    wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
+    frame.locator(".bm-measure-button").click()
+    frame.locator("path.bm-id-albu-kamal-iran-presence").click()
+    frame.locator("path.bm-id-al-hol-camp").click()
+    result = frame.locator(".bm-measure-result")
+    result.wait_for(timeout=10_000)
+    km = float(result.inner_text().split()[0])
+    assert 205 <= km <= 225  # geodesic Albu Kamal to al-Hol is about 216 km
+    assert frame.locator(".leaflet-popup").count() == 0  # measuring, not opening popups
+
+
+def test_nothing_matches_says_so(server, browsing):
+    page = browsing.page
+    open_map(page, f"{server.url}/?actors=arab-league&from=2003&to=2010")
+    assert page.get_by_text("Nothing matches these filters").is_visible()
+
+
+def test_two_sessions_do_not_affect_each_other(server, browser, geodata):
+    a_ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    b_ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        a, b = a_ctx.new_page(), b_ctx.new_page()
+        fa = open_map(a, f"{server.url}/?actors=isis")
+        fb = open_map(b, f"{server.url}/?lang=ar")
+        isis = {f.id for f in View(actors=frozenset({"isis"})).select(geodata)}
+        everything = {f.id for f in View().select(geodata)}
+        assert wait_for_count(fa, "path.bm-f", len(isis)) == len(isis)
+        assert wait_for_count(fb, "path.bm-f", len(everything)) == len(everything)
+        a.get_by_text("Oil pipelines", exact=False).first.click()  # a changes its layers
+        b.get_by_text("الأماكن والمحافظات", exact=False).first.click()  # b reruns too
+        context_ids = {f.id for f in geodata.in_layer("context")}
+        assert wait_for_count(fb, "path.bm-f", len(everything - context_ids)) == len(
+            everything - context_ids
+        )
+        assert _ids_drawn(fb) == everything - context_ids  # b kept its own filters
+        assert b.locator(".stApp").evaluate("el => getComputedStyle(el).direction") == "rtl"
+        assert _ids_drawn(fa) == isis  # a kept isis-only; no Arabic leaked into it
+        assert a.locator(".stApp").evaluate("el => getComputedStyle(el).direction") == "ltr"
+        assert "actors" not in _query(b) and _query(a).get("actors") == "isis"
+    finally:
+        a_ctx.close()
+        b_ctx.close()
+
+
+def test_cli_export_writes_what_the_app_draws(server, browsing, geodata, tmp_path):
+    """The same filters in a link and on the command line select the same features."""
+    import json
+
+    from layers.cli import main
+
+    frame = open_map(browsing.page, f"{server.url}/?actors=iran,isis&from=2013&to=2024-06-30")
+    out = tmp_path / "view.geojson"
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "geojson",
+                "--out",
+                str(out),
+                "--actors",
+                "iran,isis",
+                "--from",
+                "2013",
+                "--to",
+                "2024-06-30",
+            ]
+        )
+        == 0
+    )
+    exported = {f["properties"]["id"] for f in json.loads(out.read_text())["features"]}
+    assert exported
+    assert wait_for_count(frame, "path.bm-f", len(exported)) == len(exported)
+    assert _ids_drawn(frame) == exported

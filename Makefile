@@ -48,8 +48,9 @@ system-deps:
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check layers dashboard tests bench scripts
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/rerun.py
+	$(PY) bench/first_paint.py
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py

@@ -50,10 +50,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     # dashboard
     "choose": ("Any — choose to narrow", "الكل — اختر للتضييق"),
     "attribution": (
-        "Basemap: Natural Earth (public domain; boundaries as Natural Earth draws them)"
-        " · Places: Natural Earth, GeoNames (CC BY 4.0) · briefmap",
-        "الخريطة الأساس: Natural Earth (ملكية عامة؛ الحدود كما ترسمها) · الأماكن: "
-        "Natural Earth وGeoNames (CC BY 4.0) · briefmap",
+        "Natural Earth (public domain) · GeoNames (CC BY 4.0)",
+        "Natural Earth (ملكية عامة) · GeoNames (CC BY 4.0)",
     ),
     "app_title": (
         "Iraq–Syria security after the fall of Assad",

@@ -21,6 +21,8 @@ from tests.ui.harness import Guard, launch, open_map, run_server, wait_for_count
 SHOTS = {
     # file name: (query string, viewport)
     "screenshot-map.png": ("", (1600, 1000)),
+    "screenshot-map-ar.png": ("/?lang=ar", (1600, 1000)),
+    "screenshot-filtered.png": ("/?actors=iran&from=2013&to=2024-12-31", (1600, 1000)),
 }
 
 
@@ -41,7 +43,7 @@ def main() -> int:
             context.route("**/*", guard)
             page = context.new_page()
             frame = open_map(page, server.url + query)
-            wait_for_count(frame, "path.bm-layer-energy", 5)
+            frame.locator("path.bm-f").first.wait_for(state="attached", timeout=30_000)
             page.wait_for_timeout(800)  # let label placement settle
             page.screenshot(path=str(args.out / name))
             print(f"wrote {args.out / name}")

@@ -135,13 +135,20 @@ def test_a_panned_map_keeps_its_extent_after_a_filter_change(server, browsing, g
     page = browsing.page
     frame = open_map(page, server.url)
     wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
-    frame.locator(".leaflet-container").evaluate("el => window.map.setView([36.0, 40.0], 8)")
+    container = frame.locator(".leaflet-container")
+    # probes: a remount would lose the window flag, a rebuild of the data layers the path tag
+    container.evaluate("""el => { window.__bmProbe = 'mounted';
+        document.querySelector('path.bm-id-al-hol-camp').dataset.probe = 'kept'; }""")
+    container.evaluate("el => window.map.setView([36.0, 40.0], 8)")
     assert _wait(lambda: _query(page).get("c") == "36.0000,40.0000"), page.url
+    time.sleep(1.0)  # the pan's rerun has come and gone
+    assert frame.locator("path.bm-id-al-hol-camp[data-probe=kept]").count() == 1
     page.get_by_text("Oil pipelines", exact=False).first.click()
     assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
     time.sleep(1.0)  # give a remount (the failure this test looks for) time to show
     lat, lon, zoom = _map_view(frame)
     assert (round(lat, 3), round(lon, 3), zoom) == (36.0, 40.0, 8)
+    assert container.evaluate("el => window.__bmProbe") == "mounted"  # never remounted
     assert _query(page).get("c") == "36.0000,40.0000"
     assert _query(page).get("layers")
 

@@ -101,8 +101,9 @@ def test_camps_and_crossings_are_not_marked_exact(geodata):
 
 def test_scenarios_are_kept_apart_and_off_by_default(geodata):
     hypothetical = {lid for lid, layer in geodata.layers.items() if layer.hypothetical}
-    assert hypothetical == {"scenarios"}
-    assert not geodata.layers["scenarios"].visible
+    assert hypothetical == {"scenario-partnership", "scenario-limited"}
+    assert not any(geodata.layers[lid].visible for lid in hypothetical)
+    assert all(geodata.layers[lid].theme == "scenarios" for lid in hypothetical)
     for f in geodata.features:
         in_scenarios = f.layer in hypothetical
         assert in_scenarios == (f.claim_type == ClaimType.SCENARIO), f.id

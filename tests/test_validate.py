@@ -75,7 +75,7 @@ def _actor_colour(root: Path) -> None:
 
 def _scenarios_visible(root: Path) -> None:
     def change(d: dict) -> None:
-        next(layer for layer in d["layers"] if layer["id"] == "scenarios")["visible"] = True
+        next(layer for layer in d["layers"] if layer["id"] == "scenario-limited")["visible"] = True
 
     _edit(root / "layers.json", change)
 
@@ -271,7 +271,7 @@ CASES = [
         "scenarios-on-by-default",
         _scenarios_visible,
         "layers.json",
-        "'scenarios'",
+        "'scenario-limited'",
         "visible",
         "off by default",
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +88,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     export.set_defaults(run=_export)
+
+    scenes = sub.add_parser(
+        "scenes",
+        help="list the scenes of the walkthroughs",
+        description="List each walkthrough's scenes: number, id, titles in both languages "
+        "and how many paragraphs each cites. A scene opens directly with "
+        "?walkthrough=ID&scene=N.",
+    )
+    scenes.add_argument("--walkthrough", metavar="ID", help="only this walkthrough")
+    scenes.add_argument("--json", action="store_true", help="machine-readable output")
+    scenes.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
+    scenes.set_defaults(run=_scenes)
     return parser
 
 
@@ -99,8 +112,10 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     g = result.geodata
     assert g is not None
+    scenes = sum(len(w.scenes) for w in g.walkthroughs.values())
     print(
         f"ok: {len(result.files)} files, {len(g.features)} features in {len(g.layers)} layers, "
+        f"{len(g.walkthroughs)} walkthroughs ({scenes} scenes), "
         f"{len(g.annotations)} timeline annotations, {len(g.actors)} actors, "
         f"{len(g.reports)} reports"
     )
@@ -111,6 +126,47 @@ def _serve(args: argparse.Namespace) -> int:
     from layers.serve import serve
 
     return serve(port=args.port, address=args.address, geodata=args.geodata)
+
+
+def _scenes(args: argparse.Namespace) -> int:
+    try:
+        geodata = boundary.load_geodata(args.geodata)
+    except boundary.GeodataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    chosen = geodata.walkthroughs
+    if args.walkthrough:
+        if args.walkthrough not in chosen:
+            known = ", ".join(chosen) or "none"
+            print(
+                f"briefmap scenes: no walkthrough {args.walkthrough!r} (known: {known})",
+                file=sys.stderr,
+            )
+            return 2
+        chosen = {args.walkthrough: chosen[args.walkthrough]}
+    rows = [
+        {
+            "walkthrough": w.id,
+            "number": n,
+            "id": s.id,
+            "title_en": s.title_en,
+            "title_ar": s.title_ar,
+            "citations": len(s.sources),
+        }
+        for w in chosen.values()
+        for n, s in enumerate(w.scenes, start=1)
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for w in chosen.values():
+        print(f"{w.id}: {w.title_en} ({len(w.scenes)} scenes)")
+        for r in (r for r in rows if r["walkthrough"] == w.id):
+            print(
+                f"  {r['number']:>2}  {r['id']:<24} {r['title_en']}  |  {r['title_ar']}  "
+                f"({r['citations']} citations)"
+            )
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

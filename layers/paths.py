@@ -15,6 +15,8 @@ ACTORS_FILE = "actors.json"
 CATALOGUE_FILE = "layers.json"
 TIMELINE_FILE = "timeline.json"
 FEATURES_DIR = "features"
+WALKTHROUGHS_DIR = "walkthroughs"
+WALKTHROUGH_SUFFIXES = (".yaml", ".yml")
 BASEMAP_DIR = "basemap"
 CONTEXT_FILES = (SOURCES_FILE, ACTORS_FILE, CATALOGUE_FILE)
 

@@ -24,16 +24,20 @@ from layers.boundary.features import read_feature_collection
 from layers.boundary.jsonio import read_json
 from layers.boundary.problems import GeodataError, Problem, ProblemLog
 from layers.boundary.timeline import read_timeline
-from layers.model import Geodata
+from layers.boundary.walkthroughs import SceneContext, parse_yaml, read_walkthrough
+from layers.model import Geodata, Walkthrough
 from layers.paths import (
     ACTORS_FILE,
     CATALOGUE_FILE,
     FEATURES_DIR,
     SOURCES_FILE,
     TIMELINE_FILE,
+    WALKTHROUGH_SUFFIXES,
+    WALKTHROUGHS_DIR,
     display_path,
     geodata_dir,
 )
+from layers.table import feature_type
 
 __all__ = ["GeodataError", "Problem", "ValidationResult", "load_geodata", "validate"]
 
@@ -62,7 +66,8 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
     """Validate the geodata folder, with `files` taking the place of same-named files in it.
 
     A given `sources.json`, `actors.json`, `layers.json` or `timeline.json` replaces the
-    folder's; a given `.geojson` replaces the feature file of the same name or is added.
+    folder's; a given `.geojson` (feature file) or `.yaml` (walkthrough) replaces the file of
+    the same name or is added.
     """
     root = Path(root) if root is not None else geodata_dir()
     plan = _plan(root, [Path(p) for p in files])
@@ -91,6 +96,10 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
             where.append((feature.id, name, f"features (id {feature.id!r}, #{i})"))
     check_unique(where, log, "feature")
     annotations = _read_annotations(plan["timeline"], known, log, feature_ids)
+    scene_ctx = SceneContext(
+        known, frozenset(feature_type(f) for f in features), frozenset(feature_ids)
+    )
+    walkthroughs = _read_walkthroughs(plan["walkthroughs"], scene_ctx, log)
     shown = tuple(display_path(p) for group in plan.values() for p in group)
     if log.problems:
         return ValidationResult(None, tuple(log.problems), shown)
@@ -103,9 +112,51 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
         references=context.references,
         features=tuple(features),
         annotations=tuple(annotations),
+        walkthroughs=walkthroughs,
         area_of_interest=context.area_of_interest,
     )
     return ValidationResult(geodata, (), shown)
+
+
+def _read_walkthroughs(
+    paths: list[Path], ctx: SceneContext, log: ProblemLog
+) -> dict[str, Walkthrough]:
+    out: dict[str, Walkthrough] = {}
+    for path in paths:
+        name = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            log.add(name, "", "", f"cannot be read as UTF-8 text: {exc}")
+            continue
+        walkthrough = read_walkthrough(parse_yaml(text, name, log), name, ctx, log)
+        if walkthrough is None:
+            continue
+        if walkthrough.id in out:
+            log.add(name, "", "id", f"duplicate walkthrough id {walkthrough.id!r}")
+        out[walkthrough.id] = walkthrough
+    return out
+
+
+def validate_walkthrough_text(
+    text: str, name: str, geodata: Geodata
+) -> tuple[Walkthrough | None, tuple[Problem, ...]]:
+    """Check a walkthrough someone hands us (an upload) against loaded geodata."""
+    log = ProblemLog()
+    ctx = SceneContext(
+        Known(
+            layers=frozenset(geodata.layers),
+            actors=frozenset(geodata.actors),
+            originators=frozenset(geodata.originators),
+            references=frozenset(geodata.references),
+            paragraphs={r.file: r.paragraphs for r in geodata.reports.values()},
+            boilerplate={r.file: frozenset(r.boilerplate) for r in geodata.reports.values()},
+        ),
+        frozenset(feature_type(f) for f in geodata.features),
+        frozenset(f.id for f in geodata.features),
+    )
+    walkthrough = read_walkthrough(parse_yaml(text, name, log), name, ctx, log)
+    return (walkthrough if not log.problems else None), tuple(log.problems)
 
 
 def _plan(root: Path, given: list[Path]) -> dict[str, list[Path]]:
@@ -115,6 +166,13 @@ def _plan(root: Path, given: list[Path]) -> dict[str, list[Path]]:
         "context": [by_name.pop(n, root / n) for n in (SOURCES_FILE, ACTORS_FILE, CATALOGUE_FILE)],
         "timeline": [by_name.pop(TIMELINE_FILE, root / TIMELINE_FILE)],
     }
+    walk_dir = root / WALKTHROUGHS_DIR
+    shipped_walks = sorted(p for p in walk_dir.glob("*") if p.suffix in WALKTHROUGH_SUFFIXES)
+    plan["walkthroughs"] = [by_name.pop(p.name, p) for p in shipped_walks]
+    added_walks = [p for p in by_name.values() if p.suffix in WALKTHROUGH_SUFFIXES]
+    for p in added_walks:
+        del by_name[p.name]
+    plan["walkthroughs"] += added_walks
     shipped = sorted((root / FEATURES_DIR).glob("*.geojson"))
     plan["features"] = [by_name.pop(p.name, p) for p in shipped] + list(by_name.values())
     return plan

@@ -1,0 +1,78 @@
+"""Walkthroughs as a presenter uses them: a scene's view and frame, and the file format.
+
+The format (YAML) is documented in geodata/walkthroughs/README.md; `dump_walkthrough` writes
+it, and the boundary (`layers.boundary.walkthroughs`) reads it back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from layers.contract import citation_dict
+from layers.model import Geodata, Scene, Walkthrough
+from layers.view import View
+
+Bounds = tuple[float, float, float, float]
+
+
+def scene_view(scene: Scene, lang: str) -> View:
+    return scene.view.with_changes(lang=lang)
+
+
+def scene_frame(scene: Scene, geodata: Geodata) -> Bounds | None:
+    """Where the map goes: the scene's extent, else its highlights, else what it shows."""
+    if scene.extent:
+        return scene.extent
+    geoms = [geodata.feature(fid).geometry for fid in scene.highlight]
+    if not geoms:
+        geoms = [f.geometry for f in scene.view.select(geodata)]
+    if not geoms:
+        return None
+    b = [g.bounds for g in geoms]
+    return (min(x[0] for x in b), min(x[1] for x in b), max(x[2] for x in b), max(x[3] for x in b))
+
+
+def view_spec(view: View, extent: Bounds | None) -> dict[str, Any]:
+    """A View (plus a frame) in the walkthrough file's `view:` form."""
+    spec: dict[str, Any] = {}
+    spec["layers"] = sorted(view.layers) if view.layers is not None else "default"
+    if view.actors:
+        spec["actors"] = sorted(view.actors)
+    if view.types:
+        spec["types"] = sorted(view.types)
+    if view.date_from:
+        spec["from"] = view.date_from.isoformat()
+    if view.date_to:
+        spec["to"] = view.date_to.isoformat()
+    if not view.include_undated:
+        spec["undated"] = False
+    if extent:
+        spec["extent"] = [round(v, 4) for v in extent]
+    return spec
+
+
+def scene_dict(scene: Scene) -> dict[str, Any]:
+    return {
+        "id": scene.id,
+        "title_en": scene.title_en,
+        "title_ar": scene.title_ar,
+        "points_en": list(scene.points_en),
+        "points_ar": list(scene.points_ar),
+        "notes_en": scene.notes_en,
+        "notes_ar": scene.notes_ar,
+        "view": view_spec(scene.view, scene.extent),
+        "highlight": list(scene.highlight),
+        "sources": [citation_dict(c) for c in scene.sources],
+    }
+
+
+def dump_walkthrough(w: Walkthrough) -> str:
+    data = {"id": w.id, "title_en": w.title_en, "title_ar": w.title_ar}
+    if w.description_en:
+        data["description_en"] = w.description_en
+    if w.description_ar:
+        data["description_ar"] = w.description_ar
+    data["scenes"] = [scene_dict(s) for s in w.scenes]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,15 +1,19 @@
-"""briefmap dashboard entry point (`briefmap serve` runs this with the project's settings)."""
+"""briefmap dashboard entry point (`briefmap serve` runs this with the project's settings).
+
+One app, three windows chosen by the link: the analyst's dashboard (default), and for a
+walkthrough the presenter's view (`?walkthrough=ID&scene=N`, or `mode=presenter`) and the
+audience's view (`mode=audience`), which follow one briefing by its token.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import data, sidebar, state
-from dashboard.map_panel import MAP_KEY, legend, show_map
-from dashboard.timeline_panel import timeline_panel
+from dashboard.analyst import analyst_page
+from dashboard.briefing import audience_page, presenter_page
+from dashboard.map_panel import MAP_KEY
 from layers.boundary import GeodataError
-from layers.i18n import t
-from layers.view_words import describe
 
 st.set_page_config(page_title="briefmap", page_icon=":world_map:", layout="wide")
 
@@ -24,6 +28,8 @@ section[data-testid="stSidebar"] .block-container { padding-top: 1rem; }
 .bm-legend .bm-swatches svg { vertical-align: middle; margin-inline-end: 2px; }
 .bm-legend .bm-count { color: #666; }
 .bm-legend-keys { margin-top: 6px !important; font-size: 0.85em; color: #444; }
+.bm-pres-points { font-size: 1.15rem; }
+.stApp ul.bm-pres-points li, .stApp ul.bm-aud-points li { text-align: start !important; }
 </style>
 """
 RTL_CSS = """
@@ -43,37 +49,20 @@ def main() -> None:
         st.error("The geodata has problems; fix them and reload.")
         st.code("\n".join(str(p) for p in exc.problems))
         return
+    mode = state.mode()
     state.seed_from_url(geodata)
-    state.record_map(st.session_state.get(MAP_KEY))
-    lang = sidebar.language_switch()
+    if mode == "dashboard":
+        state.record_map(st.session_state.get(MAP_KEY))
+        lang = sidebar.language_switch()
+    else:
+        lang = st.session_state.get(state.KEY_LANG, "en")
     st.markdown(PAGE_CSS + (RTL_CSS if lang == "ar" else ""), unsafe_allow_html=True)
-    sidebar.search_box(geodata, lang)
-    sidebar.filters(geodata, lang)
-    sidebar.layer_toggles(geodata, lang)
-    view = state.current_view(geodata)
-    features = view.select(geodata)
-    state.sync_url(view)
-    sidebar.downloads_and_link(view, geodata, features)
-
-    st.markdown(f"#### {t('app_title', lang)}")
-    st.caption(describe(view, geodata) + " · " + t("n_features", lang, n=len(features)), help=None)
-    notes = st.session_state.get(state.NOTES)
-    if notes:
-        st.warning(t("ignored_link", lang, notes="; ".join(notes)))
-    left, right = st.columns([3.2, 1], gap="medium")
-    with left:
-        show_map(geodata, view, features)
-        legend(view, geodata, features)
-    with right:
-        _focus_note(lang)
-        timeline_panel(view, geodata)
-
-
-def _focus_note(lang: str) -> None:
-    focus = st.session_state.get(state.FOCUS)
-    if focus:
-        st.caption(t("highlighted", lang, label=focus.label))
-        st.button(t("clear_highlight", lang), key="clear-focus", on_click=state.clear_focus)
+    if mode == "audience":
+        audience_page(geodata, lang)
+    elif mode == "presenter":
+        presenter_page(geodata, lang)
+    else:
+        analyst_page(geodata, lang)
 
 
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.boundary import load_geodata
+from layers.briefing import BriefingRoom
 from layers.model import Geodata
 from layers.paths import STATIC_DIR
 from layers.render.assets import STATIC_URL, install_static
@@ -15,6 +16,13 @@ from layers.render.basemap import write_web_basemap
 def geodata() -> Geodata:
     """The validated geodata; frozen records, safe to share between sessions."""
     return load_geodata()
+
+
+@st.cache_resource(show_spinner=False)
+def briefing_room() -> BriefingRoom:
+    """Briefings in progress, shared by the presenter and audience windows of each (by token).
+    The only state shared between sessions, on purpose; it holds scene numbers, not maps."""
+    return BriefingRoom()
 
 
 @st.cache_resource(show_spinner=False)

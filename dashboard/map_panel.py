@@ -32,7 +32,7 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
         if focus.fly:
             groups.append(focus_group(focus.target, focus.nonce))
-    returned = ["center", "zoom"] + (["bounds"] if st.session_state.get(state.KEY_IN_VIEW) else [])
+    returned = ["center", "zoom", "bounds"]  # bounds: "only what is in view", scene extents
     # What the map reports arrives in st.session_state[MAP_KEY] before the next run starts;
     # app.py records it there, so the view of that run already has the new extent.
     st_folium(

@@ -57,7 +57,11 @@ def seed_from_url(geodata: Geodata) -> None:
     """Once per session: the link's view becomes the widgets' starting values."""
     if st.session_state.get(SEEDED):
         return
-    view = from_query(st.query_params.to_dict(), geodata)
+    seed_widgets(from_query(st.query_params.to_dict(), geodata), geodata)
+
+
+def seed_widgets(view: View, geodata: Geodata) -> None:
+    """Make `view` what the analyst's widgets show (a link, or the scene a presenter left)."""
     ss = st.session_state
     ss[KEY_LANG] = view.lang
     ss[KEY_ACTORS] = sorted(view.actors)
@@ -149,3 +153,17 @@ def take_focus() -> Focus | None:
 
 def clear_focus() -> None:
     st.session_state[FOCUS] = None
+
+
+# -- briefing mode ------------------------------------------------------------------------
+KEY_MODE = "mode"  # query key: presenter | audience | dashboard
+DRAFT = "bm_draft"  # the walkthrough being authored in this session
+PAUSED = "bm_paused"  # the briefing a presenter left with Esc, to resume it
+
+
+def mode() -> str:
+    params = st.query_params
+    wanted = params.get(KEY_MODE)
+    if wanted in ("presenter", "audience", "dashboard"):
+        return wanted
+    return "presenter" if params.get("walkthrough") else "dashboard"

@@ -16,10 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.ui.harness import Guard, launch, open_map, run_server, wait_for_count  # noqa: E402
+from tests.ui.harness import Guard, launch, open_map, run_server, wait_map_settled  # noqa: E402
 
 SHOTS = {
     # file name: (query string, viewport)
+    "screenshot-audience.png": (
+        "/?walkthrough=iraq-syria-2025&scene=4&mode=audience",
+        (1920, 1080),
+    ),
     "screenshot-map.png": ("", (1600, 1000)),
     "screenshot-map-ar.png": ("/?lang=ar", (1600, 1000)),
     "screenshot-filtered.png": ("/?actors=iran&from=2013&to=2024-12-31", (1600, 1000)),
@@ -44,7 +48,9 @@ def main() -> int:
             page = context.new_page()
             frame = open_map(page, server.url + query)
             frame.locator("path.bm-f").first.wait_for(state="attached", timeout=30_000)
-            page.wait_for_timeout(800)  # let label placement settle
+            page.wait_for_timeout(300)  # a scene's fly starts just after the map mounts
+            settled = wait_map_settled(frame)
+            print(f"{name}: map at {settled}")
             page.screenshot(path=str(args.out / name))
             print(f"wrote {args.out / name}")
             context.close()

@@ -139,13 +139,18 @@
       var map = group._map;
       if (!map || window.__bmFocusNonce === nonce) { return; }
       window.__bmFocusNonce = nonce;
-      if (target.bounds) {
-        var b = target.bounds;  /* [west, south, east, north] */
-        map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [60, 60], maxZoom: target.max_zoom || 9,
-          duration: 0.8 });
-      } else if (target.center) {
-        map.flyTo(target.center, target.zoom || map.getZoom(), { duration: 0.8 });
-      }
+      /* On a fresh mount the frame may still be growing to its final width: measure first,
+       * or the zoom is worked out for a smaller map. */
+      setTimeout(function () {
+        map.invalidateSize({ pan: false });
+        if (target.bounds) {
+          var b = target.bounds;  /* [west, south, east, north] */
+          map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [60, 60],
+            maxZoom: target.max_zoom || 9, duration: 0.8 });
+        } else if (target.center) {
+          map.flyTo(target.center, target.zoom || map.getZoom(), { duration: 0.8 });
+        }
+      }, 80);
     });
     return group;
   };
@@ -191,6 +196,19 @@
     var dS = Bk * sS * (c2Sm + Bk / 4 * (cS * (-1 + 2 * c2Sm * c2Sm) - Bk / 6 * c2Sm *
       (-3 + 4 * sS * sS) * (-3 + 4 * c2Sm * c2Sm)));
     return Bm * Ak * (sig - dS);
+  };
+
+  /* Presentation clicker keys (→ ← PageDown PageUp Home End . B Esc). After someone clicks on
+   * the map, a clicker's key presses arrive in this frame; pass them on to the page, where the
+   * briefing's clicker component hears them. Arrows must not pan the map meanwhile. */
+  B.clicker = function (map, spec) {
+    if (map.keyboard) { map.keyboard.disable(); }
+    var page = window.parent.document;  /* held now: a replaced frame has no parent later */
+    document.addEventListener("keydown", function (e) {
+      if (spec.keys.indexOf(e.key) < 0 || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      e.preventDefault();
+      page.dispatchEvent(new KeyboardEvent("keydown", { key: e.key, bubbles: true }));
+    });
   };
 
   /* The measuring tool: a button, then two clicks give the geodesic distance in km. */

@@ -122,6 +122,33 @@ class Highlight(MacroElement):
         self.data = data
 
 
+CLICKER_KEYS = {
+    "next": ["ArrowRight", "PageDown"],
+    "prev": ["ArrowLeft", "PageUp"],
+    "first": ["Home"],
+    "last": ["End"],
+    "blank": [".", "b", "B"],
+    "exit": ["Escape"],
+}
+
+
+class ClickerKeys(MacroElement):
+    """Presentation keys pressed in the map frame, passed on to the page (briefmap.clicker)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        briefmap.clicker({{ this._parent.get_name() }}, {{ this.spec|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, actions: tuple[str, ...]):
+        super().__init__()
+        self._name = "ClickerKeys"
+        self.spec = {"keys": sorted({k for a in actions for k in CLICKER_KEYS[a]})}
+
+
 def focus_group(target: dict[str, Any], nonce: int) -> folium.FeatureGroup:
     """A group whose only job is to move the map: {"bounds": [w, s, e, n]} or {"center", "zoom"}."""
     group = folium.FeatureGroup(name="focus", control=False)
@@ -148,12 +175,14 @@ def base_map(
     basemap_url: str | None = None,
     basemap_data: dict[str, Any] | None = None,
     center: Sequence[float] = DEFAULT_CENTER,
-    zoom: int = DEFAULT_ZOOM,
+    zoom: float = DEFAULT_ZOOM,
+    clicker: tuple[str, ...] = (),
 ) -> folium.Map:
     """A folium Map with no tiles, local assets only, and the vector basemap.
 
     Give `basemap_url` (the dashboard: the browser fetches it once) or `basemap_data`
-    (self-contained exports).
+    (self-contained exports). `clicker` lists the presentation actions whose keys the map
+    should hear (see ClickerKeys).
     """
     m = folium.Map(
         location=list(center),
@@ -174,6 +203,8 @@ def base_map(
         spec["url"] = basemap_url
     Basemap(spec, lang).add_to(m)
     MeasureControl(lang).add_to(m)
+    if clicker:
+        ClickerKeys(clicker).add_to(m)
     return m
 
 

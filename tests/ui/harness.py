@@ -148,3 +148,17 @@ def chromium_path() -> str:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+
+
+def wait_map_settled(frame, timeout: float = 10.0) -> tuple[float, float, float]:
+    """Wait until the map's centre and zoom stop changing (a fly has landed)."""
+    read = "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    deadline = time.monotonic() + timeout
+    last = tuple(frame.locator(".leaflet-container").evaluate(read))
+    while time.monotonic() < deadline:
+        time.sleep(0.4)
+        now = tuple(frame.locator(".leaflet-container").evaluate(read))
+        if now == last:
+            return now
+        last = now
+    return last

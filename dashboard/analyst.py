@@ -1,0 +1,43 @@
+"""The analyst's page: filters and layers in the sidebar, the map, legend and timeline."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import author, sidebar, state
+from dashboard.map_panel import legend, show_map
+from dashboard.timeline_panel import timeline_panel
+from layers.i18n import t
+from layers.model import Geodata
+from layers.view_words import describe
+
+
+def analyst_page(geodata: Geodata, lang: str) -> None:
+    sidebar.search_box(geodata, lang)
+    sidebar.filters(geodata, lang)
+    sidebar.layer_toggles(geodata, lang)
+    view = state.current_view(geodata)
+    features = view.select(geodata)
+    state.sync_url(view)
+    sidebar.downloads_and_link(view, geodata, features)
+    author.briefing_sidebar(geodata, view, lang)
+
+    st.markdown(f"#### {t('app_title', lang)}")
+    st.caption(describe(view, geodata) + " · " + t("n_features", lang, n=len(features)))
+    notes = st.session_state.get(state.NOTES)
+    if notes:
+        st.warning(t("ignored_link", lang, notes="; ".join(notes)))
+    left, right = st.columns([3.2, 1], gap="medium")
+    with left:
+        show_map(geodata, view, features)
+        legend(view, geodata, features)
+    with right:
+        _focus_note(lang)
+        timeline_panel(view, geodata)
+
+
+def _focus_note(lang: str) -> None:
+    focus = st.session_state.get(state.FOCUS)
+    if focus:
+        st.caption(t("highlighted", lang, label=focus.label))
+        st.button(t("clear_highlight", lang), key="clear-focus", on_click=state.clear_focus)

@@ -1,0 +1,265 @@
+"""Presenting a walkthrough: the presenter's window (laptop) and the audience's (projector).
+
+Both windows follow one briefing (a token in the URL) held in the server's BriefingRoom. The
+presenter moves it with buttons or clicker keys; each window watches the briefing's version a
+few times a second and reruns only when it changed, so the audience follows within a second.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import data, state
+from dashboard.clicker import new_presses, show_clicker
+from layers.briefing import Briefing
+from layers.i18n import pick, t
+from layers.model import Geodata, Walkthrough
+from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
+from layers.view_words import describe
+from layers.walkthrough import scene_frame, scene_view
+
+# How often a window asks the server whether the briefing moved. Windows in the same browser
+# are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere
+# (another machine on the LAN). Faster polling floods the session and makes moves slower.
+AUDIENCE_POLL_SECONDS = 0.5
+PRESENTER_POLL_SECONDS = 1.0  # also the clock's tick
+PRESENTER_ACTIONS = ("first", "prev", "next", "last", "blank", "exit")
+AUDIENCE_ACTIONS = ("first", "prev", "next", "last", "blank")
+SHOWN = "bm_shown_version"
+
+AUDIENCE_CSS = """
+<style>
+header[data-testid="stHeader"], section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
+.block-container { padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+.stApp .bm-aud-title { font-size: 56px !important; font-weight: 700; line-height: 1.15;
+  margin: 0 0 0.3rem 0; }
+.stApp .bm-aud-count { font-size: 22px !important; color: #555; }
+.stApp ul.bm-aud-points { padding-inline-start: 1.1em; margin: 0; }
+.stApp ul.bm-aud-points li { font-size: 34px !important; line-height: 1.3 !important;
+  margin: 0 0 0.7em 0 !important; }
+.bm-blank { position: fixed; inset: 0; background: #000; z-index: 1000000; }
+</style>
+"""
+
+
+def resolve(geodata: Geodata) -> Briefing | None:
+    """The briefing this window belongs to: joined by token, or opened from the link."""
+    params = st.query_params
+    room = data.briefing_room()
+    token = params.get("briefing")
+    if token and room.get(token):
+        return room.get(token)
+    walkthrough = _walkthrough(params.get("walkthrough"), geodata)
+    if walkthrough is None:
+        return None
+    token = token or room.new_token()
+    briefing = room.open(token, walkthrough, _scene_index(params.get("scene")))
+    params["briefing"] = token
+    return briefing
+
+
+def _walkthrough(ident: str | None, geodata: Geodata) -> Walkthrough | None:
+    if ident in geodata.walkthroughs:
+        return geodata.walkthroughs[ident]
+    draft = st.session_state.get(state.DRAFT)
+    return draft if draft is not None and draft.id == ident else None
+
+
+def _scene_index(raw: str | None) -> int:
+    try:
+        return max(int(raw or 1) - 1, 0)
+    except ValueError:
+        return 0
+
+
+def controls(briefing: Briefing, actions: tuple[str, ...], lang: str, show: bool) -> Briefing:
+    """Apply the clicker's new presses in order, then draw it; return the briefing as now."""
+    room = data.briefing_room()
+    token = briefing.token
+    key = f"bm-clicker-{token}"
+    for action in new_presses(key, actions):
+        current = room.get(token)
+        if action == "first":
+            room.go(token, 0)
+        elif action == "last":
+            room.go(token, current.count - 1)
+        elif action in ("next", "prev"):
+            room.step(token, 1 if action == "next" else -1)
+        elif action == "blank":
+            room.toggle_blank(token)
+        elif action == "exit":
+            _exit_to_dashboard(token)
+            st.rerun()
+    briefing = room.get(token)
+    show_clicker(
+        actions,
+        lang,
+        show_buttons=show,
+        key=key,
+        channel=f"briefmap-{token}",
+        version=briefing.version,
+    )
+    return briefing
+
+
+def _exit_to_dashboard(token: str) -> None:
+    """Esc: leave presenting for the analyst view of the current scene; the briefing stays."""
+    briefing = data.briefing_room().get(token)
+    geodata = data.geodata()
+    view = scene_view(briefing.scene, st.query_params.get("lang") or "en")
+    state.seed_widgets(view, geodata)
+    st.session_state[state.SEEDED] = True
+    frame = scene_frame(briefing.scene, geodata)
+    if frame:
+        state.request_focus(
+            pick(briefing.scene.title_en, briefing.scene.title_ar, view.lang),
+            briefing.scene.highlight,
+            {"bounds": list(frame), "max_zoom": 9},
+        )
+    st.session_state[state.PAUSED] = token
+    st.query_params.from_dict({state.KEY_MODE: "dashboard"})
+
+
+def scene_map(
+    briefing: Briefing, geodata: Geodata, lang: str, height: int, actions: tuple[str, ...], key: str
+) -> None:
+    scene = briefing.scene
+    view = scene_view(scene, lang)
+    m = base_map(lang=lang, basemap_url=data.basemap_url(), clicker=actions)
+    features = view.select(geodata)
+    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang)
+    groups.append(highlight_group(geodata.feature(fid) for fid in scene.highlight))
+    frame = scene_frame(scene, geodata)
+    if frame:
+        groups.append(focus_group({"bounds": list(frame), "max_zoom": 9}, briefing.version))
+    st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        returned_objects=[],
+    )
+
+
+def follow(briefing: Briefing, every: float, clock_lang: str | None = None) -> None:
+    """Rerun this window when the briefing moves elsewhere; optionally show the clock."""
+    st.session_state[SHOWN] = briefing.version
+
+    @st.fragment(run_every=every)
+    def _watch() -> None:
+        current = data.briefing_room().get(briefing.token)
+        if current is not None and current.version != st.session_state.get(SHOWN):
+            st.rerun()
+        if clock_lang:
+            elapsed = int(time.time() - briefing.started)
+            st.markdown(
+                f"**{time.strftime('%H:%M:%S')}** · {t('elapsed', clock_lang)} "
+                f"{elapsed // 60:02d}:{elapsed % 60:02d}"
+            )
+
+    _watch()
+
+
+def _sync_url(briefing: Briefing, mode: str, lang: str) -> None:
+    wanted = {
+        "mode": mode,
+        "walkthrough": briefing.walkthrough.id,
+        "scene": str(briefing.index + 1),
+        "briefing": briefing.token,
+    }
+    if lang != "en":
+        wanted["lang"] = lang
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _points_html(points: tuple[str, ...], lang: str, css: str) -> str:
+    from layers.render.popup import esc
+
+    direction = "rtl" if lang == "ar" else "ltr"
+    items = "".join(f"<li>{esc(p)}</li>" for p in points)
+    return f'<ul class="{css}" dir="{direction}" lang="{lang}">{items}</ul>'
+
+
+def audience_page(geodata: Geodata, lang: str) -> None:
+    briefing = resolve(geodata)
+    st.markdown(AUDIENCE_CSS, unsafe_allow_html=True)
+    if briefing is None:
+        st.error(t("no_walkthrough", lang))
+        return
+    briefing = controls(briefing, AUDIENCE_ACTIONS, lang, show=False)
+    _sync_url(briefing, "audience", lang)
+    scene = briefing.scene
+    if briefing.blank:
+        st.markdown('<div class="bm-blank" data-testid="bm-blank"></div>', unsafe_allow_html=True)
+    else:
+        from layers.render.popup import esc
+
+        title = esc(pick(scene.title_en, scene.title_ar, lang))
+        counter = esc(t("scene_counter", lang, n=briefing.index + 1, total=briefing.count))
+        direction = "rtl" if lang == "ar" else "ltr"
+        st.markdown(
+            f'<div dir="{direction}" lang="{lang}"><div class="bm-aud-title" '
+            f'id="bm-aud-title">{title}</div><div class="bm-aud-count">{counter}</div>'
+            "</div>",
+            unsafe_allow_html=True,
+        )
+    left, right = st.columns([2.3, 1], gap="large")
+    with left:
+        scene_map(briefing, geodata, lang, height=860, actions=AUDIENCE_ACTIONS, key="aud-map")
+    if not briefing.blank:
+        points = scene.points_ar if lang == "ar" else scene.points_en
+        right.markdown(_points_html(points, lang, "bm-aud-points"), unsafe_allow_html=True)
+    follow(briefing, AUDIENCE_POLL_SECONDS)
+
+
+def presenter_page(geodata: Geodata, lang: str) -> None:
+    briefing = resolve(geodata)
+    if briefing is None:
+        st.error(t("no_walkthrough", lang))
+        return
+    briefing = controls(briefing, PRESENTER_ACTIONS, lang, show=True)
+    _sync_url(briefing, "presenter", lang)
+    scene, upcoming = briefing.scene, briefing.next_scene
+    head, clock_box = st.columns([3, 1])
+    head.markdown(
+        f"### {t('scene_counter', lang, n=briefing.index + 1, total=briefing.count)}"
+        f" · {pick(briefing.walkthrough.title_en, briefing.walkthrough.title_ar, lang)}"
+    )
+    with clock_box:
+        follow(briefing, PRESENTER_POLL_SECONDS, clock_lang=lang)
+    notice = st.container()  # a fixed slot: what appears in it never shifts the map below,
+    if briefing.blank:  # which Streamlit would otherwise remount
+        notice.warning(t("audience_blanked", lang))
+    left, right = st.columns([2, 1], gap="large")
+    with left:
+        st.markdown(f"## {pick(scene.title_en, scene.title_ar, lang)}")
+        points = scene.points_ar if lang == "ar" else scene.points_en
+        st.markdown(_points_html(points, lang, "bm-pres-points"), unsafe_allow_html=True)
+        scene_map(briefing, geodata, lang, height=470, actions=PRESENTER_ACTIONS, key="pres-map")
+        st.caption(describe(scene_view(scene, lang), geodata))
+    with right:
+        st.markdown(f"**{t('speaker_notes', lang)}**")
+        st.info(pick(scene.notes_en, scene.notes_ar, lang))
+        st.markdown(f"**{t('next_scene', lang)}**")
+        if upcoming:
+            st.markdown(f"{pick(upcoming.title_en, upcoming.title_ar, lang)}")
+        else:
+            st.caption(t("last_scene", lang))
+        st.markdown(f"**{t('audience_link', lang)}**")
+        query = urlencode(
+            {
+                "mode": "audience",
+                "walkthrough": briefing.walkthrough.id,
+                "briefing": briefing.token,
+                **({"lang": lang} if lang != "en" else {}),
+            }
+        )
+        st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
+        st.caption(t("keys_help", lang))

@@ -1,0 +1,60 @@
+"""The walkthrough pages and author mode with AppTest (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.boundary import load_geodata
+from layers.paths import DASHBOARD_DIR
+from tests.conftest import GEODATA
+
+SCENES = load_geodata(GEODATA).walkthroughs["iraq-syria-2025"].scenes
+
+
+def run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at) -> str:
+    return "\n".join(str(m.value) for m in (*at.markdown, *at.info, *at.caption))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("number", range(1, len(SCENES) + 1))
+def test_every_scene_renders_in_both_languages(number, lang):
+    scene = SCENES[number - 1]
+    title = scene.title_ar if lang == "ar" else scene.title_en
+    notes = scene.notes_ar if lang == "ar" else scene.notes_en
+    presenter = run(walkthrough="iraq-syria-2025", scene=str(number), lang=lang)
+    assert title in _text(presenter) and notes in _text(presenter)
+    audience = run(walkthrough="iraq-syria-2025", scene=str(number), lang=lang, mode="audience")
+    text = _text(audience)
+    assert title.replace("'", "&#x27;") in text
+    assert notes not in text  # speaker notes never reach the audience
+
+
+def test_author_adds_edits_reorders_deletes_and_downloads():
+    at = run(actors="isis")
+    at.button(key="draft-add").click().run()
+    at.multiselect(key="actors").set_value(["turkey"]).run()
+    at.button(key="draft-add").click().run()
+    assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-1", "scene-2"]
+    first = at.session_state["bm_draft"].scenes[0]
+    assert first.view.actors == {"isis"} and first.sources
+    at.text_input(key="draft-scene-1-title_en").input("ISIS today").run()
+    at.text_area(key="draft-scene-1-points_en").input("Desert threat\nal-Hol").run()
+    scene = at.session_state["bm_draft"].scenes[0]
+    assert scene.title_en == "ISIS today" and scene.points_en == ("Desert threat", "al-Hol")
+    at.button(key="draft-scene-2-up").click().run()
+    assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-2", "scene-1"]
+    at.button(key="draft-scene-2-delete").click().run()
+    assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-1"]
+    assert not at.error  # the draft validates, so it can be downloaded
+    at.text_input(key="draft-scene-1-title_ar").input("ISIS in English").run()
+    assert any("title_ar" in e.value and "expected Arabic" in e.value for e in at.error)

@@ -1,0 +1,202 @@
+"""Presenting in a real browser: a presenter window drives an audience window with clicker keys,
+within a second, over loopback only."""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from layers.boundary import load_geodata
+from tests.conftest import GEODATA
+from tests.ui.harness import Guard, open_map
+
+pytestmark = pytest.mark.browser
+WALK = "iraq-syria-2025"
+
+
+@pytest.fixture(scope="module")
+def walkthrough():
+    return load_geodata(GEODATA).walkthroughs[WALK]
+
+
+@contextmanager
+def window(browser, width: int, height: int, pages: int = 1):
+    """Pages of one browser (as a presenter's laptop with the projector as second display)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    guard = Guard()
+    context.route("**/*", guard)
+    try:
+        made = [context.new_page() for _ in range(pages)]
+        yield made[0] if pages == 1 else made
+    finally:
+        context.close()
+        assert guard.offenders == [], f"requests left the machine: {guard.offenders}"
+
+
+def _token(page) -> str:
+    return parse_qs(urlparse(page.url).query)["briefing"][0]
+
+
+def _map_view(frame):
+    return frame.locator(".leaflet-container").evaluate(
+        "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+
+
+def _wait(predicate, timeout: float = 10.0, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = predicate()
+    return value
+
+
+def _open_pair(server, browser, pres_page, aud_page):
+    pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene=1")
+    token = _token(pres_page)
+    aud_frame = open_map(
+        aud_page, f"{server.url}/?mode=audience&walkthrough={WALK}&briefing={token}"
+    )
+    return pres_frame, aud_frame
+
+
+def test_presenter_keys_move_the_audience_within_a_second(server, browser, walkthrough):
+    with window(browser, 1920, 1080, pages=2) as (pres, aud):
+        _pres_frame, aud_frame = _open_pair(server, browser, pres, aud)
+        title = aud.locator("#bm-aud-title")
+        assert title.inner_text() == walkthrough.scenes[0].title_en
+        pres.mouse.click(700, 12)  # focus the presenter page, as a clicker's keys would
+        for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+            pres.keyboard.press(key)
+            time.sleep(0.25)
+        pres.get_by_text("Scene 3 / 10", exact=False).first.wait_for(timeout=10_000)
+        scene = walkthrough.scenes[2]
+        assert _wait(lambda: title.inner_text() == scene.title_en, timeout=5)
+        # each single move reaches the audience within a second of the key press
+        for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
+            time.sleep(1.0)  # both windows at rest
+            pressed = time.monotonic()
+            pres.keyboard.press(key)
+            want = walkthrough.scenes[number - 1].title_en
+            assert _wait(lambda want=want: title.inner_text() == want, timeout=5)
+            lag = time.monotonic() - pressed
+            assert lag < 1.0, f"the audience took {lag:.2f} s to reach scene {number}"
+        # the map frames scene 3
+        w, s, e, n = scene.extent
+        assert _wait(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(_map_view(aud_frame)))
+        # the audience never sees speaker notes; it sees the key points in large type
+        text = aud.locator(".stApp").inner_text()
+        assert scene.notes_en not in text
+        assert all(point in text for point in scene.points_en)
+        # B blanks the audience screen, and B again brings it back
+        pres.keyboard.press("b")
+        blank = aud.locator(".bm-blank")
+        blank.wait_for(timeout=5_000)
+        box = blank.bounding_box()
+        assert box["width"] >= 1900 and box["height"] >= 1060
+        assert aud.locator("#bm-aud-title").count() == 0
+        pres.get_by_text("The audience screen is blank").wait_for(timeout=5_000)
+        pres.keyboard.press("b")
+        title.wait_for(timeout=5_000)
+        assert aud.locator(".bm-blank").count() == 0
+
+
+def test_clicker_keys_work_after_a_click_on_the_map(server, browser, walkthrough):
+    with window(browser, 1920, 1080, pages=2) as (pres, aud):
+        pres_frame, aud_frame = _open_pair(server, browser, pres, aud)
+        pres_frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
+        pres.keyboard.press("PageDown")
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=10_000)
+        pres_frame.locator(".leaflet-container").click(position={"x": 220, "y": 220})
+        pres.keyboard.press("End")
+        pres.get_by_text("Scene 10 / 10", exact=False).first.wait_for(timeout=10_000)
+        # the arrow keys did not pan the presenter's map: they are the clicker's now
+        aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
+        aud.keyboard.press("Home")  # a key pressed in the audience window works too
+        title = aud.locator("#bm-aud-title")
+        assert _wait(lambda: title.inner_text() == walkthrough.scenes[0].title_en)
+        pres.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
+
+
+def test_audience_type_is_legible_from_the_back_row(server, browser):
+    with window(browser, 1920, 1080) as aud:
+        open_map(aud, f"{server.url}/?mode=audience&walkthrough={WALK}&scene=2")
+
+        def size(selector: str) -> float:
+            return aud.locator(selector).first.evaluate(
+                "el => parseFloat(getComputedStyle(el).fontSize)"
+            )
+
+        assert size("#bm-aud-title") >= 48
+        assert size("ul.bm-aud-points li") >= 32
+        assert aud.locator('[data-testid="stSidebar"]').is_hidden()
+
+
+@pytest.mark.parametrize(("mode", "lang"), [("audience", "en"), ("presenter", "ar")])
+def test_a_deep_link_opens_that_scene(server, browser, walkthrough, mode, lang):
+    with window(browser, 1920, 1080) as page:
+        open_map(page, f"{server.url}/?walkthrough={WALK}&scene=5&mode={mode}&lang={lang}")
+        scene = walkthrough.scenes[4]
+        title = scene.title_ar if lang == "ar" else scene.title_en
+        assert page.get_by_text(title).first.is_visible()
+        assert parse_qs(urlparse(page.url).query)["scene"] == ["5"]
+
+
+def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser, walkthrough):
+    with window(browser, 1440, 900) as pres:
+        open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
+        pres.mouse.click(700, 12)
+        pres.keyboard.press("Escape")
+        resume = pres.get_by_role("button", name=re.compile("Resume presenting at scene 4"))
+        resume.wait_for(timeout=10_000)
+        # the analyst view shows the scene's view (its layers) …
+        assert pres.get_by_role("checkbox", name=re.compile("Iraqi factions")).is_checked()
+        assert not pres.get_by_role("checkbox", name=re.compile("Oil pipelines")).is_checked()
+        resume.click()
+        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
+        assert pres.get_by_text(walkthrough.scenes[3].title_en).first.is_visible()
+
+
+def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_path):
+    text = (GEODATA / "walkthroughs" / f"{WALK}.yaml").read_text(encoding="utf-8")
+    broken = text.replace(
+        "      layers: [smuggling, border, context, isis]", "      layers: [smuggling, weather]"
+    ).replace("    highlight: [badia-desert, al-hol-camp]", "    highlight: [atlantis]")
+    path = tmp_path / "mine.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with window(browser, 1600, 1000) as page:
+        open_map(page, server.url)
+        page.get_by_text("Author a walkthrough").click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        errors = page.locator('[data-testid="stAlertContentError"]')
+        errors.first.wait_for(timeout=10_000)
+        shown = errors.all_inner_texts()
+        assert any(
+            "scenes[2] (id 'smuggling-corridor')" in e and "view.layers" in e and "weather" in e
+            for e in shown
+        ), shown
+        assert any(
+            "scenes[1] (id 'isis-desert-al-hol')" in e and "highlight" in e for e in shown
+        ), shown
+        # nothing was loaded: the walkthrough list still has only the shipped briefing
+        assert page.get_by_role("button", name="Add the current view as a scene").is_visible()
+        assert page.locator('[class*="st-key-draft-scene"]').count() == 0
+
+
+def test_an_audience_in_another_browser_follows_by_polling(server, browser, walkthrough):
+    """A projector on another machine shares no BroadcastChannel: it polls the server."""
+    with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as aud:
+        _open_pair(server, browser, pres, aud)
+        title = aud.locator("#bm-aud-title")
+        pres.mouse.click(700, 12)
+        time.sleep(1.0)
+        pressed = time.monotonic()
+        pres.keyboard.press("PageDown")
+        assert _wait(lambda: title.inner_text() == walkthrough.scenes[1].title_en, timeout=5)
+        lag = time.monotonic() - pressed
+        assert lag < 1.0, f"the audience took {lag:.2f} s"

@@ -38,3 +38,17 @@ def reports_dir() -> Path:
 def report_paragraphs(path: Path) -> list[str]:
     """Paragraph N (1-based) is the N-th non-empty line of the file."""
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_app(**params: str):
+    """Run the dashboard once with AppTest (no browser), with these query parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    from layers.paths import DASHBOARD_DIR
+
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -4,18 +4,8 @@ write the link, bad links are reported, empty results are said in words."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from layers.paths import DASHBOARD_DIR
-
-
-def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+from tests.conftest import run_app
 
 
 def caption_texts(at) -> list[str]:
@@ -23,7 +13,7 @@ def caption_texts(at) -> list[str]:
 
 
 def test_a_link_seeds_the_widgets():
-    at = app(actors="isis", types="camp", layers="isis,energy", undated="0", lang="ar")
+    at = run_app(actors="isis", types="camp", layers="isis,energy", undated="0", lang="ar")
     assert at.multiselect(key="actors").value == ["isis"]
     assert at.multiselect(key="types").value == ["camp"]
     assert at.checkbox(key="layer-energy").value is True
@@ -34,7 +24,7 @@ def test_a_link_seeds_the_widgets():
 
 
 def test_changing_a_filter_writes_the_link():
-    at = app()
+    at = run_app()
     at.multiselect(key="actors").set_value(["kataib-hezbollah"]).run()
     assert at.query_params["actors"] == "kataib-hezbollah"
     at.checkbox(key="layer-energy").uncheck().run()
@@ -43,21 +33,21 @@ def test_changing_a_filter_writes_the_link():
 
 
 def test_bad_link_parts_are_reported_not_fatal():
-    at = app(actors="isis,ghost", **{"from": "banana"})
+    at = run_app(actors="isis,ghost", **{"from": "banana"})
     assert at.multiselect(key="actors").value == ["isis"]
     warning = at.warning[0].value
     assert "actors: unknown ghost" in warning and "banana" in warning
 
 
 def test_nothing_matches_is_said():
-    at = app(actors="arab-league", **{"from": "2003", "to": "2010"})
+    at = run_app(actors="arab-league", **{"from": "2003", "to": "2010"})
     assert any("Nothing matches" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_timeline_panel_follows_the_filters(lang):
-    everything = app(lang=lang)
-    narrowed = app(lang=lang, actors="kataib-hezbollah")
+    everything = run_app(lang=lang)
+    narrowed = run_app(lang=lang, actors="kataib-hezbollah")
     show = "Show on map" if lang == "en" else "اعرض على الخريطة"
     n_all = sum(1 for b in everything.button if b.label == show)
     n_narrow = sum(1 for b in narrowed.button if b.label == show)

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from layers.boundary import load_geodata
-from layers.paths import DASHBOARD_DIR
-from tests.conftest import GEODATA
+from tests.conftest import GEODATA, run_app
 
 SCENES = load_geodata(GEODATA).walkthroughs["iraq-syria-2025"].scenes
-
-
-def run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _text(at) -> str:
@@ -31,16 +20,16 @@ def test_every_scene_renders_in_both_languages(number, lang):
     scene = SCENES[number - 1]
     title = scene.title_ar if lang == "ar" else scene.title_en
     notes = scene.notes_ar if lang == "ar" else scene.notes_en
-    presenter = run(walkthrough="iraq-syria-2025", scene=str(number), lang=lang)
+    presenter = run_app(walkthrough="iraq-syria-2025", scene=str(number), lang=lang)
     assert title in _text(presenter) and notes in _text(presenter)
-    audience = run(walkthrough="iraq-syria-2025", scene=str(number), lang=lang, mode="audience")
+    audience = run_app(walkthrough="iraq-syria-2025", scene=str(number), lang=lang, mode="audience")
     text = _text(audience)
     assert title.replace("'", "&#x27;") in text
     assert notes not in text  # speaker notes never reach the audience
 
 
 def test_author_adds_edits_reorders_deletes_and_downloads():
-    at = run(actors="isis")
+    at = run_app(actors="isis")
     at.button(key="draft-add").click().run()
     at.multiselect(key="actors").set_value(["turkey"]).run()
     at.button(key="draft-add").click().run()

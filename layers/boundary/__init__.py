@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from layers.boundary.claims import Known
+from layers.boundary.claims import Known, known_ids
 from layers.boundary.context import (
     Context,
     check_unique,
@@ -74,13 +74,12 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
     log = ProblemLog()
     context = _read_context(plan, log)
     declared = context.declared
-    known = Known(
-        layers=declared["layers"],
-        actors=declared["actors"],
-        originators=declared["originators"],
-        references=declared["references"],
-        paragraphs={r.file: r.paragraphs for r in context.reports.values()},
-        boilerplate={r.file: frozenset(r.boilerplate) for r in context.reports.values()},
+    known = known_ids(
+        declared["layers"],
+        declared["actors"],
+        declared["originators"],
+        declared["references"],
+        context.reports.values(),
     )
     features, where, feature_ids = [], [], set()
     for path in plan["features"]:
@@ -144,13 +143,12 @@ def validate_walkthrough_text(
     """Check a walkthrough someone hands us (an upload) against loaded geodata."""
     log = ProblemLog()
     ctx = SceneContext(
-        Known(
-            layers=frozenset(geodata.layers),
-            actors=frozenset(geodata.actors),
-            originators=frozenset(geodata.originators),
-            references=frozenset(geodata.references),
-            paragraphs={r.file: r.paragraphs for r in geodata.reports.values()},
-            boilerplate={r.file: frozenset(r.boilerplate) for r in geodata.reports.values()},
+        known_ids(
+            geodata.layers,
+            geodata.actors,
+            geodata.originators,
+            geodata.references,
+            geodata.reports.values(),
         ),
         frozenset(feature_type(f) for f in geodata.features),
         frozenset(f.id for f in geodata.features),

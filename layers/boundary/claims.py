@@ -23,6 +23,18 @@ class Known:
     boilerplate: dict[str, frozenset[int]]
 
 
+def known_ids(layers, actors, originators, references, reports) -> Known:
+    """What a claim may name, from ids and the report records (paragraph counts)."""
+    return Known(
+        layers=frozenset(layers),
+        actors=frozenset(actors),
+        originators=frozenset(originators),
+        references=frozenset(references),
+        paragraphs={r.file: r.paragraphs for r in reports},
+        boilerplate={r.file: frozenset(r.boilerplate) for r in reports},
+    )
+
+
 @dataclass(frozen=True)
 class Claim:
     """The provenance block every feature and annotation carries."""

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.boundary.claims import Known, optional_text, read_claim
 from layers.boundary.problems import Fields, ProblemLog
+from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS
 from layers.model import FEATURE_KINDS, LINE_KINDS, Feature, Precision
 
 AREA_KINDS = frozenset({"area", "corridor", "region", "governorate", "country"})
@@ -26,39 +27,8 @@ GEOMETRY_TYPES = frozenset(
 )
 _COORD_SOURCE = re.compile(r"^(naturalearth|geonames|derived|knowledge):\S.*$")
 
-PROPERTIES = frozenset(
-    {
-        "id",
-        "layer",
-        "kind",
-        "name_en",
-        "name_ar",
-        "summary_en",
-        "summary_ar",
-        "actors",
-        "incident_type",
-        "date",
-        "date_start",
-        "date_end",
-        "date_basis",
-        "date_note_en",
-        "date_note_ar",
-        "precision",
-        "claim_type",
-        "originator",
-        "grade",
-        "sources",
-        "references",
-        "conflicts",
-        "coord_source",
-        "location_note_en",
-        "location_note_ar",
-        "aliases_en",
-        "aliases_ar",
-        "status",
-        "status_as_of",
-    }
-)
+# A feature may carry exactly the export contract's properties (layers.contract).
+PROPERTIES = frozenset((*CONTRACT_FIELDS, *OPTIONAL_FIELDS))
 
 
 def read_feature_collection(

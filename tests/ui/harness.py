@@ -162,3 +162,22 @@ def wait_map_settled(frame, timeout: float = 10.0) -> tuple[float, float, float]
             return now
         last = now
     return last
+
+
+def map_view(frame) -> tuple[float, float, float]:
+    """The map's centre (lat, lon) and zoom as Leaflet has them now."""
+    return tuple(
+        frame.locator(".leaflet-container").evaluate(
+            "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        )
+    )
+
+
+def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
+    """Poll `predicate` until it is truthy or time runs out; return its last value."""
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = predicate()
+    return value

@@ -12,7 +12,7 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, open_map
+from tests.ui.harness import Guard, map_view, open_map, wait_until
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -41,21 +41,6 @@ def _token(page) -> str:
     return parse_qs(urlparse(page.url).query)["briefing"][0]
 
 
-def _map_view(frame):
-    return frame.locator(".leaflet-container").evaluate(
-        "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-    )
-
-
-def _wait(predicate, timeout: float = 10.0, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(step)
-        value = predicate()
-    return value
-
-
 def _open_pair(server, browser, pres_page, aud_page):
     pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene=1")
     token = _token(pres_page)
@@ -76,19 +61,19 @@ def test_presenter_keys_move_the_audience_within_a_second(server, browser, walkt
             time.sleep(0.25)
         pres.get_by_text("Scene 3 / 10", exact=False).first.wait_for(timeout=10_000)
         scene = walkthrough.scenes[2]
-        assert _wait(lambda: title.inner_text() == scene.title_en, timeout=5)
+        assert wait_until(lambda: title.inner_text() == scene.title_en, timeout=5)
         # each single move reaches the audience within a second of the key press
         for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
             time.sleep(1.0)  # both windows at rest
             pressed = time.monotonic()
             pres.keyboard.press(key)
             want = walkthrough.scenes[number - 1].title_en
-            assert _wait(lambda want=want: title.inner_text() == want, timeout=5)
+            assert wait_until(lambda want=want: title.inner_text() == want, timeout=5)
             lag = time.monotonic() - pressed
             assert lag < 1.0, f"the audience took {lag:.2f} s to reach scene {number}"
         # the map frames scene 3
         w, s, e, n = scene.extent
-        assert _wait(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(_map_view(aud_frame)))
+        assert wait_until(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(map_view(aud_frame)))
         # the audience never sees speaker notes; it sees the key points in large type
         text = aud.locator(".stApp").inner_text()
         assert scene.notes_en not in text
@@ -119,7 +104,7 @@ def test_clicker_keys_work_after_a_click_on_the_map(server, browser, walkthrough
         aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
         aud.keyboard.press("Home")  # a key pressed in the audience window works too
         title = aud.locator("#bm-aud-title")
-        assert _wait(lambda: title.inner_text() == walkthrough.scenes[0].title_en)
+        assert wait_until(lambda: title.inner_text() == walkthrough.scenes[0].title_en)
         pres.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
 
 
@@ -197,6 +182,6 @@ def test_an_audience_in_another_browser_follows_by_polling(server, browser, walk
         time.sleep(1.0)
         pressed = time.monotonic()
         pres.keyboard.press("PageDown")
-        assert _wait(lambda: title.inner_text() == walkthrough.scenes[1].title_en, timeout=5)
+        assert wait_until(lambda: title.inner_text() == walkthrough.scenes[1].title_en, timeout=5)
         lag = time.monotonic() - pressed
         assert lag < 1.0, f"the audience took {lag:.2f} s"

@@ -12,7 +12,7 @@ import pytest
 from layers.boundary import load_geodata
 from layers.view import View
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, wait_for_count
+from tests.ui.harness import map_view, open_map, wait_for_count, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -29,25 +29,8 @@ def _ids_drawn(frame) -> set[str]:
     return {m.group(1) for c in classes for m in [re.search(r"bm-id-(\S+)", c)] if m}
 
 
-def _map_view(frame) -> tuple[float, float, float]:
-    return tuple(
-        frame.locator(".leaflet-container").evaluate(
-            "el => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-        )
-    )
-
-
 def _query(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def _wait(predicate, timeout: float = 20.0, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(step)
-        value = predicate()
-    return value
 
 
 def _choose_actor(page, typed: str, option: str) -> None:
@@ -66,7 +49,7 @@ def test_choosing_an_actor_filters_the_map_and_the_url(server, browsing, geodata
     expected = {f.id for f in View(actors=frozenset({"kataib-hezbollah"})).select(geodata)}
     assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
     assert _ids_drawn(frame) == expected
-    assert _wait(lambda: _query(page).get("actors") == "kataib-hezbollah"), page.url
+    assert wait_until(lambda: _query(page).get("actors") == "kataib-hezbollah"), page.url
     assert page.get_by_text("Kata'ib Hezbollah · 3 features shown").is_visible()
 
 
@@ -112,22 +95,22 @@ def test_arabic_link_gives_a_right_to_left_page(server, browsing, geodata):
     assert "bm-arabic" in family
     loaded = """() => Array.from(document.fonts).some(
         f => f.family.replace(/["']/g, '') === 'bm-arabic' && f.status === 'loaded')"""
-    assert _wait(lambda: page.evaluate(loaded)), "Noto Sans Arabic was not loaded"
+    assert wait_until(lambda: page.evaluate(loaded)), "Noto Sans Arabic was not loaded"
 
 
 def test_clicking_an_annotation_moves_and_highlights(server, browsing, geodata):
     page = browsing.page
     frame = open_map(page, server.url)
     wait_for_count(frame, "path.bm-f", len(View().select(geodata)))
-    before = _map_view(frame)
+    before = map_view(frame)
     page.locator(".st-key-focus-fm-meeting-baghdad button").click()
     baghdad = geodata.feature("baghdad").geometry
-    moved = _wait(
+    moved = wait_until(
         lambda: (
             lambda v: abs(v[0] - baghdad.y) < 1 and abs(v[1] - baghdad.x) < 1 and v[2] > before[2]
-        )(_map_view(frame))
+        )(map_view(frame))
     )
-    assert moved, f"map stayed at {_map_view(frame)}"
+    assert moved, f"map stayed at {map_view(frame)}"
     assert frame.locator("path.bm-highlight").count() >= 1
 
 
@@ -140,13 +123,13 @@ def test_a_panned_map_keeps_its_extent_after_a_filter_change(server, browsing, g
     container.evaluate("""el => { window.__bmProbe = 'mounted';
         document.querySelector('path.bm-id-al-hol-camp').dataset.probe = 'kept'; }""")
     container.evaluate("el => window.map.setView([36.0, 40.0], 8)")
-    assert _wait(lambda: _query(page).get("c") == "36.0000,40.0000"), page.url
+    assert wait_until(lambda: _query(page).get("c") == "36.0000,40.0000"), page.url
     time.sleep(1.0)  # the pan's rerun has come and gone
     assert frame.locator("path.bm-id-al-hol-camp[data-probe=kept]").count() == 1
     page.get_by_text("Oil pipelines", exact=False).first.click()
     assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
     time.sleep(1.0)  # give a remount (the failure this test looks for) time to show
-    lat, lon, zoom = _map_view(frame)
+    lat, lon, zoom = map_view(frame)
     assert (round(lat, 3), round(lon, 3), zoom) == (36.0, 40.0, 8)
     assert container.evaluate("el => window.__bmProbe") == "mounted"  # never remounted
     assert _query(page).get("c") == "36.0000,40.0000"
@@ -161,11 +144,11 @@ def test_search_flies_to_an_arabic_name(server, browsing, geodata):
     page.keyboard.press("Enter")
     page.get_by_role("button", name="al-Hol camp").click()
     camp = geodata.feature("al-hol-camp").geometry
-    assert _wait(
+    assert wait_until(
         lambda: (lambda v: abs(v[0] - camp.y) < 0.3 and abs(v[1] - camp.x) < 0.3 and v[2] >= 8)(
-            _map_view(frame)
+            map_view(frame)
         )
-    ), _map_view(frame)
+    ), map_view(frame)
 
 
 def test_measuring_bukamal_to_al_hol(server, browsing, geodata):

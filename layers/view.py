@@ -98,21 +98,6 @@ class View:
     def with_changes(self, **changes: object) -> View:
         return replace(self, **changes)
 
-    @property
-    def has_filters(self) -> bool:
-        return bool(
-            self.actors
-            or self.types
-            or self.date_from
-            or self.date_to
-            or self.bbox
-            or not self.include_undated
-        )
-
-
-def clamp_lang(value: str | None) -> str:
-    return value if value in LANGS else "en"
-
 
 def params_get(params: Mapping[str, object], key: str) -> str | None:
     value = params.get(key)

@@ -100,8 +100,3 @@ def install_static(static_dir: Path = STATIC_DIR) -> list[Path]:
         tmp.replace(target)
         written.append(target)
     return written
-
-
-def inline_text(target: str) -> str:
-    """An asset's text, for self-contained HTML exports."""
-    return _by_target(target).source.read_text(encoding="utf-8")

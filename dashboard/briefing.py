@@ -18,6 +18,7 @@ from dashboard.clicker import new_presses, show_clicker
 from layers.briefing import Briefing
 from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
+from layers.render.escape import esc
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.view_words import describe
 from layers.walkthrough import scene_frame, scene_view
@@ -180,8 +181,6 @@ def _sync_url(briefing: Briefing, mode: str, lang: str) -> None:
 
 
 def _points_html(points: tuple[str, ...], lang: str, css: str) -> str:
-    from layers.render.popup import esc
-
     direction = "rtl" if lang == "ar" else "ltr"
     items = "".join(f"<li>{esc(p)}</li>" for p in points)
     return f'<ul class="{css}" dir="{direction}" lang="{lang}">{items}</ul>'
@@ -199,8 +198,6 @@ def audience_page(geodata: Geodata, lang: str) -> None:
     if briefing.blank:
         st.markdown('<div class="bm-blank" data-testid="bm-blank"></div>', unsafe_allow_html=True)
     else:
-        from layers.render.popup import esc
-
         title = esc(pick(scene.title_en, scene.title_ar, lang))
         counter = esc(t("scene_counter", lang, n=briefing.index + 1, total=briefing.count))
         direction = "rtl" if lang == "ar" else "ltr"

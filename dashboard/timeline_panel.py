@@ -10,6 +10,7 @@ from layers.annotations import annotation_bounds, visible_annotations
 from layers.dates import describe
 from layers.i18n import pick, t
 from layers.model import Annotation, ClaimType, Geodata
+from layers.render.escape import md
 from layers.render.popup import citation_text
 from layers.view import View
 
@@ -40,16 +41,16 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
     title = pick(a.title_en, a.title_ar, lang)
     with box.container(key=f"ann-{a.id}"):
         st.markdown(
-            f"**{_md(when)}** · {_md(title)}" + (f" · _{_md(', '.join(badges))}_" if badges else "")
+            f"**{md(when)}** · {md(title)}" + (f" · _{md(', '.join(badges))}_" if badges else "")
         )
-        st.caption(_md(pick(a.text_en, a.text_ar, lang)))
+        st.caption(md(pick(a.text_en, a.text_ar, lang)))
         cites = "; ".join(citation_text(c.report, c.paragraph, lang) for c in a.sources)
         origin = pick(
             geodata.originators[a.originator].name_en,
             geodata.originators[a.originator].name_ar,
             lang,
         )
-        st.caption(_md(f"{origin} — {a.grade}" + (f" · {cites}" if cites else "")))
+        st.caption(md(f"{origin} — {a.grade}" + (f" · {cites}" if cites else "")))
         bounds = annotation_bounds(a, geodata)
         if bounds:
             # a callback runs before the rerun, so the map of that very run flies there
@@ -60,11 +61,3 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
                 on_click=state.request_focus,
                 args=(title, a.features, target),
             )
-
-
-def _md(text: str) -> str:
-    """Data text shown through Markdown: escape what Markdown would interpret."""
-    out = []
-    for ch in text:
-        out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>$~" else ch)
-    return "".join(out)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from layers.i18n import pick
 from layers.model import ClaimType, Feature, Geodata, Precision
-from layers.render.popup import esc
+from layers.render.escape import esc
 
 KEYS = {
     "notional": (

@@ -1,13 +1,9 @@
-"""Popup and tooltip HTML for a feature. Every value from data goes through `esc`.
-
-`esc` is html.escape plus the three characters that matter inside a JavaScript template string
-(folium puts popup HTML in backtick strings): ` $ and \\. briefmap delivers popups as JSON
-values, where they are inert anyway, but the escaping holds wherever the HTML ends up.
-"""
+"""Popup and tooltip HTML for a feature. Every value from data goes through `esc`
+(`layers.render.escape`): briefmap delivers popups as JSON values, where they are inert anyway,
+but the escaping holds wherever the HTML ends up."""
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 import mgrs
@@ -16,12 +12,7 @@ from layers.dates import describe
 from layers.i18n import pick, t
 from layers.model import DateBasis, Feature, Geodata
 from layers.provenance import provenance
-
-_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE)
+from layers.render.escape import esc
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,34 @@
+"""Text from data, a link or a file, made safe for the place it is shown.
+
+- `esc`: HTML (popups, tooltips, legends, any `unsafe_allow_html` block). html.escape plus the
+  three characters that matter inside a JavaScript template string (folium puts popup HTML in
+  backtick strings): ` $ and \\.
+- `md`: Streamlit Markdown (captions, labels, `help=`, buttons, alerts, `st.markdown`). Every
+  ASCII punctuation character is backslash-escaped (CommonMark allows that for all of them), so
+  `![x](http://host/p.png)`, `[text](url)`, `:red[...]`, `**bold**`, `<http://…>` and emoji
+  short codes show as the characters typed; line breaks become spaces so a value cannot start a
+  heading, a list or a table.
+
+Use one of these wherever data meets markup; never build markup from raw data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_MD_SPECIAL = frozenset(string.punctuation)
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\x0b\x0c]+")
+
+
+def esc(value: object) -> str:
+    """HTML-escape a value for any HTML context, including a JS template string."""
+    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE)
+
+
+def md(value: object) -> str:
+    """Escape a value so Streamlit's Markdown shows it as plain text on one line."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layers.dates import day_precise
 from layers.model import Annotation, Geodata
 from layers.table import feature_type
 from layers.view import View
@@ -43,8 +44,7 @@ def _order(a: Annotation) -> tuple:
     if a.date.start is None:
         return (0, 0, 0, 0, 0, a.id)
     start = a.date.start
-    day_precise = len(a.date.edtf.split("/")[0].rstrip("?~%").split("-")) == 3
-    return (1, start.year, start.month, 0 if day_precise else 1, start.day, a.id)
+    return (1, start.year, start.month, 0 if day_precise(a.date) else 1, start.day, a.id)
 
 
 def annotation_bounds(annotation: Annotation, geodata: Geodata) -> Bounds | None:

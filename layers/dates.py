@@ -1,9 +1,19 @@
-"""EDTF dates: parse to the calendar period they cover, and say them in words.
+"""Dates as the data writes them: a small, strict subset of EDTF, parsed to the calendar period it
+covers and said in words at the precision it has.
 
-EDTF (Library of Congress Extended Date/Time Format) lets the data say what the reports say:
-`2013` (some time in 2013), `2013/..` (since 2013, still open), `2025-11-07?` (uncertain),
-`2025-04/2025-05` (between April and May 2025). The period is the strict one: `2013` covers
-2013-01-01 … 2013-12-31. An open end (`..`) or an unknown end (empty) is None.
+The subset (Library of Congress EDTF levels 0–1, the forms the reports need):
+
+- a day, month or year: `2025-03-14`, `2025-03`, `2013`, with an optional qualifier at the end:
+  `?` uncertain, `~` approximate, `%` both (`2025-11-07?`);
+- an interval of two of those: `2024-12/2025-11`; an end may be open (`2013/..`, "since 2013")
+  or unknown (`2013/`), but not both.
+
+Years run from 1000 to 2999. Anything else EDTF allows (unspecified digits `2025-XX`, times,
+seasons, sets, long or negative years, qualifiers inside a date) is refused with a DateError, so
+whatever the validator accepts the app can describe: one grammar serves both.
+
+The period is the strict one: `2013` covers 2013-01-01 … 2013-12-31; an open or unknown end is
+None.
 """
 
 from __future__ import annotations
@@ -11,28 +21,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from functools import lru_cache
-
-from edtf import parse_edtf, struct_time_to_date
-from edtf.parser.edtf_exceptions import EDTFParseException
-from edtf.parser.parser_classes import UnspecifiedIntervalSection
 
 from layers.model import DateSpan
 
-_MONTHS_EN = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Levantine month names, as the reports use them (آذار for March, تشرين الثاني for November).
 _MONTHS_AR = (
     "كانون الثاني",
@@ -48,71 +40,65 @@ _MONTHS_AR = (
     "تشرين الثاني",
     "كانون الأول",
 )
+MIN_YEAR, MAX_YEAR = 1000, 2999
+MAX_LENGTH = 40  # the longest form, 2025-01-01%/2025-12-31%, has 23 characters
+_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%]?)$")
+_EXPECTED = (
+    "expected a date such as 2013, 2025-03, 2025-03-14 or 2025-11-07?, "
+    "or an interval such as 2013/.. or 2024-12/2025-11"
+)
 
 
 class DateError(ValueError):
-    """An EDTF string that cannot be read, or whose period runs backwards."""
+    """A date string outside the supported subset, or whose period runs backwards."""
 
 
-_PLAIN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def parse_date(text: str) -> DateSpan:
-    """Parse an EDTF string into the period it covers; raise DateError if it cannot."""
+def parse_date(text: object) -> DateSpan:
+    """Parse a date string into the period it covers; raise DateError if it cannot."""
     if not isinstance(text, str) or not text.strip():
-        raise DateError("expected an EDTF date string such as 2013, 2025-03-14 or 2013/..")
-    plain = _PLAIN.match(text)
-    if plain and not (plain.group(2) and int(plain.group(2)) > 12):  # 21-24: EDTF seasons
-        return _plain(text, *plain.groups())
-    return _parse_edtf(text)
-
-
-def _plain(text: str, year: str, month: str | None, day: str | None) -> DateSpan:
-    """Level-0 EDTF (YYYY, YYYY-MM, YYYY-MM-DD) without the full grammar: the common case."""
-    y = int(year)
-    try:
-        if day is not None:
-            d = date(y, int(month), int(day))  # type: ignore[arg-type]
-            return DateSpan(text, d, d)
-        if month is not None:
-            m = int(month)
-            return DateSpan(text, date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]))
-        return DateSpan(text, date(y, 1, 1), date(y, 12, 31))
-    except ValueError as exc:
-        raise DateError(f"{text!r} is not a valid EDTF date") from exc
-
-
-@lru_cache(maxsize=4096)
-def _parse_edtf(text: str) -> DateSpan:
-    try:
-        parsed = parse_edtf(text)
-    except EDTFParseException as exc:
-        raise DateError(f"{text!r} is not a valid EDTF date") from exc
-    start, end = _bounds(parsed)
+        raise DateError(_EXPECTED)
+    if len(text) > MAX_LENGTH:
+        raise DateError(f"is {len(text)} characters long; {_EXPECTED}")
+    if "/" in text:
+        lo_text, sep, hi_text = text.partition("/")
+        if "/" in hi_text or lo_text in ("", "..") and hi_text in ("", ".."):
+            raise DateError(f"{_quote(text)} is not a supported interval; {_EXPECTED}")
+        start = None if lo_text in ("", "..") else _part(lo_text, text)[0]
+        end = None if hi_text in ("", "..") else _part(hi_text, text)[1]
+    else:
+        start, end = _part(text, text)
     if start is not None and end is not None and start > end:
-        raise DateError(f"{text!r} ends ({end}) before it starts ({start})")
+        raise DateError(f"{_quote(text)} ends ({end}) before it starts ({start})")
     return DateSpan(edtf=text, start=start, end=end)
 
 
-def _bounds(parsed: object) -> tuple[date | None, date | None]:
-    lower = getattr(parsed, "lower", None)
-    upper = getattr(parsed, "upper", None)
-    if lower is not None and upper is not None and hasattr(parsed, "lower_strict"):
-        # An interval: each end is its own EDTF part; an open or unknown part has no bound.
-        return _part_start(lower), _part_end(upper)
-    return _part_start(parsed), _part_end(parsed)
+def _part(part: str, whole: str) -> tuple[date, date]:
+    """First and last day of one date (`2013`, `2025-03`, `2025-03-14`, each maybe qualified)."""
+    m = _PART.match(part)
+    if m is None:
+        raise DateError(f"{_quote(whole)} is not a supported date; {_EXPECTED}")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(f"{_quote(whole)}: expected a year from {MIN_YEAR} to {MAX_YEAR}")
+    try:
+        if day is not None:
+            d = date(year, int(month), int(day))  # type: ignore[arg-type]
+            return d, d
+        if month is not None:
+            mo = int(month)
+            return date(year, mo, 1), date(year, mo, calendar.monthrange(year, mo)[1])
+    except ValueError as exc:
+        raise DateError(f"{_quote(whole)} is not a calendar date ({exc})") from exc
+    return date(year, 1, 1), date(year, 12, 31)
 
 
-def _part_start(part: object) -> date | None:
-    if isinstance(part, UnspecifiedIntervalSection):
-        return None
-    return struct_time_to_date(part.lower_strict())  # type: ignore[attr-defined]
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
-def _part_end(part: object) -> date | None:
-    if isinstance(part, UnspecifiedIntervalSection):
-        return None
-    return struct_time_to_date(part.upper_strict())  # type: ignore[attr-defined]
+def day_precise(span: DateSpan) -> bool:
+    """True if the date (or an interval's start) names a day, not a month or a year."""
+    return len(span.edtf.split("/")[0].rstrip("?~%").split("-")) == 3
 
 
 def describe(span: DateSpan, lang: str = "en") -> str:
@@ -153,8 +139,6 @@ def _single(core: str, lang: str) -> str:
     if len(parts) == 1:
         return year
     month = int(parts[1])
-    if month > 12:  # EDTF seasons (21-24) are rare here; show them as written
-        return core
     if len(parts) == 2:
         name = _MONTHS_AR[month - 1] if lang == "ar" else _month_long(month)
         return f"{name} {year}"

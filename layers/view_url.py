@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from layers.boundary.problems import show
 from layers.dates import DateError, parse_date
 from layers.model import Geodata
 from layers.table import feature_table
@@ -45,7 +46,7 @@ def from_query(params: Mapping[str, object], geodata: Geodata) -> View:
     known_types = set(feature_table(geodata)["type"])
     lang = params_get(params, "lang")
     if lang is not None and lang not in LANGS:
-        notes.append(f"lang={lang!r} (expected en or ar)")
+        notes.append(f"lang={show(lang)} (expected en or ar)")
     view = View(
         layers=_layers(params, geodata, notes),
         actors=_ids(params, "actors", set(geodata.actors), notes),
@@ -99,7 +100,7 @@ def _day(params, key: str, notes: list[str], end: bool) -> date | None:
     try:
         span = parse_date(raw)
     except DateError:
-        notes.append(f"{key}={raw!r} (expected a date like 2013 or 2025-03-14)")
+        notes.append(f"{key}={show(raw)} (expected a date like 2013 or 2025-03-14)")
         return None
     return span.end if end else span.start
 
@@ -114,7 +115,7 @@ def _numbers(params, key: str, count: int, notes: list[str]) -> tuple[float, ...
         values = ()
     if len(values) != count or not _plausible(key, values):
         shape = "lat,lon" if key == "c" else "west,south,east,north"
-        notes.append(f"{key}={params_get(params, key)!r} (expected {shape} in degrees)")
+        notes.append(f"{key}={show(params_get(params, key))} (expected {shape} in degrees)")
         return None
     return values
 
@@ -136,6 +137,6 @@ def _zoom(params, notes: list[str]) -> float | None:
     except ValueError:
         zoom = -1
     if not 0 <= zoom <= 20:
-        notes.append(f"z={raw!r} (expected a zoom level 0-20)")
+        notes.append(f"z={show(raw)} (expected a zoom level 0-20)")
         return None
     return zoom

@@ -192,7 +192,7 @@ CASES = [
         ISIS,
         "'al-hol-camp'",
         "date",
-        "not a valid EDTF date",
+        "not a calendar date",
     ),
     (
         "date-ends-before-start",

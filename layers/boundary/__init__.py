@@ -22,9 +22,9 @@ from layers.boundary.context import (
 )
 from layers.boundary.features import read_feature_collection
 from layers.boundary.jsonio import read_json
-from layers.boundary.problems import GeodataError, Problem, ProblemLog
+from layers.boundary.problems import GeodataError, Problem, ProblemLog, show
 from layers.boundary.timeline import read_timeline
-from layers.boundary.walkthroughs import SceneContext, parse_yaml, read_walkthrough
+from layers.boundary.walkthroughs import SceneContext, walkthrough_from_text
 from layers.model import Geodata, Walkthrough
 from layers.paths import (
     ACTORS_FILE,
@@ -92,7 +92,7 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
             read_feature_collection(data, name, known, log, context.area_of_interest)
         ):
             features.append(feature)
-            where.append((feature.id, name, f"features (id {feature.id!r}, #{i})"))
+            where.append((feature.id, name, f"features (id {show(feature.id)}, #{i})"))
     check_unique(where, log, "feature")
     annotations = _read_annotations(plan["timeline"], known, log, feature_ids)
     scene_ctx = SceneContext(
@@ -128,11 +128,11 @@ def _read_walkthroughs(
         except (OSError, UnicodeDecodeError) as exc:
             log.add(name, "", "", f"cannot be read as UTF-8 text: {exc}")
             continue
-        walkthrough = read_walkthrough(parse_yaml(text, name, log), name, ctx, log)
+        walkthrough = walkthrough_from_text(text, name, ctx, log)
         if walkthrough is None:
             continue
         if walkthrough.id in out:
-            log.add(name, "", "id", f"duplicate walkthrough id {walkthrough.id!r}")
+            log.add(name, "", "id", f"duplicate walkthrough id {show(walkthrough.id)}")
         out[walkthrough.id] = walkthrough
     return out
 
@@ -153,7 +153,7 @@ def validate_walkthrough_text(
         frozenset(feature_type(f) for f in geodata.features),
         frozenset(f.id for f in geodata.features),
     )
-    walkthrough = read_walkthrough(parse_yaml(text, name, log), name, ctx, log)
+    walkthrough = walkthrough_from_text(text, name, ctx, log)
     return (walkthrough if not log.problems else None), tuple(log.problems)
 
 
@@ -214,12 +214,15 @@ def _read_annotations(paths: list[Path], known: Known, log: ProblemLog, feature_
         return []
     annotations = read_timeline(data, name, known, log)
     check_unique(
-        ((a.id, name, f"annotations (id {a.id!r})") for a in annotations), log, "annotation"
+        ((a.id, name, f"annotations (id {show(a.id)})") for a in annotations), log, "annotation"
     )
     for a in annotations:
         for fid in a.features:
             if fid not in feature_ids:
                 log.add(
-                    name, f"annotations (id {a.id!r})", "features", f"unknown feature id {fid!r}"
+                    name,
+                    f"annotations (id {show(a.id)})",
+                    "features",
+                    f"unknown feature id {show(fid)}",
                 )
     return annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from layers.boundary.problems import Fields
+from layers.boundary.problems import Fields, show
 from layers.dates import DateError, iso, parse_date
 from layers.grades import is_grade
 from layers.model import Citation, ClaimType, Conflict, DateBasis, DateSpan
@@ -57,19 +57,19 @@ def read_claim(f: Fields, known: Known, derived_dates: bool) -> Claim | None:
     claim = f.choice("claim_type", {c.value for c in ClaimType})
     originator = f.text("originator")
     if originator is not None and originator not in known.originators:
-        f.problem("originator", f"unknown originator {originator!r} (see sources.json)")
+        f.problem("originator", f"unknown originator {show(originator)} (see sources.json)")
     grade = f.raw("grade")
     if grade is not None and not is_grade(grade):
         f.problem(
             "grade",
             f"expected an Admiralty grade A1 … F6 (reliability A-F, "
-            f"credibility 1-6), got {grade!r}",
+            f"credibility 1-6), got {show(grade)}",
         )
     sources = f.each("sources", lambda s, _i: read_citation(s, known), required=True)
     references = f.text_list("references")
     for ref in references:
         if ref not in known.references:
-            f.problem("references", f"unknown reference {ref!r} (see sources.json)")
+            f.problem("references", f"unknown reference {show(ref)} (see sources.json)")
     if claim == ClaimType.BACKGROUND and not references:
         f.problem("references", "a background claim needs an outside reference")
     if claim is not None and claim != ClaimType.BACKGROUND and not f.data.get("sources"):
@@ -81,7 +81,7 @@ def read_claim(f: Fields, known: Known, derived_dates: bool) -> Claim | None:
     actors = f.text_list("actors", required=True)
     for actor in actors:
         if actor not in known.actors:
-            f.problem("actors", f"unknown actor id {actor!r} (see actors.json)")
+            f.problem("actors", f"unknown actor id {show(actor)} (see actors.json)")
     conflicts = f.each("conflicts", lambda s, _i: _conflict(s, known))
     if not f.ok:
         return None
@@ -113,17 +113,20 @@ def read_date(f: Fields, derived: bool) -> DateSpan | None:
         for name, expected in zip(("date_start", "date_end"), want, strict=True):
             got = f.data.get(name)
             if got != expected:
-                f.problem(name, f"expected {expected!r} (derived from date {text!r}), got {got!r}")
+                f.problem(
+                    name,
+                    f"expected {show(expected)} (derived from date {show(text)}), got {show(got)}",
+                )
     return span
 
 
 def read_citation(f: Fields, known: Known) -> Citation | None:
     report, para = f.text("report"), f.raw("paragraph")
     if report is not None and report not in known.paragraphs:
-        f.problem("report", f"unknown report {report!r} (see sources.json)")
+        f.problem("report", f"unknown report {show(report)} (see sources.json)")
         return None
     if isinstance(para, bool) or not isinstance(para, int):
-        f.problem("paragraph", f"expected a paragraph number, got {para!r}")
+        f.problem("paragraph", f"expected a paragraph number, got {show(para)}")
         return None
     if report is None:
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from layers.boundary.problems import Fields, ProblemLog
+from layers.boundary.problems import Fields, ProblemLog, show
 from layers.dates import DateError, parse_date
 from layers.grades import RELIABILITY
 from layers.model import (
@@ -34,6 +34,18 @@ ACTOR_KINDS = frozenset(
         "group-of-states",
         "community",
     }
+)
+_REPORT_FIELDS = frozenset(
+    {"file", "language", "date", "paragraphs", "sha256", "title_en", "title_ar", "retells"}
+    | {"boilerplate"}
+)
+_ACTOR_FIELDS = frozenset(
+    {"id", "name_en", "name_ar", "kind", "colour", "aliases_en", "aliases_ar", "valid_from"}
+    | {"valid_to", "acled_names", "member_of", "note_en"}
+)
+_LAYER_FIELDS = frozenset(
+    {"id", "name_en", "name_ar", "theme", "visible", "hypothetical", "style"}
+    | {"description_en", "description_ar"}
 )
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _REPORT_FILE = re.compile(r"^[\w.-]+\.txt$")
@@ -79,14 +91,15 @@ def _records(
     out: dict[str, Any] = {}
     for i, entry in enumerate(entries):
         ident = entry.get(key) if isinstance(entry, dict) else None
-        item = f"{kind}[{i}]" + (f" ({key} {ident!r})" if ident else "")
+        ident = ident if isinstance(ident, str) else None  # anything else: its reader says so
+        item = f"{kind}[{i}]" + (f" ({key} {show(ident)})" if ident else "")
         if not isinstance(entry, dict):
             log.add(file, item, "", "expected an object")
             continue
         fields = log.at(file, item, entry)
         record = read(fields)
-        if ident in out:
-            fields.problem(key, f"duplicate {key} {ident!r}")
+        if ident is not None and ident in out:
+            fields.problem(key, f"duplicate {key} {show(ident)}")
         elif fields.ok and record is not None:
             out[ident] = record
     return out
@@ -111,7 +124,7 @@ def _iso_day(fields: Fields, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        fields.problem(name, f"expected a date YYYY-MM-DD, got {value!r}")
+        fields.problem(name, f"expected a date YYYY-MM-DD, got {show(value)}")
         return None
 
 
@@ -141,6 +154,7 @@ def read_sources(
 
 
 def _originator(f: Fields) -> Originator | None:
+    f.unknown({"id", "name_en", "name_ar", "kind", "reliability", "note_en"})
     values = (
         f.ident("id"),
         f.text("name_en", lang="en"),
@@ -148,25 +162,29 @@ def _originator(f: Fields) -> Originator | None:
         f.text("kind"),
         f.choice("reliability", RELIABILITY),
     )
+    note = f.text("note_en", required=False) or ""
     if not f.ok:
         return None
-    return Originator(*values, note_en=f.data.get("note_en", ""))  # type: ignore[arg-type]
+    return Originator(*values, note_en=note)  # type: ignore[arg-type]
 
 
 def _document(f: Fields, originators: dict[str, Originator]) -> Document | None:
+    f.unknown({"id", "originator", "title_en", "title_ar", "date", "note_en"})
     ident, origin = f.ident("id"), f.text("originator")
     if origin is not None and origin not in originators:
-        f.problem("originator", f"unknown originator {origin!r}")
+        f.problem("originator", f"unknown originator {show(origin)}")
     values = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"), _edtf(f, "date"))
+    note = f.text("note_en", required=False) or ""
     if not f.ok:
         return None
-    return Document(ident, origin, *values, note_en=f.data.get("note_en", ""))  # type: ignore[arg-type]
+    return Document(ident, origin, *values, note_en=note)  # type: ignore[arg-type]
 
 
 def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
+    f.unknown(_REPORT_FIELDS)
     name = f.text("file")
     if name is not None and not _REPORT_FILE.match(name):
-        f.problem("file", f"expected a report file name like 000_x.txt, got {name!r}")
+        f.problem("file", f"expected a report file name like 000_x.txt, got {show(name)}")
     sha = f.text("sha256")
     if sha is not None and not _SHA256.match(sha):
         f.problem("sha256", "expected 64 lower-case hex digits")
@@ -174,7 +192,7 @@ def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
     retells = f.text_list("retells", required=True)
     for doc in retells:
         if doc not in documents:
-            f.problem("retells", f"unknown document {doc!r}")
+            f.problem("retells", f"unknown document {show(doc)}")
     boiler = f.data.get("boilerplate", [])
     if not isinstance(boiler, list) or not all(
         isinstance(n, int) and count is not None and 1 <= n <= count for n in boiler
@@ -198,6 +216,7 @@ def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
 
 
 def _reference(f: Fields) -> Reference | None:
+    f.unknown({"id", "title", "publisher", "date", "url", "note_en"})
     ident, title, publisher, when = (
         f.ident("id"),
         f.text("title"),
@@ -206,10 +225,11 @@ def _reference(f: Fields) -> Reference | None:
     )
     url = f.text("url", required=False)
     if url is not None and not url.startswith(("https://", "http://")):
-        f.problem("url", f"expected an http(s) address, got {url!r}")
+        f.problem("url", f"expected an http(s) address, got {show(url)}")
+    note = f.text("note_en", required=False) or ""
     if not f.ok:
         return None
-    return Reference(ident, title, publisher, when, url, f.data.get("note_en", ""))  # type: ignore[arg-type]
+    return Reference(ident, title, publisher, when, url, note)  # type: ignore[arg-type]
 
 
 def read_actors(data: Any, file: str, log: ProblemLog) -> dict[str, Actor]:
@@ -218,17 +238,18 @@ def read_actors(data: Any, file: str, log: ProblemLog) -> dict[str, Actor]:
     declared = declared_ids(data, "actors")
     for i, entry in enumerate(entries):
         parent = entry.get("member_of") if isinstance(entry, dict) else None
-        if parent is not None and parent not in declared:
+        if isinstance(parent, str) and parent not in declared:
             log.add(
                 file,
-                f"actors[{i}] (id {entry.get('id')!r})",
+                f"actors[{i}] (id {show(entry.get('id'))})",
                 "member_of",
-                f"unknown actor {parent!r}",
+                f"unknown actor {show(parent)}",
             )
     return actors
 
 
 def _actor(f: Fields) -> Actor | None:
+    f.unknown(_ACTOR_FIELDS)
     ident = f.ident("id")
     names = (f.text("name_en", lang="en"), f.text("name_ar", lang="ar"))
     kind, colour = f.choice("kind", ACTOR_KINDS), f.colour("colour")
@@ -238,6 +259,7 @@ def _actor(f: Fields) -> Actor | None:
         f.problem("valid_to", f"ends ({end}) before valid_from ({start})")
     acled = f.text_list("acled_names")
     member_of = f.text("member_of", required=False)
+    note = f.text("note_en", required=False)
     if not f.ok:
         return None
     return Actor(
@@ -252,7 +274,7 @@ def _actor(f: Fields) -> Actor | None:
         end,
         acled,
         member_of,
-        f.data.get("note_en"),
+        note,
     )
 
 
@@ -283,6 +305,7 @@ def _is_bbox(value: Any) -> bool:
 
 
 def _layer(f: Fields) -> Layer | None:
+    f.unknown(_LAYER_FIELDS)
     ident = f.ident("id")
     names = (f.text("name_en", lang="en"), f.text("name_ar", lang="ar"))
     theme = f.choice("theme", {t.value for t in Theme})
@@ -314,13 +337,14 @@ def _style(f: Fields) -> LayerStyle | None:
         f.problem("style", "expected an object with colour, fill_colour, weight …")
         return None
     s = Fields(f.log, f.file, f.item, raw, "style.")
+    s.unknown({"colour", "fill_colour", "weight", "fill_opacity", "dash", "radius"})
     colour, fill = s.colour("colour"), s.colour("fill_colour", required=False)
     weight = s.number("weight", 2.0, 0.5, 12)
     opacity = s.number("fill_opacity", 0.2, 0, 1)
     radius = s.number("radius", 7.0, 2, 30)
     dash = raw.get("dash")
     if dash is not None and not (isinstance(dash, str) and re.fullmatch(r"\d+( \d+)*", dash)):
-        s.problem("dash", f"expected a dash pattern like '6 4', got {dash!r}")
+        s.problem("dash", f"expected a dash pattern like '6 4', got {show(dash)}")
     if not s.ok:
         f.ok = False
         return None
@@ -337,7 +361,7 @@ def check_unique(ids: Iterable[tuple[str, str, str]], log: ProblemLog, what: str
                 file,
                 item,
                 "id",
-                f"duplicate {what} id {ident!r} (first in {first_file}: {first_item})",
+                f"duplicate {what} id {show(ident)} (first in {first_file}: {first_item})",
             )
         else:
             seen[ident] = (file, item)

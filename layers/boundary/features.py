@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import shapely
@@ -13,7 +10,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from layers.boundary.claims import Known, optional_text, read_claim
-from layers.boundary.problems import Fields, ProblemLog
+from layers.boundary.problems import Fields, ProblemLog, show
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS
 from layers.model import FEATURE_KINDS, LINE_KINDS, Feature, Precision
 
@@ -56,7 +53,7 @@ def read_feature_collection(
 def feature_item(index: int, entry: Any) -> str:
     props = entry.get("properties") if isinstance(entry, dict) else None
     ident = props.get("id") if isinstance(props, dict) else None
-    return f"features[{index}]" + (f" (id {ident!r})" if isinstance(ident, str) else "")
+    return f"features[{index}]" + (f" (id {show(ident)})" if isinstance(ident, str) else "")
 
 
 def read_feature(
@@ -76,10 +73,10 @@ def read_feature(
         log.add(file, item, "properties", "expected an object")
         return None
     f = log.at(file, item, props)
-    _unknown_properties(f)
+    f.unknown(PROPERTIES)
     ident, layer, kind = f.ident("id"), f.text("layer"), f.choice("kind", FEATURE_KINDS)
     if layer is not None and layer not in known.layers:
-        f.problem("layer", f"unknown layer {layer!r} (see layers.json)")
+        f.problem("layer", f"unknown layer {show(layer)} (see layers.json)")
     geometry = _geometry(entry.get("geometry"), f, kind, aoi)
     claim = read_claim(f, known, derived_dates=True)
     precision = f.choice("precision", {p.value for p in Precision})
@@ -111,13 +108,6 @@ def read_feature(
     )
 
 
-def _unknown_properties(f: Fields) -> None:
-    for name in sorted(set(f.data) - PROPERTIES):
-        close = difflib.get_close_matches(name, PROPERTIES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        f.problem(name, f"unknown property{hint}")
-
-
 def _texts(f: Fields) -> dict[str, str]:
     out = {}
     for base in ("name", "summary"):
@@ -125,9 +115,9 @@ def _texts(f: Fields) -> dict[str, str]:
             out[f"{base}_{lang}"] = f.text(f"{base}_{lang}", lang=lang)
     incident = f.data.get("incident_type")
     if incident is not None and not (
-        isinstance(incident, str) and re.fullmatch(r"[a-z][a-z0-9-]*", incident)
+        isinstance(incident, str) and re.fullmatch(r"[a-z][a-z0-9-]{0,63}", incident)
     ):
-        f.problem("incident_type", f"expected null or a lower-case type id, got {incident!r}")
+        f.problem("incident_type", f"expected null or a lower-case type id, got {show(incident)}")
     return out  # type: ignore[return-value]
 
 
@@ -137,7 +127,7 @@ def _extras(f: Fields, kind: str | None, precision: str | None) -> dict[str, Any
         f.problem(
             "coord_source",
             "expected naturalearth:<ne_id>, geonames:<id>, "
-            f"derived:<how> or knowledge:<basis>, got {coord_source!r}",
+            f"derived:<how> or knowledge:<basis>, got {show(coord_source)}",
         )
     notes = {
         k: optional_text(f.data, f, k, k[-2:])
@@ -168,14 +158,15 @@ def _extras(f: Fields, kind: str | None, precision: str | None) -> dict[str, Any
 def _geometry(
     raw: Any, f: Fields, kind: str | None, aoi: tuple[float, float, float, float]
 ) -> BaseGeometry | None:
-    if not isinstance(raw, dict) or raw.get("type") not in GEOMETRY_TYPES:
+    kind_of = raw.get("type") if isinstance(raw, dict) else None
+    if not isinstance(kind_of, str) or kind_of not in GEOMETRY_TYPES:
         got = raw.get("type") if isinstance(raw, dict) else raw
         f.problem(
             "geometry",
-            f"expected a GeoJSON geometry ({', '.join(sorted(GEOMETRY_TYPES))}), got {got!r}",
+            f"expected a GeoJSON geometry ({', '.join(sorted(GEOMETRY_TYPES))}), got {show(got)}",
         )
         return None
-    bad = _bad_coordinate(raw.get("coordinates"))
+    bad = _bad_coordinate(raw["type"], raw.get("coordinates"))
     if bad is not None:
         f.problem("geometry", bad)
         return None
@@ -215,31 +206,68 @@ def _check_shape_for_kind(f: Fields, geom: BaseGeometry, kind: str | None) -> No
         f.problem("geometry", f"a {kind} must be {wanted}, got {geom.geom_type}")
 
 
-def _positions(coords: Any) -> Iterator[Any]:
-    if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
-        yield coords
-    elif isinstance(coords, list):
-        for c in coords:
-            yield from _positions(c)
-    else:
-        yield coords
+# How many levels of lists stand above the positions of each geometry type (RFC 7946 3.1).
+_LEVELS = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
 
 
-def _bad_coordinate(coords: Any) -> str | None:
-    """Say what is wrong with the first bad position (lon, lat), or None if all are fine."""
-    if not isinstance(coords, list) or not coords:
-        return "has no coordinates"
-    for pos in _positions(coords):
-        if (
-            not isinstance(pos, list)
-            or len(pos) not in (2, 3)
-            or not all(
-                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                for v in pos
-            )
-        ):
-            return f"expected positions [lon, lat], found {pos!r}"
-        lon, lat = pos[0], pos[1]
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return f"position {pos!r} is out of range (lon -180..180, lat -90..90)"
+def _flatten(coords: Any, levels: int) -> list[Any] | None:
+    """The items `levels` lists down (iteratively: no recursion on hostile nesting)."""
+    items = [coords]
+    for _ in range(levels):
+        below: list[Any] = []
+        for item in items:
+            if not isinstance(item, list) or not item:
+                return None
+            below.extend(item)
+        items = below
+    return items
+
+
+def _bad_position(pos: Any) -> str | None:
+    if (
+        not isinstance(pos, list)
+        or len(pos) not in (2, 3)
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pos)
+    ):
+        return f"expected positions [lon, lat], found {show(pos)}"
+    lon, lat = pos[0], pos[1]
+    # compared before any float(): a 400-digit int would overflow, NaN fails every test
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not -1e7 < pos[-1] < 1e7:
+        return f"position {show(pos)} is out of range (lon -180..180, lat -90..90)"
+    return None
+
+
+def _bad_coordinate(kind: str, coords: Any) -> str | None:
+    """Say what is wrong with the coordinates of a `kind` geometry, or None if all is fine:
+    nesting, positions, lines of two or more positions, closed rings of four or more."""
+    levels = _LEVELS[kind]
+    positions = _flatten(coords, levels)
+    if positions is None or not positions:
+        depth = (
+            "[lon, lat]" if not levels else "[" * levels + "[lon, lat], ...]" + "]" * (levels - 1)
+        )
+        return f"a {kind} has coordinates like {depth}; got {show(coords)}"
+    for pos in positions:
+        bad = _bad_position(pos)
+        if bad:
+            return bad
+    if kind in ("LineString", "MultiLineString"):
+        for line in [coords] if kind == "LineString" else coords:
+            if len(line) < 2:
+                return "a line needs at least two positions"
+    if kind in ("Polygon", "MultiPolygon"):
+        rings = coords if kind == "Polygon" else _flatten(coords, 1) or []
+        for ring in rings:
+            if len(ring) < 4 or ring[0] != ring[-1]:
+                return (
+                    "a polygon ring must be closed (its last position repeats its first) "
+                    f"and have at least four positions (RFC 7946); got {len(ring)} positions"
+                )
     return None

@@ -1,4 +1,5 @@
-"""Strict JSON reading for the boundary: UTF-8, no duplicate keys, no NaN/Infinity."""
+"""Strict JSON reading for the boundary: UTF-8, no duplicate keys, no NaN/Infinity, and bounded
+size and depth, so a hostile file is refused with a problem rather than a crash or a stall."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from layers.boundary.problems import ProblemLog
+from layers.boundary.problems import ProblemLog, show
+
+MAX_BYTES = 64_000_000  # one geodata file; the shipped ones are under 1 MB
+MAX_DEPTH = 32  # a MultiPolygon feature nests 7 deep
 
 
 class _StrictJsonError(ValueError):
@@ -17,7 +21,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _StrictJsonError(f"key {key!r} appears twice in one object")
+            raise _StrictJsonError(f"key {show(key)} appears twice in one object")
         out[key] = value
     return out
 
@@ -26,14 +30,42 @@ def _no_constants(name: str) -> Any:
     raise _StrictJsonError(f"{name} is not allowed in JSON data")
 
 
+def depth_of(value: Any, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of lists and objects, counted without recursion; stops past `limit`."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        below = []
+        for item in level:
+            if isinstance(item, dict):
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        if not below and not any(isinstance(i, dict | list) for i in level):
+            break
+        depth += 1
+        level = below
+    return depth
+
+
 def parse_json(text: str) -> Any:
-    """Parse JSON text strictly; raises json.JSONDecodeError or ValueError."""
-    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    """Parse JSON text strictly; raises json.JSONDecodeError or ValueError (too deep, a number
+    too long, a duplicate key, NaN)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except RecursionError:
+        raise _StrictJsonError(f"nests deeper than {MAX_DEPTH} levels") from None
+    if depth_of(data) > MAX_DEPTH:
+        raise _StrictJsonError(f"nests deeper than {MAX_DEPTH} levels")
+    return data
 
 
-def read_json(path: Path, display: str, log: ProblemLog) -> Any | None:
+def read_json(path: Path, display: str, log: ProblemLog, max_bytes: int = MAX_BYTES) -> Any | None:
     """Read one JSON file; on failure log a problem naming the file and return None."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            log.add(display, "", "", f"is {size:,} bytes (at most {max_bytes:,})")
+            return None
         raw = path.read_bytes()
     except FileNotFoundError:
         log.add(display, "", "", "file not found")
@@ -51,6 +83,6 @@ def read_json(path: Path, display: str, log: ProblemLog) -> Any | None:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         log.add(display, where, "", f"is not valid JSON: {exc.msg}")
-    except _StrictJsonError as exc:
-        log.add(display, "", "", f"is not valid JSON data: {exc}")
+    except ValueError as exc:  # _StrictJsonError, or a number past Python's digit limit
+        log.add(display, "", "", f"is not valid JSON data: {str(exc)[:160]}")
     return None

@@ -6,7 +6,9 @@ what was expected, so the person who made the file can fix it without reading ou
 
 from __future__ import annotations
 
+import difflib
 import re
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +18,10 @@ from layers.names import has_arabic, has_latin
 T = TypeVar("T")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_PROBLEMS = 200  # a broken file can yield thousands; past this, they are only counted
+MAX_TEXT = 4000  # characters in any one text field (a summary, a speaker note)
+MAX_ID = 64  # characters in an id
+MAX_NAME = 100  # characters of a file name shown in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +53,22 @@ class ProblemLog:
     """Collects problems across files; `at()` gives a reader bound to one item."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self._problems: list[Problem] = []
+        self._dropped = 0
 
-    def add(self, file: str, item: str, field: str, message: str) -> None:
-        self.problems.append(Problem(file, item, field, message))
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem up to MAX_PROBLEMS, then one saying how many more there were."""
+        if not self._dropped:
+            return list(self._problems)
+        more = Problem("", "", "", f"... and {self._dropped} more problem(s) not listed")
+        return [*self._problems, more]
+
+    def add(self, file: str, item: str, field: object, message: str) -> None:
+        if len(self._problems) >= MAX_PROBLEMS:
+            self._dropped += 1
+            return
+        self._problems.append(Problem(short_name(file), item, str(field), message))
 
     def at(self, file: str, item: str, data: Mapping[str, Any]) -> Fields:
         return Fields(self, file, item, data)
@@ -74,9 +92,17 @@ class Fields:
         self.prefix = prefix
         self.ok = True
 
-    def problem(self, field: str, message: str) -> None:
+    def problem(self, field: object, message: str) -> None:
         self.ok = False
-        self.log.add(self.file, self.item, self.prefix + field, message)
+        self.log.add(self.file, self.item, self.prefix + show_key(field), message)
+
+    def unknown(self, allowed: Iterable[str]) -> None:
+        """Flag every field not in `allowed`, with the closest known name as a hint."""
+        allowed = sorted(allowed)
+        for name in sorted(k for k in self.data if k not in allowed):
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f" (did you mean {show(close[0])}?)" if close else ""
+            self.problem(name, f"unknown field{hint}")
 
     def raw(self, name: str, required: bool = True) -> Any:
         if name not in self.data or self.data[name] is None:
@@ -85,12 +111,17 @@ class Fields:
             return None
         return self.data[name]
 
-    def text(self, name: str, required: bool = True, lang: str | None = None) -> str | None:
+    def text(
+        self, name: str, required: bool = True, lang: str | None = None, limit: int = MAX_TEXT
+    ) -> str | None:
         value = self.raw(name, required)
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(name, f"expected non-empty text, got {_show(value)}")
+            return None
+        if len(value) > limit:
+            self.problem(name, f"is {len(value)} characters long (at most {limit})")
             return None
         if lang == "ar" and not has_arabic(value):
             self.problem(name, f"expected Arabic text, got {_show(value)}")
@@ -99,7 +130,7 @@ class Fields:
         return value
 
     def ident(self, name: str) -> str | None:
-        value = self.text(name)
+        value = self.text(name, limit=MAX_ID)
         if value is not None and not _ID.match(value):
             self.problem(name, f"expected a lower-case id (a-z, 0-9, '-'), got {_show(value)}")
             return None
@@ -110,7 +141,7 @@ class Fields:
         if value is None:
             return None
         options = sorted(allowed)
-        if value not in options:
+        if not isinstance(value, str) or value not in options:
             self.problem(name, f"expected one of {', '.join(options)}; got {_show(value)}")
             return None
         return value
@@ -164,6 +195,9 @@ class Fields:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(name, f"expected a list of non-empty texts, got {_show(value)}")
             return ()
+        if len(value) > MAX_LIST or any(len(v) > MAX_TEXT for v in value):
+            self.problem(name, f"expected at most {MAX_LIST} texts of {MAX_TEXT} characters each")
+            return ()
         if lang == "ar":
             for v in value:
                 if not has_arabic(v):
@@ -182,6 +216,9 @@ class Fields:
         if not isinstance(value, list):
             self.problem(name, f"expected a list, got {_show(value)}")
             return ()
+        if len(value) > MAX_LIST:
+            self.problem(name, f"has {len(value)} entries (at most {MAX_LIST})")
+            return ()
         out: list[T] = []
         for i, entry in enumerate(value):
             if not isinstance(entry, dict):
@@ -196,6 +233,32 @@ class Fields:
         return tuple(out)
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
+MAX_LIST = 500  # entries in any one list field (actors, citations, key points, scenes)
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxlong, _REPR.maxother = 2, 48, 24, 48
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxset = _REPR.maxfrozenset = _REPR.maxdict = 4
+
+
+def show(value: Any) -> str:
+    """A short repr of any value for a message: bounded before it is built, never whole."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a {value.bit_length()}-bit number"
+    text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_show = show
+
+
+def show_key(key: object) -> str:
+    """A mapping key as a field name: text as it is (bounded), anything else by its repr."""
+    if isinstance(key, str):
+        return key if len(key) <= MAX_ID else key[: MAX_ID - 3] + "..."
+    return show(key)
+
+
+def short_name(name: str) -> str:
+    """A file name as messages show it: long names keep their start and their end."""
+    if len(name) <= MAX_NAME:
+        return name
+    return name[: MAX_NAME // 2 - 2] + "..." + name[-(MAX_NAME // 2 - 1) :]

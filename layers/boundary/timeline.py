@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers.boundary.claims import Known, optional_text, read_claim
-from layers.boundary.problems import Fields, ProblemLog
+from layers.boundary.problems import Fields, ProblemLog, show
 from layers.model import Annotation, ClaimType
 
 ANNOTATION_KINDS = frozenset({"event", "period", "statement", "scenario"})
@@ -42,7 +42,7 @@ def read_timeline(data: Any, file: str, known: Known, log: ProblemLog) -> list[A
     out = []
     for i, entry in enumerate(data["annotations"]):
         ident = entry.get("id") if isinstance(entry, dict) else None
-        item = f"annotations[{i}]" + (f" (id {ident!r})" if isinstance(ident, str) else "")
+        item = f"annotations[{i}]" + (f" (id {show(ident)})" if isinstance(ident, str) else "")
         if not isinstance(entry, dict):
             log.add(file, item, "", "expected an object")
             continue
@@ -53,8 +53,7 @@ def read_timeline(data: Any, file: str, known: Known, log: ProblemLog) -> list[A
 
 
 def _annotation(f: Fields, known: Known) -> Annotation | None:
-    for name in sorted(set(f.data) - _PROPERTIES):
-        f.problem(name, "unknown property")
+    f.unknown(_PROPERTIES)
     ident, kind = f.ident("id"), f.choice("kind", ANNOTATION_KINDS)
     texts = {k: f.text(k, lang=k[-2:]) for k in ("title_en", "title_ar", "text_en", "text_ar")}
     features = f.text_list("features")

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
 from layers.boundary.claims import Known, read_citation
-from layers.boundary.problems import Fields, ProblemLog
+from layers.boundary.problems import Fields, ProblemLog, show
+from layers.boundary.yamlio import parse_yaml
 from layers.dates import DateError, parse_date
 from layers.model import Scene, Walkthrough
 from layers.view import View
 
-MAX_BYTES = 1_000_000
 _SCENE_KEYS = frozenset(
     {
         "id",
@@ -44,37 +42,15 @@ class SceneContext:
     features: frozenset[str]
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping."""
-
-
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
-            )
-        seen[key] = loader.construct_object(value_node, deep=True)
-    return seen
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
-def parse_yaml(text: str, file: str, log: ProblemLog) -> Any | None:
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        log.add(file, "", "", f"is larger than {MAX_BYTES // 1000} kB")
+def walkthrough_from_text(
+    text: str, file: str, ctx: SceneContext, log: ProblemLog
+) -> Walkthrough | None:
+    """Parse a walkthrough file's text (bounded YAML) and read it; None if anything is wrong."""
+    before = len(log.problems)
+    data = parse_yaml(text, file, log)
+    if len(log.problems) > before:  # not YAML, or past a limit: nothing more to say
         return None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        log.add(file, where, "", f"is not valid YAML: {reason}")
-        return None
+    return read_walkthrough(data, file, ctx, log)
 
 
 def read_walkthrough(
@@ -84,8 +60,7 @@ def read_walkthrough(
         log.add(file, "", "", "expected a mapping with id, titles and scenes")
         return None
     f = log.at(file, "", data)
-    for name in sorted(set(data) - _TOP_KEYS):
-        f.problem(name, "unknown field")
+    f.unknown(_TOP_KEYS)
     ident = f.ident("id")
     titles = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"))
     texts = (
@@ -107,15 +82,16 @@ def _scenes(
     scenes, ok, seen = [], True, set()
     for i, entry in enumerate(raw):
         ident = entry.get("id") if isinstance(entry, dict) else None
-        item = f"scenes[{i}]" + (f" (id {ident!r})" if isinstance(ident, str) else "")
+        item = f"scenes[{i}]" + (f" (id {show(ident)})" if isinstance(ident, str) else "")
         if not isinstance(entry, dict):
             log.add(file, item, "", "expected a mapping")
             ok = False
             continue
         f = log.at(file, item, entry)
-        if ident in seen:
-            f.problem("id", f"duplicate scene id {ident!r}")
-        seen.add(ident)
+        if isinstance(ident, str):
+            if ident in seen:
+                f.problem("id", f"duplicate scene id {show(ident)}")
+            seen.add(ident)
         scene = _scene(f, ctx)
         ok = ok and f.ok and scene is not None
         if scene is not None:
@@ -124,8 +100,7 @@ def _scenes(
 
 
 def _scene(f: Fields, ctx: SceneContext) -> Scene | None:
-    for name in sorted(set(f.data) - _SCENE_KEYS):
-        f.problem(name, "unknown field")
+    f.unknown(_SCENE_KEYS)
     ident = f.ident("id")
     titles = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"))
     points_en = f.text_list("points_en", required=True)
@@ -164,8 +139,7 @@ def _view(f: Fields, ctx: SceneContext) -> tuple[View | None, tuple | None]:
         f.problem("view", "expected a mapping (layers, actors, types, from, to, undated, extent)")
         return None, None
     v = Fields(f.log, f.file, f.item, raw, "view.")
-    for name in sorted(set(raw) - _VIEW_KEYS):
-        v.problem(name, "unknown field")
+    v.unknown(_VIEW_KEYS)
     layers = None
     if raw.get("layers") not in (None, "default"):
         layers = (
@@ -199,7 +173,7 @@ def _known_ids(f: Fields, name: str, known: Iterable[str], what: str) -> Any:
     known = set(known)
     for value in values:
         if value not in known:
-            f.problem(name, f"unknown {what} {value!r}")
+            f.problem(name, f"unknown {what} {show(value)}")
     return frozenset(values) if name != "highlight" else values
 
 
@@ -207,26 +181,27 @@ def _day(f: Fields, name: str, end: bool) -> date | None:
     raw = f.data.get(name)
     if raw is None:
         return None
-    if isinstance(raw, date):
-        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # `from: 2013` is a year written without quotes
     try:
-        span = parse_date(str(raw))
+        span = parse_date(raw)
     except DateError as exc:
         f.problem(name, str(exc))
         return None
     return span.end if end else span.start
 
 
+def _degrees(x: Any) -> bool:
+    """A finite number in the range of a longitude or latitude (no NaN, no 400-digit int)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and -180 <= x <= 180
+
+
 def _extent(f: Fields) -> tuple[float, float, float, float] | None:
     raw = f.data.get("extent")
     if raw is None:
         return None
-    if (
-        not isinstance(raw, list)
-        or len(raw) != 4
-        or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in raw)
-    ):
-        f.problem("extent", f"expected [west, south, east, north] in degrees, got {raw!r}")
+    if not isinstance(raw, list) or len(raw) != 4 or not all(_degrees(x) for x in raw):
+        f.problem("extent", f"expected [west, south, east, north] in degrees, got {show(raw)}")
         return None
     w, s, e, n = (float(x) for x in raw)
     if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):

@@ -9,6 +9,7 @@ from dashboard.map_panel import legend, show_map
 from dashboard.timeline_panel import timeline_panel
 from layers.i18n import t
 from layers.model import Geodata
+from layers.render.escape import md
 from layers.view_words import describe
 
 
@@ -23,10 +24,10 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
     author.briefing_sidebar(geodata, view, lang)
 
     st.markdown(f"#### {t('app_title', lang)}")
-    st.caption(describe(view, geodata) + " · " + t("n_features", lang, n=len(features)))
+    st.caption(md(describe(view, geodata)) + " · " + t("n_features", lang, n=len(features)))
     notes = st.session_state.get(state.NOTES)
     if notes:
-        st.warning(t("ignored_link", lang, notes="; ".join(notes)))
+        st.warning(t("ignored_link", lang, notes=md("; ".join(notes))))
     left, right = st.columns([3.2, 1], gap="medium")
     with left:
         show_map(geodata, view, features)
@@ -39,5 +40,5 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
 def _focus_note(lang: str) -> None:
     focus = st.session_state.get(state.FOCUS)
     if focus:
-        st.caption(t("highlighted", lang, label=focus.label))
+        st.caption(t("highlighted", lang, label=md(focus.label)))
         st.button(t("clear_highlight", lang), key="clear-focus", on_click=state.clear_focus)

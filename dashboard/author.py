@@ -15,6 +15,7 @@ from dashboard import data, state
 from layers.boundary import validate_walkthrough_text
 from layers.i18n import pick, t
 from layers.model import Geodata, Scene, Walkthrough
+from layers.render.escape import md
 from layers.view import View
 from layers.view_words import describe
 from layers.walkthrough import dump_walkthrough
@@ -26,13 +27,13 @@ MAX_SOURCES = 8
 def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
     st.sidebar.subheader(t("briefing", lang))
     paused = st.session_state.get(state.PAUSED)
-    briefing = data.briefing_room().get(paused) if paused else None
-    if briefing:
+    seat = data.briefing_room().find(paused) if paused else None
+    if seat:
         st.sidebar.button(
-            t("resume", lang, n=briefing.index + 1),
+            t("resume", lang, n=seat.briefing.index + 1),
             key="resume",
             on_click=_present,
-            args=(briefing.walkthrough.id, briefing.token),
+            args=(seat.briefing.walkthrough.id, seat.key),
             type="primary",
             use_container_width=True,
         )
@@ -86,7 +87,7 @@ def _author(geodata: Geodata, view: View, lang: str) -> None:
     if upload is not None:
         _load_upload(upload, geodata)
     for problem in st.session_state.get(UPLOAD_PROBLEMS, ()):
-        st.error(str(problem))
+        st.error(md(problem))
 
 
 def _add_scene(geodata: Geodata, view: View) -> None:
@@ -125,7 +126,7 @@ def _add_scene(geodata: Geodata, view: View) -> None:
 
 def _scene_editor(draft: Walkthrough, i: int, scene: Scene, lang: str) -> None:
     key = f"draft-{scene.id}"
-    st.markdown(f"**{i + 1}. {pick(scene.title_en, scene.title_ar, lang)}**")
+    st.markdown(f"**{i + 1}\\. {md(pick(scene.title_en, scene.title_ar, lang))}**")
     fields = {
         "title_en": ("Title (English)", scene.title_en, False),
         "title_ar": ("العنوان (عربي)", scene.title_ar, False),
@@ -188,7 +189,7 @@ def _download(draft: Walkthrough, geodata: Geodata, lang: str) -> None:
     text = dump_walkthrough(draft)
     _walkthrough, problems = validate_walkthrough_text(text, f"{draft.id}.yaml", geodata)
     for problem in problems:  # e.g. a title emptied or written in the wrong language
-        st.error(str(problem))
+        st.error(md(problem))
     st.download_button(
         t("download_walkthrough", lang),
         text,

@@ -1,8 +1,9 @@
 """Presenting a walkthrough: the presenter's window (laptop) and the audience's (projector).
 
-Both windows follow one briefing (a token in the URL) held in the server's BriefingRoom. The
-presenter moves it with buttons or clicker keys; each window watches the briefing's version a
-few times a second and reruns only when it changed, so the audience follows within a second.
+Both windows follow one briefing held in the server's briefing store, each through its own key
+in the URL: the presenter's key drives (buttons or clicker keys) and shows the speaker notes;
+the audience's key only follows. Each window watches the briefing's version a few times a
+second and reruns only when it changed, so the audience follows within a second.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from streamlit_folium import st_folium
 
 from dashboard import data, state
 from dashboard.clicker import new_presses, show_clicker
-from layers.briefing import Briefing
+from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
-from layers.render.escape import esc
+from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.view_words import describe
 from layers.walkthrough import scene_frame, scene_view
@@ -29,7 +30,6 @@ from layers.walkthrough import scene_frame, scene_view
 AUDIENCE_POLL_SECONDS = 0.5
 PRESENTER_POLL_SECONDS = 1.0  # also the clock's tick
 PRESENTER_ACTIONS = ("first", "prev", "next", "last", "blank", "exit")
-AUDIENCE_ACTIONS = ("first", "prev", "next", "last", "blank")
 SHOWN = "bm_shown_version"
 
 AUDIENCE_CSS = """
@@ -48,20 +48,29 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"],
 """
 
 
-def resolve(geodata: Geodata) -> Briefing | None:
-    """The briefing this window belongs to: joined by token, or opened from the link."""
+def resolve(geodata: Geodata, mode: str) -> Seat | None:
+    """The briefing this window belongs to, through the key in its link; for a presenter link
+    without a key (`?walkthrough=ID&scene=N`), a new briefing. Shows why when there is none."""
     params = st.query_params
     room = data.briefing_room()
-    token = params.get("briefing")
-    if token and room.get(token):
-        return room.get(token)
+    key = params.get("briefing")
+    lang = st.session_state.get(state.KEY_LANG, "en")
+    if key is not None:
+        seat = room.find(key)
+        if seat is None:
+            st.error(t("briefing_unknown", lang))
+        return seat
     walkthrough = _walkthrough(params.get("walkthrough"), geodata)
-    if walkthrough is None:
+    if walkthrough is None or mode == "audience":
+        st.error(t("no_walkthrough", lang))
         return None
-    token = token or room.new_token()
-    briefing = room.open(token, walkthrough, _scene_index(params.get("scene")))
-    params["briefing"] = token
-    return briefing
+    try:
+        briefing = room.create(walkthrough, _scene_index(params.get("scene")))
+    except BriefingError as exc:
+        st.error(md(str(exc)))
+        return None
+    params["briefing"] = briefing.presenter_key
+    return Seat(briefing, Role.PRESENTER)
 
 
 def _walkthrough(ident: str | None, geodata: Geodata) -> Walkthrough | None:
@@ -73,48 +82,40 @@ def _walkthrough(ident: str | None, geodata: Geodata) -> Walkthrough | None:
 
 def _scene_index(raw: str | None) -> int:
     try:
-        return max(int(raw or 1) - 1, 0)
+        return max(int(raw or 1) - 1, 0) if raw is None or len(raw) <= 4 else 0
     except ValueError:
         return 0
 
 
-def controls(briefing: Briefing, actions: tuple[str, ...], lang: str, show: bool) -> Briefing:
-    """Apply the clicker's new presses in order, then draw it; return the briefing as now."""
+def controls(seat: Seat, lang: str, show: bool) -> Briefing:
+    """Apply the clicker's new presses in order (a presenter's only), then draw the clicker;
+    return the briefing as it now is. An audience window's clicker only listens."""
     room = data.briefing_room()
-    token = briefing.token
-    key = f"bm-clicker-{token}"
+    briefing = seat.briefing
+    actions = PRESENTER_ACTIONS if seat.role == Role.PRESENTER else ()
+    key = f"bm-clicker-{briefing.channel}"
     for action in new_presses(key, actions):
-        current = room.get(token)
-        if action == "first":
-            room.go(token, 0)
-        elif action == "last":
-            room.go(token, current.count - 1)
-        elif action in ("next", "prev"):
-            room.step(token, 1 if action == "next" else -1)
-        elif action == "blank":
-            room.toggle_blank(token)
-        elif action == "exit":
-            _exit_to_dashboard(token)
+        if action == "exit":
+            _exit_to_dashboard(seat)
             st.rerun()
-    briefing = room.get(token)
+        briefing = room.act(seat.key, action)
     show_clicker(
         actions,
         lang,
         show_buttons=show,
         key=key,
-        channel=f"briefmap-{token}",
+        channel=f"briefmap-{briefing.channel}",
         version=briefing.version,
     )
     return briefing
 
 
-def _exit_to_dashboard(token: str) -> None:
+def _exit_to_dashboard(seat: Seat) -> None:
     """Esc: leave presenting for the analyst view of the current scene; the briefing stays."""
-    briefing = data.briefing_room().get(token)
+    briefing = seat.briefing
     geodata = data.geodata()
     view = scene_view(briefing.scene, st.query_params.get("lang") or "en")
     state.seed_widgets(view, geodata)
-    st.session_state[state.SEEDED] = True
     frame = scene_frame(briefing.scene, geodata)
     if frame:
         state.request_focus(
@@ -122,7 +123,7 @@ def _exit_to_dashboard(token: str) -> None:
             briefing.scene.highlight,
             {"bounds": list(frame), "max_zoom": 9},
         )
-    st.session_state[state.PAUSED] = token
+    st.session_state[state.PAUSED] = seat.key
     st.query_params.from_dict({state.KEY_MODE: "dashboard"})
 
 
@@ -148,17 +149,18 @@ def scene_map(
     )
 
 
-def follow(briefing: Briefing, every: float, clock_lang: str | None = None) -> None:
+def follow(seat: Seat, every: float, clock_lang: str | None = None) -> None:
     """Rerun this window when the briefing moves elsewhere; optionally show the clock."""
-    st.session_state[SHOWN] = briefing.version
+    st.session_state[SHOWN] = seat.briefing.version
+    key, started = seat.key, seat.briefing.started
 
     @st.fragment(run_every=every)
     def _watch() -> None:
-        current = data.briefing_room().get(briefing.token)
-        if current is not None and current.version != st.session_state.get(SHOWN):
+        current = data.briefing_room().find(key)
+        if current is None or current.briefing.version != st.session_state.get(SHOWN):
             st.rerun()
         if clock_lang:
-            elapsed = int(time.time() - briefing.started)
+            elapsed = int(time.time() - started)
             st.markdown(
                 f"**{time.strftime('%H:%M:%S')}** · {t('elapsed', clock_lang)} "
                 f"{elapsed // 60:02d}:{elapsed % 60:02d}"
@@ -167,13 +169,12 @@ def follow(briefing: Briefing, every: float, clock_lang: str | None = None) -> N
     _watch()
 
 
-def _sync_url(briefing: Briefing, mode: str, lang: str) -> None:
-    wanted = {
-        "mode": mode,
-        "walkthrough": briefing.walkthrough.id,
-        "scene": str(briefing.index + 1),
-        "briefing": briefing.token,
-    }
+def _sync_url(seat: Seat, mode: str, lang: str) -> None:
+    """The window's link: its own key only (an audience link never holds the presenter's)."""
+    b = seat.briefing
+    key = b.presenter_key if mode == "presenter" else b.audience_key
+    wanted = {"mode": mode, "walkthrough": b.walkthrough.id, "scene": str(b.index + 1)}
+    wanted["briefing"] = key
     if lang != "en":
         wanted["lang"] = lang
     if st.query_params.to_dict() != wanted:
@@ -187,13 +188,13 @@ def _points_html(points: tuple[str, ...], lang: str, css: str) -> str:
 
 
 def audience_page(geodata: Geodata, lang: str) -> None:
-    briefing = resolve(geodata)
     st.markdown(AUDIENCE_CSS, unsafe_allow_html=True)
-    if briefing is None:
-        st.error(t("no_walkthrough", lang))
+    seat = resolve(geodata, "audience")
+    if seat is None:
         return
-    briefing = controls(briefing, AUDIENCE_ACTIONS, lang, show=False)
-    _sync_url(briefing, "audience", lang)
+    seat = Seat(controls(seat, lang, show=False), seat.role)
+    _sync_url(seat, "audience", lang)
+    briefing = seat.briefing
     scene = briefing.scene
     if briefing.blank:
         st.markdown('<div class="bm-blank" data-testid="bm-blank"></div>', unsafe_allow_html=True)
@@ -209,54 +210,58 @@ def audience_page(geodata: Geodata, lang: str) -> None:
         )
     left, right = st.columns([2.3, 1], gap="large")
     with left:
-        scene_map(briefing, geodata, lang, height=860, actions=AUDIENCE_ACTIONS, key="aud-map")
+        scene_map(briefing, geodata, lang, height=860, actions=(), key="aud-map")
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en
         right.markdown(_points_html(points, lang, "bm-aud-points"), unsafe_allow_html=True)
-    follow(briefing, AUDIENCE_POLL_SECONDS)
+    follow(seat, AUDIENCE_POLL_SECONDS)
 
 
 def presenter_page(geodata: Geodata, lang: str) -> None:
-    briefing = resolve(geodata)
-    if briefing is None:
-        st.error(t("no_walkthrough", lang))
+    seat = resolve(geodata, "presenter")
+    if seat is None:
         return
-    briefing = controls(briefing, PRESENTER_ACTIONS, lang, show=True)
-    _sync_url(briefing, "presenter", lang)
+    if seat.role != Role.PRESENTER:  # an audience key never drives nor sees the notes
+        st.error(t("audience_key_cannot_present", lang))
+        return
+    seat = Seat(controls(seat, lang, show=True), seat.role)
+    _sync_url(seat, "presenter", lang)
+    briefing = seat.briefing
     scene, upcoming = briefing.scene, briefing.next_scene
     head, clock_box = st.columns([3, 1])
     head.markdown(
         f"### {t('scene_counter', lang, n=briefing.index + 1, total=briefing.count)}"
-        f" · {pick(briefing.walkthrough.title_en, briefing.walkthrough.title_ar, lang)}"
+        f" · {md(pick(briefing.walkthrough.title_en, briefing.walkthrough.title_ar, lang))}"
     )
     with clock_box:
-        follow(briefing, PRESENTER_POLL_SECONDS, clock_lang=lang)
+        follow(seat, PRESENTER_POLL_SECONDS, clock_lang=lang)
     notice = st.container()  # a fixed slot: what appears in it never shifts the map below,
     if briefing.blank:  # which Streamlit would otherwise remount
         notice.warning(t("audience_blanked", lang))
     left, right = st.columns([2, 1], gap="large")
     with left:
-        st.markdown(f"## {pick(scene.title_en, scene.title_ar, lang)}")
+        st.markdown(f"## {md(pick(scene.title_en, scene.title_ar, lang))}")
         points = scene.points_ar if lang == "ar" else scene.points_en
         st.markdown(_points_html(points, lang, "bm-pres-points"), unsafe_allow_html=True)
         scene_map(briefing, geodata, lang, height=470, actions=PRESENTER_ACTIONS, key="pres-map")
-        st.caption(describe(scene_view(scene, lang), geodata))
+        st.caption(md(describe(scene_view(scene, lang), geodata)))
     with right:
-        st.markdown(f"**{t('speaker_notes', lang)}**")
-        st.info(pick(scene.notes_en, scene.notes_ar, lang))
-        st.markdown(f"**{t('next_scene', lang)}**")
-        if upcoming:
-            st.markdown(f"{pick(upcoming.title_en, upcoming.title_ar, lang)}")
-        else:
-            st.caption(t("last_scene", lang))
-        st.markdown(f"**{t('audience_link', lang)}**")
-        query = urlencode(
-            {
-                "mode": "audience",
-                "walkthrough": briefing.walkthrough.id,
-                "briefing": briefing.token,
-                **({"lang": lang} if lang != "en" else {}),
-            }
-        )
-        st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
-        st.caption(t("keys_help", lang))
+        _presenter_side(briefing, upcoming, lang)
+
+
+def _presenter_side(briefing: Briefing, upcoming, lang: str) -> None:
+    scene = briefing.scene
+    st.markdown(f"**{t('speaker_notes', lang)}**")
+    st.info(md(pick(scene.notes_en, scene.notes_ar, lang)))
+    st.markdown(f"**{t('next_scene', lang)}**")
+    if upcoming:
+        st.markdown(md(pick(upcoming.title_en, upcoming.title_ar, lang)))
+    else:
+        st.caption(t("last_scene", lang))
+    st.markdown(f"**{t('audience_link', lang)}**")
+    query = {"mode": "audience", "walkthrough": briefing.walkthrough.id}
+    query["briefing"] = briefing.audience_key
+    if lang != "en":
+        query["lang"] = lang
+    st.code(f"{st.context.url or ''}?{urlencode(query)}", language=None, wrap_lines=True)
+    st.caption(t("keys_help", lang))

@@ -11,6 +11,7 @@ from dashboard import state
 from layers.export import csv_text, geojson_text
 from layers.i18n import pick, t, type_label
 from layers.model import Geodata, Theme
+from layers.render.escape import md
 from layers.search import search
 from layers.table import feature_type
 from layers.view import View
@@ -43,7 +44,7 @@ def search_box(geodata: Geodata, lang: str) -> None:
     for i, hit in enumerate(hits):
         # a callback runs before the rerun, so the map of that very run flies there
         st.sidebar.button(
-            hit.label(lang),
+            md(hit.label(lang)),
             key=f"hit-{i}-{hit.id}",
             use_container_width=True,
             on_click=_focus_on_hit,
@@ -135,9 +136,9 @@ def layer_toggles(geodata: Geodata, lang: str) -> None:
         for layer in layers:
             count = len(geodata.in_layer(layer.id))
             st.sidebar.checkbox(
-                f"{pick(layer.name_en, layer.name_ar, lang)} ({count})",
+                f"{md(pick(layer.name_en, layer.name_ar, lang))} ({count})",
                 key=state.layer_key(layer.id),
-                help=pick(layer.description_en, layer.description_ar, lang),
+                help=md(pick(layer.description_en, layer.description_ar, lang)),
             )
 
 

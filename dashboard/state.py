@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
 from layers.model import Geodata
-from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
-from layers.view import View
+from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM, fit_view
+from layers.view import DATE_RANGE, View
 from layers.view_url import from_query, to_query
 
 KEY_LANG = "lang"
@@ -33,9 +32,9 @@ EXTENT = "bm_extent"
 BOUNDS = "bm_bounds"
 BASE = "bm_base"
 FOCUS = "bm_focus"
+PINNED = "bm_pinned"  # a link's `inview` box, kept until the map is moved by hand
 
-DATE_MIN = date(2003, 1, 1)
-DATE_MAX = date(2026, 12, 31)
+DATE_MIN, DATE_MAX = DATE_RANGE
 
 
 def layer_key(layer_id: str) -> str:
@@ -57,12 +56,30 @@ def seed_from_url(geodata: Geodata) -> None:
     """Once per session: the link's view becomes the widgets' starting values."""
     if st.session_state.get(SEEDED):
         return
-    seed_widgets(from_query(st.query_params.to_dict(), geodata), geodata)
+    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE)
+    seed_widgets(view, geodata)
+    if view.bbox is not None:
+        _pin_link_box(view)
+
+
+def _pin_link_box(view: View) -> None:
+    """Keep the sender's `inview` box as the filter until the map is moved by hand: the
+    receiver's map reports its own window's bounds, which must not replace the box the link
+    was made with. Without a centre in the link, the map opens framing the box."""
+    ss = st.session_state
+    if view.center is None:
+        (lat, lon), zoom = fit_view(view.bbox)  # type: ignore[arg-type]
+        ss[EXTENT] = (lat, lon, zoom)
+        ss[BASE] = (view.lang, lat, lon, zoom)
+    ss[PINNED] = ss[EXTENT]
 
 
 def seed_widgets(view: View, geodata: Geodata) -> None:
-    """Make `view` what the analyst's widgets show (a link, or the scene a presenter left)."""
+    """Make `view` what the analyst's widgets show (a link, or the scene a presenter left).
+    Dates outside the date filter's range are clamped into it and said in the notes."""
     ss = st.session_state
+    view, moved = view.clamp_dates(DATE_RANGE)
+    view = view.with_changes(notes=(*view.notes, *(n for n in moved if n not in view.notes)))
     ss[KEY_LANG] = view.lang
     ss[KEY_ACTORS] = sorted(view.actors)
     ss[KEY_TYPES] = sorted(view.types)
@@ -116,12 +133,21 @@ def record_map(result: dict | None) -> bool:
     center, zoom = result["center"], result.get("zoom")
     extent = (center["lat"], center["lng"], zoom)
     bounds = result.get("bounds")
+    pinned = st.session_state.get(PINNED)
+    if pinned and _same_extent(pinned, extent):
+        bounds = None  # the map as the link opened it: the link's box stays the filter
+    elif pinned:
+        st.session_state[PINNED] = None  # moved by hand: from now on the map's bounds count
     if bounds and bounds.get("_southWest") and bounds.get("_northEast"):
         sw, ne = bounds["_southWest"], bounds["_northEast"]
         st.session_state[BOUNDS] = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])
     changed = extent != st.session_state.get(EXTENT)
     st.session_state[EXTENT] = extent
     return changed
+
+
+def _same_extent(a: tuple, b: tuple) -> bool:
+    return a[2] == b[2] and abs(a[0] - b[0]) < 1e-6 and abs(a[1] - b[1]) < 1e-6
 
 
 def base_extent(view: View) -> tuple[float, float, float]:

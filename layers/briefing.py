@@ -1,35 +1,67 @@
 """A briefing in progress: which scene of which walkthrough, and whether the screen is blank.
 
-One presenter window and any number of audience windows share a briefing through its token;
-the state lives in the server process (nothing leaves the machine) and every change bumps a
-version number, which audience windows watch and the map uses to fly exactly once per move.
+A briefing has two secrets, both made here with `secrets` (never chosen by a client):
+
+- the presenter's key drives the briefing and sees the speaker notes;
+- the audience's key follows it and can do nothing else.
+
+Every move goes through `BriefingStore.act`, which refuses anything but the presenter's key, so
+the rule holds whatever window or link asks. Briefings expire after an idle time (no presenter
+activity) and the store holds a bounded number of them. Every change bumps a version number,
+which the windows watch and the map uses to fly exactly once per move.
+
+`BriefingStore` is the interface the app uses; `BriefingRoom` keeps briefings in this server's
+memory. A store shared by several app servers (a database table keyed by the two secrets) can
+implement the same methods without touching the callers.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Protocol
 
-from layers.model import Walkthrough
+from layers.model import Scene, Walkthrough
+
+SECRET_BYTES = 18  # 144 bits, 24 URL-safe characters
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+IDLE_SECONDS = 6 * 3600
+MAX_BRIEFINGS = 200
+ACTIONS = ("first", "prev", "next", "last", "blank")
+
+
+class Role(StrEnum):
+    PRESENTER = "presenter"
+    AUDIENCE = "audience"
+
+
+class BriefingError(Exception):
+    """A briefing that cannot be found, driven or created (the message says which)."""
 
 
 @dataclass(frozen=True)
 class Briefing:
-    token: str
+    presenter_key: str
+    audience_key: str
+    channel: str  # names the browser channel that wakes this briefing's windows; not a secret
     walkthrough: Walkthrough
     index: int  # 0-based scene
     blank: bool = False
     version: int = 1
     started: float = 0.0
+    touched: float = 0.0  # the presenter's last activity
 
     @property
-    def scene(self):
+    def scene(self) -> Scene:
         return self.walkthrough.scenes[self.index]
 
     @property
-    def next_scene(self):
+    def next_scene(self) -> Scene | None:
         scenes = self.walkthrough.scenes
         return scenes[self.index + 1] if self.index + 1 < len(scenes) else None
 
@@ -38,51 +70,118 @@ class Briefing:
         return len(self.walkthrough.scenes)
 
 
+@dataclass(frozen=True)
+class Seat:
+    """A briefing as seen through one key: the role that key holds."""
+
+    briefing: Briefing
+    role: Role
+
+    @property
+    def key(self) -> str:
+        b = self.briefing
+        return b.presenter_key if self.role == Role.PRESENTER else b.audience_key
+
+
+class BriefingStore(Protocol):
+    def create(self, walkthrough: Walkthrough, index: int = 0) -> Briefing: ...
+
+    def find(self, key: str | None) -> Seat | None: ...
+
+    def act(self, key: str, action: str) -> Briefing: ...
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def plausible_key(key: object) -> bool:
+    """A key of the form this module makes (checked before any lookup)."""
+    return isinstance(key, str) and _SECRET.match(key) is not None
+
+
 class BriefingRoom:
-    """Thread-safe registry of briefings; readers get immutable snapshots."""
+    """Briefings held in this server's memory; thread-safe, readers get immutable snapshots."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        idle_seconds: float = IDLE_SECONDS,
+        max_briefings: int = MAX_BRIEFINGS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._lock = threading.Lock()
-        self._briefings: dict[str, Briefing] = {}
+        self._briefings: dict[str, Briefing] = {}  # by presenter key
+        self._audience: dict[str, str] = {}  # audience key -> presenter key
+        self._idle, self._max, self._clock = idle_seconds, max_briefings, clock
 
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(8)
-
-    def open(self, token: str, walkthrough: Walkthrough, index: int = 0) -> Briefing:
-        """The briefing with this token, created at `index` if it does not exist yet."""
+    def create(self, walkthrough: Walkthrough, index: int = 0) -> Briefing:
+        """A new briefing of `walkthrough` at scene `index`, with two fresh secrets."""
         with self._lock:
-            current = self._briefings.get(token)
-            if current is None or current.walkthrough.id != walkthrough.id:
-                current = Briefing(
-                    token, walkthrough, _clamp(index, walkthrough), started=time.time()
+            now = self._clock()
+            self._expire(now)
+            if len(self._briefings) >= self._max:
+                raise BriefingError(
+                    f"this server already holds {self._max} briefings; try again when one has ended"
                 )
-                self._briefings[token] = current
-            return current
-
-    def get(self, token: str) -> Briefing | None:
-        with self._lock:
-            return self._briefings.get(token)
-
-    def go(self, token: str, index: int) -> Briefing:
-        """Show scene `index` (clamped to the walkthrough); moving also lifts a blank screen."""
-        with self._lock:
-            b = self._briefings[token]
-            b = replace(b, index=_clamp(index, b.walkthrough), blank=False, version=b.version + 1)
-            self._briefings[token] = b
+            b = Briefing(
+                presenter_key=new_secret(),
+                audience_key=new_secret(),
+                channel=secrets.token_hex(8),
+                walkthrough=walkthrough,
+                index=_clamp(index, walkthrough),
+                started=now,
+                touched=now,
+            )
+            self._briefings[b.presenter_key] = b
+            self._audience[b.audience_key] = b.presenter_key
             return b
 
-    def step(self, token: str, delta: int) -> Briefing:
-        current = self.get(token)
-        assert current is not None
-        return self.go(token, current.index + delta)
-
-    def toggle_blank(self, token: str) -> Briefing:
+    def find(self, key: str | None) -> Seat | None:
+        """The briefing this key opens, with the role it grants; None if unknown or expired.
+        A presenter's lookup counts as activity (the presenter's window asks every second)."""
+        if not plausible_key(key):
+            return None
         with self._lock:
-            b = self._briefings[token]
-            b = replace(b, blank=not b.blank, version=b.version + 1)
-            self._briefings[token] = b
+            now = self._clock()
+            self._expire(now)
+            if key in self._briefings:
+                b = replace(self._briefings[key], touched=now)
+                self._briefings[key] = b
+                return Seat(b, Role.PRESENTER)
+            owner = self._audience.get(key)  # type: ignore[arg-type]
+            return Seat(self._briefings[owner], Role.AUDIENCE) if owner else None
+
+    def act(self, key: str, action: str) -> Briefing:
+        """Apply one clicker action; only the presenter's key may. Moving lifts a blank screen."""
+        if action not in ACTIONS:
+            raise BriefingError(f"unknown action {action[:20]!r}")
+        with self._lock:
+            b = self._briefings.get(key) if plausible_key(key) else None
+            if b is None:
+                known = plausible_key(key) and key in self._audience
+                raise BriefingError(
+                    "an audience key cannot drive a briefing" if known else "no such briefing"
+                )
+            if action == "blank":
+                b = replace(b, blank=not b.blank)
+            else:
+                target = {"first": 0, "last": b.count - 1, "prev": b.index - 1}.get(
+                    action, b.index + 1
+                )
+                b = replace(b, index=_clamp(target, b.walkthrough), blank=False)
+            b = replace(b, version=b.version + 1, touched=self._clock())
+            self._briefings[key] = b
             return b
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._briefings)
+
+    def _expire(self, now: float) -> None:
+        for key, b in list(self._briefings.items()):
+            if now - b.touched > self._idle:
+                del self._briefings[key]
+                self._audience.pop(b.audience_key, None)
 
 
 def _clamp(index: int, walkthrough: Walkthrough) -> int:

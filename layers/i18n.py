@@ -126,6 +126,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "No such walkthrough: check the link.",
         "لا توجد جولة بهذا الاسم: تحقق من الرابط.",
     ),
+    "briefing_unknown": (
+        "This briefing has ended or the link is not valid. Ask the presenter for a new link.",
+        "انتهت هذه الإحاطة أو الرابط غير صالح. اطلب من مقدّم الإحاطة رابطاً جديداً.",
+    ),
+    "audience_key_cannot_present": (
+        "This is an audience link: it follows the briefing but cannot present it. "
+        "Open it with mode=audience, or start your own briefing from the sidebar.",
+        "هذا رابط للجمهور: يتابع الإحاطة ولا يمكنه تقديمها. "
+        "افتحه بوضع الجمهور، أو ابدأ إحاطتك من الشريط الجانبي.",
+    ),
     "briefing": ("Briefing", "الإحاطة"),
     "walkthrough_label": ("Walkthrough", "الجولة"),
     "present": ("Present", "ابدأ العرض"),

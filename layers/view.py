@@ -19,6 +19,9 @@ from layers.model import Feature, Geodata
 from layers.table import feature_table
 
 LANGS = ("en", "ar")
+# The span the date filter offers: the reports' earliest date (2003) to the end of the
+# withdrawal timetable they discuss. A link or a scene outside it is clamped, with a note.
+DATE_RANGE = (date(2003, 1, 1), date(2026, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,24 @@ class View:
     # -- the same view, elsewhere ------------------------------------------------------
     def with_changes(self, **changes: object) -> View:
         return replace(self, **changes)
+
+    def clamp_dates(self, span: tuple[date, date] = DATE_RANGE) -> tuple[View, list[str]]:
+        """The view with its dates inside `span` (the date filter's range), and a note for
+        each date moved: a link from 1990 opens at 2003 and says so."""
+        lo, hi = span
+        notes = []
+        date_from, date_to = self.date_from, self.date_to
+        if date_from is not None and not lo <= date_from <= hi:
+            date_from = min(max(date_from, lo), hi)
+            notes.append(
+                f"from {self.date_from} is outside {lo.year}–{hi.year}: set to {date_from}"
+            )
+        if date_to is not None and not lo <= date_to <= hi:
+            date_to = min(max(date_to, lo), hi)
+            notes.append(f"to {self.date_to} is outside {lo.year}–{hi.year}: set to {date_to}")
+        if date_from is not None and date_to is not None and date_from > date_to:
+            date_from, date_to = date_to, date_from
+        return self.with_changes(date_from=date_from, date_to=date_to), notes
 
 
 def params_get(params: Mapping[str, object], key: str) -> str | None:

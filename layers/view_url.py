@@ -13,6 +13,11 @@ from layers.table import feature_table
 from layers.view import LANGS, View, params_get
 
 KEYS = ("layers", "actors", "types", "from", "to", "undated", "inview", "lang", "c", "z")
+# Keys a link may carry that are not about the view: which window and briefing it opens.
+WINDOW_KEYS = ("mode", "walkthrough", "scene", "briefing")
+MAX_VALUE = 2000  # characters in one query value; a longer one is dropped whole
+MAX_PARTS = 200  # comma-separated ids in one value
+MAX_NOTES = 12
 
 
 def to_query(view: View) -> dict[str, str]:
@@ -41,8 +46,15 @@ def to_query(view: View) -> dict[str, str]:
     return q
 
 
-def from_query(params: Mapping[str, object], geodata: Geodata) -> View:
+def from_query(
+    params: Mapping[str, object],
+    geodata: Geodata,
+    date_range: tuple[date, date] | None = None,
+) -> View:
+    """The view a link describes. What cannot be used is dropped (or, with `date_range`, dates
+    are clamped into it) and said in `view.notes`, in short, bounded words."""
     notes: list[str] = []
+    params = _bounded(params, notes)
     known_types = set(feature_table(geodata)["type"])
     lang = params_get(params, "lang")
     if lang is not None and lang not in LANGS:
@@ -62,14 +74,43 @@ def from_query(params: Mapping[str, object], geodata: Geodata) -> View:
     if view.date_from and view.date_to and view.date_from > view.date_to:
         notes.append("from is after to: dates ignored")
         view = view.with_changes(date_from=None, date_to=None)
+    if date_range is not None:
+        view, moved = view.clamp_dates(date_range)
+        notes.extend(moved)
+    if len(notes) > MAX_NOTES:
+        notes[MAX_NOTES:] = [f"and {len(notes) - MAX_NOTES} more"]
     return view.with_changes(notes=tuple(notes))
+
+
+def _bounded(params: Mapping[str, object], notes: list[str]) -> dict[str, str]:
+    """Known keys with a single text value of bounded length; the rest named in a note."""
+    out: dict[str, str] = {}
+    unknown = []
+    for key in params:
+        if key not in KEYS:
+            if key not in WINDOW_KEYS:
+                unknown.append(show(key))
+            continue
+        value = params_get(params, key)
+        if value is None:
+            notes.append(f"{key}: expected text")
+        elif len(value) > MAX_VALUE:
+            notes.append(f"{key}: {len(value):,} characters (at most {MAX_VALUE:,})")
+        else:
+            out[key] = value
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (
+            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        )
+        notes.append(f"unknown key(s) {shown}")
+    return out
 
 
 def _split(params: Mapping[str, object], key: str) -> list[str] | None:
     raw = params_get(params, key)
     if raw is None:
         return None
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    return [part.strip() for part in raw.split(",", MAX_PARTS)[:MAX_PARTS] if part.strip()]
 
 
 def _layers(params, geodata: Geodata, notes: list[str]) -> frozenset[str] | None:
@@ -87,9 +128,10 @@ def _ids(params, key: str, known: set[str], notes: list[str]) -> frozenset[str]:
 
 
 def _keep_known(parts: list[str], known: set[str], key: str, notes: list[str]) -> frozenset[str]:
-    unknown = [p for p in parts if p not in known]
+    unknown = [show(p) for p in parts if p not in known]
     if unknown:
-        notes.append(f"{key}: unknown {', '.join(unknown)}")
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        notes.append(f"{key}: unknown {', '.join(unknown[:5])}{more}")
     return frozenset(p for p in parts if p in known)
 
 
@@ -111,7 +153,7 @@ def _numbers(params, key: str, count: int, notes: list[str]) -> tuple[float, ...
         return None
     try:
         values = tuple(float(p) for p in parts)
-    except ValueError:
+    except ValueError:  # float() takes 'nan' and 'inf', which _plausible refuses
         values = ()
     if len(values) != count or not _plausible(key, values):
         shape = "lat,lon" if key == "c" else "west,south,east,north"
@@ -136,7 +178,7 @@ def _zoom(params, notes: list[str]) -> float | None:
         zoom = float(raw)
     except ValueError:
         zoom = -1
-    if not 0 <= zoom <= 20:
+    if not 0 <= zoom <= 20:  # NaN fails this too
         notes.append(f"z={show(raw)} (expected a zoom level 0-20)")
         return None
     return zoom

@@ -52,3 +52,11 @@ def run_app(**params: str):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """What Streamlit shows for Markdown source that `layers.render.escape.md` escaped (AppTest
+    reports the source): backslash escapes resolved."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_app
+from tests.conftest import run_app, shown
 
 
 def caption_texts(at) -> list[str]:
-    return [c.value for c in at.caption]
+    return [shown(c.value) for c in at.caption]
 
 
 def test_a_link_seeds_the_widgets():
@@ -35,7 +35,7 @@ def test_changing_a_filter_writes_the_link():
 def test_bad_link_parts_are_reported_not_fatal():
     at = run_app(actors="isis,ghost", **{"from": "banana"})
     assert at.multiselect(key="actors").value == ["isis"]
-    warning = at.warning[0].value
+    warning = shown(at.warning[0].value)
     assert "actors: unknown ghost" in warning and "banana" in warning
 
 

@@ -60,7 +60,7 @@ def test_unknown_layer_is_refused_and_nothing_is_written(tmp_path, capsys):
     out = tmp_path / "x.geojson"
     out.write_text("keep me", encoding="utf-8")
     assert main(["export", "--format", "geojson", "--out", str(out), "--layers", "nope"]) == 2
-    assert "layers: unknown nope" in capsys.readouterr().err
+    assert "layers: unknown 'nope'" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "keep me"
 
 
@@ -138,10 +138,10 @@ def test_arabic_labels_and_both_languages_kept(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--actors", "spectre"], "actors: unknown spectre"),
+        (["--actors", "spectre"], "actors: unknown 'spectre'"),
         (["--from", "yesterday"], "from='yesterday'"),
         (["--bbox", "1,2,3"], "west,south,east,north"),
-        (["--types", "piracy"], "types: unknown piracy"),
+        (["--types", "piracy"], "types: unknown 'piracy'"),
     ],
 )
 def test_bad_filters_are_errors_not_silently_ignored(tmp_path, capsys, args, message):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from layers.boundary import validate_walkthrough_text
-from layers.briefing import BriefingRoom
+from layers.briefing import BriefingError, BriefingRoom, Role
 from layers.cli import main
 from layers.model import ClaimType
 from layers.walkthrough import dump_walkthrough, scene_frame
@@ -203,13 +203,63 @@ def test_scenes_command_lists_every_scene(capsys, walkthrough):
 
 def test_briefing_room_moves_within_bounds_and_blanks(walkthrough):
     room = BriefingRoom()
-    b = room.open("t", walkthrough, 4)
+    b = room.create(walkthrough, 4)
+    key = b.presenter_key
     assert b.index == 4 and b.version == 1
-    assert room.open("t", walkthrough, 0).index == 4  # joining does not move it
-    assert room.step("t", -10).index == 0
-    assert room.go("t", 99).index == len(walkthrough.scenes) - 1
-    blanked = room.toggle_blank("t")
-    assert blanked.blank and blanked.version == 4
-    moved = room.step("t", -1)
+    assert room.find(key).briefing.index == 4  # joining does not move it
+    for _ in range(10):
+        room.act(key, "prev")
+    assert room.find(key).briefing.index == 0
+    assert room.act(key, "last").index == len(walkthrough.scenes) - 1
+    blanked = room.act(key, "blank")
+    assert blanked.blank and blanked.version == 13
+    moved = room.act(key, "prev")
     assert not moved.blank and moved.index == len(walkthrough.scenes) - 2  # moving unblanks
-    assert room.get("other") is None
+    assert room.find("other-key-that-is-long-enough") is None
+
+
+def test_two_secrets_made_by_the_server_and_only_the_presenter_drives(walkthrough):
+    room = BriefingRoom()
+    b = room.create(walkthrough)
+    assert b.presenter_key != b.audience_key
+    assert all(len(k) >= 22 for k in (b.presenter_key, b.audience_key))  # >= 128 bits
+    assert room.find(b.presenter_key).role == Role.PRESENTER
+    audience = room.find(b.audience_key)
+    assert audience.role == Role.AUDIENCE and audience.key == b.audience_key
+    for action in ("next", "last", "blank", "first"):
+        with pytest.raises(BriefingError, match="audience key cannot drive"):
+            room.act(b.audience_key, action)
+    assert room.find(b.presenter_key).briefing.version == 1  # nothing moved
+    with pytest.raises(BriefingError):
+        room.act(b.presenter_key, "explode")
+    other = room.create(walkthrough)
+    assert {other.presenter_key, other.audience_key}.isdisjoint(
+        {b.presenter_key, b.audience_key}
+    )
+
+
+@pytest.mark.parametrize(
+    "key", [None, "", "short", "x" * 65, "../../etc/passwd-aaaaaaaaaaaa", ["list"], "é" * 30]
+)
+def test_implausible_keys_are_never_looked_up(walkthrough, key):
+    room = BriefingRoom()
+    room.create(walkthrough)
+    assert room.find(key) is None
+    with pytest.raises(BriefingError):
+        room.act(key, "next")
+
+
+def test_briefings_expire_when_idle_and_are_bounded(walkthrough):
+    now = [1000.0]
+    room = BriefingRoom(idle_seconds=60, max_briefings=2, clock=lambda: now[0])
+    a = room.create(walkthrough)
+    b = room.create(walkthrough)
+    with pytest.raises(BriefingError, match="already holds 2"):
+        room.create(walkthrough)
+    now[0] += 50
+    room.find(a.presenter_key)  # the presenter's window keeps its briefing alive
+    now[0] += 30
+    assert room.find(b.presenter_key) is None and room.find(b.audience_key) is None
+    assert room.find(a.audience_key) is not None
+    assert len(room) == 1
+    room.create(walkthrough)  # room again

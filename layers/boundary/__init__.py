@@ -82,12 +82,17 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
         context.reports.values(),
     )
     features, where, feature_ids = [], [], set()
+    features_dir = root / FEATURES_DIR
+    if not features_dir.is_dir():  # one problem; references to features go unchecked
+        log.add(display_path(features_dir) + "/", "", "", "folder not found")
+        feature_ids = None
     for path in plan["features"]:
         name = display_path(path)
         data = read_json(path, name, log)
         if data is None:
             continue
-        feature_ids |= _declared_feature_ids(data)
+        if feature_ids is not None:
+            feature_ids |= _declared_feature_ids(data)
         for i, feature in enumerate(
             read_feature_collection(data, name, known, log, context.area_of_interest)
         ):
@@ -96,7 +101,9 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
     check_unique(where, log, "feature")
     annotations = _read_annotations(plan["timeline"], known, log, feature_ids)
     scene_ctx = SceneContext(
-        known, frozenset(feature_type(f) for f in features), frozenset(feature_ids)
+        known,
+        frozenset(feature_type(f) for f in features) if feature_ids is not None else None,
+        frozenset(feature_ids) if feature_ids is not None else None,
     )
     walkthroughs = _read_walkthroughs(plan["walkthroughs"], scene_ctx, log)
     shown = tuple(display_path(p) for group in plan.values() for p in group)
@@ -206,7 +213,9 @@ def _read_context(plan: dict[str, list[Path]], log: ProblemLog) -> Context:
     return Context(declared, reports, originators, documents, references, actors, layers, aoi)
 
 
-def _read_annotations(paths: list[Path], known: Known, log: ProblemLog, feature_ids: set[str]):
+def _read_annotations(
+    paths: list[Path], known: Known, log: ProblemLog, feature_ids: set[str] | None
+):
     path = paths[0]
     name = display_path(path)
     data = read_json(path, name, log)
@@ -216,7 +225,7 @@ def _read_annotations(paths: list[Path], known: Known, log: ProblemLog, feature_
     check_unique(
         ((a.id, name, f"annotations (id {show(a.id)})") for a in annotations), log, "annotation"
     )
-    for a in annotations:
+    for a in annotations if feature_ids is not None else ():
         for fid in a.features:
             if fid not in feature_ids:
                 log.add(

@@ -35,11 +35,12 @@ _TOP_KEYS = frozenset({"id", "title_en", "title_ar", "description_en", "descript
 
 @dataclass(frozen=True)
 class SceneContext:
-    """What a scene may name: layers, actors, types, features (ids that exist)."""
+    """What a scene may name: layers, actors, types, features (ids that exist). Types and
+    features are None when the features could not be read (then they go unchecked)."""
 
     known: Known
-    types: frozenset[str]
-    features: frozenset[str]
+    types: frozenset[str] | None
+    features: frozenset[str] | None
 
 
 def walkthrough_from_text(
@@ -168,11 +169,11 @@ def _view(f: Fields, ctx: SceneContext) -> tuple[View | None, tuple | None]:
     return view, extent
 
 
-def _known_ids(f: Fields, name: str, known: Iterable[str], what: str) -> Any:
+def _known_ids(f: Fields, name: str, known: Iterable[str] | None, what: str) -> Any:
     values = f.text_list(name)
-    known = set(known)
+    known = set(known) if known is not None else None
     for value in values:
-        if value not in known:
+        if known is not None and value not in known:
             f.problem(name, f"unknown {what} {show(value)}")
     return frozenset(values) if name != "highlight" else values
 

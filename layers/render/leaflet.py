@@ -7,6 +7,7 @@ mounted; report data goes in separate feature groups that can change without a r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,6 +24,26 @@ from layers.render.style import feature_style, ring_metres
 
 DEFAULT_CENTER = (34.4, 43.2)
 DEFAULT_ZOOM = 6
+MIN_ZOOM, MAX_ZOOM = 4, 12
+
+
+def fit_view(
+    bbox: tuple[float, float, float, float], width: int = 760, height: int = 560
+) -> tuple[tuple[float, float], int]:
+    """Centre (lat, lon) and the largest whole zoom at which `bbox` (west, south, east, north)
+    fits a map of `width` × `height` pixels in Web Mercator, as Leaflet's fitBounds would."""
+    w, s, e, n = bbox
+
+    def merc_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x_span = max((e - w) / 360.0, 1e-9)
+    y_span = max((merc_y(n) - merc_y(s)) / (2 * math.pi), 1e-9)
+    zoom = math.floor(min(math.log2(width / 256 / x_span), math.log2(height / 256 / y_span)))
+    centre_y = (merc_y(n) + merc_y(s)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return (lat, (w + e) / 2), max(MIN_ZOOM, min(MAX_ZOOM, zoom))
 
 
 class Basemap(MacroElement):
@@ -188,8 +209,8 @@ def base_map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        min_zoom=4,
-        max_zoom=12,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
         control_scale=False,  # a metric-only scale is added with the measuring tool
         prefer_canvas=False,
         world_copy_jump=False,

@@ -16,14 +16,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.ui.harness import Guard, launch, open_map, run_server, wait_map_settled  # noqa: E402
+from tests.ui.harness import (  # noqa: E402
+    Guard,
+    audience_link,
+    launch,
+    open_map,
+    run_server,
+    wait_map_settled,
+)
 
 SHOTS = {
     # file name: (query string, viewport)
-    "screenshot-audience.png": (
-        "/?walkthrough=iraq-syria-2025&scene=4&mode=audience",
-        (1920, 1080),
-    ),
+    # audience views open through the link the presenter's page shows
+    "screenshot-audience.png": ("audience:/?walkthrough=iraq-syria-2025&scene=4", (1920, 1080)),
     "screenshot-map.png": ("", (1600, 1000)),
     "screenshot-map-ar.png": ("/?lang=ar", (1600, 1000)),
     "screenshot-filtered.png": ("/?actors=iran&from=2013&to=2024-12-31", (1600, 1000)),
@@ -46,6 +51,9 @@ def main() -> int:
             context = browser.new_context(viewport={"width": width, "height": height})
             context.route("**/*", guard)
             page = context.new_page()
+            if query.startswith("audience:"):
+                open_map(page, server.url + query.removeprefix("audience:"))
+                query, page = audience_link(page).removeprefix(server.url), context.new_page()
             frame = open_map(page, server.url + query)
             frame.locator("path.bm-f").first.wait_for(state="attached", timeout=30_000)
             page.wait_for_timeout(300)  # a scene's fly starts just after the map mounts

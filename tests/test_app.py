@@ -36,7 +36,7 @@ def test_bad_link_parts_are_reported_not_fatal():
     at = run_app(actors="isis,ghost", **{"from": "banana"})
     assert at.multiselect(key="actors").value == ["isis"]
     warning = shown(at.warning[0].value)
-    assert "actors: unknown ghost" in warning and "banana" in warning
+    assert "actors: unknown 'ghost'" in warning and "banana" in warning
 
 
 def test_nothing_matches_is_said():

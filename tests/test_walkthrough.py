@@ -233,9 +233,7 @@ def test_two_secrets_made_by_the_server_and_only_the_presenter_drives(walkthroug
     with pytest.raises(BriefingError):
         room.act(b.presenter_key, "explode")
     other = room.create(walkthrough)
-    assert {other.presenter_key, other.audience_key}.isdisjoint(
-        {b.presenter_key, b.audience_key}
-    )
+    assert {other.presenter_key, other.audience_key}.isdisjoint({b.presenter_key, b.audience_key})
 
 
 @pytest.mark.parametrize(

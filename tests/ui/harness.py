@@ -181,3 +181,10 @@ def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
         time.sleep(step)
         value = predicate()
     return value
+
+
+def audience_link(presenter_page) -> str:
+    """The projector link as the presenter's page shows it (a person copies it from there)."""
+    code = presenter_page.locator('[data-testid="stCode"]').filter(has_text="mode=audience")
+    code.first.wait_for(timeout=20_000)
+    return code.first.inner_text().strip()

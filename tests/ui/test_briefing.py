@@ -12,7 +12,7 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, map_view, open_map, wait_until
+from tests.ui.harness import Guard, audience_link, map_view, open_map, wait_until
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -37,16 +37,15 @@ def window(browser, width: int, height: int, pages: int = 1):
         assert guard.offenders == [], f"requests left the machine: {guard.offenders}"
 
 
-def _token(page) -> str:
-    return parse_qs(urlparse(page.url).query)["briefing"][0]
+def _key(url: str) -> str:
+    return parse_qs(urlparse(url).query)["briefing"][0]
 
 
-def _open_pair(server, browser, pres_page, aud_page):
-    pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene=1")
-    token = _token(pres_page)
-    aud_frame = open_map(
-        aud_page, f"{server.url}/?mode=audience&walkthrough={WALK}&briefing={token}"
-    )
+def _open_pair(server, browser, pres_page, aud_page, scene: int = 1):
+    pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene={scene}")
+    link = audience_link(pres_page)
+    assert _key(link) != _key(pres_page.url)  # the projector never gets the presenter's key
+    aud_frame = open_map(aud_page, link)
     return pres_frame, aud_frame
 
 
@@ -75,9 +74,12 @@ def test_presenter_keys_move_the_audience_within_a_second(server, browser, walkt
         w, s, e, n = scene.extent
         assert wait_until(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(map_view(aud_frame)))
         # the audience never sees speaker notes; it sees the key points in large type
-        text = aud.locator(".stApp").inner_text()
-        assert scene.notes_en not in text
-        assert all(point in text for point in scene.points_en)
+        def points_shown() -> bool:
+            text = aud.locator(".stApp").inner_text()
+            return all(point in text for point in scene.points_en)
+
+        assert wait_until(points_shown, timeout=5), scene.points_en
+        assert scene.notes_en not in aud.locator(".stApp").inner_text()
         # B blanks the audience screen, and B again brings it back
         pres.keyboard.press("b")
         blank = aud.locator(".bm-blank")
@@ -100,17 +102,51 @@ def test_clicker_keys_work_after_a_click_on_the_map(server, browser, walkthrough
         pres_frame.locator(".leaflet-container").click(position={"x": 220, "y": 220})
         pres.keyboard.press("End")
         pres.get_by_text("Scene 10 / 10", exact=False).first.wait_for(timeout=10_000)
-        # the arrow keys did not pan the presenter's map: they are the clicker's now
-        aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
-        aud.keyboard.press("Home")  # a key pressed in the audience window works too
         title = aud.locator("#bm-aud-title")
-        assert wait_until(lambda: title.inner_text() == walkthrough.scenes[0].title_en)
-        pres.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
+        assert wait_until(lambda: title.inner_text() == walkthrough.scenes[9].title_en)
+
+
+def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrough):
+    """A second browser holding only the audience link cannot move the briefing, and cannot
+    turn itself into a presenter by changing the mode in the link."""
+    with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as other:
+        _pres_frame, aud_frame = _open_pair(server, browser, pres, other, scene=2)
+        aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
+        for key in ("ArrowRight", "ArrowRight", "ArrowRight", "End"):
+            other.keyboard.press(key)
+            time.sleep(0.3)
+        other.mouse.click(900, 20)  # the page around the map, too
+        for key in ("ArrowRight", "PageDown", "End", "b"):
+            other.keyboard.press(key)
+            time.sleep(0.3)
+        time.sleep(2.0)  # longer than any poll: a move would have arrived by now
+        assert other.locator("#bm-aud-title").inner_text() == walkthrough.scenes[1].title_en
+        assert other.locator(".bm-blank").count() == 0
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=5_000)
+        assert other.locator('[data-testid="stCode"]').count() == 0  # no link to hand on
+        # the audience key with mode=presenter: refused, no speaker notes, no buttons
+        hijack = audience_link(pres).replace("mode=audience", "mode=presenter")
+        other.goto(hijack)
+        other.get_by_text("This is an audience link").first.wait_for(timeout=20_000)
+        text = other.locator(".stApp").inner_text()
+        assert walkthrough.scenes[1].notes_en not in text
+        assert "Speaker notes" not in text
+        assert other.locator('iframe[title*="clicker"]').count() == 0
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=5_000)
+
+
+def test_a_made_up_briefing_key_opens_nothing(server, browser):
+    with window(browser, 1440, 900) as page:
+        page.goto(f"{server.url}/?walkthrough={WALK}&briefing=AAAAAAAAAAAAAAAAAAAAAAAA")
+        page.get_by_text("This briefing has ended or the link is not valid").first.wait_for(
+            timeout=20_000
+        )
+        assert _key(page.url) == "AAAAAAAAAAAAAAAAAAAAAAAA"  # not adopted as a new briefing
 
 
 def test_audience_type_is_legible_from_the_back_row(server, browser):
-    with window(browser, 1920, 1080) as aud:
-        open_map(aud, f"{server.url}/?mode=audience&walkthrough={WALK}&scene=2")
+    with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as aud:
+        _open_pair(server, browser, pres, aud, scene=2)
 
         def size(selector: str) -> float:
             return aud.locator(selector).first.evaluate(
@@ -122,14 +158,16 @@ def test_audience_type_is_legible_from_the_back_row(server, browser):
         assert aud.locator('[data-testid="stSidebar"]').is_hidden()
 
 
-@pytest.mark.parametrize(("mode", "lang"), [("audience", "en"), ("presenter", "ar")])
-def test_a_deep_link_opens_that_scene(server, browser, walkthrough, mode, lang):
-    with window(browser, 1920, 1080) as page:
-        open_map(page, f"{server.url}/?walkthrough={WALK}&scene=5&mode={mode}&lang={lang}")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_deep_link_opens_that_scene(server, browser, walkthrough, lang):
+    with window(browser, 1920, 1080) as page, window(browser, 1920, 1080) as aud:
+        open_map(page, f"{server.url}/?walkthrough={WALK}&scene=5&mode=presenter&lang={lang}")
         scene = walkthrough.scenes[4]
         title = scene.title_ar if lang == "ar" else scene.title_en
         assert page.get_by_text(title).first.is_visible()
         assert parse_qs(urlparse(page.url).query)["scene"] == ["5"]
+        open_map(aud, audience_link(page))
+        assert aud.locator("#bm-aud-title").inner_text() == title
 
 
 def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser, walkthrough):

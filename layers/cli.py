@@ -60,7 +60,16 @@ def _parser() -> argparse.ArgumentParser:
         "extent filters nothing unless --bbox is given.",
     )
     export.add_argument("--format", choices=("geojson", "csv"), required=True)
-    export.add_argument("--out", type=Path, required=True, help="file to write (atomically)")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="file to write, atomically; an existing file keeps its permissions; a symbolic "
+        "link, folder, device or FIFO is refused (links are never followed)",
+    )
+    export.add_argument(
+        "--mkdir", action="store_true", help="create the folder of --out if it does not exist"
+    )
     export.add_argument(
         "--layers",
         help="comma-separated layer ids, or 'all' (default: the layers the app shows by default)",

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from layers.atomic import write_text_atomic
+from layers.atomic import UnsafeTarget, check_target, write_text_atomic
 from layers.boundary import GeodataError, load_geodata
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS, dumps_collection, feature_dict
 from layers.i18n import pick
@@ -22,8 +23,11 @@ from layers.view_url import from_query
 from layers.view_words import describe
 
 CSV_GEOMETRY_FIELDS = ("geometry_type", "lon", "lat", "wkt")
-# Cells a spreadsheet would run as a formula; such text is prefixed with an apostrophe.
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# A cell a spreadsheet may evaluate starts with one of these (OWASP's list, plus line feed and
+# the full-width forms some spreadsheets accept); unless it is a plain number it gets a leading
+# apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class ExportError(ValueError):
@@ -88,10 +92,9 @@ def _item(value: Any) -> str:
 
 
 def csv_safe(text: str) -> str:
-    """Stop a spreadsheet from running text as a formula (CSV injection)."""
-    if text.startswith(_FORMULA_START) or (
-        text.startswith("-") and len(text) > 1 and not text[1].isdigit() and text[1] != " "
-    ):
+    """Stop a spreadsheet from running text as a formula (CSV injection): `-2+3+cmd|…` is a
+    formula although it starts with a minus and a digit; `-12.5` is a number and stays one."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
 
@@ -121,20 +124,23 @@ def view_from_args(args: Any, geodata: Geodata) -> View:
     return view
 
 
-def write_export(features: Sequence[Feature], fmt: str, out: Path, lang: str = "en") -> None:
+def write_export(
+    features: Sequence[Feature], fmt: str, out: Path, lang: str = "en", make_parents: bool = False
+) -> None:
     text = geojson_text(features, lang) if fmt == "geojson" else csv_text(features, lang)
-    write_text_atomic(out, text)
+    write_text_atomic(out, text, make_parents)
 
 
 def export_cli(args: Any) -> int:
     try:
+        check_target(args.out, args.mkdir)  # before any work: a bad --out fails at once
         geodata = load_geodata(args.geodata)
         view = view_from_args(args, geodata)
         features = view.select(geodata)
-        write_export(features, args.format, args.out, view.lang)
-    except (GeodataError, ExportError) as exc:
+        write_export(features, args.format, args.out, view.lang, args.mkdir)
+    except (GeodataError, ExportError, UnsafeTarget) as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, ExportError) else 1
+        return 1 if isinstance(exc, GeodataError) else 2
     except OSError as exc:
         print(f"briefmap export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
         return 1

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from shapely import wkt
@@ -68,16 +72,96 @@ def test_unknown_layer_is_refused_and_nothing_is_written(tmp_path, capsys):
     ("text", "safe"),
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+cmd", "'+cmd"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("-x+1", "'-x+1"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),  # minus, digits, a formula
+        ("-1-1", "'-1-1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("＝1+1", "'＝1+1"),
+        ("- a list item", "'- a list item"),
+        ("-", "'-"),
         ("-12.5", "-12.5"),
-        ("- a list item", "- a list item"),
+        ("+3", "+3"),
+        ("-1e-5", "-1e-5"),
         ("Baghdad", "Baghdad"),
+        ("a=b", "a=b"),
+        ("", ""),
     ],
 )
 def test_csv_cells_cannot_run_as_formulas(text, safe):
     assert csv_safe(text) == safe
+
+
+def _export(out: Path, *extra: str) -> int:
+    return main(["export", "--format", "csv", "--out", str(out), *extra])
+
+
+def test_out_that_is_a_folder_device_or_fifo_is_refused(tmp_path, capsys):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target, why in ((folder, "is a folder"), (fifo, "not a regular file")):
+        assert _export(target) == 2  # returns at once: a FIFO is never opened
+        assert why in capsys.readouterr().err
+    assert _export(Path("/dev/null")) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_symlink_is_refused_and_its_target_untouched(tmp_path, capsys):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep", encoding="utf-8")
+    link = tmp_path / "out.csv"
+    link.symlink_to(target)
+    assert _export(link) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "keep"
+
+
+def test_an_existing_file_keeps_its_permissions(tmp_path):
+    out = tmp_path / "shared.csv"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o640)
+    assert _export(out) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640 and out.read_text().startswith("name,")
+
+
+def test_a_new_file_gets_the_umask_not_0600(tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert _export(tmp_path / "new.csv") == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+
+
+def test_a_missing_folder_is_an_error_unless_asked_for(tmp_path, capsys):
+    out = tmp_path / "not" / "there" / "x.csv"
+    assert _export(out) == 2
+    assert "does not exist" in capsys.readouterr().err and not out.parent.exists()
+    assert _export(out, "--mkdir") == 0 and out.is_file()
+
+
+def test_temporary_files_are_cleaned_on_failure_and_after_a_killed_run(tmp_path, monkeypatch):
+    out = tmp_path / "x.csv"
+    gone = subprocess.Popen(["true"])  # a process that has exited: its pid is free
+    gone.wait()
+    stale = tmp_path / f".x.csv.{gone.pid}.abc123.tmp"
+    stale.write_text("half a file", encoding="utf-8")
+    other = tmp_path / ".y.csv.1.abc.tmp"  # another target's: not ours to remove
+    other.write_text("", encoding="utf-8")
+    assert _export(out) == 0
+    assert not stale.exists() and other.exists()
+
+    def broken_replace(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    assert _export(out) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".y.csv.1.abc.tmp", "x.csv"]
 
 
 def _ids(path):

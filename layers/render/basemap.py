@@ -191,6 +191,7 @@ def write_web_basemap(static_dir: Path, folder: Path | None = None) -> tuple[Pat
     if target.is_file() and stamp_file.is_file() and stamp_file.read_text() == stamp:
         return target, stamp
     data = web_basemap(folder)
-    write_text_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    write_text_atomic(stamp_file, stamp)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    write_text_atomic(target, text, make_parents=True)
+    write_text_atomic(stamp_file, stamp, make_parents=True)
     return target, stamp

@@ -7,7 +7,10 @@ audience's view (`mode=audience`), which follow one briefing by its token.
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
+from streamlit.logger import get_logger
 
 from dashboard import data, sidebar, state
 from dashboard.analyst import analyst_page
@@ -16,6 +19,7 @@ from dashboard.map_panel import MAP_KEY
 from layers.boundary import GeodataError
 
 st.set_page_config(page_title="briefmap", page_icon=":world_map:", layout="wide")
+LOG = get_logger("briefmap")
 
 # Constant CSS (no data in it): a briefing screen wants the map, not Streamlit's margins.
 PAGE_CSS = """
@@ -65,4 +69,25 @@ def main() -> None:
         analyst_page(geodata, lang)
 
 
-main()
+def run() -> None:
+    """The page, with a last line of defence: an error no check foresaw is logged on the
+    server with what is needed to find it, and the user sees a short message (with
+    `client.showErrorDetails = "none"`, Streamlit itself never shows a traceback or a path)."""
+    try:
+        main()
+    except Exception:  # noqa: BLE001 - logged in full below; the user gets an incident id
+        incident = secrets.token_hex(4)
+        params = st.query_params
+        LOG.exception(
+            "briefmap incident %s: mode=%s query keys=%s",
+            incident,
+            state.mode(),
+            sorted(str(k)[:20] for k in params.keys())[:20],  # values may hold briefing keys
+        )
+        st.error(
+            f"Something went wrong on the server (incident {incident}). The page is otherwise "
+            "unchanged; the server's log has the details."
+        )
+
+
+run()

@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, state
-from layers.boundary import validate_walkthrough_text
+from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
 from layers.model import Geodata, Scene, Walkthrough
 from layers.render.escape import md
@@ -21,6 +21,7 @@ from layers.view_words import describe
 from layers.walkthrough import dump_walkthrough
 
 UPLOAD_PROBLEMS = "bm_upload_problems"
+UPLOAD_KEY = "draft-upload"
 MAX_SOURCES = 8
 
 
@@ -81,11 +82,14 @@ def _author(geodata: Geodata, view: View, lang: str) -> None:
         for i, scene in enumerate(draft.scenes):
             _scene_editor(draft, i, scene, lang)
         _download(draft, geodata, lang)
-    upload = st.file_uploader(
-        t("upload_walkthrough", lang), type=["yaml", "yml"], key="draft-upload"
+    st.file_uploader(
+        t("upload_walkthrough", lang),
+        type=["yaml", "yml"],
+        key=UPLOAD_KEY,
+        max_upload_size=1,  # MB; layers refuses anything over 256 kB before reading it
+        on_change=_load_upload,
+        args=(geodata,),
     )
-    if upload is not None:
-        _load_upload(upload, geodata)
     for problem in st.session_state.get(UPLOAD_PROBLEMS, ()):
         st.error(md(problem))
 
@@ -201,17 +205,13 @@ def _download(draft: Walkthrough, geodata: Geodata, lang: str) -> None:
     )
 
 
-def _load_upload(upload, geodata: Geodata) -> None:
-    marker = (upload.name, upload.size)
-    if st.session_state.get("bm_upload_seen") == marker:
+def _load_upload(geodata: Geodata) -> None:
+    """A callback: runs before the rerun, so a valid upload shows in that very run; every
+    new file (even one with the same name and size as the last) is read again."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
         return
-    st.session_state["bm_upload_seen"] = marker
-    try:
-        text = upload.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        st.session_state[UPLOAD_PROBLEMS] = (f"{upload.name}: is not UTF-8 text",)
-        return
-    walkthrough, problems = validate_walkthrough_text(text, upload.name, geodata)
+    walkthrough, problems = validate_walkthrough_upload(upload.name, upload.getvalue(), geodata)
     st.session_state[UPLOAD_PROBLEMS] = problems
     if walkthrough is not None:
         st.session_state[state.DRAFT] = walkthrough

@@ -22,9 +22,10 @@ from layers.boundary.context import (
 )
 from layers.boundary.features import read_feature_collection
 from layers.boundary.jsonio import read_json
-from layers.boundary.problems import GeodataError, Problem, ProblemLog, show
+from layers.boundary.problems import GeodataError, Problem, ProblemLog, short_name, show
 from layers.boundary.timeline import read_timeline
 from layers.boundary.walkthroughs import SceneContext, walkthrough_from_text
+from layers.boundary.yamlio import MAX_BYTES as MAX_YAML_BYTES
 from layers.model import Geodata, Walkthrough
 from layers.paths import (
     ACTORS_FILE,
@@ -162,6 +163,27 @@ def validate_walkthrough_text(
     )
     walkthrough = walkthrough_from_text(text, name, ctx, log)
     return (walkthrough if not log.problems else None), tuple(log.problems)
+
+
+def validate_walkthrough_upload(
+    name: str, data: bytes, geodata: Geodata
+) -> tuple[Walkthrough | None, tuple[Problem, ...]]:
+    """Check a walkthrough file someone uploads: its size before anything is read, then its
+    encoding, then everything `validate_walkthrough_text` checks. `name` is shown, not used."""
+    name = short_name(Path(str(name)).name or "upload")
+    if len(data) > MAX_YAML_BYTES:
+        problem = Problem(
+            name,
+            "",
+            "",
+            f"is {len(data):,} bytes; a walkthrough file has at most {MAX_YAML_BYTES:,}",
+        )
+        return None, (problem,)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, (Problem(name, f"byte {exc.start}", "", "is not UTF-8 text"),)
+    return validate_walkthrough_text(text, name, geodata)
 
 
 def _plan(root: Path, given: list[Path]) -> dict[str, list[Path]]:

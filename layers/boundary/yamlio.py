@@ -18,7 +18,7 @@ from layers.boundary.problems import ProblemLog, show
 
 MAX_BYTES = 256_000  # the shipped ten-scene walkthrough is about 25 kB
 MAX_DEPTH = 16  # a walkthrough nests 6 deep (scenes > scene > view > layers > id)
-MAX_NODES = 40_000
+MAX_NODES = 20_000  # the shipped ten-scene walkthrough has about 400
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 

@@ -73,6 +73,7 @@ def test_presenter_keys_move_the_audience_within_a_second(server, browser, walkt
         # the map frames scene 3
         w, s, e, n = scene.extent
         assert wait_until(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(map_view(aud_frame)))
+
         # the audience never sees speaker notes; it sees the key points in large type
         def points_shown() -> bool:
             text = aud.locator(".stApp").inner_text()

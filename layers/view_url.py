@@ -119,7 +119,8 @@ def _layers(params, geodata: Geodata, notes: list[str]) -> frozenset[str] | None
         return None
     if parts == ["none"]:
         return frozenset()
-    return _keep_known(parts, set(geodata.layers), "layers", notes)
+    known = _keep_known(parts, set(geodata.layers), "layers", notes)
+    return known or None  # nothing usable: the default layers, not an empty map
 
 
 def _ids(params, key: str, known: set[str], notes: list[str]) -> frozenset[str]:

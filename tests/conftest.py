@@ -59,4 +59,4 @@ def shown(markdown: str) -> str:
     reports the source): backslash escapes resolved."""
     import re
 
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u200b", "")

@@ -6,7 +6,8 @@
 - `md`: Streamlit Markdown (captions, labels, `help=`, buttons, alerts, `st.markdown`). Every
   ASCII punctuation character is backslash-escaped (CommonMark allows that for all of them), so
   `![x](http://host/p.png)`, `[text](url)`, `:red[...]`, `**bold**`, `<http://…>` and emoji
-  short codes show as the characters typed; line breaks become spaces so a value cannot start a
+  short codes show as the characters typed; bare addresses (`www.host`, `http://host`,
+  `a@host`) are kept from becoming links; line breaks become spaces so a value cannot start a
   heading, a list or a table.
 
 Use one of these wherever data meets markup; never build markup from raw data.
@@ -21,6 +22,11 @@ import string
 _JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 _MD_SPECIAL = frozenset(string.punctuation)
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\x0b\x0c]+")
+# GitHub's autolink literals (www., http://, https://, mailto:, user@host) become links even when
+# their punctuation is escaped; a zero-width space after the point where they would start (the
+# "www", a scheme's colon, an @) keeps them text. It is invisible on screen.
+_AUTOLINK = re.compile(r"(?i)\bwww(?=\.)|(?<=[a-z0-9])[:@]")
+_ZWSP = "\u200b"
 
 
 def esc(value: object) -> str:
@@ -31,4 +37,5 @@ def esc(value: object) -> str:
 def md(value: object) -> str:
     """Escape a value so Streamlit's Markdown shows it as plain text on one line."""
     text = _LINE_BREAKS.sub(" ", str(value))
+    text = _AUTOLINK.sub(lambda m: m.group(0) + _ZWSP, text)
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)

@@ -52,3 +52,48 @@ def test_timeline_panel_follows_the_filters(lang):
     n_all = sum(1 for b in everything.button if b.label == show)
     n_narrow = sum(1 for b in narrowed.button if b.label == show)
     assert 0 < n_narrow < n_all
+
+
+def _seed_out_of_range_then_draw_filters():
+    from datetime import date
+
+    from dashboard import data, sidebar, state
+    from layers.view import View
+
+    geodata = data.geodata()
+    state.seed_widgets(View(date_from=date(1990, 1, 1), date_to=date(2999, 1, 1)), geodata)
+    sidebar.filters(geodata, "en")
+
+
+def test_a_scene_with_dates_outside_the_slider_opens_clamped():
+    """Esc from a scene whose dates fall outside the date filter's range (the class of crash:
+    a slider value outside its bounds) opens the analyst view with the dates clamped."""
+    from streamlit.testing.v1 import AppTest
+
+    from layers.view import DATE_RANGE
+
+    at = AppTest.from_function(_seed_out_of_range_then_draw_filters, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert tuple(at.slider(key="dates").value) == DATE_RANGE
+    notes = at.session_state["bm_url_notes"]
+    assert any("1990-01-01 is outside" in n for n in notes)
+
+
+def test_an_unexpected_error_shows_an_incident_not_a_traceback(monkeypatch):
+    import layers.view_words
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("/secret/server/path exploded")
+
+    monkeypatch.setattr(layers.view_words, "describe", broken)
+    monkeypatch.setattr("dashboard.analyst.describe", broken)
+    from streamlit.testing.v1 import AppTest
+
+    from layers.paths import DASHBOARD_DIR
+
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception  # handled: logged on the server, a short message for the user
+    message = at.error[0].value
+    assert "incident" in message and "/secret" not in message and "Traceback" not in message

@@ -49,6 +49,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check layers dashboard tests bench scripts
 
 bench: $(VENV)/.installed-test system-deps
+	$(PY) bench/boundary.py
 	$(PY) bench/rerun.py
 	$(PY) bench/first_paint.py
 

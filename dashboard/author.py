@@ -21,7 +21,9 @@ from layers.view_words import describe
 from layers.walkthrough import dump_walkthrough
 
 UPLOAD_PROBLEMS = "bm_upload_problems"
-UPLOAD_KEY = "draft-upload"
+UPLOAD_KEY = "draft-upload"  # + a counter: each file read gets a fresh uploader
+UPLOADS = "bm_uploads"
+EDITOR = "draft-edit-"  # prefix of the scene editors' widget keys
 MAX_SOURCES = 8
 
 
@@ -85,10 +87,10 @@ def _author(geodata: Geodata, view: View, lang: str) -> None:
     st.file_uploader(
         t("upload_walkthrough", lang),
         type=["yaml", "yml"],
-        key=UPLOAD_KEY,
+        key=_upload_key(),
         max_upload_size=1,  # MB; layers refuses anything over 256 kB before reading it
         on_change=_load_upload,
-        args=(geodata,),
+        args=(geodata, _upload_key()),
     )
     for problem in st.session_state.get(UPLOAD_PROBLEMS, ()):
         st.error(md(problem))
@@ -129,7 +131,7 @@ def _add_scene(geodata: Geodata, view: View) -> None:
 
 
 def _scene_editor(draft: Walkthrough, i: int, scene: Scene, lang: str) -> None:
-    key = f"draft-{scene.id}"
+    key = f"{EDITOR}{scene.id}"
     st.markdown(f"**{i + 1}\\. {md(pick(scene.title_en, scene.title_ar, lang))}**")
     fields = {
         "title_en": ("Title (English)", scene.title_en, False),
@@ -205,15 +207,22 @@ def _download(draft: Walkthrough, geodata: Geodata, lang: str) -> None:
     )
 
 
-def _load_upload(geodata: Geodata) -> None:
-    """A callback: runs before the rerun, so a valid upload shows in that very run; every
-    new file (even one with the same name and size as the last) is read again."""
-    upload = st.session_state.get(UPLOAD_KEY)
+def _upload_key() -> str:
+    return f"{UPLOAD_KEY}-{st.session_state.get(UPLOADS, 0)}"
+
+
+def _load_upload(geodata: Geodata, key: str) -> None:
+    """A callback: runs before the rerun, so a valid upload shows in that very run. The file
+    is read once, then the uploader is replaced by a fresh one (a new key), so choosing the
+    same file again, corrected, with the same name and size, is a change like any other (a
+    browser does not report re-choosing the file an input already holds)."""
+    upload = st.session_state.get(key)
     if upload is None:
         return
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
     walkthrough, problems = validate_walkthrough_upload(upload.name, upload.getvalue(), geodata)
     st.session_state[UPLOAD_PROBLEMS] = problems
     if walkthrough is not None:
         st.session_state[state.DRAFT] = walkthrough
-        for key in [k for k in st.session_state if str(k).startswith("draft-scene")]:
+        for key in [k for k in st.session_state if str(k).startswith(EDITOR)]:
             del st.session_state[key]

@@ -44,14 +44,14 @@ def test_author_adds_edits_reorders_deletes_and_downloads():
     assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-1", "scene-2"]
     first = at.session_state["bm_draft"].scenes[0]
     assert first.view.actors == {"isis"} and first.sources
-    at.text_input(key="draft-scene-1-title_en").input("ISIS today").run()
-    at.text_area(key="draft-scene-1-points_en").input("Desert threat\nal-Hol").run()
+    at.text_input(key="draft-edit-scene-1-title_en").input("ISIS today").run()
+    at.text_area(key="draft-edit-scene-1-points_en").input("Desert threat\nal-Hol").run()
     scene = at.session_state["bm_draft"].scenes[0]
     assert scene.title_en == "ISIS today" and scene.points_en == ("Desert threat", "al-Hol")
-    at.button(key="draft-scene-2-up").click().run()
+    at.button(key="draft-edit-scene-2-up").click().run()
     assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-2", "scene-1"]
-    at.button(key="draft-scene-2-delete").click().run()
+    at.button(key="draft-edit-scene-2-delete").click().run()
     assert [s.id for s in at.session_state["bm_draft"].scenes] == ["scene-1"]
     assert not at.error  # the draft validates, so it can be downloaded
-    at.text_input(key="draft-scene-1-title_ar").input("ISIS in English").run()
+    at.text_input(key="draft-edit-scene-1-title_ar").input("ISIS in English").run()
     assert any("title_ar" in shown(e.value) and "expected Arabic" in e.value for e in at.error)

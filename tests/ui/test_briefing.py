@@ -209,7 +209,7 @@ def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_p
         ), shown
         # nothing was loaded: the walkthrough list still has only the shipped briefing
         assert page.get_by_role("button", name="Add the current view as a scene").is_visible()
-        assert page.locator('[class*="st-key-draft-scene"]').count() == 0
+        assert page.locator('[class*="st-key-draft-edit-"]').count() == 0
 
 
 def test_an_audience_in_another_browser_follows_by_polling(server, browser, walkthrough):

@@ -228,3 +228,48 @@ def test_cli_export_writes_what_the_app_draws(server, browsing, geodata, tmp_pat
     assert exported
     assert wait_for_count(frame, "path.bm-f", len(exported)) == len(exported)
     assert _ids_drawn(frame) == exported
+
+
+def test_inview_link_keeps_the_senders_box_until_the_map_is_moved(server, browser, geodata):
+    """The receiver's window is another size: its first map report must not replace the box
+    the link was made with; a pan by hand does."""
+    box = (40.5, 34.0, 41.6, 36.9)  # the middle Euphrates, narrower than any window
+    link = f"{server.url}/?inview={','.join(map(str, box))}"
+    expected = {f.id for f in View(bbox=box).select(geodata)}
+    context = browser.new_context(viewport={"width": 1100, "height": 1300})
+    page = context.new_page()
+    try:
+        frame = open_map(page, link)
+        assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
+        time.sleep(1.5)  # the map's first reports have come and gone
+        assert _query(page).get("inview") == "40.5000,34.0000,41.6000,36.9000", page.url
+        assert _ids_drawn(frame) == expected
+        assert page.get_by_role("checkbox", name="Only what is in the map view").is_checked()
+        frame.locator(".leaflet-container").evaluate("el => window.map.setView([33.0, 44.4], 7)")
+        assert wait_until(lambda: _query(page).get("inview", "").startswith("4")), page.url
+        assert wait_until(lambda: not _query(page)["inview"].startswith("40.5000,34.0000"))
+    finally:
+        context.close()
+
+
+def test_a_corrected_upload_with_the_same_name_and_size_is_taken_at_once(
+    server, browsing, tmp_path
+):
+    text = (GEODATA / "walkthroughs" / "iraq-syria-2025.yaml").read_text(encoding="utf-8")
+    broken = text.replace("id: iraq-syria-2025", "id: IRAQ-syria-2025", 1)
+    assert len(broken.encode()) == len(text.encode()) and broken != text
+    path = tmp_path / "mine.yaml"
+    page = browsing.page
+    open_map(page, server.url)
+    page.get_by_text("Author a walkthrough").click()
+    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    path.write_text(broken, encoding="utf-8")
+    dropzone.set_input_files(str(path))
+    error = page.locator('[data-testid="stAlertContentError"]')
+    error.first.wait_for(timeout=20_000)
+    assert "field 'id'" in error.first.inner_text().replace("\u200b", "")
+    path.write_text(text, encoding="utf-8")  # the same name and size, now valid
+    dropzone.set_input_files(str(path))
+    # shown in the run the upload caused: no other click or rerun is needed
+    page.locator('[class*="st-key-draft-edit-"]').first.wait_for(timeout=20_000)
+    assert error.count() == 0

@@ -90,18 +90,46 @@ def title_block(fig: Figure, rect, title, subtitle, dtg_text, cutoff_text, lang)
     write(fig, end, y0, cutoff_text, lang, 8.5, ha=other, va="bottom", color=MUTED)
 
 
-def legend(ax: Axes, items: Sequence[LegendItem], keys: Sequence[str], lang: str) -> float:
-    """Swatches and labels top-down in a panel whose data units are inches, shrunk to fit
-    when many layers are shown; returns the scale used (1: full size)."""
+def legend(
+    ax: Axes,
+    items: Sequence[LegendItem],
+    keys: Sequence[str],
+    lang: str,
+    points: Sequence[str] = (),
+    counts: bool = True,
+) -> float:
+    """Key points (if any), then swatches and labels top-down in a panel whose data units are
+    inches, shrunk to fit when many layers are shown; returns the scale used (1: full size)."""
     ax.set_axis_off()
     width, height = ax.get_xlim()[1], ax.get_ylim()[1]
-    rows = [fit_lines(f"{i.label} ({i.count})", width - 0.6, 8, 2) for i in items]
+    rows = [
+        fit_lines(f"{i.label} ({i.count})" if counts else i.label, width - 0.6, 8, 3) for i in items
+    ]
     notes = [fit_lines(k, width, 7, 3) for k in keys]
+    bullets = [fit_lines(p, width - 0.15, 9, 3) for p in points]
     needed = 0.39 + sum(0.17 * len(r) + 0.07 for r in rows) + 0.06
     needed += sum(0.15 * len(n) + 0.03 for n in notes)
+    needed += sum(0.18 * len(b) + 0.06 for b in bullets) + (0.1 if bullets else 0)
     k = min(1.0, height / needed)
     rtl = lang == "ar"
     y = height - 0.05
+    for lines in bullets:
+        for j, line in enumerate(lines):
+            mark = "• " if j == 0 else "  "
+            write(
+                ax,
+                width if rtl else 0,
+                y,
+                mark + line,
+                lang,
+                9 * max(k, 0.75),
+                va="top",
+                color=INK,
+                fontweight="bold",
+            )
+            y -= 0.18 * k
+        y -= 0.06 * k
+    y -= 0.1 * k if bullets else 0
     write(
         ax,
         width if rtl else 0,

@@ -72,6 +72,7 @@ class Snapshot:
     subtitle: str | None = None
     highlight: tuple[str, ...] = ()
     sources: tuple[Citation, ...] = ()  # cited by the scene itself, beside its features'
+    points: tuple[str, ...] = ()  # key points, printed in the side panel (briefing packs)
     size: str = "slide"
     dpi: int = 300
     classification: str | None = None
@@ -239,7 +240,7 @@ def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:
     legend_ax = fig.add_axes(_axes_rect((px0, py0 + inset_h + 0.1 / fh, px1, py1)))
     legend_ax.set_xlim(0, (px1 - px0) * fw)
     legend_ax.set_ylim(0, (py1 - py0 - inset_h - 0.1 / fh) * fh)
-    furniture.legend(legend_ax, contents.legend, contents.keys, lang)
+    furniture.legend(legend_ax, contents.legend, contents.keys, lang, snap.points)
     if lang == "ar":  # arrow on the outer side, inset towards the map
         arrow_box = (px0, py0, px0 + arrow_w, py0 + inset_h / 2)
         inset_box = (px0 + arrow_w, py0, px1, py0 + inset_h)

@@ -56,6 +56,7 @@ class Request:
     dpi: int = 300
     title: str | None = None
     classification: str | None = None
+    frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
 
 
 def check(req: Request, options: set[str]) -> None:
@@ -131,7 +132,7 @@ def _snapshot(req: Request, geodata: Geodata) -> Snapshot:
     if req.scene is not None:
         snap = Snapshot.of_scene(req.scene, geodata, req.view.lang, **kw)
     else:
-        snap = Snapshot(req.view, **kw)
+        snap = Snapshot(req.view, frame=req.frame, **kw)
     return Snapshot(**{**snap.__dict__, "title": req.title or snap.title})
 
 

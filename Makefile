@@ -51,6 +51,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/rerun.py
 	$(PY) bench/first_paint.py
+	$(PY) bench/snapshot.py
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py

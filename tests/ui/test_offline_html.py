@@ -99,7 +99,7 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     assert after[1] > lon and after[0] > lat  # dragged left and down: east and north
     page.locator("path.bm-id-al-hol-camp").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for(timeout=30_000)
     assert "al-Hol camp" in popup.inner_text() and "paragraph" in popup.inner_text()
 
 
@@ -117,5 +117,5 @@ def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_
     assert page.locator("path.bm-layer-energy").count() == 0  # scene 2 shows no pipelines
     page.locator("path.bm-id-al-hol-camp").first.click(force=True)
     popup = page.locator(".leaflet-popup-content .bm-popup")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for(timeout=30_000)
     assert popup.get_attribute("dir") == "rtl" and "مخيم الهول" in popup.inner_text()

@@ -52,6 +52,7 @@ bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/boundary.py
 	$(PY) bench/rerun.py
 	$(PY) bench/first_paint.py
+	$(PY) bench/snapshot.py
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, exports, state
 from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
 from layers.model import Geodata, Scene, Walkthrough
@@ -57,6 +57,7 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
         args=(chosen, None),
         use_container_width=True,
     )
+    exports.pack_panel(choices[chosen], geodata, lang)
     with st.sidebar.expander(t("author", lang)):
         _author(geodata, view, lang)
 

@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import state
-from layers.export import csv_text, geojson_text
+from dashboard import exports, state
 from layers.i18n import pick, t, type_label
 from layers.model import Geodata, Theme
 from layers.render.escape import md
@@ -143,26 +142,9 @@ def layer_toggles(geodata: Geodata, lang: str) -> None:
 
 
 def downloads_and_link(view: View, geodata: Geodata, chosen: list) -> None:
-    """The shown features as files (the same writer as `briefmap export`) and the link."""
+    """The files of this view (built on request: `dashboard.exports`) and the link to it."""
     lang = view.lang
-    st.sidebar.subheader(t("download", lang))
-    left, right = st.sidebar.columns(2)
-    left.download_button(
-        "GeoJSON",
-        geojson_text(chosen, lang),
-        file_name="briefmap-view.geojson",
-        mime="application/geo+json",
-        key="dl-geojson",
-        use_container_width=True,
-    )
-    right.download_button(
-        "CSV",
-        csv_text(chosen, lang),
-        file_name="briefmap-view.csv",
-        mime="text/csv",
-        key="dl-csv",
-        use_container_width=True,
-    )
+    exports.export_panel(view, geodata, lang)
     st.sidebar.subheader(t("link", lang))
     base = st.context.url or ""
     query = urlencode(to_query(view))

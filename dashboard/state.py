@@ -33,6 +33,8 @@ BOUNDS = "bm_bounds"
 BASE = "bm_base"
 FOCUS = "bm_focus"
 PINNED = "bm_pinned"  # a link's `inview` box, kept until the map is moved by hand
+EXPORT, EXPORT_ERROR = "bm_export", "bm_export_error"  # the last file built for download
+PACK, PACK_ERROR = "bm_pack", "bm_pack_error"  # the last briefing pack built
 
 DATE_MIN, DATE_MAX = DATE_RANGE
 

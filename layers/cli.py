@@ -54,12 +54,17 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write report features as GeoJSON or CSV, filtered like the app",
-        description="Write the report features with the export contract (see README). The "
-        "filters select exactly what the dashboard shows with the same filters; the map "
-        "extent filters nothing unless --bbox is given.",
+        help="write the view, a scene or a briefing pack: map, HTML, PPTX, GeoJSON or CSV",
+        description="Write the report features with the export contract (geojson, csv), a map "
+        "snapshot (png, svg, pdf), an offline HTML map, or a walkthrough's briefing pack "
+        "(--pack: pptx, pdf and html). The filters select exactly what the dashboard shows with "
+        "the same filters; the map extent filters nothing unless --bbox is given.",
     )
-    export.add_argument("--format", choices=("geojson", "csv"), required=True)
+    export.add_argument(
+        "--format",
+        choices=("png", "svg", "pdf", "html", "pptx", "geojson", "csv"),
+        help="required, except with --pack (then pptx, pdf and html are all written)",
+    )
     export.add_argument(
         "--out",
         type=Path,
@@ -69,6 +74,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--mkdir", action="store_true", help="create the folder of --out if it does not exist"
+    )
+    export.add_argument("--walkthrough", metavar="ID", help="walkthrough of --scene or --pack")
+    export.add_argument(
+        "--scene", type=int, metavar="N", help="scene N (from 1) of the walkthrough"
+    )
+    export.add_argument(
+        "--pack", action="store_true", help="the walkthrough's briefing pack (pptx, pdf, html)"
+    )
+    export.add_argument(
+        "--size", choices=("slide", "a4", "letter"), help="page: 16:9 slide (default), A4, Letter"
+    )
+    export.add_argument("--dpi", type=int, help="PNG resolution (default 300)")
+    export.add_argument("--title", help="title printed on the map (default: the scene's)")
+    export.add_argument(
+        "--classification",
+        metavar="TEXT",
+        help="marking for the banner, e.g. TLP:AMBER; refused if below the data's own marking",
     )
     export.add_argument(
         "--layers",
@@ -93,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lang",
         choices=("en", "ar"),
         default="en",
-        help="language of the name/summary label columns (both stay in the data)",
+        help="language of labels and text (GeoJSON/CSV: of the name/summary columns)",
     )
     export.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     export.set_defaults(run=_export)
@@ -179,6 +201,10 @@ def _scenes(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from layers.products import products_cli, uses_products
+
+    if uses_products(args):
+        return products_cli(args)
     from layers.export import export_cli
 
     return export_cli(args)

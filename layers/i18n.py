@@ -74,6 +74,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     "theme_context": ("Context", "السياق"),
     "theme_scenarios": ("Scenarios (hypothetical)", "السيناريوهات (افتراضية)"),
     "download": ("Download this view", "تنزيل هذا العرض"),
+    # exports (dashboard/exports.py)
+    "export_format": ("Format", "الصيغة"),
+    "export_size": ("Page", "الصفحة"),
+    "size_slide": ("16:9 slide", "شريحة 16:9"),
+    "size_a4": ("A4 landscape", "A4 أفقي"),
+    "size_letter": ("Letter landscape", "Letter أفقي"),
+    "export_marking": ("Marking (banner)", "التصنيف (الشريط)"),
+    "export_marking_help": (
+        "Empty: the highest marking of the data shown. A lower one is refused.",
+        "فارغ: أعلى تصنيف للبيانات المعروضة. يُرفض التصنيف الأدنى منه.",
+    ),
+    "export_build": ("Build the file", "أنشئ الملف"),
+    "pack_build": (
+        "Build the briefing pack (PPTX, PDF, HTML)",
+        "أنشئ حزمة الإحاطة (PPTX وPDF وHTML)",
+    ),
+    "pack_building": ("Building the pack…", "جارٍ إنشاء الحزمة…"),
     "link": ("Link to this view", "رابط هذا العرض"),
     "link_help": ("Copy with the button at the right of the box", "انسخه بالزر في طرف المربع"),
     "timeline": ("Timeline from the reports", "الخط الزمني من التقريرين"),

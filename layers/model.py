@@ -168,6 +168,7 @@ class Layer:
     description_en: str
     description_ar: str
     hypothetical: bool = False
+    marking: str = "TLP:CLEAR"  # handling marking (layers.marking): the dataset's, or higher
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,18 +95,17 @@
         layer.feature = feature;
       }
     });
-    if (opts && opts.rings) { B.rings(group); }
+    if (opts && opts.rings) { B.rings(group, opts.ring); }
     return group;
   };
 
   /* An approximate point carries a translucent ring showing its uncertainty radius. */
-  B.rings = function (group) {
+  B.rings = function (group, ring) {  /* ring: weight, dashArray, fillOpacity (style.py) */
     group.eachLayer(function (layer) {
       if (layer._bmRing && layer.getLatLng) {
         var s = layer.feature.properties._style;
-        L.circle(layer.getLatLng(), { radius: layer._bmRing, pane: "bm-areas", interactive: false,
-          color: s.color, weight: 1, dashArray: "2 4", fillOpacity: 0.06,
-          className: "bm-ring" }).addTo(group);
+        L.circle(layer.getLatLng(), L.extend({ radius: layer._bmRing, pane: "bm-areas",
+          interactive: false, color: s.color, className: "bm-ring" }, ring)).addTo(group);
       }
     });
   };
@@ -155,18 +154,15 @@
     return group;
   };
 
-  /* Highlight halos drawn under the features they mark. */
-  B.highlight = function (fc) {
+  /* Highlight halos drawn under the features they mark; `opts` (style.py) holds the look. */
+  B.highlight = function (fc, opts) {
+    var base = { pane: "bm-areas", className: "bm-highlight" };
     return L.geoJSON(fc, {
       interactive: false,
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { pane: "bm-areas", radius: 16, color: "#ffd400", weight: 5,
-          opacity: 0.95, fillOpacity: 0.15, fillColor: "#ffd400", className: "bm-highlight" });
+        return L.circleMarker(latlng, L.extend({}, base, opts.point));
       },
-      style: function () {
-        return { pane: "bm-areas", color: "#ffd400", weight: 9, opacity: 0.75, fillOpacity: 0.08,
-          fillColor: "#ffd400", className: "bm-highlight" };
-      }
+      style: function () { return L.extend({}, base, opts.path); }
     });
   };
 

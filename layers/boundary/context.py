@@ -11,6 +11,8 @@ from typing import Any
 from layers.boundary.problems import Fields, ProblemLog, show
 from layers.dates import DateError, parse_date
 from layers.grades import RELIABILITY
+from layers.marking import MarkingError
+from layers.marking import parse as parse_marking
 from layers.model import (
     Actor,
     Document,
@@ -45,7 +47,7 @@ _ACTOR_FIELDS = frozenset(
 )
 _LAYER_FIELDS = frozenset(
     {"id", "name_en", "name_ar", "theme", "visible", "hypothetical", "style"}
-    | {"description_en", "description_ar"}
+    | {"description_en", "description_ar", "marking"}
 )
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _REPORT_FILE = re.compile(r"^[\w.-]+\.txt$")
@@ -281,7 +283,14 @@ def _actor(f: Fields) -> Actor | None:
 def read_catalogue(
     data: Any, file: str, log: ProblemLog
 ) -> tuple[dict[str, Layer], tuple[float, float, float, float]]:
-    layers = _records(_top(data, file, "layers", log), file, "layers", log, _layer)
+    dataset = _dataset_marking(data, file, log)
+    layers = _records(
+        _top(data, file, "layers", log),
+        file,
+        "layers",
+        log,
+        lambda f: _layer(f, dataset),
+    )
     aoi = data.get("area_of_interest") if isinstance(data, dict) else None
     if data is not None and not _is_bbox(aoi):
         log.add(
@@ -295,6 +304,33 @@ def read_catalogue(
     return layers, tuple(float(v) for v in aoi)  # type: ignore[return-value]
 
 
+def _dataset_marking(data: Any, file: str, log: ProblemLog) -> str:
+    """The marking of the whole dataset (required): every layer carries it, or a higher one."""
+    raw = data.get("marking") if isinstance(data, dict) else None
+    if data is not None and not isinstance(raw, str):
+        log.add(file, "", "marking", 'expected the dataset\'s handling marking, e.g. "TLP:CLEAR"')
+    elif isinstance(raw, str):
+        try:
+            return parse_marking(raw).label
+        except MarkingError as exc:
+            log.add(file, "", "marking", str(exc))
+    return "TLP:CLEAR"
+
+
+def _layer_marking(f: Fields, dataset: str) -> str:
+    raw = f.raw("marking", required=False)
+    if raw is None:
+        return dataset
+    try:
+        own, base = parse_marking(str(raw)), parse_marking(dataset)
+    except MarkingError as exc:
+        f.problem("marking", str(exc))
+        return dataset
+    if own.rank < base.rank:
+        f.problem("marking", f"{own.label} is below the dataset's marking {base.label}")
+    return own.label
+
+
 def _is_bbox(value: Any) -> bool:
     if not isinstance(value, list) or len(value) != 4:
         return False
@@ -304,7 +340,7 @@ def _is_bbox(value: Any) -> bool:
     return -180 <= w < e <= 180 and -90 <= s < n <= 90
 
 
-def _layer(f: Fields) -> Layer | None:
+def _layer(f: Fields, dataset_marking: str) -> Layer | None:
     f.unknown(_LAYER_FIELDS)
     ident = f.ident("id")
     names = (f.text("name_en", lang="en"), f.text("name_ar", lang="ar"))
@@ -314,6 +350,7 @@ def _layer(f: Fields) -> Layer | None:
         f.problem("visible", "a scenarios layer must be hypothetical and off by default")
     texts = (f.text("description_en", lang="en"), f.text("description_ar", lang="ar"))
     style = _style(f)
+    marking = _layer_marking(f, dataset_marking)
     if not f.ok or style is None:
         return None
     return Layer(
@@ -326,6 +363,7 @@ def _layer(f: Fields) -> Layer | None:
         texts[0],
         texts[1],
         hypothetical,
+        marking,
     )
 
 

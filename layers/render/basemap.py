@@ -120,6 +120,35 @@ def _web_basemap(folder: str, stamp: str) -> dict[str, Any]:
     return out
 
 
+def print_layers(folder: Path | None = None) -> list[tuple[str, str, dict[str, Any], list]]:
+    """Full-detail basemap for print, in draw order: (name, mode, web style, geometries).
+
+    The same layers and styles as the web map (WEB_LAYERS), without simplification; borders
+    and coasts are cut where the shared data was clipped, exactly as on screen.
+    """
+    folder = folder or basemap_dir()
+    return _print_layers(str(folder), _stamp(folder))
+
+
+@lru_cache(maxsize=2)
+def _print_layers(folder: str, stamp: str) -> list[tuple[str, str, dict[str, Any], list]]:
+    base = Path(folder)
+    clip_edge = _clip_edge(load_layer("countries", base))
+    out = []
+    for name, source, mode, _tol, _pane, style in WEB_LAYERS:
+        geoms = [shape(f["geometry"]) for f in load_layer(source, base)]
+        if mode == "outline":
+            geoms = [g.boundary.difference(clip_edge) for g in geoms]
+        out.append((name, mode, style, [g for g in geoms if not g.is_empty]))
+    return out
+
+
+def labels(folder: Path | None = None) -> list[dict[str, Any]]:
+    """Country and place labels (both names, kind, the zoom they appear from), as on screen."""
+    folder = folder or basemap_dir()
+    return web_basemap(folder)["labels"]
+
+
 def _clip_edge(countries: list[dict[str, Any]]) -> shapely.Geometry:
     """The frame the shared basemap was clipped to: its edges are not borders or coasts."""
     union = shapely.union_all([shape(f["geometry"]) for f in countries])

@@ -20,7 +20,7 @@ from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render import assets, basemap
 from layers.render.popup import popup_html, tooltip_html
-from layers.render.style import feature_style, ring_metres
+from layers.render.style import feature_style, highlight_options, ring_metres, ring_options
 
 DEFAULT_CENTER = (34.4, 43.2)
 DEFAULT_ZOOM = 6
@@ -85,7 +85,7 @@ class ReportLayer(MacroElement):
         super().__init__()
         self._name = "ReportLayer"
         self.data = data
-        self.options = {"rings": rings}
+        self.options = {"rings": rings, "ring": ring_options()}
 
 
 class MeasureControl(MacroElement):
@@ -132,7 +132,9 @@ class Highlight(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        briefmap.highlight({{ this.data|tojson }}).addTo({{ this._parent.get_name() }});
+        briefmap.highlight(
+            {{ this.data|tojson }}, {{ this.options|tojson }}
+        ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -141,6 +143,7 @@ class Highlight(MacroElement):
         super().__init__()
         self._name = "Highlight"
         self.data = data
+        self.options = highlight_options()
 
 
 CLICKER_KEYS = {

@@ -1,0 +1,140 @@
+"""Exports in the sidebar: the current view as PNG, SVG, PDF, HTML, GeoJSON or CSV (size and
+marking chosen in a small form), and the chosen walkthrough's briefing pack (PPTX, PDF, HTML)
+with a progress bar. Files are built only when asked; their names carry the view and a
+sortable UTC time (`briefmap-view-en-20251123T1430Z.png`). The building is `layers.products`'
+and `layers.pack`'s: the same code as `briefmap export`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import state
+from layers.dtg import stamp, utc_now
+from layers.i18n import t
+from layers.marking import MarkingError
+from layers.model import Geodata, Walkthrough
+from layers.products import ProductError, Request, build, file_name
+from layers.render.escape import md
+from layers.snapshot import SnapshotError
+from layers.view import View
+
+VIEW_FORMATS = ("png", "pdf", "svg", "html", "geojson", "csv")
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+FAILURES = (ProductError, SnapshotError, MarkingError)
+
+
+@dataclass(frozen=True)
+class Built:
+    name: str
+    data: bytes
+    mime: str
+
+
+def export_panel(view: View, geodata: Geodata, lang: str) -> None:
+    st.sidebar.subheader(t("download", lang))
+    with st.sidebar.form("export-form", border=False):
+        fmt = st.selectbox(
+            t("export_format", lang), VIEW_FORMATS, key="exp-format", format_func=str.upper
+        )
+        size = st.selectbox(
+            t("export_size", lang),
+            ("slide", "a4", "letter"),
+            key="exp-size",
+            format_func=lambda s: t(f"size_{s}", lang),
+        )
+        marking = st.text_input(
+            t("export_marking", lang),
+            key="exp-marking",
+            placeholder="TLP:CLEAR",
+            help=t("export_marking_help", lang),
+        )
+        asked = st.form_submit_button(
+            t("export_build", lang), key="exp-build", use_container_width=True
+        )
+    if asked:
+        _build_view(fmt, size, marking, view, geodata)
+    _offer(st.session_state.get(state.EXPORT), "exp-download")
+    _errors(state.EXPORT_ERROR)
+
+
+def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata) -> None:
+    req = Request(
+        fmt,
+        view,
+        utc_now(),
+        size=size,
+        classification=marking.strip() or None,
+        frame=st.session_state.get(state.BOUNDS),
+    )
+    try:
+        data = build(req, geodata)
+    except FAILURES as exc:
+        st.session_state[state.EXPORT], st.session_state[state.EXPORT_ERROR] = None, str(exc)
+        return
+    st.session_state[state.EXPORT] = Built(file_name(req), data, MIME[fmt])
+    st.session_state[state.EXPORT_ERROR] = None
+
+
+def pack_panel(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
+    """The pack of the walkthrough chosen in the sidebar, built on request."""
+    if st.sidebar.button(t("pack_build", lang), key="pack-build", use_container_width=True):
+        _build_pack(walkthrough, geodata, lang)
+    for i, built in enumerate(st.session_state.get(state.PACK) or ()):
+        _offer(built, f"pack-download-{i}")
+    _errors(state.PACK_ERROR)
+
+
+def _build_pack(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
+    from layers.pack import build_pack  # python-pptx only when a pack is asked for
+
+    bar = st.sidebar.progress(0.0, text=t("pack_building", lang))
+    when = utc_now()
+    marking = (st.session_state.get("exp-marking") or "").strip() or None
+    try:
+        pack = build_pack(
+            walkthrough,
+            geodata,
+            lang,
+            when,
+            classification=marking,
+            progress=lambda f, msg: bar.progress(f, text=f"{t('pack_building', lang)} {msg}"),
+        )
+    except FAILURES as exc:
+        st.session_state[state.PACK], st.session_state[state.PACK_ERROR] = None, str(exc)
+        return
+    finally:
+        bar.empty()
+    base = f"briefmap-{walkthrough.id}-pack-{lang}-{stamp(when)}"
+    st.session_state[state.PACK] = tuple(
+        Built(f"{base}.{fmt}", data, MIME[fmt]) for fmt, data in pack.files.items()
+    )
+    st.session_state[state.PACK_ERROR] = None
+
+
+def _offer(built: Built | None, key: str) -> None:
+    if built is None:
+        return
+    st.sidebar.download_button(
+        f"⬇ {md(built.name)}",
+        built.data,
+        file_name=built.name,
+        mime=built.mime,
+        key=key,
+        use_container_width=True,
+    )
+
+
+def _errors(key: str) -> None:
+    message = st.session_state.get(key)
+    if message:
+        st.sidebar.error(md(message))

@@ -1,0 +1,252 @@
+"""Export requests as the CLI and the app make them: which view, scene or walkthrough, in
+which format, and the bytes that result. One place decides what a combination means and
+refuses the ones that mean nothing, with a message that says what to do instead."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from layers.atomic import UnsafeTarget, check_target, write_bytes_atomic
+from layers.boundary import GeodataError, load_geodata
+from layers.dtg import dtg, stamp, utc_now
+from layers.export import ExportError, csv_text, geojson_text, view_from_args
+from layers.i18n import t
+from layers.marking import MarkingError, banner_marking
+from layers.model import Geodata, Scene, Walkthrough
+from layers.render.standalone import Page, offline_html
+from layers.snapshot import Snapshot, SnapshotError, render, save
+from layers.snapshot.contents import layer_markings
+from layers.snapshot.projection import Projection, fit_to_aspect
+from layers.snapshot.render import drawn_features, view_frame
+from layers.view import View
+from layers.view_words import describe
+from layers.walkthrough import scene_view
+
+MAP_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("geojson", "csv")
+FORMATS = (*MAP_FORMATS, "html", "pptx", *DATA_FORMATS)
+SUFFIX = {
+    "geojson": ".geojson",
+    "csv": ".csv",
+    "png": ".png",
+    "svg": ".svg",
+    "pdf": ".pdf",
+    "html": ".html",
+    "pptx": ".pptx",
+}
+
+
+class ProductError(ValueError):
+    """A combination of options that makes no export (with what to do instead)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    fmt: str
+    view: View
+    when: datetime
+    scene: Scene | None = None
+    walkthrough: Walkthrough | None = None
+    pack: bool = False
+    size: str = "slide"
+    dpi: int = 300
+    title: str | None = None
+    classification: str | None = None
+    frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
+
+
+def check(req: Request, options: set[str]) -> None:
+    """`options` names the options given explicitly (size, dpi, title, classification,
+    filters), so that one meaningless for the format is refused rather than ignored."""
+    if req.fmt not in FORMATS:
+        raise ProductError(f"format: expected one of {', '.join(FORMATS)}, got {req.fmt!r}")
+    if req.fmt == "pptx" and not req.pack:
+        raise ProductError("pptx is a briefing pack: add --pack and --walkthrough ID")
+    if req.pack and req.fmt not in ("pptx", "pdf", "html"):
+        raise ProductError(f"--pack makes pptx, pdf or html, not {req.fmt}")
+    if req.pack and req.walkthrough is None:
+        raise ProductError("--pack needs a walkthrough: --walkthrough ID")
+    if req.walkthrough is not None and req.scene is None and not req.pack:
+        raise ProductError("--walkthrough goes with --scene N or --pack")
+    if req.pack and req.scene is not None:
+        raise ProductError("--pack takes every scene: drop --scene")
+    if (req.scene or req.pack) and "filters" in options:
+        raise ProductError("a scene or a pack has its own view: drop the filter options")
+    if req.fmt not in MAP_FORMATS and not req.pack:
+        bad = options & {"size", "dpi"}
+        if bad:
+            raise ProductError(f"--{sorted(bad)[0]} applies to png, svg and pdf, not {req.fmt}")
+    if req.fmt in DATA_FORMATS and options & {"title", "classification"}:
+        raise ProductError(f"{req.fmt} has no title or banner: drop --title/--classification")
+
+
+def file_name(req: Request) -> str:
+    """briefmap-<what>-<20251123T1430Z>.<suffix>: the view and a sortable UTC time."""
+    if req.pack and req.walkthrough:
+        what = f"{req.walkthrough.id}-pack"
+    elif req.scene is not None:
+        what = f"scene-{req.scene.id}"
+    else:
+        what = "view"
+    return f"briefmap-{what}-{req.view.lang}-{stamp(req.when)}{SUFFIX[req.fmt]}"
+
+
+def build(req: Request, geodata: Geodata) -> bytes:
+    """The export's bytes. Raises ProductError, SnapshotError or MarkingError."""
+    if req.pack:
+        from layers.pack import build_pack  # python-pptx only when a pack is asked for
+
+        assert req.walkthrough is not None
+        pack = build_pack(
+            req.walkthrough,
+            geodata,
+            req.view.lang,
+            req.when,
+            classification=req.classification,
+            formats=(req.fmt,),
+            size=req.size,
+        )
+        return pack.files[req.fmt]
+    view = scene_view(req.scene, req.view.lang) if req.scene else req.view
+    if req.fmt in DATA_FORMATS:
+        features = view.select(geodata)
+        text = (
+            geojson_text(features, view.lang)
+            if req.fmt == "geojson"
+            else csv_text(features, view.lang)
+        )
+        return text.encode("utf-8")
+    snap = _snapshot(req, geodata)
+    if req.fmt == "html":
+        return _html(req, snap, geodata).encode("utf-8")
+    fig, _ = render(snap, geodata)
+    return save(fig, req.fmt, when=req.when)
+
+
+def _snapshot(req: Request, geodata: Geodata) -> Snapshot:
+    kw = {"size": req.size, "dpi": req.dpi, "classification": req.classification, "when": req.when}
+    if req.scene is not None:
+        snap = Snapshot.of_scene(req.scene, geodata, req.view.lang, **kw)
+    else:
+        snap = Snapshot(req.view, frame=req.frame, **kw)
+    return Snapshot(**{**snap.__dict__, "title": req.title or snap.title})
+
+
+def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
+    view = snap.view
+    frame = snap.frame or view_frame(view, geodata)
+    proj = Projection.fitted(frame)
+    features = drawn_features(view, geodata, proj, fit_to_aspect(proj, frame, 16 / 9))
+    marking = banner_marking(layer_markings(view, geodata), req.classification)
+    title = snap.title or t("app_title", view.lang)
+    points: tuple[str, ...] = ()
+    if req.scene is not None:
+        points = req.scene.points_ar if view.lang == "ar" else req.scene.points_en
+    highlight = tuple(f for f in features if f.id in snap.highlight)
+    page = Page(title, points, tuple(features), frame, highlight)
+    meta = f"DTG {dtg(req.when)} · {describe(view, geodata)}"
+    return offline_html([page], geodata, view.lang, title=title, marking=marking, meta=meta)
+
+
+def scene_of(walkthrough: Walkthrough, number: int) -> Scene:
+    if not 1 <= number <= len(walkthrough.scenes):
+        raise ProductError(
+            f"--scene {number}: {walkthrough.id} has scenes 1 to {len(walkthrough.scenes)}"
+        )
+    return walkthrough.scenes[number - 1]
+
+
+# -- the command line ---------------------------------------------------------------------------
+_NEW_OPTIONS = ("walkthrough", "scene", "size", "dpi", "title", "classification")
+
+
+def uses_products(args: Any) -> bool:
+    """False for a plain GeoJSON/CSV export of filtered features (`layers.export`)."""
+    return (
+        args.pack
+        or args.format not in DATA_FORMATS
+        or any(getattr(args, o) is not None for o in _NEW_OPTIONS)
+    )
+
+
+def _given(args: Any) -> set[str]:
+    given = {o for o in ("size", "dpi", "title", "classification") if getattr(args, o) is not None}
+    filters = (args.layers, args.actors, args.types, args.date_from, args.date_to, args.bbox)
+    if any(v is not None for v in filters):
+        given.add("filters")
+    return given
+
+
+def _walkthrough(args: Any, geodata: Geodata) -> Walkthrough | None:
+    if args.walkthrough is None:
+        if not (args.scene is not None or args.pack or args.format == "pptx"):
+            return None
+        if len(geodata.walkthroughs) != 1:
+            raise ProductError("give --walkthrough ID (there is more than one)")
+        return next(iter(geodata.walkthroughs.values()))
+    if args.walkthrough not in geodata.walkthroughs:
+        known = ", ".join(geodata.walkthroughs) or "none"
+        raise ProductError(f"--walkthrough: no walkthrough {args.walkthrough!r} (known: {known})")
+    return geodata.walkthroughs[args.walkthrough]
+
+
+def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]]:
+    """The export(s) the command line asks for, with their files; ProductError if the
+    combination makes no sense."""
+    walkthrough = _walkthrough(args, geodata)
+    if args.scene is not None and walkthrough is None:
+        raise ProductError("--scene needs a walkthrough")
+    given = _given(args)
+    view = view_from_args(args, geodata) if "filters" in given else View(lang=args.lang)
+    scene = scene_of(walkthrough, args.scene) if args.scene is not None else None
+    if args.format is None and not args.pack:
+        raise ProductError("--format is required (except with --pack)")
+    formats = (args.format,) if args.format else ("pptx", "pdf", "html")
+    out: list[tuple[Request, Path]] = []
+    for fmt in formats:
+        req = Request(
+            fmt,
+            view,
+            utc_now(),
+            scene,
+            walkthrough,
+            args.pack or fmt == "pptx",
+            args.size or "slide",
+            args.dpi or 300,
+            args.title,
+            args.classification,
+        )
+        check(req, given | ({"pack"} if args.pack else set()))
+        path = args.out if args.format else args.out.with_suffix(SUFFIX[fmt])
+        if args.format and path.suffix.lower() != SUFFIX[fmt]:
+            raise ProductError(f"--out {path.name} does not end in {SUFFIX[fmt]}")
+        out.append((req, path))
+    return out
+
+
+def products_cli(args: Any) -> int:
+    try:
+        geodata = load_geodata(args.geodata)
+        requests = requests_from_args(args, geodata)
+        for _req, path in requests:  # before any work: a bad --out fails at once
+            check_target(path, args.mkdir)
+        built = [(path, build(req, geodata)) for req, path in requests]
+    except GeodataError as exc:
+        print(f"briefmap export: {exc}", file=sys.stderr)
+        return 1
+    except (ProductError, ExportError, SnapshotError, MarkingError, UnsafeTarget) as exc:
+        print(f"briefmap export: {exc}", file=sys.stderr)
+        return 2
+    try:
+        for path, data in built:
+            write_bytes_atomic(path, data, args.mkdir)
+    except OSError as exc:
+        print(f"briefmap export: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    for path, data in built:
+        print(f"wrote {path} ({len(data) / 1024:.0f} KiB)")
+    return 0

@@ -1,0 +1,259 @@
+"""The map as one self-contained HTML file that works with the network off.
+
+Leaflet, jQuery, briefmap's JS and CSS, the Arabic font and the web basemap are all inlined
+(no `src`, no `href`, no `url()` that leaves the file): it can be mailed, copied to a laptop or
+opened from a USB stick. One page shows one view, or a walkthrough as a list of scenes with
+previous/next buttons (and the arrow keys). Every string from data reaches the page escaped:
+popups and labels as escaped HTML, scene titles and points as JSON shown with `textContent`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+
+from layers.marking import Marking
+from layers.model import Feature, Geodata
+from layers.render import assets
+from layers.render.basemap import web_basemap
+from layers.render.escape import esc
+from layers.render.leaflet import ReportLayer, base_map, feature_collection
+from layers.render.legend import legend_html, legend_items, legend_keys
+from layers.render.style import highlight_options
+
+Bounds = tuple[float, float, float, float]
+_CSS_URL = re.compile(r"""url\((["']?)(?!data:|#)([^)"']+)\1\)""")
+_MIME = {".png": "image/png", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One view on the offline map: what to show, where, and the words that go with it."""
+
+    title: str
+    points: tuple[str, ...]
+    features: tuple[Feature, ...]
+    frame: Bounds | None
+    highlight: tuple[Feature, ...] = ()
+
+
+def _data_uri(path: Path) -> str:
+    mime = _MIME.get(path.suffix, "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path, resolve) -> str:
+    """A stylesheet with every url() it needs turned into a data: URI."""
+    text = path.read_text(encoding="utf-8")
+    return _CSS_URL.sub(lambda m: f'url("{_data_uri(resolve(m.group(2)))}")', text)
+
+
+def _own_asset(url: str) -> Path:
+    """The file behind one of briefmap's /app/static/... URLs (fonts in briefmap.css)."""
+    target = url.split("/app/static/", 1)[-1].split("?", 1)[0]
+    return next(a.source for a in assets.vendor_assets() if a.target == target)
+
+
+def inline_assets() -> str:
+    """Leaflet, jQuery and briefmap's JS/CSS as inline <style>/<script> blocks."""
+    by_target = {a.target: a.source for a in assets.vendor_assets()}
+    leaflet_css = by_target["vendor/leaflet/leaflet.css"]
+    css = [
+        _inline_css(leaflet_css, lambda rel: leaflet_css.parent / rel),
+        _inline_css(by_target["briefmap/briefmap.css"], _own_asset),
+        OFFLINE_CSS,
+    ]
+    scripts = [
+        by_target[t].read_text(encoding="utf-8").replace("</script", "<\\/script")
+        for t in (
+            "vendor/leaflet/leaflet.js",
+            "vendor/jquery/jquery.min.js",
+            "briefmap/briefmap.js",
+        )
+    ]
+    return "".join(f"<style>{c}</style>" for c in css) + "".join(
+        f"<script>{s}</script>" for s in scripts
+    )
+
+
+OFFLINE_CSS = """
+html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "bm-arabic", sans-serif; }
+.bm-banner { position: fixed; left: 0; right: 0; height: 24px; line-height: 24px; z-index: 2000;
+  text-align: center; font: bold 14px/24px "DejaVu Sans", sans-serif; letter-spacing: 0.05em; }
+.bm-banner-top { top: 0; } .bm-banner-bottom { bottom: 0; }
+.bm-head { position: fixed; top: 24px; left: 0; right: 0; height: 54px; padding: 4px 14px;
+  box-sizing: border-box; background: #fff; z-index: 1500; border-bottom: 1px solid #ccc; }
+.bm-head h1 { font-size: 20px; margin: 0; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.bm-head .bm-meta { font-size: 12px; color: #555; }
+.bm-scenes { position: fixed; top: 88px; right: 10px; z-index: 1500; width: 330px; max-height: 60%;
+  overflow: auto; background: rgba(255,255,255,0.94); border: 1px solid #bbb;
+  border-radius: 4px; padding: 8px 10px; font-size: 14px; }
+.bm-scenes ul { margin: 4px 0; padding-inline-start: 18px; }
+.bm-scenes button { font-size: 14px; margin: 2px; }
+.bm-legend { position: fixed; bottom: 46px; right: 10px; z-index: 1500; max-width: 420px;
+  background: rgba(255,255,255,0.94); border: 1px solid #bbb; border-radius: 4px;
+  padding: 6px 10px; font-size: 12px; }
+.bm-legend ul { list-style: none; margin: 0; padding: 0; }
+.bm-legend .bm-swatches svg { vertical-align: middle; }
+.bm-legend-keys { color: #444; font-size: 11px; }
+"""
+
+PAGE_SCRIPT = """
+document.addEventListener("DOMContentLoaded", function () {  /* after the map's own script */
+  var pages = %(pages)s, map = %(map)s, at = 0;
+  var box = document.getElementById("bm-scenes");
+  function show(i) {
+    at = Math.max(0, Math.min(pages.length - 1, i));
+    pages.forEach(function (p, k) {
+      var g = window[p.group];
+      if (k === at) { if (!map.hasLayer(g)) { map.addLayer(g); } }
+      else if (map.hasLayer(g)) { map.removeLayer(g); }
+    });
+    var p = pages[at];
+    box.querySelector(".bm-scene-title").textContent = p.title;
+    box.querySelector(".bm-scene-count").textContent = p.counter;
+    var ul = box.querySelector("ul"); ul.textContent = "";
+    p.points.forEach(function (t) { var li = document.createElement("li"); li.textContent = t;
+      ul.appendChild(li); });
+    document.body.setAttribute("data-scene", String(at + 1));
+  }
+  box.querySelector(".bm-prev").addEventListener("click", function () { show(at - 1); });
+  box.querySelector(".bm-next").addEventListener("click", function () { show(at + 1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowRight" || e.key === "PageDown") { show(at + 1); }
+    if (e.key === "ArrowLeft" || e.key === "PageUp") { show(at - 1); }
+  });
+  window.briefmapPages = { show: show };
+  show(0);
+});
+"""
+
+
+def _json(value: object) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=f"scene-{i + 1}", control=False, show=False)
+    ReportLayer(feature_collection(page.features, geodata, lang)).add_to(group)
+    if page.highlight:
+        halo = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"id": f.id},
+                 "geometry": feature_collection([f], geodata, lang)["features"][0]["geometry"]}
+                for f in page.highlight
+            ],
+        }  # fmt: skip
+        _Halo(halo).add_to(group)
+    if page.frame:
+        _Fit({"bounds": list(page.frame), "max_zoom": 9}).add_to(group)
+    return group
+
+
+class _Halo(folium.MacroElement):
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        briefmap.highlight({{ this.data|tojson }}, {{ this.options|tojson }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data):
+        super().__init__()
+        self._name = "Halo"
+        self.data, self.options = data, highlight_options()
+
+
+class _Fit(folium.MacroElement):
+    """Fit the map to a page's frame each time the page is shown."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("add", function () {
+            var b = {{ this.target|tojson }}.bounds, map = this._map;
+            map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [40, 40], maxZoom: 9 });
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, target):
+        super().__init__()
+        self._name = "Fit"
+        self.target = target
+
+
+def offline_html(
+    pages: Sequence[Page],
+    geodata: Geodata,
+    lang: str,
+    *,
+    title: str,
+    marking: Marking,
+    meta: str = "",
+) -> str:
+    """One HTML file: banner, title block, the map with every page's layers, the scene panel
+    (when there is more than one page) and the legend of everything the pages show."""
+    m = base_map(lang=lang, basemap_data=web_basemap())
+    m.default_js, m.default_css = [], []
+    groups = [_page_group(i, p, geodata, lang) for i, p in enumerate(pages)]
+    for g in groups:
+        g.add_to(m)
+    root = m.get_root()
+    root.header.add_child(folium.Element(inline_assets()), name="briefmap_inline")
+    shown = [f for p in pages for f in {x.id: x for x in p.features}.values()]
+    unique = list({f.id: f for f in shown}.values())
+    legend = legend_html(legend_items(unique, geodata, lang), legend_keys(unique, lang), lang)
+    counter = "المشهد {n} من {total}" if lang == "ar" else "Scene {n} of {total}"
+    data = [
+        {
+            "group": g.get_name(),
+            "title": p.title,
+            "points": list(p.points),
+            "counter": counter.format(n=i + 1, total=len(pages)) if len(pages) > 1 else "",
+        }
+        for i, (g, p) in enumerate(zip(groups, pages, strict=True))
+    ]
+    direction = "rtl" if lang == "ar" else "ltr"
+    nav = "" if len(pages) > 1 else ' style="display:none"'
+    prev, nxt = ("السابق", "التالي") if lang == "ar" else ("Previous", "Next")
+    banner = f'style="background:{esc(marking.background)};color:{esc(marking.foreground)}"'
+    root.html.add_child(
+        folium.Element(
+            f'<div class="bm-banner bm-banner-top" {banner}>{esc(marking.label)}</div>'
+            f'<div class="bm-head" dir="{direction}" lang="{lang}"><h1>{esc(title)}</h1>'
+            f'<div class="bm-meta">{esc(meta)}</div></div>'
+            f'<div id="bm-scenes" class="bm-scenes" dir="{direction}" lang="{lang}">'
+            f'<div{nav}><button class="bm-prev" type="button">{prev}</button>'
+            f'<button class="bm-next" type="button">{nxt}</button> '
+            f'<span class="bm-scene-count"></span></div>'
+            f'<strong class="bm-scene-title"></strong><ul></ul></div>'
+            f'<div dir="{direction}">{legend}</div>'
+            f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
+        ),
+        name="briefmap_page",
+    )
+    root.header.add_child(
+        folium.Element(
+            f"<style>#{m.get_name()} {{ position: absolute !important; top: 78px !important; "
+            "bottom: 24px !important; height: auto !important; }</style>"
+        ),
+        name="briefmap_layout",
+    )
+    script = PAGE_SCRIPT % {"pages": _json(data), "map": m.get_name()}
+    root.script.add_child(folium.Element(script), name="briefmap_pages")
+    html = root.render()
+    return html.replace("<html>", f'<html lang="{lang}">', 1)

@@ -1,0 +1,122 @@
+"""What a product shows, worked out once for every renderer: the features in the frame, their
+legend, the marking, the citations, the credits and the information cut-off. No drawing here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from layers.dates import describe, parse_date
+from layers.marking import Marking, banner_marking, parse
+from layers.model import Citation, Feature, Geodata
+from layers.render.legend import LegendItem, legend_items, legend_keys
+from layers.snapshot.words import w
+from layers.view import View
+
+
+@dataclass(frozen=True)
+class Contents:
+    features: tuple[Feature, ...]  # what is drawn
+    highlight: tuple[Feature, ...]
+    legend: tuple[LegendItem, ...]
+    keys: tuple[str, ...]
+    marking: Marking
+    citations: tuple[Citation, ...]
+    references: tuple[str, ...]
+    credits: tuple[str, ...]
+    cutoff: str
+
+
+def layer_markings(view: View, geodata: Geodata) -> dict[str, Marking]:
+    """Each layer the view shows, with its marking. A layer that is on counts even when none of
+    its features is in the frame: over-marking is safe, under-marking is not."""
+    return {lid: parse(geodata.layers[lid].marking) for lid in view.visible_layers(geodata)}
+
+
+def gather(
+    view: View,
+    geodata: Geodata,
+    drawn: Sequence[Feature],
+    highlight: Sequence[Feature] = (),
+    sources: Iterable[Citation] = (),
+    classification: str | None = None,
+) -> Contents:
+    """The contents of one map: `drawn` are the features inside its frame. A requested
+    classification below the content's marking raises MarkingError."""
+    lang = view.lang
+    marking = banner_marking(layer_markings(view, geodata), classification)
+    citations = tuple(dict.fromkeys([*sources, *(c for f in drawn for c in f.sources)]))
+    references = tuple(dict.fromkeys(r for f in drawn for r in f.references))
+    keys = legend_keys(drawn, lang)
+    if highlight:
+        keys = [*keys, w("highlight", lang)]
+    return Contents(
+        tuple(drawn),
+        tuple(highlight),
+        tuple(legend_items(drawn, geodata, lang)),
+        tuple(keys),
+        marking,
+        citations,
+        references,
+        tuple(credits(drawn, lang)),
+        cutoff(citations, references, geodata, lang),
+    )
+
+
+def credits(features: Iterable[Feature], lang: str, basemap_credit: str | None = None) -> list[str]:
+    """Natural Earth always (the basemap); GeoNames, OpenStreetMap and ACLED when used."""
+    out = [w("credit_ne", lang)]
+    sources = {f.coord_source.split(":", 1)[0] for f in features}
+    if "geonames" in sources:
+        out.append(w("credit_geonames", lang))
+    if "acled" in sources:
+        out.append(w("credit_acled", lang))
+    if basemap_credit and "openstreetmap" in basemap_credit.lower():
+        out.append(w("credit_osm", lang))
+    return out
+
+
+def cutoff(
+    citations: Iterable[Citation], references: Iterable[str], geodata: Geodata, lang: str
+) -> str:
+    """The date of the newest source behind what is shown, at the precision it is known."""
+    dates = [geodata.reports[c.report].date for c in citations]
+    dates += [geodata.references[r].date for r in references if r in geodata.references]
+    spans = [parse_date(d) for d in dates if d]
+    spans = [s for s in spans if s.start is not None]
+    if not spans:
+        return w("cutoff", lang, d="—")
+    # by start: a reference dated only "2025" is not newer than a report of November 2025
+    newest = max(spans, key=lambda s: (s.start, s.end or s.start))
+    return w("cutoff", lang, d=describe(newest, lang))
+
+
+def paragraph_ranges(paragraphs: Iterable[int], lang: str = "en") -> str:
+    """'3, 4, 5, 7, 9, 10' -> '3–5, 7, 9, 10' (Arabic commas in Arabic)."""
+    nums = sorted(set(paragraphs))
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    sep = "، " if lang == "ar" else ", "
+    return sep.join(f"{r[0]}–{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
+
+
+def citation_line(contents: Contents, geodata: Geodata, lang: str) -> str:
+    """The footer's citations: each report with its paragraphs, then outside references."""
+    by_report: dict[str, list[int]] = {}
+    for c in contents.citations:
+        by_report.setdefault(c.report, []).append(c.paragraph)
+    parts = [
+        f"{report} {w('paragraphs', lang)} {paragraph_ranges(paras, lang)}"
+        for report, paras in by_report.items()
+    ]
+    semi = "؛ " if lang == "ar" else "; "
+    text = f"{w('sources', lang)}: " + semi.join(parts) if parts else ""
+    refs = [geodata.references[r] for r in contents.references if r in geodata.references]
+    if refs:
+        listed = semi.join(f"{r.title} ({r.publisher}, {r.date})" for r in refs)
+        text += f" · {w('refs', lang)}: {listed}"
+    return text

@@ -1,0 +1,273 @@
+"""A snapshot request in, a matplotlib Figure out, then PNG, SVG or PDF bytes.
+
+The page: a classification banner top and bottom; the title block (title, subtitle, date-time
+group, information cut-off); the map with graticule, scale bar, north arrow and projection
+note; a side panel with the legend and an inset locator; and a footer with the citations of
+what is shown, the credits and the boundary disclaimer. Arabic mirrors the page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import matplotlib
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from shapely.geometry import box
+
+from layers.dtg import dtg, utc_now
+from layers.i18n import pick, t
+from layers.model import Citation, Feature, Geodata, Scene
+from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
+from layers.snapshot import furniture
+from layers.snapshot.contents import Contents, citation_line, gather
+from layers.snapshot.draw import (
+    clip,
+    draw_basemap,
+    draw_features,
+    draw_graticule,
+    draw_halos,
+    line_segments,
+)
+from layers.snapshot.labels import basemap_labels, equivalent_zoom, feature_labels, place_labels
+from layers.snapshot.projection import Bounds, Projection, fit_to_aspect
+from layers.snapshot.text import register_fonts
+from layers.snapshot.words import w
+from layers.view import View
+from layers.view_words import describe
+from layers.walkthrough import scene_frame, scene_view
+
+PAGE_SIZES = {
+    "slide": (40 / 3, 7.5),  # 13.333 in: 16:9
+    "a4": (297 / 25.4, 210 / 25.4),
+    "letter": (11.0, 8.5),
+}
+FORMATS = ("png", "svg", "pdf")
+BANNER_IN, MARGIN_IN, HEADER_IN, FOOTER_IN, PANEL_IN = 0.3, 0.28, 0.66, 0.68, 2.9
+BAND_IN = 0.34  # under the map: degree labels, scale bar, projection note
+INSET_IN, ARROW_IN = 1.75, 0.55
+VIEWPORT_PX = (1150, 700)  # the dashboard's map, for a view framed by centre and zoom
+RC = {
+    "lines.scale_dashes": False,  # dashes in absolute lengths, like SVG's stroke-dasharray
+    "pdf.fonttype": 42,  # TrueType in the PDF: text stays text (searchable, extractable)
+    "svg.fonttype": "none",  # SVG text as <text>, not outlines
+    "svg.hashsalt": "briefmap",  # stable ids: the same input gives the same SVG
+    "path.simplify": True,
+}
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be made as asked (unknown size or format, bad DPI …)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    view: View
+    frame: Bounds | None = None  # west, south, east, north; None: the view's own frame
+    title: str | None = None
+    subtitle: str | None = None
+    highlight: tuple[str, ...] = ()
+    sources: tuple[Citation, ...] = ()  # cited by the scene itself, beside its features'
+    points: tuple[str, ...] = ()  # key points, printed in the side panel (briefing packs)
+    size: str = "slide"
+    dpi: int = 300
+    classification: str | None = None
+    when: datetime | None = None  # export time (UTC); now if not given
+
+    @classmethod
+    def of_scene(cls, scene: Scene, geodata: Geodata, lang: str, **kw) -> Snapshot:
+        view = scene_view(scene, lang)
+        return cls(
+            view=view,
+            frame=scene_frame(scene, geodata),
+            title=pick(scene.title_en, scene.title_ar, lang),
+            subtitle=describe(view, geodata),
+            highlight=scene.highlight,
+            sources=scene.sources,
+            **kw,
+        )
+
+
+def check(snap: Snapshot, fmt: str = "png") -> None:
+    if snap.size not in PAGE_SIZES:
+        raise SnapshotError(f"size: expected one of {', '.join(PAGE_SIZES)}, got {snap.size!r}")
+    if fmt not in FORMATS:
+        raise SnapshotError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if not 50 <= snap.dpi <= 1200:
+        raise SnapshotError(f"dpi: expected 50 to 1200, got {snap.dpi}")
+
+
+def view_frame(view: View, geodata: Geodata) -> Bounds:
+    """The view's frame: its box if it has one, else what the map shows at its centre and zoom
+    (the app's default if it has neither)."""
+    if view.bbox is not None:
+        return view.bbox
+    lat, lon = view.center or DEFAULT_CENTER
+    zoom = view.zoom if view.zoom is not None else DEFAULT_ZOOM
+    deg_per_px = 360 / (256 * 2**zoom)
+    half_w = VIEWPORT_PX[0] / 2 * deg_per_px
+    half_h = VIEWPORT_PX[1] / 2 * deg_per_px * math.cos(math.radians(lat))
+    return (lon - half_w, lat - half_h, lon + half_w, lat + half_h)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Boxes in figure fractions (x0, y0, x1, y1)."""
+
+    header: tuple[float, float, float, float]
+    map: tuple[float, float, float, float]
+    panel: tuple[float, float, float, float]
+    footer: tuple[float, float, float, float]
+    map_width_in: float
+
+
+def layout(size: str, lang: str) -> Layout:
+    fw, fh = PAGE_SIZES[size]
+    m, b = MARGIN_IN, BANNER_IN
+    top = fh - b - m
+    header = (m, top - HEADER_IN, fw - m, top)
+    footer = (m, b + 0.12, fw - m, b + 0.12 + FOOTER_IN)
+    body_y0, body_y1 = footer[3] + 0.1, header[1] - 0.1
+    map_w = fw - 2 * m - PANEL_IN - 0.2
+    map_y0 = body_y0 + BAND_IN
+    if lang == "ar":  # mirrored: the panel on the left
+        panel = (m, body_y0, m + PANEL_IN, body_y1)
+        map_box = (fw - m - map_w, map_y0, fw - m, body_y1)
+    else:
+        map_box = (m, map_y0, m + map_w, body_y1)
+        panel = (fw - m - PANEL_IN, body_y0, fw - m, body_y1)
+
+    def frac(r):
+        return (r[0] / fw, r[1] / fh, r[2] / fw, r[3] / fh)
+
+    return Layout(frac(header), frac(map_box), frac(panel), frac(footer), map_w)
+
+
+def _axes_rect(r):
+    return [r[0], r[1], r[2] - r[0], r[3] - r[1]]
+
+
+def drawn_features(view: View, geodata: Geodata, proj: Projection, extent: Bounds) -> list[Feature]:
+    """The view's features that reach into the map box."""
+    page = box(*extent)
+    return [f for f in view.select(geodata) if proj.project(f.geometry).intersects(page)]
+
+
+def render(snap: Snapshot, geodata: Geodata) -> tuple[Figure, Contents]:
+    """Draw the page; MarkingError if the requested classification is below the content's."""
+    check(snap)
+    register_fonts()
+    lang = snap.view.lang
+    frame = snap.frame or view_frame(snap.view, geodata)
+    lay = layout(snap.size, lang)
+    fw, fh = PAGE_SIZES[snap.size]
+    proj = Projection.fitted(frame)
+    aspect = ((lay.map[2] - lay.map[0]) * fw) / ((lay.map[3] - lay.map[1]) * fh)
+    extent = fit_to_aspect(proj, frame, aspect)
+    drawn = drawn_features(snap.view, geodata, proj, extent)
+    highlight = [f for f in drawn if f.id in snap.highlight]
+    contents = gather(snap.view, geodata, drawn, highlight, snap.sources, snap.classification)
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(fw, fh), dpi=snap.dpi, facecolor="white")
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes(_axes_rect(lay.map))
+        _draw_map(ax, proj, extent, frame, contents, geodata, lang, lay.map_width_in)
+        _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang)
+    return fig, contents
+
+
+def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) -> None:
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal")
+    ax.set_facecolor("#dbe6ee")  # water, as on screen
+    ax.set_xticks([])
+    ax.set_yticks([])
+    draw_basemap(ax, proj, extent)
+    lines = draw_graticule(ax, proj, extent, frame)
+    draw_halos(ax, proj, extent, contents.highlight)
+    draw_features(ax, proj, extent, contents.features, geodata)
+    _labels(ax, proj, extent, contents, lang, map_width_in)
+    furniture.graticule_labels(ax, lines, extent)
+    furniture.scale_bar(ax, lang)
+    furniture.projection_note(ax, proj, lang)
+    if not contents.features:
+        ax.text(
+            0.5,
+            0.5,
+            w("nothing_drawn", lang),
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=12,
+            color="#555555",
+            zorder=9,
+        )
+
+
+def _labels(ax, proj, extent, contents, lang, map_width_in) -> None:
+    centre_lat = proj.lonlat((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
+    zoom = equivalent_zoom(extent, map_width_in, centre_lat)
+    highlight = {f.id for f in contents.highlight}
+    labels = feature_labels(proj, extent, contents.features, highlight, lang)
+    labels += basemap_labels(proj, extent, zoom, lang)
+    points = [
+        proj.point(f.geometry.x, f.geometry.y)
+        for f in contents.features
+        if f.geometry.geom_type == "Point"
+    ]
+    routes = [
+        proj.project(f.geometry).simplify(2_000)
+        for f in contents.features
+        if "Line" in f.geometry.geom_type
+    ]
+    place_labels(ax, labels, lang, points=points, lines=line_segments(clip(routes, extent)))
+
+
+def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:
+    fw, fh = fig.get_size_inches()
+    furniture.banners(fig, contents.marking, BANNER_IN)
+    title = snap.title or t("app_title", lang)
+    subtitle = snap.subtitle or describe(snap.view, geodata)
+    subtitle += " · " + w("features_shown", lang, n=len(contents.features))
+    when = snap.when or utc_now()
+    furniture.title_block(fig, lay.header, title, subtitle, dtg(when), contents.cutoff, lang)
+    px0, py0, px1, py1 = lay.panel
+    inset_h, arrow_w = INSET_IN / fh, ARROW_IN / fw
+    legend_ax = fig.add_axes(_axes_rect((px0, py0 + inset_h + 0.1 / fh, px1, py1)))
+    legend_ax.set_xlim(0, (px1 - px0) * fw)
+    legend_ax.set_ylim(0, (py1 - py0 - inset_h - 0.1 / fh) * fh)
+    furniture.legend(legend_ax, contents.legend, contents.keys, lang, snap.points)
+    if lang == "ar":  # arrow on the outer side, inset towards the map
+        arrow_box = (px0, py0, px0 + arrow_w, py0 + inset_h / 2)
+        inset_box = (px0 + arrow_w, py0, px1, py0 + inset_h)
+    else:
+        arrow_box = (px1 - arrow_w, py0, px1, py0 + inset_h / 2)
+        inset_box = (px0, py0, px1 - arrow_w, py0 + inset_h)
+    furniture.north_arrow(fig.add_axes(_axes_rect(arrow_box)), proj, extent, lang)
+    inset_ax = fig.add_axes(_axes_rect(inset_box))
+    furniture.inset(inset_ax, proj, _to_lonlat(proj, box(*extent)), lang)
+    furniture.footer(
+        fig, lay.footer, citation_line(contents, geodata, lang), contents.credits, lang
+    )
+
+
+def _to_lonlat(proj: Projection, outline):
+    dense = shapely.segmentize(outline, (outline.bounds[2] - outline.bounds[0]) / 40)
+    return proj.unproject(dense)
+
+
+def save(fig: Figure, fmt: str, dpi: int | None = None, when: datetime | None = None) -> bytes:
+    """The figure as PNG (with its DPI recorded), SVG or PDF bytes; same input, same bytes."""
+    if fmt not in FORMATS:
+        raise SnapshotError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    buffer = io.BytesIO()
+    metadata = {"png": {"Software": "briefmap"}, "svg": {"Date": None}, "pdf": {}}[fmt]
+    if fmt == "pdf":
+        metadata = {"Creator": "briefmap", "Producer": "briefmap", "CreationDate": when}
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata)
+    return buffer.getvalue()

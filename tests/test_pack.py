@@ -1,0 +1,124 @@
+"""Briefing packs: the PPTX and the PDF opened and read back, in English and in Arabic."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from layers.marking import MarkingError
+from layers.names import has_arabic
+from layers.pack import build_pack
+from layers.pack.content import pack_content
+
+WHEN = datetime(2025, 11, 23, 14, 30, tzinfo=UTC)
+A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def walkthrough(geodata):
+    return geodata.walkthroughs["iraq-syria-2025"]
+
+
+@pytest.fixture(scope="module")
+def english(geodata, walkthrough):
+    return build_pack(walkthrough, geodata, "en", WHEN, formats=("pptx", "pdf")).files
+
+
+@pytest.fixture(scope="module")
+def arabic(geodata, walkthrough):
+    return build_pack(walkthrough, geodata, "ar", WHEN, formats=("pptx",)).files
+
+
+def _texts(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def test_pptx_has_title_scenes_legend_and_sources_with_notes(english, walkthrough):
+    deck = Presentation(io.BytesIO(english["pptx"]))
+    slides = list(deck.slides)
+    n = len(walkthrough.scenes)
+    assert len(slides) == n + 3
+    assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=1e-3)
+    title = _texts(slides[0])
+    assert walkthrough.title_en in title and "DTG 231430Z NOV 25" in title
+    assert title.count("TLP:CLEAR") >= 3  # two banners and the line on the slide
+    for slide, scene in zip(slides[1 : n + 1], walkthrough.scenes, strict=True):
+        text = _texts(slide)
+        assert scene.title_en in text and all(p in text for p in scene.points_en)
+        assert any(s.shape_type == 13 for s in slide.shapes)  # the snapshot picture
+        assert slide.notes_slide.notes_text_frame.text == scene.notes_en
+    assert "Legend" in _texts(slides[-2]) and "Oil pipelines" in _texts(slides[-2])
+    assert "Sources" in _texts(slides[-1])
+
+
+def _cited_ranges(lines: list[str]) -> dict[str, set[int]]:
+    """Report file -> paragraph numbers, expanding '3–5' ranges of the sources list."""
+    out: dict[str, set[int]] = {}
+    for line in lines:
+        m = re.match(r"Report (\S+) \([^)]*\): paragraphs ([0-9–, ]+)", line)
+        if not m:
+            continue
+        nums = set()
+        for part in m.group(2).split(","):
+            lo, _, hi = part.strip().partition("–")
+            nums.update(range(int(lo), int(hi or lo) + 1))
+        out[m.group(1)] = nums
+    return out
+
+
+def test_sources_list_every_cited_paragraph_and_reference(geodata, walkthrough):
+    content = pack_content(walkthrough, geodata, "en", WHEN)
+    listed = _cited_ranges(list(content.sources))
+    features = {f.id: f for fs in content.features for f in fs}.values()
+    cited = [c for s in walkthrough.scenes for c in s.sources]
+    cited += [c for f in features for c in f.sources]
+    assert cited
+    for c in cited:
+        assert c.paragraph in listed[c.report], c
+    for ref in {r for f in features for r in f.references}:
+        assert any(geodata.references[ref].title in line for line in content.sources), ref
+
+
+def test_pdf_pack_pages_and_text(english, walkthrough):
+    reader = PdfReader(io.BytesIO(english["pdf"]))
+    n = len(walkthrough.scenes)
+    assert len(reader.pages) == n + 3
+    first = reader.pages[0].extract_text()
+    assert walkthrough.title_en in first and "TLP:CLEAR" in first and "231430Z NOV 25" in first
+    scene = reader.pages[3].extract_text()
+    assert walkthrough.scenes[2].title_en in scene
+    assert walkthrough.scenes[2].points_en[0][:30] in scene.replace("\n", " ")
+    assert "000_0f03b8209ef71bac.txt" in reader.pages[-1].extract_text()
+
+
+def test_arabic_paragraphs_run_right_to_left(arabic, walkthrough):
+    deck = Presentation(io.BytesIO(arabic["pptx"]))
+    arabic_paras = 0
+    for slide in deck.slides:
+        frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
+        frames.append(slide.notes_slide.notes_text_frame)
+        for frame in frames:
+            for p in frame.paragraphs:
+                if not has_arabic(p.text):
+                    continue
+                arabic_paras += 1
+                ppr = p._p.find(f"{A_NS}pPr")
+                assert ppr is not None and ppr.get("rtl") == "1" and ppr.get("algn") == "r", p.text
+    assert arabic_paras > 3 * len(walkthrough.scenes)
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    assert notes == walkthrough.scenes[0].notes_ar
+
+
+def test_pack_below_its_marking_is_refused(geodata, walkthrough):
+    from dataclasses import replace
+
+    layers = dict(geodata.layers)
+    layers["energy"] = replace(layers["energy"], marking="TLP:AMBER")
+    amber = replace(geodata, layers=layers)
+    with pytest.raises(MarkingError, match="TLP:AMBER"):
+        build_pack(walkthrough, amber, "en", WHEN, classification="TLP:GREEN", formats=("html",))

@@ -1,0 +1,121 @@
+"""The offline HTML export in Debian's chromium with no network at all: the file is served by
+the test itself and every other request, loopback included, is refused and recorded. It must
+draw the map, pan, zoom and open a popup, in English and in Arabic."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from layers.cli import main
+
+PAGE_URL = "http://127.0.0.1/briefmap-export.html"
+
+
+@dataclass
+class OnlyThisFile:
+    """Serve one HTML document; refuse and record every other request."""
+
+    html: str
+    others: list[str] = field(default_factory=list)
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        if url == PAGE_URL:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.html)
+        elif url.startswith(("data:", "about:")):
+            route.continue_()
+        else:
+            self.others.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def offline_page(browser):
+    opened = []
+
+    def open_html(html: str):
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        guard = OnlyThisFile(html)
+        context.route("**/*", guard)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(PAGE_URL)
+        page.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=30_000)
+        opened.append((context, guard, errors))
+        return page, guard, errors
+
+    yield open_html
+    for context, guard, errors in opened:
+        context.close()
+        assert guard.others == [], f"the offline file asked for: {guard.others}"
+        assert errors == [], errors
+
+
+def _map_state(page) -> tuple[float, float, float]:
+    name = page.evaluate("() => Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))")
+    return tuple(
+        page.evaluate(f"() => [{name}.getCenter().lat, {name}.getCenter().lng, {name}.getZoom()]")
+    )
+
+
+def _settled(page, timeout: float = 8.0):
+    last = _map_state(page)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = _map_state(page)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def _export(tmp_path, *args: str) -> str:
+    out = tmp_path / "export.html"
+    assert main(["export", "--format", "html", "--out", str(out), *args]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline_page):
+    page, _guard, _ = offline_page(_export(tmp_path, "--scene", "2"))
+    assert page.locator("path.bm-f").count() >= 5
+    assert page.locator(".bm-label").count() > 10  # basemap labels drawn from inlined data
+    assert page.locator(".bm-banner-top").inner_text() == "TLP:CLEAR"
+    assert "ISIS in the desert" in page.locator(".bm-scenes").inner_text()
+    lat, lon, zoom = _settled(page)
+    page.locator(".leaflet-control-zoom-in").click()
+    assert _settled(page)[2] == zoom + 1
+    box = page.locator(".leaflet-container").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 200, cy + 80, steps=8)
+    page.mouse.up()
+    after = _settled(page)
+    assert after[1] > lon and after[0] > lat  # dragged left and down: east and north
+    page.locator("path.bm-id-al-hol-camp").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30_000)
+    assert "al-Hol camp" in popup.inner_text() and "paragraph" in popup.inner_text()
+
+
+def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_page):
+    page, _guard, _ = offline_page(
+        _export(tmp_path, "--pack", "--walkthrough", "iraq-syria-2025", "--lang", "ar")
+    )
+    assert page.locator("html").get_attribute("lang") == "ar"
+    panel = page.locator(".bm-scenes")
+    assert panel.get_attribute("dir") == "rtl"
+    assert "المشهد 1 من 10" in panel.inner_text()
+    page.locator(".bm-next").click()
+    page.wait_for_function("() => document.body.dataset.scene === '2'")
+    assert "داعش في الصحراء" in panel.inner_text()
+    assert page.locator("path.bm-layer-energy").count() == 0  # scene 2 shows no pipelines
+    page.locator("path.bm-id-al-hol-camp").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content .bm-popup")
+    popup.wait_for(timeout=30_000)
+    assert popup.get_attribute("dir") == "rtl" and "مخيم الهول" in popup.inner_text()

@@ -188,3 +188,11 @@ def audience_link(presenter_page) -> str:
     code = presenter_page.locator('[data-testid="stCode"]').filter(has_text="mode=audience")
     code.first.wait_for(timeout=20_000)
     return code.first.inner_text().strip()
+
+
+def upload(page, path) -> None:
+    """Choose a file in the (one) file uploader, as a person would. After each file it reads the
+    app replaces its uploader; until that run ends the old one may still be on the page."""
+    inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    wait_until(lambda: inputs.count() == 1, timeout=20)
+    inputs.first.set_input_files(str(path))

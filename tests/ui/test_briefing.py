@@ -12,7 +12,7 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, audience_link, map_view, open_map, wait_until
+from tests.ui.harness import Guard, audience_link, map_view, open_map, upload, wait_until
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -196,7 +196,7 @@ def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_p
     with window(browser, 1600, 1000) as page:
         open_map(page, server.url)
         page.get_by_text("Author a walkthrough").click()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        upload(page, path)
         errors = page.locator('[data-testid="stAlertContentError"]')
         errors.first.wait_for(timeout=10_000)
         shown = errors.all_inner_texts()

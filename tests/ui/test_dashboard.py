@@ -12,7 +12,7 @@ import pytest
 from layers.boundary import load_geodata
 from layers.view import View
 from tests.conftest import GEODATA
-from tests.ui.harness import map_view, open_map, wait_for_count, wait_until
+from tests.ui.harness import map_view, open_map, upload, wait_for_count, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -262,14 +262,13 @@ def test_a_corrected_upload_with_the_same_name_and_size_is_taken_at_once(
     page = browsing.page
     open_map(page, server.url)
     page.get_by_text("Author a walkthrough").click()
-    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     path.write_text(broken, encoding="utf-8")
-    dropzone.set_input_files(str(path))
+    upload(page, path)
     error = page.locator('[data-testid="stAlertContentError"]')
     error.first.wait_for(timeout=20_000)
     assert "field 'id'" in error.first.inner_text().replace("\u200b", "")
     path.write_text(text, encoding="utf-8")  # the same name and size, now valid
-    dropzone.set_input_files(str(path))
+    upload(page, path)
     # shown in the run the upload caused: no other click or rerun is needed
     page.locator('[class*="st-key-draft-edit-"]').first.wait_for(timeout=20_000)
     assert error.count() == 0

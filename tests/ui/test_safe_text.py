@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, run_server
+from tests.ui.harness import open_map, run_server, upload
 
 pytestmark = pytest.mark.browser
 
@@ -132,16 +132,15 @@ def test_uploaded_titles_and_file_names_show_as_text(planted, browsing, tmp_path
     page = browsing.page
     open_map(page, server.url)
     page.get_by_text("Author a walkthrough").click()
-    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     broken = tmp_path / f"![p](https:{MARK}) [lnk](https:{MARK}).yaml"
     broken.write_text("id: [broken\n", encoding="utf-8")
-    dropzone.set_input_files(str(broken))
+    upload(page, broken)
     error = page.locator('[data-testid="stAlertContentError"]')
     error.first.wait_for(timeout=20_000)
     assert f"![p](https:{MARK})" in error.first.inner_text().replace("\u200b", "")
     good = tmp_path / "mine.yaml"
     shutil.copy(root / "walkthroughs" / "iraq-syria-2025.yaml", good)
-    dropzone.set_input_files(str(good))
+    upload(page, good)
     page.get_by_text("1. First ![p]", exact=False).first.wait_for(timeout=20_000)
     _nothing_built_from_payload(page)
 
@@ -162,10 +161,9 @@ def test_an_alias_bomb_upload_does_not_hold_up_another_user(server, browser, tmp
         uploader = first.new_page()
         open_map(uploader, server.url)
         uploader.get_by_text("Author a walkthrough").click()
-        dropzone = uploader.locator('[data-testid="stFileUploaderDropzoneInput"]')
         visitor = second.new_page()
         for path in (bomb, crowd):
-            dropzone.set_input_files(str(path))
+            upload(uploader, path)
             started = time.monotonic()
             visitor.goto(server.url)
             visitor.get_by_text("Filters").first.wait_for(timeout=10_000)

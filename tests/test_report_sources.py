@@ -78,3 +78,21 @@ def test_claims_found_in_both_reports_share_one_originator(geodata, report):
     both = [f for f in geodata.features if len(f.reports) == 2]
     assert both, "some claims are cited from both reports"
     assert {f.originator for f in both} == {"winep"}
+
+
+def test_a_year_taken_from_the_reports_is_in_a_cited_paragraph(geodata, reports_dir):
+    """A start year before Assad's fall that is not from an outside reference (2003, 2011,
+    2013, 2014) must be written in one of the paragraphs the item cites."""
+    texts = {r: report_paragraphs(reports_dir / r) for r in geodata.reports}
+    checked = 0
+    items = [*geodata.features, *geodata.annotations]
+    for item in items:
+        if item.date is None or item.date.start is None or item.date.start.year >= 2024:
+            continue
+        if item.date_basis is None or item.date_basis.value == "reference":
+            continue
+        year = str(item.date.start.year)
+        cited = [texts[c.report][c.paragraph - 1] for c in item.sources]
+        assert any(year in p for p in cited), f"{item.id}: {year} is in none of its paragraphs"
+        checked += 1
+    assert checked >= 8

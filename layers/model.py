@@ -208,6 +208,14 @@ class Report:
     title_ar: str
     retells: tuple[str, ...]
     boilerplate: tuple[int, ...] = ()
+    outlet_en: str = "outlet not named"  # who published it, as a citation names it
+    outlet_ar: str = "وسيلة غير مسماة"
+
+    @property
+    def number(self) -> str:
+        """'000' for '000_0f03b8209ef71bac.txt': how people name the report."""
+        stem = self.file.removesuffix(".txt")
+        return stem.split("_", 1)[0] if "_" in stem else stem
 
 
 @dataclass(frozen=True, slots=True)

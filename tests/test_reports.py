@@ -77,7 +77,7 @@ def test_the_shipped_citations_read_the_real_paragraphs(geodata, reports_dir):
     ("lang", "label", "details"),
     [
         ("en", "report 000 (outlet not named, November 2025), ¶7", "paragraph 7"),
-        ("ar", "التقرير 000 (وسيلة غير مسماة، تشرين الثاني 2025)، ¶7", "الفقرة 7"),
+        ("ar", "التقرير 000 (وسيلة غير مسماة، تشرين الثاني 2025)، الفقرة 7", "الفقرة 7"),
     ],
 )
 def test_a_citation_reads_number_outlet_date_and_paragraph(geodata, lang, label, details):

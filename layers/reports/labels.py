@@ -23,11 +23,14 @@ def report_label(report: Report, lang: str) -> str:
 
 
 def citation_label(citation: Citation, reports: dict[str, Report], lang: str) -> str:
-    """'report 000 (outlet not named, November 2025), ¶7'; a report without a record is named
-    by its file."""
+    """'report 000 (outlet not named, November 2025), ¶7' (in Arabic '…، الفقرة 7': a
+    pilcrow before a number turns round in right-to-left text); a report without a record is
+    named by its file."""
     report = reports.get(citation.report)
     name = report_label(report, lang) if report else citation.report
-    return f"{name}{'، ' if lang == 'ar' else ', '}¶{citation.paragraph}"
+    if lang == "ar":
+        return f"{name}، الفقرة {citation.paragraph}"
+    return f"{name}, ¶{citation.paragraph}"
 
 
 def source_details(citation: Citation, report: Report, lang: str) -> list[str]:

@@ -62,7 +62,8 @@ def main() -> None:
     else:
         lang = st.session_state.get(state.KEY_LANG, "en")
     st.markdown(PAGE_CSS + (RTL_CSS if lang == "ar" else ""), unsafe_allow_html=True)
-    reports_notice(lang)
+    if mode != "audience":  # the projector shows the briefing, not our housekeeping
+        reports_notice(lang)
     if mode == "audience":
         audience_page(geodata, lang)
     elif mode == "presenter":

@@ -16,6 +16,7 @@ from dashboard import data, sidebar, state
 from dashboard.analyst import analyst_page
 from dashboard.briefing import audience_page, presenter_page
 from dashboard.map_panel import MAP_KEY
+from dashboard.sources_panel import reports_notice
 from layers.boundary import GeodataError
 
 st.set_page_config(page_title="briefmap", page_icon=":world_map:", layout="wide")
@@ -61,6 +62,8 @@ def main() -> None:
     else:
         lang = st.session_state.get(state.KEY_LANG, "en")
     st.markdown(PAGE_CSS + (RTL_CSS if lang == "ar" else ""), unsafe_allow_html=True)
+    if mode != "audience":  # the projector shows the briefing, not our housekeeping
+        reports_notice(lang)
     if mode == "audience":
         audience_page(geodata, lang)
     elif mode == "presenter":

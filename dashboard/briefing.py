@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard import data, state
 from dashboard.clicker import new_presses, show_clicker
+from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
@@ -134,7 +135,8 @@ def scene_map(
     view = scene_view(scene, lang)
     m = base_map(lang=lang, basemap_url=data.basemap_url(), clicker=actions)
     features = view.select(geodata)
-    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang)
+    library, _problem = data.reports()
+    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, library)
     groups.append(highlight_group(geodata.feature(fid) for fid in scene.highlight))
     frame = scene_frame(scene, geodata)
     if frame:
@@ -253,6 +255,8 @@ def _presenter_side(briefing: Briefing, upcoming, lang: str) -> None:
     scene = briefing.scene
     st.markdown(f"**{t('speaker_notes', lang)}**")
     st.info(md(pick(scene.notes_en, scene.notes_ar, lang)))
+    st.markdown(SOURCES_CSS + f"**{t('sources_label', lang)}**", unsafe_allow_html=True)
+    citation_expanders(scene.sources, data.geodata(), lang)
     st.markdown(f"**{t('next_scene', lang)}**")
     if upcoming:
         st.markdown(md(pick(upcoming.title_en, upcoming.title_ar, lang)))

@@ -10,12 +10,26 @@ from layers.model import Geodata
 from layers.paths import STATIC_DIR
 from layers.render.assets import STATIC_URL, install_static
 from layers.render.basemap import write_web_basemap
+from layers.reports import Library, ReportsError, load_reports
 
 
 @st.cache_resource(show_spinner=False)
 def geodata() -> Geodata:
     """The validated geodata; frozen records, safe to share between sessions."""
     return load_geodata()
+
+
+@st.cache_resource(show_spinner=False)
+def reports() -> tuple[Library, str | None]:
+    """The source reports of $BRIEFMAP_REPORTS (set by `briefmap serve --reports`), verified
+    against sources.json. A folder that fails verification gives no paragraphs, and the
+    reason to show: never a wrong paragraph."""
+    from layers.paths import reports_dir
+
+    try:
+        return load_reports(reports_dir(), geodata().reports), None
+    except ReportsError as exc:
+        return Library(exc.folder), str(exc)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,17 +1,19 @@
 """The timeline beside the map: every dated statement from the reports, following the filters.
-Clicking an entry flies the map to what it is about and highlights it."""
+Clicking an entry flies the map to what it is about and highlights it; each citation opens the
+paragraph it cites, and the grade says its meaning on hover."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import state
+from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.annotations import annotation_bounds, visible_annotations
 from layers.dates import describe
 from layers.i18n import pick, t
 from layers.model import Annotation, ClaimType, Geodata
-from layers.render.escape import md
-from layers.render.popup import citation_text
+from layers.render.escape import esc, md
+from layers.render.sources import grade_html
 from layers.view import View
 
 PANEL_HEIGHT = 640
@@ -19,6 +21,7 @@ PANEL_HEIGHT = 640
 
 def timeline_panel(view: View, geodata: Geodata) -> None:
     lang = view.lang
+    st.markdown(SOURCES_CSS, unsafe_allow_html=True)
     st.markdown(f"**{t('timeline', lang)}**")
     annotations = visible_annotations(view, geodata)
     box = st.container(height=PANEL_HEIGHT, key="timeline")
@@ -44,13 +47,16 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
             f"**{md(when)}** · {md(title)}" + (f" · _{md(', '.join(badges))}_" if badges else "")
         )
         st.caption(md(pick(a.text_en, a.text_ar, lang)))
-        cites = "; ".join(citation_text(c.report, c.paragraph, lang) for c in a.sources)
         origin = pick(
             geodata.originators[a.originator].name_en,
             geodata.originators[a.originator].name_ar,
             lang,
         )
-        st.caption(md(f"{origin} — {a.grade}" + (f" · {cites}" if cites else "")))
+        st.markdown(
+            f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>',
+            unsafe_allow_html=True,
+        )
+        citation_expanders(a.sources, geodata, lang)
         bounds = annotation_bounds(a, geodata)
         if bounds:
             # a callback runs before the rerun, so the map of that very run flies there

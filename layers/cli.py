@@ -1,4 +1,5 @@
-"""The `briefmap` command: serve the dashboard, validate geodata, export features."""
+"""The `briefmap` command: serve the dashboard, validate geodata, export features, and show
+an item's claims next to the report paragraphs they cite."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         help="address to bind (default 127.0.0.1; use 0.0.0.0 to share on a LAN)",
     )
     serve.add_argument("--geodata", type=Path, help="geodata folder to serve (default: shipped)")
+    _reports_options(serve)
     serve.set_defaults(run=_serve)
 
     validate = sub.add_parser(
@@ -131,7 +133,44 @@ def _parser() -> argparse.ArgumentParser:
     scenes.add_argument("--json", action="store_true", help="machine-readable output")
     scenes.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     scenes.set_defaults(run=_scenes)
+
+    cite = sub.add_parser(
+        "cite",
+        help="print an item's claims next to the report paragraphs they cite",
+        description="Print what briefmap says about a feature, timeline entry or walkthrough "
+        "scene (every item with that id), and under it each paragraph it cites, read from the "
+        "reports folder and checked against the SHA-256 in sources.json.",
+    )
+    cite.add_argument("id", help="a feature, timeline annotation or scene id")
+    cite.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
+    _reports_options(cite)
+    cite.set_defaults(run=_cite)
     return parser
+
+
+def _reports_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--reports",
+        type=Path,
+        metavar="DIR",
+        help="folder of the source reports, to show cited paragraphs (default: "
+        "../shared/reports beside the project, when it exists)",
+    )
+    group.add_argument(
+        "--no-reports",
+        action="store_true",
+        help="do not read any reports: citations say the report is not loaded",
+    )
+
+
+def reports_folder(args: argparse.Namespace) -> Path | None:
+    """The reports folder the options ask for (None: no reports)."""
+    from layers.paths import reports_dir
+
+    if args.no_reports:
+        return None
+    return args.reports.resolve() if args.reports else reports_dir()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -156,7 +195,12 @@ def _validate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from layers.serve import serve
 
-    return serve(port=args.port, address=args.address, geodata=args.geodata)
+    return serve(
+        port=args.port,
+        address=args.address,
+        geodata=args.geodata,
+        reports=reports_folder(args),
+    )
 
 
 def _scenes(args: argparse.Namespace) -> int:
@@ -197,6 +241,34 @@ def _scenes(args: argparse.Namespace) -> int:
                 f"  {r['number']:>2}  {r['id']:<24} {r['title_en']}  |  {r['title_ar']}  "
                 f"({r['citations']} citations)"
             )
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    import difflib
+
+    from layers.reports import ReportsError, load_reports
+    from layers.reports.review import find, known_ids, review
+
+    try:
+        geodata = boundary.load_geodata(args.geodata)
+        library = load_reports(reports_folder(args), geodata.reports)
+    except (boundary.GeodataError, ReportsError) as exc:
+        print(f"briefmap cite: {exc}", file=sys.stderr)
+        return 1
+    items = find(args.id, geodata)
+    if not items:
+        close = difflib.get_close_matches(args.id, known_ids(geodata), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        print(
+            f"briefmap cite: no feature, timeline entry or scene {args.id!r}{hint}", file=sys.stderr
+        )
+        return 2
+    print(review(items, geodata, library))
+    missing = library.missing(geodata.reports)
+    if missing:
+        where = library.folder or "no reports folder"
+        print(f"note: not loaded from {where}: {', '.join(missing)}", file=sys.stderr)
     return 0
 
 

@@ -37,4 +37,6 @@ def describe_grade(grade: str, lang: str = "en") -> str:
     i = 0 if lang == "en" else 1
     source = RELIABILITY[grade[0]][i]
     info = CREDIBILITY[grade[1]][i]
-    return f"{source}; {info.lower() if lang == 'en' else info}"
+    if lang == "ar":
+        return f"{source}؛ {info}"
+    return f"{source}; {info.lower()}"

@@ -19,6 +19,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "conflict": ("Sources disagree", "تعارض بين المصادر"),
     "undated": ("undated", "غير مؤرخ"),
     "paragraph": ("paragraph", "الفقرة"),
+    "report_not_loaded": (
+        "Report not loaded, so the paragraph cannot be shown here: start with",
+        "التقرير غير محمّل، فلا يمكن عرض الفقرة هنا: شغّل البرنامج بالأمر",
+    ),
+    "reports_problem": (
+        "The reports folder could not be verified; citations show no paragraphs.",
+        "تعذّر التحقق من مجلد التقريرين؛ لا تُعرض الفقرات المستشهد بها.",
+    ),
+    "sources_label": ("Sources", "المصادر"),
     "via_two_reports": ("via 2 reports", "عبر تقريرين"),
     "via_reports": ("via {n} reports", "عبر {n} تقارير"),
     "via_report": ("via 1 report", "عبر تقرير واحد"),

@@ -28,6 +28,16 @@ class Precision(StrEnum):
     NOTIONAL = "notional"  # a concept drawn for orientation, not a surveyed route
 
 
+# How far (km) a geometry may lie from what its coord_source gives, by its stated precision
+# (checked by tests/test_locations.py); popups show coordinates to the same grain.
+PRECISION_KM = {
+    Precision.EXACT: 0.1,
+    Precision.APPROXIMATE: 2.0,
+    Precision.REGION: 10.0,
+    Precision.NOTIONAL: 10.0,
+}
+
+
 class ClaimType(StrEnum):
     FACT = "fact"  # a report states it as happening or having happened
     JUDGEMENT = "judgement"  # an assessment or opinion of the originator
@@ -198,6 +208,14 @@ class Report:
     title_ar: str
     retells: tuple[str, ...]
     boilerplate: tuple[int, ...] = ()
+    outlet_en: str = "outlet not named"  # who published it, as a citation names it
+    outlet_ar: str = "وسيلة غير مسماة"
+
+    @property
+    def number(self) -> str:
+        """'000' for '000_0f03b8209ef71bac.txt': how people name the report."""
+        stem = self.file.removesuffix(".txt")
+        return stem.split("_", 1)[0] if "_" in stem else stem
 
 
 @dataclass(frozen=True, slots=True)

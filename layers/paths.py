@@ -1,4 +1,6 @@
-"""Where briefmap finds its files. Only the repo is read: never the shared folder beside it."""
+"""Where briefmap finds its files: the repo's own, and at run time a folder of the source
+reports ($BRIEFMAP_REPORTS, set by `briefmap serve --reports`), read only to show cited
+paragraphs and never copied into the repo."""
 
 from __future__ import annotations
 
@@ -25,6 +27,19 @@ def geodata_dir() -> Path:
     """The geodata folder: $BRIEFMAP_GEODATA if set, else the repo's own `geodata/`."""
     override = os.environ.get("BRIEFMAP_GEODATA")
     return Path(override).resolve() if override else PROJECT_ROOT / "geodata"
+
+
+DEFAULT_REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
+
+
+def reports_dir() -> Path | None:
+    """The reports folder: $BRIEFMAP_REPORTS if set (empty: none), else `../shared/reports`
+    beside the project when it exists, else None (citations then say the report is not
+    loaded)."""
+    override = os.environ.get("BRIEFMAP_REPORTS")
+    if override is not None:
+        return Path(override).resolve() if override.strip() else None
+    return DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None
 
 
 def basemap_dir() -> Path:

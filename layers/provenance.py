@@ -11,6 +11,11 @@ from layers.model import Feature, Geodata
 
 
 def provenance(feature: Feature, geodata: Geodata, lang: str = "en") -> str:
+    return f"{provenance_source(feature, geodata, lang)} — {feature.grade}"
+
+
+def provenance_source(feature: Feature, geodata: Geodata, lang: str = "en") -> str:
+    """'Washington Institute for Near East Policy via 2 reports' (without the grade)."""
     origin = geodata.originators[feature.originator]
     name = pick(origin.name_en, origin.name_ar, lang)
     n = len(feature.reports)
@@ -22,4 +27,4 @@ def provenance(feature: Feature, geodata: Geodata, lang: str = "en") -> str:
         via = t("via_two_reports", lang)
     else:
         via = t("via_reports", lang, n=n)
-    return f"{name} {via} — {feature.grade}"
+    return f"{name} {via}"

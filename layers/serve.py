@@ -13,6 +13,7 @@ from layers.boundary import GeodataError, load_geodata
 from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
 from layers.render.assets import install_static
 from layers.render.basemap import write_web_basemap
+from layers.reports import ReportsError, load_reports
 
 APP = DASHBOARD_DIR / "app.py"
 
@@ -44,24 +45,48 @@ def streamlit_command(port: int, address: str) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
 
 
-def prepare(geodata: Path | None = None) -> None:
-    """Validate the data and fill the static folder; raise GeodataError on bad data."""
-    load_geodata(geodata)
+def prepare(geodata: Path | None = None, reports: Path | None = None) -> list[str]:
+    """Validate the data and the reports folder, and fill the static folder; raise
+    GeodataError or ReportsError. Returns the recorded reports the folder does not have."""
+    data = load_geodata(geodata)
+    library = load_reports(reports, data.reports)
     install_static(STATIC_DIR)
     own = geodata / "basemap" if geodata else None
     write_web_basemap(STATIC_DIR, own if own and own.is_dir() else None)
+    return library.missing(data.reports)
 
 
-def serve(port: int = 8501, address: str = "127.0.0.1", geodata: Path | None = None) -> int:
+def serve(
+    port: int = 8501,
+    address: str = "127.0.0.1",
+    geodata: Path | None = None,
+    reports: Path | None = None,
+) -> int:
+    """Run the dashboard; `reports` is the folder of source reports (None: none loaded)."""
     geodata = geodata.resolve() if geodata else None
     try:
-        prepare(geodata)
+        missing = prepare(geodata, reports)
     except GeodataError as exc:
         print(f"briefmap: cannot serve, the geodata has problems.\n{exc}", file=sys.stderr)
         return 1
+    except ReportsError as exc:
+        print(
+            f"briefmap: cannot serve: {exc}\nGive --reports DIR with the recorded files, or "
+            "--no-reports to serve without them.",
+            file=sys.stderr,
+        )
+        return 1
+    if missing:
+        where = reports or "no reports folder"
+        print(
+            f"briefmap: citations of {', '.join(missing)} will say the report is not loaded "
+            f"({where}).",
+            flush=True,
+        )
     env = dict(os.environ)
     if geodata:
         env["BRIEFMAP_GEODATA"] = str(geodata)
+    env["BRIEFMAP_REPORTS"] = str(reports) if reports else ""
     shown = "localhost" if address in ("127.0.0.1", "::1") else address
     print(f"briefmap: serving on http://{shown}:{port} (Ctrl-C to stop)", flush=True)
     os.chdir(PROJECT_ROOT)

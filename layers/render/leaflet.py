@@ -21,6 +21,7 @@ from layers.model import Feature, Geodata
 from layers.render import assets, basemap
 from layers.render.popup import popup_html, tooltip_html
 from layers.render.style import feature_style, highlight_options, ring_metres, ring_options
+from layers.reports import Library
 
 DEFAULT_CENTER = (34.4, 43.2)
 DEFAULT_ZOOM = 6
@@ -232,8 +233,11 @@ def base_map(
     return m
 
 
-def feature_collection(features: Iterable[Feature], geodata: Geodata, lang: str) -> dict[str, Any]:
-    """GeoJSON for the browser: geometry plus the render-only properties."""
+def feature_collection(
+    features: Iterable[Feature], geodata: Geodata, lang: str, reports: Library | None = None
+) -> dict[str, Any]:
+    """GeoJSON for the browser: geometry plus the render-only properties. `reports` gives the
+    popups the paragraphs their citations open (None: 'report not loaded')."""
     out = []
     for f in features:
         layer = geodata.layers[f.layer]
@@ -246,7 +250,7 @@ def feature_collection(features: Iterable[Feature], geodata: Geodata, lang: str)
                     "layer": f.layer,
                     "_style": feature_style(f, layer),
                     "_ring_m": ring_metres(f),
-                    "_popup": popup_html(f, geodata, lang),
+                    "_popup": popup_html(f, geodata, lang, reports),
                     "_tooltip": tooltip_html(f, geodata, lang),
                 },
             }
@@ -255,7 +259,11 @@ def feature_collection(features: Iterable[Feature], geodata: Geodata, lang: str)
 
 
 def layer_groups(
-    features: Sequence[Feature], geodata: Geodata, layer_ids: Sequence[str], lang: str = "en"
+    features: Sequence[Feature],
+    geodata: Geodata,
+    layer_ids: Sequence[str],
+    lang: str = "en",
+    reports: Library | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer in `layer_ids` (catalogue order), holding its features."""
     groups = []
@@ -263,6 +271,6 @@ def layer_groups(
         chosen = [f for f in features if f.layer == layer_id]
         layer = geodata.layers[layer_id]
         group = folium.FeatureGroup(name=layer.name_ar if lang == "ar" else layer.name_en)
-        ReportLayer(feature_collection(chosen, geodata, lang)).add_to(group)
+        ReportLayer(feature_collection(chosen, geodata, lang, reports)).add_to(group)
         groups.append(group)
     return groups

@@ -57,7 +57,7 @@ def test_popup_shows_names_summary_and_citation(server, browsing):
     text = popup.inner_text()
     assert "al-Hol camp" in text and "مخيم الهول" in text
     assert "thousands of ISIS fighters" in text
-    assert "000_0f03b8209ef71bac.txt, paragraph 7" in text
+    assert "report 000 (outlet not named, November 2025), ¶7" in text
 
 
 PAYLOADS = {

@@ -100,7 +100,7 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     page.locator("path.bm-id-al-hol-camp").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)
-    assert "al-Hol camp" in popup.inner_text() and "paragraph" in popup.inner_text()
+    assert "al-Hol camp" in popup.inner_text() and "¶7" in popup.inner_text()
 
 
 def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_page):

@@ -1,0 +1,67 @@
+"""The dashboard's citations (AppTest, no browser): every timeline and presenter citation is an
+expander named the way people read it, holding the paragraph; a reports folder that fails
+verification is said at the top and shows no paragraph."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from dashboard import data
+from tests.conftest import run_app, shown
+
+
+@pytest.fixture
+def reports_env(monkeypatch):
+    """Point the app at a reports folder for one test (the loader is cached per process)."""
+
+    def use(folder) -> None:
+        monkeypatch.setenv("BRIEFMAP_REPORTS", str(folder))
+        data.reports.clear()
+
+    yield use
+    data.reports.clear()
+
+
+def _labels(at) -> list[str]:
+    return [shown(e.label) for e in at.expander]
+
+
+def test_timeline_citations_are_expanders_with_the_paragraph(geodata, reports_env, reports_dir):
+    reports_env(reports_dir)
+    at = run_app()
+    labels = _labels(at)
+    assert "report 000 (outlet not named, November 2025), ¶7" in labels  # al-Hol fear
+    html = " ".join(m.value for e in at.expander for m in e.markdown)
+    assert 'class="bm-para" dir="rtl" lang="ar"' in html
+    assert not at.error
+
+
+def test_presenter_lists_the_scene_citations(geodata, reports_env, reports_dir):
+    reports_env(reports_dir)
+    at = run_app(walkthrough="iraq-syria-2025", scene="3")
+    scene = geodata.walkthroughs["iraq-syria-2025"].scenes[2]
+    labels = _labels(at)
+    for c in scene.sources:
+        assert any(label.endswith(f"¶{c.paragraph}") and c.report[:3] in label for label in labels)
+
+
+def test_a_changed_report_is_said_and_no_paragraph_is_shown(reports_env, reports_dir, tmp_path):
+    bad = tmp_path / "reports"
+    shutil.copytree(reports_dir, bad)
+    (bad / "000_0f03b8209ef71bac.txt").write_text("another text\n", encoding="utf-8")
+    reports_env(bad)
+    at = run_app()
+    assert any("could not be verified" in shown(e.value) for e in at.error)
+    assert any("000_0f03b8209ef71bac.txt" in c.value for c in at.code)
+    html = " ".join(m.value for e in at.expander for m in e.markdown)
+    assert "bm-para-missing" in html and 'class="bm-para"' not in html
+
+
+def test_without_reports_citations_say_not_loaded(reports_env, tmp_path):
+    reports_env(tmp_path)
+    at = run_app(lang="ar")
+    html = " ".join(m.value for e in at.expander for m in e.markdown)
+    assert "التقرير غير محمّل" in html
+    assert not at.error

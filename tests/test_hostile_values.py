@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from layers.boundary import validate_walkthrough_text
+from layers.boundary.catalogue import read_catalogue
 from layers.boundary.claims import known_ids
-from layers.boundary.context import read_actors, read_catalogue, read_sources
+from layers.boundary.context import read_actors, read_sources
 from layers.boundary.features import read_feature_collection
 from layers.boundary.problems import ProblemLog
 from layers.boundary.timeline import read_timeline

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from layers.boundary.catalogue import read_catalogue
 from layers.boundary.claims import Known, known_ids
 from layers.boundary.context import (
     Context,
     check_unique,
     declared_ids,
     read_actors,
-    read_catalogue,
     read_sources,
 )
 from layers.boundary.features import read_feature_collection

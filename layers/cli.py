@@ -1,5 +1,5 @@
-"""The `briefmap` command: serve the dashboard, validate geodata, export features, and show
-an item's claims next to the report paragraphs they cite."""
+"""The `briefmap` command: serve the dashboard, validate geodata, export features, show an
+item's claims next to the report paragraphs they cite, and import incident data."""
 
 from __future__ import annotations
 
@@ -145,7 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     _reports_options(cite)
     cite.set_defaults(run=_cite)
+    _event_commands(sub)
     return parser
+
+
+def _event_commands(sub) -> None:
+    from layers.events.cli import add_commands
+
+    add_commands(sub)
 
 
 def _reports_options(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,196 @@
+"""Validated rows in columns: one row's raw values become a typed record (or problems), rows
+collect into columns, and `finish` folds monadic exports, settles repeated ids and builds the
+Arrow table the store takes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import h3
+import numpy as np
+import pyarrow as pa
+import shapely
+
+from layers.events import fields as fx
+from layers.events.problems import ProblemList
+from layers.events.schema import H3_RES, MONADIC_PAIRS, STORE_SCHEMA, TEXT_COLUMNS
+
+_LISTS = ("assoc_actor_1", "assoc_actor_2", "tags")
+_TYPES = ("inter1", "inter2")
+RECORD = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "year",
+    *TEXT_COLUMNS,
+    "iso",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "timestamp",
+)
+_POS = {name: i for i, name in enumerate(RECORD)}
+_SWAP = [(_POS[a], _POS[b]) for a, b in MONADIC_PAIRS]
+
+
+def parse_record(
+    get: Callable[[str], str | None], aoi=fx.AREA_OF_INTEREST
+) -> tuple[tuple | None, list[tuple[str, str]]]:
+    """A record in RECORD order, or the problems as (column, what was expected)."""
+    problems: list[tuple[str, str]] = []
+
+    def read(name: str, parse: Callable[[str], object], required: bool = False) -> object:
+        raw = get(name)
+        if raw is None or (required and not raw.strip()):
+            if required:
+                problems.append((name, "is empty or missing (required)"))
+            return None if required else parse("")
+        try:
+            return parse(raw)
+        except fx.FieldError as exc:
+            problems.append((name, str(exc)))
+            return None
+
+    values: dict[str, object] = {
+        "event_id_cnty": read("event_id_cnty", fx.event_id, True),
+        "event_date": read("event_date", fx.parse_date, True),
+        "time_precision": read("time_precision", lambda r: fx.integer(r, 1, 3, 1)),
+        "year": read("year", lambda r: fx.integer(r, 1900, 2100, 0)),
+    }
+    for name in TEXT_COLUMNS:
+        parse = fx.listing if name in _LISTS else fx.text
+        parse = fx.actor_type if name in _TYPES else parse
+        parse = fx.interaction if name == "interaction" else parse
+        required = name in ("event_type", "actor1")
+        values[name] = read(name, (lambda r, p=parse: p(r, True)) if required else parse, required)
+    values["iso"] = read("iso", lambda r: fx.integer(r, 0, 999, 0))
+    values["latitude"] = read("latitude", lambda r: fx.degrees(r, 90, "latitude"), True)
+    values["longitude"] = read("longitude", lambda r: fx.degrees(r, 180, "longitude"), True)
+    values["geo_precision"] = read("geo_precision", lambda r: fx.integer(r, 1, 3, 1))
+    values["fatalities"] = read("fatalities", lambda r: fx.integer(r, 0, 1_000_000, 0))
+    values["timestamp"] = read("timestamp", lambda r: fx.integer(r, 0, 10**11), True)
+    day, year = values["event_date"], values["year"]
+    if isinstance(day, date) and year and year != day.year:
+        problems.append(("year", f"is {year} but event_date is in {day.year}"))
+    lat, lon = values["latitude"], values["longitude"]
+    if (
+        isinstance(lat, float)
+        and isinstance(lon, float)
+        and fx.swapped(lat, lon, values["iso"] or 0, aoi)
+    ):
+        problems.append(
+            (
+                "latitude",
+                f"latitude {lat:g} and longitude {lon:g} look swapped (the point falls "
+                "outside its country, and inside it with the two exchanged)",
+            )
+        )
+    if problems:
+        return None, problems
+    return tuple(values[name] for name in RECORD), []
+
+
+@dataclass
+class Rejected:
+    where: str
+    raw: dict[str, str]
+    reasons: list[str]
+
+
+@dataclass
+class Batch:
+    """Rows read so far, as records, with the line (or feature) each came from."""
+
+    file: str
+    records: list[tuple] = field(default_factory=list)
+    wheres: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    folded: int = 0  # rows of a monadic export folded into their event
+    superseded: int = 0  # older versions of an event met later in the same file
+
+    def add(self, record: tuple, where: str) -> None:
+        self.records.append(record)
+        self.wheres.append(where)
+
+    def settle_repeats(self, problems: ProblemList) -> None:
+        """Fold monadic rows, keep the newest version of a repeated id, and report the same
+        id repeated with the same timestamp (unless it is a monadic pair)."""
+        seen: dict[str, int] = {}
+        drop: set[int] = set()
+        for i, rec in enumerate(self.records):
+            eid = rec[0]
+            j = seen.get(eid)
+            if j is None:
+                seen[eid] = i
+                continue
+            first = self.records[j]
+            if rec[-1] != first[-1]:  # timestamps differ: the newer version wins
+                older, newer = (i, j) if rec[-1] < first[-1] else (j, i)
+                drop.add(older)
+                seen[eid] = newer
+                self.superseded += 1
+            elif rec != first and _swapped(rec) == first:
+                drop.add(i)
+                self.folded += 1
+            else:
+                what = "the same row again" if rec == first else _differences(first, rec)
+                reason = (
+                    f"event {eid} repeats {self.wheres[j]} with the same timestamp "
+                    f"{rec[-1]} ({what}); a revision needs a newer timestamp"
+                )
+                problems.add(self.wheres[i], "event_id_cnty", reason)
+                raw = {name: str(value) for name, value in zip(RECORD, rec, strict=True)}
+                self.rejected.append(Rejected(self.wheres[i], raw, [f"event_id_cnty: {reason}"]))
+                drop.add(i)
+        if drop:
+            self.records = [r for k, r in enumerate(self.records) if k not in drop]
+            self.wheres = [w for k, w in enumerate(self.wheres) if k not in drop]
+
+    def table(self) -> pa.Table:
+        return records_table(self.records)
+
+
+def _swapped(rec: tuple) -> tuple:
+    out = list(rec)
+    for a, b in _SWAP:
+        out[a], out[b] = rec[b], rec[a]
+    return tuple(out)
+
+
+def _differences(a: tuple, b: tuple) -> str:
+    names = [RECORD[k] for k in range(len(RECORD)) if a[k] != b[k]]
+    return "differing in " + ", ".join(names[:5]) + ("…" if len(names) > 5 else "")
+
+
+def records_table(records: list[tuple]) -> pa.Table:
+    """Records (RECORD order) as a table of STORE_SCHEMA, with periods, H3 cells and WKB."""
+    cols = list(zip(*records, strict=True)) if records else [[] for _ in RECORD]
+    data = {name: list(cols[k]) for k, name in enumerate(RECORD)}
+    spans = [
+        fx.period(d, tp) for d, tp in zip(data["event_date"], data["time_precision"], strict=True)
+    ]
+    epoch = np.datetime64("1970-01-01", "D")
+    lat = np.asarray(data["latitude"], dtype=np.float64)
+    lon = np.asarray(data["longitude"], dtype=np.float64)
+    cells = np.fromiter(
+        (
+            h3.api.basic_int.latlng_to_cell(a, b, H3_RES)
+            for a, b in zip(lat.tolist(), lon.tolist(), strict=True)
+        ),
+        dtype=np.uint64,
+        count=len(lat),
+    )
+    data["year"] = [y or d.year for y, d in zip(data["year"], data["event_date"], strict=True)]
+    arrays = {
+        **data,
+        "date_start": epoch + np.asarray([s[0] for s in spans], dtype="timedelta64[D]"),
+        "date_end": epoch + np.asarray([s[1] for s in spans], dtype="timedelta64[D]"),
+        "h3": cells,
+        "geometry": shapely.to_wkb(shapely.points(lon, lat)),
+    }
+    return pa.table(
+        {f.name: pa.array(arrays[f.name], type=f.type) for f in STORE_SCHEMA}, schema=STORE_SCHEMA
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import state
+from dashboard import events_panel, state
 from dashboard.data import basemap_url, reports
 from layers.i18n import t
 from layers.model import Feature, Geodata
@@ -33,7 +33,9 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
         if focus.fly:
             groups.append(focus_group(focus.target, focus.nonce))
+    groups.extend(events_panel.map_groups(view, geodata))
     returned = ["center", "zoom", "bounds"]  # bounds: "only what is in view", scene extents
+    returned += events_panel.returned_objects()  # clicks on events open their popup
     # What the map reports arrives in st.session_state[MAP_KEY] before the next run starts;
     # app.py records it there, so the view of that run already has the new extent.
     st_folium(

@@ -26,6 +26,7 @@ KEY_DATES = "dates"
 KEY_UNDATED = "undated"
 KEY_IN_VIEW = "in_view"
 KEY_SEARCH = "search"
+KEY_EVENTS = "events_on"  # the imported-incidents layer's switch
 SEEDED = "bm_seeded"
 NOTES = "bm_url_notes"
 EXTENT = "bm_extent"
@@ -54,11 +55,12 @@ class Focus:
     fly: bool
 
 
-def seed_from_url(geodata: Geodata) -> None:
+def seed_from_url(geodata: Geodata, event_types: tuple[str, ...] = ()) -> None:
     """Once per session: the link's view becomes the widgets' starting values."""
     if st.session_state.get(SEEDED):
         return
-    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE)
+    st.session_state.setdefault(KEY_EVENTS, True)
+    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE, event_types)
     seed_widgets(view, geodata)
     if view.bbox is not None:
         _pin_link_box(view)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--geodata", type=Path, help="geodata folder to serve (default: shipped)")
     _reports_options(serve)
+    serve.add_argument(
+        "--store", type=Path, help="event store directory (default: $BRIEFMAP_STORE or per-user)"
+    )
     serve.set_defaults(run=_serve)
 
     validate = sub.add_parser(
@@ -202,6 +206,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from layers.serve import serve
 
+    if args.store:  # the app reads it from the environment it inherits
+        os.environ["BRIEFMAP_STORE"] = str(args.store.resolve())
     return serve(
         port=args.port,
         address=args.address,

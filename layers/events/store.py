@@ -81,7 +81,7 @@ class StoreInfo:
         if not self.imports:
             return "No incident data imported."
         last = self.imports[-1]
-        span = f", events {self.first_date} to {self.last_date}" if self.first_date else ""
+        span = f" from {self.first_date} to {self.last_date}" if self.first_date else ""
         return (
             f"Incident data as of {last['imported_at'][:16].replace('T', ' ')} UTC: "
             f"{self.rows:,} events{span}; last import {last['file']} "

@@ -90,6 +90,8 @@ ACTORS_IRQ = (
 )
 ASSAD_END = date(2024, 12, 8)
 START, END = date(2017, 1, 1), date(2025, 11, 15)
+# Where the first event goes when it carries a test payload: open desert, a precise place.
+PAYLOAD_AT = (33.95, 39.95)
 WORDS = (
     "convoy",
     "checkpoint",
@@ -140,11 +142,15 @@ def _nearest(lat: np.ndarray, lon: np.ndarray, capitals: bool) -> np.ndarray:
 
 
 def records(n: int, seed: int = 7, payload: str | None = None) -> list[tuple]:
-    """`n` events as records (layers.events.batch.RECORD order)."""
+    """`n` events as records (layers.events.batch.RECORD order). With `payload`, the first
+    event's notes are that text, at PAYLOAD_AT, precisely placed and dated to a week."""
     rng = np.random.default_rng(seed)
     lat, lon = _locations(rng, n)
     gp = rng.choice([1, 2, 3], size=n, p=[0.78, 0.16, 0.06])
     tp = rng.choice([1, 2, 3], size=n, p=[0.86, 0.10, 0.04])
+    if payload and n:
+        lat[0], lon[0] = PAYLOAD_AT
+        gp[0], tp[0] = 1, 2
     near = _nearest(lat, lon, capitals=False)
     for level, capitals in ((2, False), (3, True)):
         k = gp == level
@@ -156,14 +162,16 @@ def records(n: int, seed: int = 7, payload: str | None = None) -> list[tuple]:
     kinds = rng.choice(len(TYPES), size=n, p=type_p / type_p.sum())
     fatal = np.where(rng.random(n) < 0.55, 0, rng.geometric(0.25, n))
     lag = rng.integers(3, 400, n) * 86400
+    picks = rng.integers(0, 1 << 30, size=(n, 3)).tolist()  # actor 1, actor 2, words
+    rolls = rng.random(n).tolist()
     out = []
     for i in range(n):
         city = CITIES[near[i]]
         day = START + timedelta(days=int(days[i]))
         iso = city[1]
-        actor1, actor2 = _actors(rng, iso, day)
+        actor1, actor2 = _actors(picks[i], rolls[i], iso, day)
         etype, sub, _ = TYPES[kinds[i]]
-        note = payload if payload and i == 0 else _note(rng, i, sub, city[0])
+        note = payload if payload and i == 0 else _note(picks[i][2], i, sub, city[0])
         stamp = int((day - date(1970, 1, 1)).days * 86400 + lag[i])
         rec = {
             "event_id_cnty": f"{'SYR' if iso == 760 else 'IRQ'}{i + 1}",
@@ -202,20 +210,21 @@ def records(n: int, seed: int = 7, payload: str | None = None) -> list[tuple]:
     return out
 
 
-def _actors(rng: np.random.Generator, iso: int, day: date) -> tuple[str, str]:
+def _actors(pick: list[int], roll: float, iso: int, day: date) -> tuple[str, str]:
     pool = ACTORS_SYR if iso == 760 else ACTORS_IRQ
-    actor1 = pool[int(rng.integers(0, len(pool)))]
-    roll = rng.random()
+    actor1 = pool[pick[0] % len(pool)]
     if iso == 760 and roll < 0.35:
         period = "(2000-2024)" if day < ASSAD_END else "(2024-)"
         return actor1, f"Military Forces of Syria {period}"
     if roll < 0.6:
-        return actor1, pool[int(rng.integers(0, len(pool)))]
+        return actor1, pool[pick[1] % len(pool)]
     return actor1, ""
 
 
-def _note(rng: np.random.Generator, i: int, sub: str, place: str) -> str:
-    a, b = rng.choice(WORDS, 2, replace=False)
+def _note(pick: int, i: int, sub: str, place: str) -> str:
+    first = pick % len(WORDS)
+    other = (first + 1 + (pick // len(WORDS)) % (len(WORDS) - 1)) % len(WORDS)
+    a, b = WORDS[first], WORDS[other]
     return f"Synthetic record {i}: {sub.lower()} near the {a} and {b} of {place}."
 
 

@@ -55,7 +55,7 @@ def main() -> None:
         st.code("\n".join(str(p) for p in exc.problems))
         return
     mode = state.mode()
-    state.seed_from_url(geodata, events_panel.type_names())
+    state.seed_from_url(geodata, events_panel.type_names)
     if mode == "dashboard":
         state.record_map(st.session_state.get(MAP_KEY))
         lang = sidebar.language_switch()

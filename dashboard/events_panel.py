@@ -161,8 +161,11 @@ def toggle(lang: str) -> None:
 
 
 def uploader(lang: str) -> None:
-    """Import a file into the store, with a progress bar and rows per second."""
-    with st.sidebar.expander(w("import", lang)):
+    """Import a file into the store, with a progress bar and rows per second. The file box
+    appears once the analyst opens the importer."""
+    if not st.sidebar.toggle(w("import", lang), key="events-import-open"):
+        return
+    with st.sidebar.container(border=True):
         upload = st.file_uploader(
             w("import_file", lang), type=["csv", "geojson", "json"], key="events-upload"
         )

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -55,12 +56,13 @@ class Focus:
     fly: bool
 
 
-def seed_from_url(geodata: Geodata, event_types: tuple[str, ...] = ()) -> None:
-    """Once per session: the link's view becomes the widgets' starting values."""
+def seed_from_url(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] = tuple) -> None:
+    """Once per session: the link's view becomes the widgets' starting values
+    (`event_types`: the imported incidents' types, also valid in a link)."""
     if st.session_state.get(SEEDED):
         return
     st.session_state.setdefault(KEY_EVENTS, True)
-    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE, event_types)
+    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE, event_types())
     seed_widgets(view, geodata)
     if view.bbox is not None:
         _pin_link_box(view)

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from layers.events.export import events_csv
 from layers.events.importer import FORMATS, import_file
 from layers.events.index import EventIndex, event_mask, load_index, summarise
 from layers.events.layer import events_at, popup_group, render_events
@@ -140,7 +141,8 @@ def summary(view: View, geodata: Geodata) -> None:
     if index is None or info is None or not enabled():
         return
     lang = view.lang
-    s = summarise(index, event_mask(index, view, geodata))
+    mask = event_mask(index, view, geodata)
+    s = summarise(index, mask)
     st.markdown(f"**{md(w('layer', lang))}**: {s.shown:,}")
     st.caption(md(info.as_of()))
     if not s.shown:
@@ -150,6 +152,14 @@ def summary(view: View, geodata: Geodata) -> None:
     months = pd.DataFrame({"month": pd.to_datetime(list(s.months)), "events": s.per_month})
     st.bar_chart(months.set_index("month"), height=160, use_container_width=True)
     st.caption(md(f"{w('fatalities', lang)}: {s.fatalities:,}. {w('fatalities_caveat', lang)}"))
+    st.download_button(
+        w("download_csv", lang, n=f"{s.shown:,}"),
+        lambda: events_csv(_store(), index.generation, mask),  # made only when clicked
+        file_name="briefmap-incidents.csv",
+        mime="text/csv",
+        key="events-csv",
+        on_click="ignore",
+    )
 
 
 def toggle(lang: str) -> None:

@@ -103,6 +103,8 @@ class EventStore(Protocol):
 
     def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]: ...
 
+    def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table: ...
+
 
 def default_location() -> Path:
     """$BRIEFMAP_STORE, else the per-user data directory."""
@@ -176,6 +178,15 @@ class ParquetStore:
                 if r // ROW_GROUP == group:
                     out[r] = part[r - group * ROW_GROUP]
         return [out[r] for r in rows]
+
+    def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table:
+        """These columns of these rows of a generation (e.g. the shown events, for export)."""
+        path = self.root / f"events-{generation:06d}.parquet"
+        try:
+            table = pq.read_table(path, columns=list(columns))
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        return table.take(pa.array(rows, type=pa.int64()))
 
     def table(self) -> pa.Table | None:
         m = self.manifest()

@@ -61,6 +61,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Nothing was imported: {n} problem(s) in the file (below).",
         "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
     ),
+    "download_csv": ("Download these {n} incidents (CSV)", "تنزيل هذه الأحداث ({n}) بصيغة CSV"),
     "rejects": ("Download the rejected rows", "تنزيل الصفوف المرفوضة"),
 }
 

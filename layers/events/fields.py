@@ -124,11 +124,14 @@ def _inside(lat: float, lon: float, box, pad: float = 0.0) -> bool:
 
 
 def swapped(lat: float, lon: float, iso: int = 0, aoi=AREA_OF_INTEREST) -> bool:
-    """True when the point is outside its country (or, country unknown, the area of
-    interest) but would be inside with latitude and longitude exchanged: the usual sign of
-    swapped columns."""
-    box, pad = (COUNTRY_BOXES[iso], 0.5) if iso in COUNTRY_BOXES else (aoi, 0.0)
-    return not _inside(lat, lon, box, pad) and _inside(lon, lat, box, pad)
+    """True when the point is well away from its country (2 degrees; or, country unknown,
+    outside the area of interest) but inside it with latitude and longitude exchanged: the
+    usual sign of swapped columns. A point near its country is never called swapped, even
+    where latitude and longitude are close (the Syrian coast: 35.5 N, 35.2 E)."""
+    if iso in COUNTRY_BOXES:
+        box = COUNTRY_BOXES[iso]
+        return not _inside(lat, lon, box, 2.0) and _inside(lon, lat, box, 0.5)
+    return not _inside(lat, lon, aoi) and _inside(lon, lat, aoi)
 
 
 def actor_type(raw: str) -> str:

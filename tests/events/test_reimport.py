@@ -202,3 +202,11 @@ def test_store_is_geoparquet(tmp_path):
     frame = geopandas.read_parquet(Path(store.root) / store.describe().data_file)
     assert len(frame) == 5 and frame.geometry.geom_type.unique().tolist() == ["Point"]
     assert frame.crs is not None and frame.crs.to_string() == "OGC:CRS84"
+
+
+def test_a_coastal_point_with_latitude_near_longitude_is_not_called_swapped(tmp_path):
+    """Found by the benchmark: 35.49 N, 35.19 E is off the Syrian coast, not swapped."""
+    data = rows(2)
+    data[0].update(latitude="35.4877", longitude="35.1854", iso="760", country="Syria")
+    store = open_store(tmp_path / "s")
+    assert import_file(store, write(tmp_path / "coast.csv", data)).counts.new == 2

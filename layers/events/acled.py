@@ -7,11 +7,11 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from layers.events.batch import Batch, Rejected, parse_record
+from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
 from layers.events.lines import LineReader
 from layers.events.problems import EventDataError, ProblemList, RowProblem
-from layers.events.schema import ACLED_COLUMNS, LIMITS, REQUIRED
+from layers.events.schema import LIMITS, REQUIRED
 
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
 PROGRESS_EVERY = 5_000
@@ -38,7 +38,8 @@ def read_acled(
         reader = csv.reader(iter(lines))
         header = _header(reader, name, problems)
         batch = Batch(name)
-        index = {col: k for k, col in enumerate(header) if col}
+        positions = {col: k for k, col in enumerate(header) if col}
+        index = [positions.get(name) for name in RECORD]
         last_line, rows = reader.line_num, 0
         while True:
             start = last_line + 1
@@ -143,16 +144,12 @@ def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, ao
         batch.rejected.append(Rejected(where, raw, [f"{column}: {message}"]))
         return
 
-    def get(col: str) -> str | None:
-        k = index.get(col)
-        return None if k is None else row[k]
-
-    record, bad = parse_record(get, aoi)
+    record, bad = parse_record([row[k] if k is not None else None for k in index], aoi)
     if record is not None:
         batch.add(record, where)
         return
     for column, message in bad:
         problems.add(where, column, message)
     if skip_invalid:
-        raw = {col: row[k] for col, k in index.items() if col in ACLED_COLUMNS}
+        raw = {col: row[k] for col, k in zip(RECORD, index, strict=True) if k is not None}
         batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))

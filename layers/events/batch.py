@@ -36,42 +36,69 @@ _POS = {name: i for i, name in enumerate(RECORD)}
 _SWAP = [(_POS[a], _POS[b]) for a, b in MONADIC_PAIRS]
 
 
-def parse_record(
-    get: Callable[[str], str | None], aoi=fx.AREA_OF_INTEREST
-) -> tuple[tuple | None, list[tuple[str, str]]]:
-    """A record in RECORD order, or the problems as (column, what was expected)."""
-    problems: list[tuple[str, str]] = []
+def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
+    """How to read each RECORD column: (name, parser or None for plain text, required)."""
+    parsers: dict[str, Callable[[str], object]] = {
+        "event_id_cnty": fx.event_id,
+        "event_date": fx.parse_date,
+        "time_precision": lambda r: fx.integer(r, 1, 3, 1),
+        "year": lambda r: fx.integer(r, 1900, 2100, 0),
+        "iso": lambda r: fx.integer(r, 0, 999, 0),
+        "latitude": lambda r: fx.degrees(r, 90, "latitude"),
+        "longitude": lambda r: fx.degrees(r, 180, "longitude"),
+        "geo_precision": lambda r: fx.integer(r, 1, 3, 1),
+        "fatalities": lambda r: fx.integer(r, 0, 1_000_000, 0),
+        "timestamp": lambda r: fx.integer(r, 0, 10**11),
+        "interaction": fx.interaction,
+        "event_type": lambda r: fx.text(r, True),
+        "actor1": lambda r: fx.text(r, True),
+    }
+    for name in _LISTS:
+        parsers[name] = fx.listing
+    for name in _TYPES:
+        parsers[name] = fx.actor_type
+    required = {
+        "event_id_cnty",
+        "event_date",
+        "event_type",
+        "actor1",
+        "latitude",
+        "longitude",
+        "timestamp",
+    }
+    return [(name, parsers.get(name), name in required) for name in RECORD]
 
-    def read(name: str, parse: Callable[[str], object], required: bool = False) -> object:
-        raw = get(name)
-        if raw is None or (required and not raw.strip()):
+
+_PLAN = _plan()
+_LONGEST = fx.LIMITS["field_chars"]
+
+
+def parse_record(
+    raws: list[str | None], aoi=fx.AREA_OF_INTEREST
+) -> tuple[tuple | None, list[tuple[str, str]]]:
+    """A record in RECORD order from raw texts in RECORD order (None: no such column), or the
+    problems as (column, what was expected)."""
+    problems: list[tuple[str, str]] = []
+    out: list[object] = []
+    for (name, parse, required), raw in zip(_PLAN, raws, strict=True):
+        if not raw:
             if required:
                 problems.append((name, "is empty or missing (required)"))
-            return None if required else parse("")
+                out.append(None)
+                continue
+            raw = ""
+        if parse is None:  # plain text: the common case, kept inline
+            value = raw.strip()
+            if len(value) > _LONGEST:
+                problems.append((name, f"is {len(value)} characters long (limit {_LONGEST})"))
+            out.append(value)
+            continue
         try:
-            return parse(raw)
+            out.append(parse(raw))
         except fx.FieldError as exc:
             problems.append((name, str(exc)))
-            return None
-
-    values: dict[str, object] = {
-        "event_id_cnty": read("event_id_cnty", fx.event_id, True),
-        "event_date": read("event_date", fx.parse_date, True),
-        "time_precision": read("time_precision", lambda r: fx.integer(r, 1, 3, 1)),
-        "year": read("year", lambda r: fx.integer(r, 1900, 2100, 0)),
-    }
-    for name in TEXT_COLUMNS:
-        parse = fx.listing if name in _LISTS else fx.text
-        parse = fx.actor_type if name in _TYPES else parse
-        parse = fx.interaction if name == "interaction" else parse
-        required = name in ("event_type", "actor1")
-        values[name] = read(name, (lambda r, p=parse: p(r, True)) if required else parse, required)
-    values["iso"] = read("iso", lambda r: fx.integer(r, 0, 999, 0))
-    values["latitude"] = read("latitude", lambda r: fx.degrees(r, 90, "latitude"), True)
-    values["longitude"] = read("longitude", lambda r: fx.degrees(r, 180, "longitude"), True)
-    values["geo_precision"] = read("geo_precision", lambda r: fx.integer(r, 1, 3, 1))
-    values["fatalities"] = read("fatalities", lambda r: fx.integer(r, 0, 1_000_000, 0))
-    values["timestamp"] = read("timestamp", lambda r: fx.integer(r, 0, 10**11), True)
+            out.append(None)
+    values = dict(zip(RECORD, out, strict=True))
     day, year = values["event_date"], values["year"]
     if isinstance(day, date) and year and year != day.year:
         problems.append(("year", f"is {year} but event_date is in {day.year}"))
@@ -90,7 +117,7 @@ def parse_record(
         )
     if problems:
         return None, problems
-    return tuple(values[name] for name in RECORD), []
+    return tuple(out), []
 
 
 @dataclass

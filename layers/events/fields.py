@@ -160,5 +160,8 @@ def interaction(raw: str) -> str:
 
 def listing(raw: str) -> str:
     """`;`-separated actors or tags, tidied to `a; b`."""
-    parts = [p.strip() for p in text(raw).split(";")]
+    value = text(raw)
+    if ";" not in value:
+        return value
+    parts = [p.strip() for p in value.split(";")]
     return "; ".join(p for p in parts if p)

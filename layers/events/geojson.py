@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from layers.events.batch import Batch, Rejected, parse_record
+from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
 from layers.events.problems import EventDataError, ProblemList, RowProblem, show
 from layers.events.schema import ACLED_COLUMNS
@@ -101,7 +101,7 @@ def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str
     if odd:
         return odd
 
-    record, bad = parse_record(get, aoi)
+    record, bad = parse_record([get(name) for name in RECORD], aoi)
     if record is not None:
         batch.add(record, where)
     return bad

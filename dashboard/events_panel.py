@@ -197,7 +197,8 @@ def _run_import(upload, fmt: str, skip: bool, lang: str) -> None:
         )
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload"
+        (Path(tmp) / "in").mkdir()
+        path = Path(tmp) / "in" / (Path(upload.name).name or "upload")  # messages name it
         path.write_bytes(upload.getvalue())
         try:
             result = import_file(
@@ -212,10 +213,7 @@ def _run_import(upload, fmt: str, skip: bool, lang: str) -> None:
         except EventDataError as exc:
             bar.empty()
             st.error(md(w("import_refused", lang, n=len(exc.problems) + exc.more)))
-            st.code(
-                "\n".join(str(p).replace("upload:", f"{upload.name}:", 1) for p in exc.problems),
-                language=None,
-            )
+            st.code("\n".join(str(p) for p in exc.problems), language=None)
             return
         except (StoreError, OSError) as exc:
             bar.empty()

@@ -29,6 +29,9 @@ from layers.render.escape import md
 from layers.view import View
 
 MAP_WIDTH_PX = 1100  # a fair guess of the map's width before the browser reports its bounds
+# Vega-Lite draws its axes left to right; under the page's right-to-left direction (Arabic) the
+# labels would slide under the bars.
+CHART_CSS = "<style>.stApp [data-testid='stVegaLiteChart'] { direction: ltr; }</style>"
 
 
 def _store() -> EventStore:
@@ -144,9 +147,10 @@ def summary(view: View, geodata: Geodata) -> None:
     mask = event_mask(index, view, geodata)
     s = summarise(index, mask)
     st.markdown(f"**{md(w('layer', lang))}**: {s.shown:,}")
-    st.caption(md(info.as_of()))
+    st.caption(md(info.as_of(lang)))
     if not s.shown:
         return
+    st.markdown(CHART_CSS, unsafe_allow_html=True)  # constant CSS, no data in it
     types = pd.DataFrame(s.by_type, columns=["type", "events"]).set_index("type")
     st.bar_chart(types, horizontal=True, height=200, use_container_width=True)
     months = pd.DataFrame({"month": pd.to_datetime(list(s.months)), "events": s.per_month})

@@ -78,6 +78,7 @@
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var box = L.DomUtil.create("div", "bm-events-legend");
+      box.setAttribute("dir", data.dir === "rtl" ? "rtl" : "ltr");
       var title = L.DomUtil.create("div", "bm-events-legend-title", box);
       title.textContent = data.legend.title;
       var rows = data.mode === "hex"

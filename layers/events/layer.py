@@ -97,6 +97,7 @@ def render_events(
         near = mask & in_box(index, padded(bounds, 0.3))
         data, mode = hex_payload(index, near, grid.resolution(zoom), lang), "hex"
     data["in_view"] = count
+    data["dir"] = "rtl" if lang == "ar" else "ltr"
     group = folium.FeatureGroup(name=w("layer", lang), control=False)
     EventsLayer(data).add_to(group)
     size = len(json.dumps(data, separators=(",", ":")))

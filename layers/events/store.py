@@ -32,6 +32,7 @@ from layers.atomic import write_text_atomic
 from layers.events import merge
 from layers.events.merge import Counts, Deletions
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
+from layers.events.words import w
 
 MANIFEST = "manifest.json"
 FORMAT = "briefmap-events/1"
@@ -76,16 +77,21 @@ class StoreInfo:
     first_date: str | None
     last_date: str | None
 
-    def as_of(self) -> str:
-        """ "ACLED data as of …" for a briefing: the last import, its file and checksum."""
+    def as_of(self, lang: str = "en") -> str:
+        """'Incident data as of …' for a briefing: the last import, its file and checksum."""
         if not self.imports:
-            return "No incident data imported."
+            return w("no_data", lang)
         last = self.imports[-1]
-        span = f" from {self.first_date} to {self.last_date}" if self.first_date else ""
-        return (
-            f"Incident data as of {last['imported_at'][:16].replace('T', ' ')} UTC: "
-            f"{self.rows:,} events{span}; last import {last['file']} "
-            f"(SHA-256 {last['sha256'][:12]}…, {last['rows']:,} rows)"
+        return w(
+            "as_of",
+            lang,
+            when=last["imported_at"][:16].replace("T", " "),
+            rows=f"{self.rows:,}",
+            first=self.first_date or "–",
+            last=self.last_date or "–",
+            file=last["file"],
+            sha=last["sha256"][:12],
+            n=f"{last['rows']:,}",
         )
 
 

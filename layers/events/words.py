@@ -62,6 +62,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
     ),
     "download_csv": ("Download these {n} incidents (CSV)", "تنزيل هذه الأحداث ({n}) بصيغة CSV"),
+    "no_data": ("No incident data imported.", "لم تُستورد بيانات أحداث."),
+    "as_of": (
+        "Incident data as of {when} UTC: {rows} events from {first} to {last}; last import "
+        "{file} (SHA-256 {sha}…, {n} rows)",
+        "بيانات الأحداث حتى {when} (UTC): {rows} حدثاً من {first} إلى {last}؛ آخر استيراد "
+        "{file} (SHA-256 {sha}…، {n} صفاً)",
+    ),
     "rejects": ("Download the rejected rows", "تنزيل الصفوف المرفوضة"),
 }
 

@@ -96,14 +96,20 @@ class StoreInfo:
 
 
 class EventStore(Protocol):
-    """What the app and the CLI ask of a store. Rows are addressed by their position in the
-    current generation (`details`); a query works on `load()`'s in-memory columns."""
+    """What the app and the CLI ask of a store: open (`open_store`), upsert, delete (or both at
+    once with `apply`), the columns a query by view needs (`load`, filtered by
+    `layers.events.index.event_mask`), the rows a popup or an export needs (`details`, `take`),
+    and `describe`. Rows are addressed by position within a generation."""
 
     def describe(self) -> StoreInfo: ...
 
     def apply(
         self, batch: pa.Table | None, deletions: Deletions | None, source: Source
     ) -> Counts: ...
+
+    def upsert(self, batch: pa.Table, source: Source) -> Counts: ...
+
+    def delete(self, deletions: Deletions, source: Source) -> Counts: ...
 
     def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]: ...
 
@@ -201,6 +207,12 @@ class ParquetStore:
         return pq.read_table(self.root / m["data"], schema=STORE_SCHEMA)
 
     # -- writing --------------------------------------------------------------------------
+    def upsert(self, batch: pa.Table, source: Source) -> Counts:
+        return self.apply(batch, None, source)
+
+    def delete(self, deletions: Deletions, source: Source) -> Counts:
+        return self.apply(None, deletions, source)
+
     def apply(self, batch: pa.Table | None, deletions: Deletions | None, source: Source) -> Counts:
         """Upsert `batch`, then apply `deletions`, as one atomic step."""
         self.root.mkdir(parents=True, exist_ok=True)

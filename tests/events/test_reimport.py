@@ -210,3 +210,18 @@ def test_a_coastal_point_with_latitude_near_longitude_is_not_called_swapped(tmp_
     data[0].update(latitude="35.4877", longitude="35.1854", iso="760", country="Syria")
     store = open_store(tmp_path / "s")
     assert import_file(store, write(tmp_path / "coast.csv", data)).counts.new == 2
+
+
+def test_upsert_and_delete_through_the_store_interface(tmp_path):
+    from layers.events import synth
+    from layers.events.merge import Deletions
+    from layers.events.store import Source
+
+    store = open_store(tmp_path / "s")
+    table = synth.table(30, seed=4)
+    counts = store.upsert(table, Source("a.csv", "0" * 64, 30, "acled"))
+    assert counts.new == 30
+    ids = table.column("event_id_cnty").to_pylist()[:3]
+    gone = Deletions(tuple(ids), (10**10,) * 3)
+    assert store.delete(gone, Source("", "", 0, "", deletions_file="d.csv")).removed == 3
+    assert store.describe().rows == 27

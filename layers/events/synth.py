@@ -168,46 +168,52 @@ def records(n: int, seed: int = 7, payload: str | None = None) -> list[tuple]:
     for i in range(n):
         city = CITIES[near[i]]
         day = START + timedelta(days=int(days[i]))
-        iso = city[1]
-        actor1, actor2 = _actors(picks[i], rolls[i], iso, day)
+        actor1, actor2 = _actors(picks[i], rolls[i], city[1], day)
         etype, sub, _ = TYPES[kinds[i]]
         note = payload if payload and i == 0 else _note(picks[i][2], i, sub, city[0])
-        stamp = int((day - date(1970, 1, 1)).days * 86400 + lag[i])
-        rec = {
-            "event_id_cnty": f"{'SYR' if iso == 760 else 'IRQ'}{i + 1}",
-            "event_date": day,
-            "time_precision": int(tp[i]),
-            "year": day.year,
-            "disorder_type": "Political violence",
-            "event_type": etype,
-            "sub_event_type": sub,
-            "actor1": actor1,
-            "assoc_actor_1": "",
-            "inter1": "Rebel group",
-            "actor2": actor2,
-            "assoc_actor_2": "Civilians (Syria); Farmers (Syria)" if i % 97 == 0 else "",
-            "inter2": "State forces" if actor2 else "",
-            "interaction": "State forces-Rebel group" if actor2 else "Rebel group only",
-            "civilian_targeting": "Civilian targeting" if etype.startswith("Violence") else "",
-            "region": "Middle East",
-            "country": "Syria" if iso == 760 else "Iraq",
-            "admin1": city[2],
-            "admin2": city[0],
-            "admin3": "",
-            "location": city[0],
-            "source": "Synthetic source",
-            "source_scale": "National",
-            "notes": note,
-            "tags": "",
-            "iso": iso,
-            "latitude": round(float(lat[i]), 4),
-            "longitude": round(float(lon[i]), 4),
-            "geo_precision": int(gp[i]),
-            "fatalities": int(fatal[i]),
-            "timestamp": stamp,
-        }
+        rec = _row(i, city, day, etype, sub, actor1, actor2, note)
+        rec.update(
+            time_precision=int(tp[i]),
+            latitude=round(float(lat[i]), 4),
+            longitude=round(float(lon[i]), 4),
+            geo_precision=int(gp[i]),
+            fatalities=int(fatal[i]),
+            timestamp=int((day - date(1970, 1, 1)).days * 86400 + lag[i]),
+        )
         out.append(tuple(rec[name] for name in RECORD))
     return out
+
+
+def _row(i, city, day, etype, sub, actor1, actor2, note) -> dict:
+    """The descriptive columns of one event (places, actors, words)."""
+    iso = city[1]
+    return {
+        "event_id_cnty": f"{'SYR' if iso == 760 else 'IRQ'}{i + 1}",
+        "event_date": day,
+        "year": day.year,
+        "disorder_type": "Political violence",
+        "event_type": etype,
+        "sub_event_type": sub,
+        "actor1": actor1,
+        "assoc_actor_1": "",
+        "inter1": "Rebel group",
+        "actor2": actor2,
+        "assoc_actor_2": "Civilians (Syria); Farmers (Syria)" if i % 97 == 0 else "",
+        "inter2": "State forces" if actor2 else "",
+        "interaction": "State forces-Rebel group" if actor2 else "Rebel group only",
+        "civilian_targeting": "Civilian targeting" if etype.startswith("Violence") else "",
+        "region": "Middle East",
+        "country": "Syria" if iso == 760 else "Iraq",
+        "admin1": city[2],
+        "admin2": city[0],
+        "admin3": "",
+        "location": city[0],
+        "source": "Synthetic source",
+        "source_scale": "National",
+        "notes": note,
+        "tags": "",
+        "iso": iso,
+    }
 
 
 def _actors(pick: list[int], roll: float, iso: int, day: date) -> tuple[str, str]:

@@ -57,23 +57,29 @@ def add_commands(sub) -> None:
 
 
 class ProgressBar:
-    """A one-line bar on stderr with rows per second."""
+    """A one-line bar on stderr with rows per second (a plain line every 10 % when stderr is
+    not a terminal, so logs stay readable)."""
 
     def __init__(self, stream=sys.stderr):
         self.stream, self.started = stream, time.perf_counter()
+        self.tty = stream.isatty()
+        self.shown = -1
 
     def __call__(self, done: int, total: int, rows: int) -> None:
         share = done / total if total else 1.0
-        filled = int(share * BAR)
         rate = rows / max(time.perf_counter() - self.started, 1e-9)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (BAR - filled)}] {share:4.0%}  {rows:,} rows  "
-            f"{rate:,.0f} rows/s"
-        )
+        words = f"{share:4.0%}  {rows:,} rows  {rate:,.0f} rows/s"
+        if self.tty:
+            filled = int(share * BAR)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (BAR - filled)}] {words}")
+        elif int(share * 10) > self.shown:
+            self.shown = int(share * 10)
+            self.stream.write(words + "\n")
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
+        if self.tty:
+            self.stream.write("\n")
 
 
 def run_import(args: argparse.Namespace) -> int:

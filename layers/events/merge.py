@@ -27,8 +27,8 @@ class Counts:
 
     def words(self) -> str:
         text = (
-            f"{self.new} new, {self.revised} revised, {self.unchanged} unchanged, "
-            f"{self.removed} removed"
+            f"{self.new:,} new, {self.revised:,} revised, {self.unchanged:,} unchanged, "
+            f"{self.removed:,} removed"
         )
         extra = []
         if self.stale:

@@ -225,3 +225,17 @@ def test_upsert_and_delete_through_the_store_interface(tmp_path):
     gone = Deletions(tuple(ids), (10**10,) * 3)
     assert store.delete(gone, Source("", "", 0, "", deletions_file="d.csv")).removed == 3
     assert store.describe().rows == 27
+
+
+def test_an_import_leaves_garbage_collection_as_it_was(tmp_path):
+    import gc
+
+    store = open_store(tmp_path / "s")
+    assert gc.isenabled()
+    import_file(store, write(tmp_path / "a.csv", rows(3)))
+    assert gc.isenabled()
+    bad = rows(3)
+    bad[0]["latitude"] = "x"
+    with pytest.raises(EventDataError):
+        import_file(store, write(tmp_path / "b.csv", bad))
+    assert gc.isenabled()

@@ -176,7 +176,8 @@ def toggle(lang: str) -> None:
 
 def uploader(lang: str) -> None:
     """Import a file into the store, with a progress bar and rows per second. The file box
-    appears once the analyst opens the importer."""
+    appears once the analyst opens the importer; the outcome of the last import stays shown
+    (the map redraws with the new data, which reruns the page)."""
     if not st.sidebar.toggle(w("import", lang), key="events-import-open"):
         return
     with st.sidebar.container(border=True):
@@ -185,12 +186,12 @@ def uploader(lang: str) -> None:
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
-        if upload is None or not st.button(w("import_go", lang), key="events-go"):
-            return
-        _run_import(upload, fmt, skip, lang)
+        if upload is not None and st.button(w("import_go", lang), key="events-go"):
+            st.session_state[state.EVENTS_IMPORT] = _run_import(upload, fmt, skip, lang)
+        _show_outcome(st.session_state.get(state.EVENTS_IMPORT), lang)
 
 
-def _run_import(upload, fmt: str, skip: bool, lang: str) -> None:
+def _run_import(upload, fmt: str, skip: bool, lang: str) -> state.ImportOutcome:
     bar = st.progress(0.0, text=w("import_reading", lang))
     started = time.perf_counter()
 
@@ -200,11 +201,11 @@ def _run_import(upload, fmt: str, skip: bool, lang: str) -> None:
             min(done / total, 1.0) if total else 1.0, text=f"{rows:,} rows · {rate:,.0f} rows/s"
         )
 
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "in").mkdir()
-        path = Path(tmp) / "in" / (Path(upload.name).name or "upload")  # messages name it
-        path.write_bytes(upload.getvalue())
-        try:
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "in").mkdir()
+            path = Path(tmp) / "in" / (Path(upload.name).name or "upload")  # messages name it
+            path.write_bytes(upload.getvalue())
             result = import_file(
                 _store(),
                 path,
@@ -214,22 +215,38 @@ def _run_import(upload, fmt: str, skip: bool, lang: str) -> None:
                 display_name=upload.name,
                 rejects=Path(tmp) / "rejected.csv",
             )
-        except EventDataError as exc:
-            bar.empty()
-            st.error(md(w("import_refused", lang, n=len(exc.problems) + exc.more)))
-            st.code("\n".join(str(p) for p in exc.problems), language=None)
-            return
-        except (StoreError, OSError) as exc:
-            bar.empty()
-            st.error(md(str(exc)))
-            return
-        bar.progress(1.0, text=md(result.summary()))
-        st.success(md(f"{upload.name}: {result.counts.words()}"))
-        if result.rejects_file is not None:
-            st.download_button(
-                w("rejects", lang),
-                result.rejects_file.read_bytes(),
-                file_name=f"{upload.name}.rejected.csv",
-                mime="text/csv",
-                key="events-rejects",
-            )
+            rejects = result.rejects_file.read_bytes() if result.rejects_file else None
+    except EventDataError as exc:
+        return state.ImportOutcome(
+            upload.name,
+            False,
+            w("import_refused", lang, n=len(exc.problems) + exc.more),
+            "\n".join(str(p) for p in exc.problems),
+        )
+    except (StoreError, OSError) as exc:
+        return state.ImportOutcome(upload.name, False, str(exc), "")
+    finally:
+        bar.empty()
+    return state.ImportOutcome(
+        upload.name, True, f"{upload.name}: {result.counts.words()}", result.summary(), rejects
+    )
+
+
+def _show_outcome(outcome: state.ImportOutcome | None, lang: str) -> None:
+    if outcome is None:
+        return
+    if not outcome.ok:
+        st.error(md(outcome.headline))
+        if outcome.details:
+            st.code(outcome.details, language=None)  # problems shown as plain text
+        return
+    st.success(md(outcome.headline))
+    st.caption(md(outcome.details))
+    if outcome.rejects is not None:
+        st.download_button(
+            w("rejects", lang),
+            outcome.rejects,
+            file_name=f"{outcome.file}.rejected.csv",
+            mime="text/csv",
+            key="events-rejects",
+        )

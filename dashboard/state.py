@@ -28,6 +28,7 @@ KEY_UNDATED = "undated"
 KEY_IN_VIEW = "in_view"
 KEY_SEARCH = "search"
 KEY_EVENTS = "events_on"  # the imported-incidents layer's switch
+EVENTS_IMPORT = "bm_events_import"  # the outcome of this session's last incident import
 SEEDED = "bm_seeded"
 NOTES = "bm_url_notes"
 EXTENT = "bm_extent"
@@ -54,6 +55,17 @@ class Focus:
     target: dict
     nonce: int
     fly: bool
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What the last incident import in this session came to, shown until the next one."""
+
+    file: str
+    ok: bool
+    headline: str
+    details: str  # counts and rows/s, or the problems one per line
+    rejects: bytes | None = None  # the side file of rejected rows (with --skip-invalid)
 
 
 def seed_from_url(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] = tuple) -> None:

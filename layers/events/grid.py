@@ -41,7 +41,7 @@ def parents(cells: np.ndarray, res: int) -> np.ndarray:
     return (cells & ~_RES_MASK) | (np.uint64(res) << _RES_SHIFT) | finer
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # a disk at resolution 7 over 75 km is ~4,000 cells (32 kB)
 def _disk(cell: int, k: int) -> np.ndarray:
     return np.array(sorted(h3.api.basic_int.grid_disk(cell, k)), dtype=np.uint64)
 
@@ -84,7 +84,7 @@ def hexagons(index: EventIndex, selected: np.ndarray, res: int) -> Hexagons:
     return Hexagons(res, unique, counts, spread)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # ~0.5 kB each
 def boundary(cell: int) -> tuple[int, ...]:
     """Centre and corner offsets in thousandths of a degree: lat, lon, then (dlat, dlon)×6."""
     lat, lon = h3.api.basic_int.cell_to_latlng(cell)

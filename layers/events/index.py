@@ -73,43 +73,78 @@ class EventIndex:
 
     @classmethod
     def from_table(cls, generation: int, table: pa.Table) -> EventIndex:
-        def num(name: str, dtype) -> np.ndarray:
-            col = table.column(name)
-            if pa.types.is_date32(col.type):
-                col = col.cast(pa.int32())
-            return col.to_numpy().astype(dtype, copy=False)
+        return cls.from_batches(generation, table.num_rows, table.to_batches())
 
+    @classmethod
+    def from_batches(cls, generation: int, rows: int, batches) -> EventIndex:
+        """Fill numpy arrays batch by batch (at most one row group in flight)."""
+        numbers = {name: np.empty(rows, dtype=dtype) for name, dtype in _NUMBERS.items()}
+        texts = {name: _CodesBuilder(rows) for name in ("event_type", *ACTOR_COLUMNS)}
+        at = 0
+        for batch in batches:
+            end = at + batch.num_rows
+            for name, target in numbers.items():
+                col = batch.column(name)
+                if pa.types.is_date32(col.type):
+                    col = col.cast(pa.int32())
+                target[at:end] = col.to_numpy(zero_copy_only=False)
+            for name, builder in texts.items():
+                builder.add(at, batch.column(name))
+            at = end
         return cls(
             generation=generation,
-            lat=num("latitude", np.float32),
-            lon=num("longitude", np.float32),
-            day_start=num("date_start", np.int32),
-            day_end=num("date_end", np.int32),
-            time_precision=num("time_precision", np.int8),
-            geo_precision=num("geo_precision", np.int8),
-            fatalities=num("fatalities", np.int32),
-            h3=num("h3", np.uint64),
-            event_type=_codes(table.column("event_type")),
-            actors={name: _codes(table.column(name)) for name in ACTOR_COLUMNS},
+            lat=numbers["latitude"],
+            lon=numbers["longitude"],
+            day_start=numbers["date_start"],
+            day_end=numbers["date_end"],
+            time_precision=numbers["time_precision"],
+            geo_precision=numbers["geo_precision"],
+            fatalities=numbers["fatalities"],
+            h3=numbers["h3"],
+            event_type=texts["event_type"].codes(),
+            actors={name: texts[name].codes() for name in ACTOR_COLUMNS},
         )
 
     def type_names(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.event_type.names) - {""}))
 
 
-def _codes(column: pa.ChunkedArray) -> Codes:
-    if column.num_chunks == 0:
-        return Codes(np.zeros(0, dtype=np.int32), ())
-    array = column.combine_chunks() if column.num_chunks > 1 else column.chunk(0)
-    if not pa.types.is_dictionary(array.type):
-        array = array.dictionary_encode()
-    codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    return Codes(codes, tuple(array.dictionary.to_pylist()))
+_NUMBERS = {
+    "latitude": np.float32,
+    "longitude": np.float32,
+    "date_start": np.int32,
+    "date_end": np.int32,
+    "time_precision": np.int8,
+    "geo_precision": np.int8,
+    "fatalities": np.int32,
+    "h3": np.uint64,
+}
+
+
+class _CodesBuilder:
+    """One dictionary for a text column across batches whose own dictionaries differ."""
+
+    def __init__(self, rows: int):
+        self.values = np.empty(rows, dtype=np.int32)
+        self.lookup: dict[str, int] = {}
+
+    def add(self, at: int, column: pa.Array) -> None:
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        names = column.dictionary.to_pylist()
+        remap = np.array(
+            [self.lookup.setdefault(v, len(self.lookup)) for v in names], dtype=np.int32
+        )
+        indices = column.indices.to_numpy(zero_copy_only=False)
+        self.values[at : at + len(indices)] = remap[indices] if len(remap) else 0
+
+    def codes(self) -> Codes:
+        return Codes(self.values, tuple(self.lookup))
 
 
 def load_index(store: EventStore) -> EventIndex:
-    generation, table = store.load(HOT_COLUMNS)
-    return EventIndex.from_table(generation, table)
+    generation, rows, batches = store.scan(HOT_COLUMNS)
+    return EventIndex.from_batches(generation, rows, batches)
 
 
 def event_mask(index: EventIndex, view: View, geodata: Geodata) -> np.ndarray:

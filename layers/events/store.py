@@ -113,6 +113,8 @@ class EventStore(Protocol):
 
     def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]: ...
 
+    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]: ...
+
     def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]: ...
 
     def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table: ...
@@ -175,6 +177,22 @@ class ParquetStore:
         except (OSError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         return m["generation"], table.unify_dictionaries().combine_chunks()
+
+    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]:
+        """The current generation, its number of events, and these columns in batches (one
+        row group at a time, text dictionary-encoded): a loader fills its own arrays and
+        never holds the whole table."""
+        m = self.manifest()
+        if not m["data"]:
+            return m["generation"], 0, iter(())
+        text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
+        path = self.root / m["data"]
+        try:
+            handle = pq.ParquetFile(path, read_dictionary=text)
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        rows = handle.metadata.num_rows
+        return m["generation"], rows, handle.iter_batches(ROW_GROUP, columns=list(columns))
 
     def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]:
         """Every column but the geometry for these rows of a generation, in the given order."""

@@ -208,3 +208,20 @@ def test_events_csv_is_formula_safe_and_imports_again(tmp_path, geodata):
     out.write_text(text, encoding="utf-8")
     again = open_store(tmp_path / "s2")
     assert import_file(again, out).counts.new == 4
+
+
+def test_index_from_batches_unifies_dictionaries_across_row_groups(tmp_path, geodata):
+    """Row groups carry their own text dictionaries; the loaded index has one per column."""
+    from layers.events import synth
+    from layers.events.store import ROW_GROUP, Source
+
+    table = synth.table(ROW_GROUP * 2 + 100, seed=9)
+    store = open_store(tmp_path / "s")
+    store.upsert(table, Source("x.csv", "0" * 64, table.num_rows, "acled"))
+    index = load_index(store)
+    _gen, whole = store.load(["event_type", "actor1", "fatalities"])
+    names = [index.event_type.names[c] for c in index.event_type.codes]
+    assert names == whole.column("event_type").cast("string").to_pylist()
+    actors = [index.actors["actor1"].names[c] for c in index.actors["actor1"].codes]
+    assert actors == whole.column("actor1").cast("string").to_pylist()
+    assert index.fatalities.tolist() == whole.column("fatalities").to_pylist()

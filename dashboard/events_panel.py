@@ -96,6 +96,8 @@ def map_groups(view: View, geodata: Geodata) -> list[folium.FeatureGroup]:
     if index is None or not enabled():
         return []
     mask = event_mask(index, view, geodata)
+    if not mask.any():
+        return []
     zoom = st.session_state[state.EXTENT][2]
     shown = render_events(index, mask, _bounds(), zoom, view.lang)
     groups = [shown.group]

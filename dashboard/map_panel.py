@@ -33,7 +33,8 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
         if focus.fly:
             groups.append(focus_group(focus.target, focus.nonce))
-    groups.extend(events_panel.map_groups(view, geodata))
+    incidents = events_panel.map_groups(view, geodata)  # [] when no imported incident matches
+    groups.extend(incidents)
     returned = ["center", "zoom", "bounds"]  # bounds: "only what is in view", scene extents
     returned += events_panel.returned_objects()  # clicks on events open their popup
     # What the map reports arrives in st.session_state[MAP_KEY] before the next run starts;
@@ -46,7 +47,7 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         feature_group_to_add=groups,
         returned_objects=returned,
     )
-    if not features:
+    if not features and not incidents:
         st.info(t("nothing_matches", view.lang))
 
 

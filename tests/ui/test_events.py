@@ -83,6 +83,8 @@ def test_a_filter_changes_the_density_layer(events_server, browsing, store_dir):
     assert changed
     assert int(_attr(frame, "data-events-in-view")) < int(before[0])
     assert "types=Battles" in page.url
+    # no report feature is a battle, but incidents are: the page must not say nothing matches
+    assert not page.get_by_text("Nothing matches these filters").is_visible()
 
 
 def test_zooming_in_shows_points_and_a_popup_with_notes_as_text(events_server, browsing):

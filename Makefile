@@ -48,11 +48,14 @@ system-deps:
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check layers dashboard tests bench scripts
 
+# Imported incidents at scale; `make bench EVENT_SIZES=10k,100k` for a quicker run.
+EVENT_SIZES ?= 10k,100k,300k,1m
 bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/boundary.py
 	$(PY) bench/rerun.py
 	$(PY) bench/first_paint.py
 	$(PY) bench/snapshot.py
+	$(PY) bench/events.py --sizes $(EVENT_SIZES)
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import author, sidebar, state
+from dashboard import author, events_panel, sidebar, state
 from dashboard.map_panel import legend, show_map
 from dashboard.timeline_panel import timeline_panel
 from layers.i18n import t
@@ -17,11 +17,13 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
     sidebar.search_box(geodata, lang)
     sidebar.filters(geodata, lang)
     sidebar.layer_toggles(geodata, lang)
+    events_panel.toggle(lang)
     view = state.current_view(geodata)
     features = view.select(geodata)
     state.sync_url(view)
     sidebar.downloads_and_link(view, geodata, features)
     author.briefing_sidebar(geodata, view, lang)
+    events_panel.uploader(lang)
 
     st.markdown(f"#### {t('app_title', lang)}")
     st.caption(md(describe(view, geodata)) + " · " + t("n_features", lang, n=len(features)))
@@ -34,6 +36,7 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
         legend(view, geodata, features)
     with right:
         _focus_note(lang)
+        events_panel.summary(view, geodata)
         timeline_panel(view, geodata)
 
 

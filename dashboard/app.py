@@ -12,7 +12,7 @@ import secrets
 import streamlit as st
 from streamlit.logger import get_logger
 
-from dashboard import data, sidebar, state
+from dashboard import data, events_panel, sidebar, state
 from dashboard.analyst import analyst_page
 from dashboard.briefing import audience_page, presenter_page
 from dashboard.map_panel import MAP_KEY
@@ -55,7 +55,7 @@ def main() -> None:
         st.code("\n".join(str(p) for p in exc.problems))
         return
     mode = state.mode()
-    state.seed_from_url(geodata)
+    state.seed_from_url(geodata, events_panel.type_names)
     if mode == "dashboard":
         state.record_map(st.session_state.get(MAP_KEY))
         lang = sidebar.language_switch()

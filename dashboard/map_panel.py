@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import state
+from dashboard import events_panel, state
 from dashboard.data import basemap_url, reports
 from layers.i18n import t
 from layers.model import Feature, Geodata
@@ -33,7 +33,10 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
         if focus.fly:
             groups.append(focus_group(focus.target, focus.nonce))
+    incidents = events_panel.map_groups(view, geodata)  # [] when no imported incident matches
+    groups.extend(incidents)
     returned = ["center", "zoom", "bounds"]  # bounds: "only what is in view", scene extents
+    returned += events_panel.returned_objects()  # clicks on events open their popup
     # What the map reports arrives in st.session_state[MAP_KEY] before the next run starts;
     # app.py records it there, so the view of that run already has the new extent.
     st_folium(
@@ -44,7 +47,7 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         feature_group_to_add=groups,
         returned_objects=returned,
     )
-    if not features:
+    if not features and not incidents:
         st.info(t("nothing_matches", view.lang))
 
 

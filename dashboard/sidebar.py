@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import exports, state
+from dashboard import events_panel, exports, state
 from layers.i18n import pick, t, type_label
 from layers.model import Geodata, Theme
 from layers.render.escape import md
@@ -87,8 +87,10 @@ def filters(geodata: Geodata, lang: str) -> None:
     type_counts = Counter(
         feature_type(f) for f in view.with_changes(types=frozenset()).select(geodata)
     )
+    type_counts.update(events_panel.type_counts(view, geodata))  # imported incidents' types
     all_types = sorted(
-        {feature_type(f) for f in geodata.features}, key=lambda x: type_label(x, lang)
+        {feature_type(f) for f in geodata.features} | set(events_panel.type_names()),
+        key=lambda x: type_label(x, lang),
     )
     st.sidebar.multiselect(
         t("types_label", lang),

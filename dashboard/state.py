@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -26,6 +27,8 @@ KEY_DATES = "dates"
 KEY_UNDATED = "undated"
 KEY_IN_VIEW = "in_view"
 KEY_SEARCH = "search"
+KEY_EVENTS = "events_on"  # the imported-incidents layer's switch
+EVENTS_IMPORT = "bm_events_import"  # the outcome of this session's last incident import
 SEEDED = "bm_seeded"
 NOTES = "bm_url_notes"
 EXTENT = "bm_extent"
@@ -54,11 +57,24 @@ class Focus:
     fly: bool
 
 
-def seed_from_url(geodata: Geodata) -> None:
-    """Once per session: the link's view becomes the widgets' starting values."""
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What the last incident import in this session came to, shown until the next one."""
+
+    file: str
+    ok: bool
+    headline: str
+    details: str  # counts and rows/s, or the problems one per line
+    rejects: bytes | None = None  # the side file of rejected rows (with --skip-invalid)
+
+
+def seed_from_url(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] = tuple) -> None:
+    """Once per session: the link's view becomes the widgets' starting values
+    (`event_types`: the imported incidents' types, also valid in a link)."""
     if st.session_state.get(SEEDED):
         return
-    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE)
+    st.session_state.setdefault(KEY_EVENTS, True)
+    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE, event_types())
     seed_widgets(view, geodata)
     if view.bbox is not None:
         _pin_link_box(view)

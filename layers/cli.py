@@ -1,10 +1,11 @@
-"""The `briefmap` command: serve the dashboard, validate geodata, export features, and show
-an item's claims next to the report paragraphs they cite."""
+"""The `briefmap` command: serve the dashboard, validate geodata, export features, show an
+item's claims next to the report paragraphs they cite, and import incident data."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--geodata", type=Path, help="geodata folder to serve (default: shipped)")
     _reports_options(serve)
+    serve.add_argument(
+        "--store", type=Path, help="event store directory (default: $BRIEFMAP_STORE or per-user)"
+    )
     serve.set_defaults(run=_serve)
 
     validate = sub.add_parser(
@@ -145,7 +149,14 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     _reports_options(cite)
     cite.set_defaults(run=_cite)
+    _event_commands(sub)
     return parser
+
+
+def _event_commands(sub) -> None:
+    from layers.events.cli import add_commands
+
+    add_commands(sub)
 
 
 def _reports_options(parser: argparse.ArgumentParser) -> None:
@@ -195,6 +206,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from layers.serve import serve
 
+    if args.store:  # the app reads it from the environment it inherits
+        os.environ["BRIEFMAP_STORE"] = str(args.store.resolve())
     return serve(
         port=args.port,
         address=args.address,

@@ -50,12 +50,14 @@ def from_query(
     params: Mapping[str, object],
     geodata: Geodata,
     date_range: tuple[date, date] | None = None,
+    event_types: tuple[str, ...] = (),
 ) -> View:
     """The view a link describes. What cannot be used is dropped (or, with `date_range`, dates
-    are clamped into it) and said in `view.notes`, in short, bounded words."""
+    are clamped into it) and said in `view.notes`, in short, bounded words. `event_types`: the
+    ACLED event types of imported incidents, also valid in `types`."""
     notes: list[str] = []
     params = _bounded(params, notes)
-    known_types = set(feature_table(geodata)["type"])
+    known_types = set(feature_table(geodata)["type"]) | set(event_types)
     lang = params_get(params, "lang")
     if lang is not None and lang not in LANGS:
         notes.append(f"lang={show(lang)} (expected en or ar)")

@@ -3,7 +3,9 @@ with a reason when they are absent (CI has them); everything else uses only the 
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,10 @@ from layers.boundary import load_geodata
 from layers.paths import PROJECT_ROOT
 
 GEODATA = PROJECT_ROOT / "geodata"
+
+# No test reads or writes a person's own event store: every server and app the tests start
+# sees an empty one unless the test gives its own.
+os.environ["BRIEFMAP_STORE"] = tempfile.mkdtemp(prefix="briefmap-test-store-")
 REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
 
 

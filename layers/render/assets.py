@@ -55,6 +55,8 @@ def vendor_assets() -> tuple[Asset, ...]:
         Asset(Path(xjquery.BASE_DIR) / "jquery.min.js", "vendor/jquery/jquery.min.js"),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
         Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
+        Asset(_OWN / "briefmap-events.js", "briefmap/briefmap-events.js"),
+        Asset(_OWN / "briefmap-events.css", "briefmap/briefmap-events.css"),
         *(Asset(p, f"fonts/{p.name}") for p in sorted((_OWN / "fonts").glob("*.ttf"))),
     )
 
@@ -69,6 +71,7 @@ def map_js() -> list[tuple[str, str]]:
         ("leaflet", _by_target("vendor/leaflet/leaflet.js").url),
         ("jquery", _by_target("vendor/jquery/jquery.min.js").url),
         ("briefmap", _by_target("briefmap/briefmap.js").url),
+        ("briefmap_events", _by_target("briefmap/briefmap-events.js").url),
     ]
 
 
@@ -76,6 +79,7 @@ def map_css() -> list[tuple[str, str]]:
     return [
         ("leaflet_css", _by_target("vendor/leaflet/leaflet.css").url),
         ("briefmap_css", _by_target("briefmap/briefmap.css").url),
+        ("briefmap_events_css", _by_target("briefmap/briefmap-events.css").url),
     ]
 
 

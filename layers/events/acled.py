@@ -1,0 +1,155 @@
+"""ACLED CSV, streamed and validated row by row: any column order, extra columns ignored,
+optional columns may be missing, UTF-8 with or without BOM, CRLF, quoted newlines."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from layers.events.batch import RECORD, Batch, Rejected, parse_record
+from layers.events.fields import AREA_OF_INTEREST
+from layers.events.lines import LineReader
+from layers.events.problems import EventDataError, ProblemList, RowProblem
+from layers.events.schema import LIMITS, REQUIRED
+
+Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
+PROGRESS_EVERY = 5_000
+_SNIFF = 8192
+
+
+def read_acled(
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    aoi=AREA_OF_INTEREST,
+    progress: Progress | None = None,
+) -> tuple[Batch, str]:
+    """Every valid row as a Batch, and the file's SHA-256. Raises EventDataError listing the
+    problems (all rows, unless `skip_invalid`: then bad rows go to `batch.rejected`)."""
+    name = path.name
+    problems = ProblemList(name)
+    total = path.stat().st_size
+    csv.field_size_limit(LIMITS["line_bytes"])  # longer cells are reported by column
+    with path.open("rb") as handle:
+        _check_text(handle.read(_SNIFF), name)
+        handle.seek(0)
+        lines = LineReader(handle, problems)
+        reader = csv.reader(iter(lines))
+        header = _header(reader, name, problems)
+        batch = Batch(name)
+        positions = {col: k for k, col in enumerate(header) if col}
+        index = [positions.get(name) for name in RECORD]
+        last_line, rows = reader.line_num, 0
+        while True:
+            start = last_line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                row, last_line = None, reader.line_num
+                problems.add(f"line {start}", "column 1", f"not valid CSV: {exc}")
+                batch.rejected.append(Rejected(f"line {start}", {}, [f"not valid CSV: {exc}"]))
+                continue
+            last_line, rows = reader.line_num, rows + 1
+            if not row:
+                if start in lines.bad_lines:
+                    batch.rejected.append(Rejected(f"line {start}", {}, ["unreadable line"]))
+                continue
+            _one_row(row, header, index, f"line {start}", batch, problems, skip_invalid, aoi)
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(lines.bytes_read, total, rows)
+        sha256 = lines.drain()
+    if not batch.records and not batch.rejected and not problems:
+        problems.add(f"line {last_line + 1}", "column 1", "no rows after the header")
+        raise problems.error()
+    batch.settle_repeats(problems)
+    if problems and not skip_invalid:
+        raise problems.error()
+    if progress:
+        progress(total, total, len(batch.records))
+    return batch, sha256
+
+
+def _check_text(head: bytes, name: str) -> None:
+    if not head:
+        raise EventDataError(
+            name,
+            [
+                _p(
+                    name,
+                    "line 1",
+                    "column 1",
+                    "the file is empty; expected a header row "
+                    "naming ACLED columns (event_id_cnty, event_date, …)",
+                )
+            ],
+        )
+    if b"\x00" in head:
+        at = head.index(b"\x00")
+        line = head[:at].count(b"\n") + 1
+        column = at - head.rfind(b"\n", 0, at)
+        raise EventDataError(
+            name,
+            [
+                _p(
+                    name,
+                    f"line {line}",
+                    f"column {column}",
+                    "binary content (a NUL byte); expected a CSV text file",
+                )
+            ],
+        )
+
+
+def _p(name: str, where: str, column: str, message: str) -> RowProblem:
+    return RowProblem(name, where, column, message)
+
+
+def _header(reader, name: str, problems: ProblemList) -> list[str]:
+    try:
+        header = next(reader)
+    except StopIteration:
+        header = []
+    except csv.Error as exc:
+        problem = _p(name, "line 1", "column 1", f"unreadable header: {exc}")
+        raise EventDataError(name, [problem]) from None
+    if problems:
+        raise problems.error()
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+            sep = next(d for d in ";\t|" if d in header[0])
+            hint = f" (the header is one column: is the delimiter {sep!r} rather than ','?)"
+        for col in missing:
+            problems.add("line 1", col, f"required column is missing{hint}")
+        raise problems.error()
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    for col in repeated:
+        problems.add("line 1", col, "column appears more than once in the header")
+    if problems:
+        raise problems.error()
+    return header
+
+
+def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, aoi) -> None:
+    if len(row) != len(header):
+        message = f"expected {len(header)} fields as in the header, got {len(row)}"
+        column = header[min(len(row), len(header)) - 1] if header else "column 1"
+        problems.add(where, column, message)
+        raw = dict(zip(header, row, strict=False))
+        batch.rejected.append(Rejected(where, raw, [f"{column}: {message}"]))
+        return
+
+    record, bad = parse_record([row[k] if k is not None else None for k in index], aoi)
+    if record is not None:
+        batch.add(record, where)
+        return
+    for column, message in bad:
+        problems.add(where, column, message)
+    if skip_invalid:
+        raw = {col: row[k] for col, k in zip(RECORD, index, strict=True) if k is not None}
+        batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))

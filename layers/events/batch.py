@@ -1,0 +1,223 @@
+"""Validated rows in columns: one row's raw values become a typed record (or problems), rows
+collect into columns, and `finish` folds monadic exports, settles repeated ids and builds the
+Arrow table the store takes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import h3
+import numpy as np
+import pyarrow as pa
+import shapely
+
+from layers.events import fields as fx
+from layers.events.problems import ProblemList
+from layers.events.schema import H3_RES, MONADIC_PAIRS, STORE_SCHEMA, TEXT_COLUMNS
+
+_LISTS = ("assoc_actor_1", "assoc_actor_2", "tags")
+_TYPES = ("inter1", "inter2")
+RECORD = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "year",
+    *TEXT_COLUMNS,
+    "iso",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "timestamp",
+)
+_POS = {name: i for i, name in enumerate(RECORD)}
+_SWAP = [(_POS[a], _POS[b]) for a, b in MONADIC_PAIRS]
+
+
+def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
+    """How to read each RECORD column: (name, parser or None for plain text, required)."""
+    parsers: dict[str, Callable[[str], object]] = {
+        "event_id_cnty": fx.event_id,
+        "event_date": fx.parse_date,
+        "time_precision": lambda r: fx.integer(r, 1, 3, 1),
+        "year": lambda r: fx.integer(r, 1900, 2100, 0),
+        "iso": lambda r: fx.integer(r, 0, 999, 0),
+        "latitude": lambda r: fx.degrees(r, 90, "latitude"),
+        "longitude": lambda r: fx.degrees(r, 180, "longitude"),
+        "geo_precision": lambda r: fx.integer(r, 1, 3, 1),
+        "fatalities": lambda r: fx.integer(r, 0, 1_000_000, 0),
+        "timestamp": lambda r: fx.integer(r, 0, 10**11),
+        "interaction": fx.interaction,
+        "event_type": lambda r: fx.text(r, True),
+        "actor1": lambda r: fx.text(r, True),
+    }
+    for name in _LISTS:
+        parsers[name] = fx.listing
+    for name in _TYPES:
+        parsers[name] = fx.actor_type
+    required = {
+        "event_id_cnty",
+        "event_date",
+        "event_type",
+        "actor1",
+        "latitude",
+        "longitude",
+        "timestamp",
+    }
+    return [(name, parsers.get(name), name in required) for name in RECORD]
+
+
+_PLAN = _plan()
+_LONGEST = fx.LIMITS["field_chars"]
+
+
+def parse_record(
+    raws: list[str | None], aoi=fx.AREA_OF_INTEREST
+) -> tuple[tuple | None, list[tuple[str, str]]]:
+    """A record in RECORD order from raw texts in RECORD order (None: no such column), or the
+    problems as (column, what was expected)."""
+    problems: list[tuple[str, str]] = []
+    out: list[object] = []
+    for (name, parse, required), raw in zip(_PLAN, raws, strict=True):
+        if not raw:
+            if required:
+                problems.append((name, "is empty or missing (required)"))
+                out.append(None)
+                continue
+            raw = ""
+        if parse is None:  # plain text: the common case, kept inline
+            value = raw.strip()
+            if len(value) > _LONGEST:
+                problems.append((name, f"is {len(value)} characters long (limit {_LONGEST})"))
+            out.append(value)
+            continue
+        try:
+            out.append(parse(raw))
+        except fx.FieldError as exc:
+            problems.append((name, str(exc)))
+            out.append(None)
+    values = dict(zip(RECORD, out, strict=True))
+    day, year = values["event_date"], values["year"]
+    if isinstance(day, date) and year and year != day.year:
+        problems.append(("year", f"is {year} but event_date is in {day.year}"))
+    lat, lon = values["latitude"], values["longitude"]
+    if (
+        isinstance(lat, float)
+        and isinstance(lon, float)
+        and fx.swapped(lat, lon, values["iso"] or 0, aoi)
+    ):
+        problems.append(
+            (
+                "latitude",
+                f"latitude {lat:g} and longitude {lon:g} look swapped (the point falls "
+                "outside its country, and inside it with the two exchanged)",
+            )
+        )
+    if problems:
+        return None, problems
+    return tuple(out), []
+
+
+@dataclass
+class Rejected:
+    where: str
+    raw: dict[str, str]
+    reasons: list[str]
+
+
+@dataclass
+class Batch:
+    """Rows read so far, as records, with the line (or feature) each came from."""
+
+    file: str
+    records: list[tuple] = field(default_factory=list)
+    wheres: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    folded: int = 0  # rows of a monadic export folded into their event
+    superseded: int = 0  # older versions of an event met later in the same file
+
+    def add(self, record: tuple, where: str) -> None:
+        self.records.append(record)
+        self.wheres.append(where)
+
+    def settle_repeats(self, problems: ProblemList) -> None:
+        """Fold monadic rows, keep the newest version of a repeated id, and report the same
+        id repeated with the same timestamp (unless it is a monadic pair)."""
+        seen: dict[str, int] = {}
+        drop: set[int] = set()
+        for i, rec in enumerate(self.records):
+            eid = rec[0]
+            j = seen.get(eid)
+            if j is None:
+                seen[eid] = i
+                continue
+            first = self.records[j]
+            if rec[-1] != first[-1]:  # timestamps differ: the newer version wins
+                older, newer = (i, j) if rec[-1] < first[-1] else (j, i)
+                drop.add(older)
+                seen[eid] = newer
+                self.superseded += 1
+            elif rec != first and _swapped(rec) == first:
+                drop.add(i)
+                self.folded += 1
+            else:
+                what = "the same row again" if rec == first else _differences(first, rec)
+                reason = (
+                    f"event {eid} repeats {self.wheres[j]} with the same timestamp "
+                    f"{rec[-1]} ({what}); a revision needs a newer timestamp"
+                )
+                problems.add(self.wheres[i], "event_id_cnty", reason)
+                raw = {name: str(value) for name, value in zip(RECORD, rec, strict=True)}
+                self.rejected.append(Rejected(self.wheres[i], raw, [f"event_id_cnty: {reason}"]))
+                drop.add(i)
+        if drop:
+            self.records = [r for k, r in enumerate(self.records) if k not in drop]
+            self.wheres = [w for k, w in enumerate(self.wheres) if k not in drop]
+
+    def table(self) -> pa.Table:
+        return records_table(self.records)
+
+
+def _swapped(rec: tuple) -> tuple:
+    out = list(rec)
+    for a, b in _SWAP:
+        out[a], out[b] = rec[b], rec[a]
+    return tuple(out)
+
+
+def _differences(a: tuple, b: tuple) -> str:
+    names = [RECORD[k] for k in range(len(RECORD)) if a[k] != b[k]]
+    return "differing in " + ", ".join(names[:5]) + ("…" if len(names) > 5 else "")
+
+
+def records_table(records: list[tuple]) -> pa.Table:
+    """Records (RECORD order) as a table of STORE_SCHEMA, with periods, H3 cells and WKB."""
+    cols = list(zip(*records, strict=True)) if records else [[] for _ in RECORD]
+    data = {name: list(cols[k]) for k, name in enumerate(RECORD)}
+    spans = [
+        fx.period(d, tp) for d, tp in zip(data["event_date"], data["time_precision"], strict=True)
+    ]
+    epoch = np.datetime64("1970-01-01", "D")
+    lat = np.asarray(data["latitude"], dtype=np.float64)
+    lon = np.asarray(data["longitude"], dtype=np.float64)
+    cells = np.fromiter(
+        (
+            h3.api.basic_int.latlng_to_cell(a, b, H3_RES)
+            for a, b in zip(lat.tolist(), lon.tolist(), strict=True)
+        ),
+        dtype=np.uint64,
+        count=len(lat),
+    )
+    data["year"] = [y or d.year for y, d in zip(data["year"], data["event_date"], strict=True)]
+    arrays = {
+        **data,
+        "date_start": epoch + np.asarray([s[0] for s in spans], dtype="timedelta64[D]"),
+        "date_end": epoch + np.asarray([s[1] for s in spans], dtype="timedelta64[D]"),
+        "h3": cells,
+        "geometry": shapely.to_wkb(shapely.points(lon, lat)),
+    }
+    return pa.table(
+        {f.name: pa.array(arrays[f.name], type=f.type) for f in STORE_SCHEMA}, schema=STORE_SCHEMA
+    )

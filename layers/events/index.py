@@ -1,0 +1,241 @@
+"""The columns a map needs, in memory, and the view's filters on them, vectorised.
+
+Imported events filter under the same `layers.view.View` as report features: actors (an ACLED
+name in `actor1`, `actor2` or either associated-actor list that belongs to a chosen actor, or
+to one of its members, while that actor existed), event types, a date range (a week- or
+month-precise event is kept when its period overlaps the range) and the in-view box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+
+from layers.events.schema import ACTOR_COLUMNS, HOT_COLUMNS
+from layers.events.store import EventStore
+from layers.model import Geodata
+from layers.view import View
+
+_EPOCH = date(1970, 1, 1)
+
+
+def day_number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+@dataclass(eq=False)
+class Codes:
+    """A dictionary-encoded text column: codes into `names`."""
+
+    codes: np.ndarray
+    names: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class EventIndex:
+    generation: int
+    lat: np.ndarray  # float32
+    lon: np.ndarray
+    day_start: np.ndarray  # int32 days since 1970
+    day_end: np.ndarray
+    time_precision: np.ndarray  # int8
+    geo_precision: np.ndarray  # int8
+    fatalities: np.ndarray  # int32
+    h3: np.ndarray  # uint64
+    event_type: Codes
+    actors: dict[str, Codes]
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.lat)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays and the text dictionaries (what a loaded store costs)."""
+        arrays = [
+            self.lat,
+            self.lon,
+            self.day_start,
+            self.day_end,
+            self.time_precision,
+            self.geo_precision,
+            self.fatalities,
+            self.h3,
+            self.event_type.codes,
+        ]
+        arrays += [c.codes for c in self.actors.values()]
+        text = sum(len(s) + 49 for c in (self.event_type, *self.actors.values()) for s in c.names)
+        return sum(a.nbytes for a in arrays) + text
+
+    @classmethod
+    def from_table(cls, generation: int, table: pa.Table) -> EventIndex:
+        return cls.from_batches(generation, table.num_rows, table.to_batches())
+
+    @classmethod
+    def from_batches(cls, generation: int, rows: int, batches) -> EventIndex:
+        """Fill numpy arrays batch by batch (at most one row group in flight)."""
+        numbers = {name: np.empty(rows, dtype=dtype) for name, dtype in _NUMBERS.items()}
+        texts = {name: _CodesBuilder(rows) for name in ("event_type", *ACTOR_COLUMNS)}
+        at = 0
+        for batch in batches:
+            end = at + batch.num_rows
+            for name, target in numbers.items():
+                col = batch.column(name)
+                if pa.types.is_date32(col.type):
+                    col = col.cast(pa.int32())
+                target[at:end] = col.to_numpy(zero_copy_only=False)
+            for name, builder in texts.items():
+                builder.add(at, batch.column(name))
+            at = end
+        return cls(
+            generation=generation,
+            lat=numbers["latitude"],
+            lon=numbers["longitude"],
+            day_start=numbers["date_start"],
+            day_end=numbers["date_end"],
+            time_precision=numbers["time_precision"],
+            geo_precision=numbers["geo_precision"],
+            fatalities=numbers["fatalities"],
+            h3=numbers["h3"],
+            event_type=texts["event_type"].codes(),
+            actors={name: texts[name].codes() for name in ACTOR_COLUMNS},
+        )
+
+    def type_names(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.event_type.names) - {""}))
+
+
+_NUMBERS = {
+    "latitude": np.float32,
+    "longitude": np.float32,
+    "date_start": np.int32,
+    "date_end": np.int32,
+    "time_precision": np.int8,
+    "geo_precision": np.int8,
+    "fatalities": np.int32,
+    "h3": np.uint64,
+}
+
+
+class _CodesBuilder:
+    """One dictionary for a text column across batches whose own dictionaries differ."""
+
+    def __init__(self, rows: int):
+        self.values = np.empty(rows, dtype=np.int32)
+        self.lookup: dict[str, int] = {}
+
+    def add(self, at: int, column: pa.Array) -> None:
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        names = column.dictionary.to_pylist()
+        remap = np.array(
+            [self.lookup.setdefault(v, len(self.lookup)) for v in names], dtype=np.int32
+        )
+        indices = column.indices.to_numpy(zero_copy_only=False)
+        self.values[at : at + len(indices)] = remap[indices] if len(remap) else 0
+
+    def codes(self) -> Codes:
+        return Codes(self.values, tuple(self.lookup))
+
+
+def load_index(store: EventStore) -> EventIndex:
+    generation, rows, batches = store.scan(HOT_COLUMNS)
+    return EventIndex.from_batches(generation, rows, batches)
+
+
+def event_mask(index: EventIndex, view: View, geodata: Geodata) -> np.ndarray:
+    """Events this view shows (the events layer has no per-layer toggle in View)."""
+    keep = np.ones(index.size, dtype=bool)
+    if view.types:
+        allowed = np.array([name in view.types for name in index.event_type.names], dtype=bool)
+        keep &= allowed[index.event_type.codes] if len(allowed) else False
+    if view.date_from is not None:
+        keep &= index.day_end >= day_number(view.date_from)
+    if view.date_to is not None:
+        keep &= index.day_start <= day_number(view.date_to)
+    if view.actors:
+        keep &= actor_mask(index, view.actor_closure(geodata), geodata)
+    if view.bbox is not None:
+        keep &= in_box(index, view.bbox)
+    return keep
+
+
+def in_box(index: EventIndex, box: tuple[float, float, float, float]) -> np.ndarray:
+    w, s, e, n = box
+    return (index.lon >= w) & (index.lon <= e) & (index.lat >= s) & (index.lat <= n)
+
+
+def actor_mask(index: EventIndex, actor_ids, geodata: Geodata) -> np.ndarray:
+    """Events naming one of these actors (by its ACLED names) while that actor existed."""
+    out = np.zeros(index.size, dtype=bool)
+    for actor_id in sorted(actor_ids):
+        actor = geodata.actors.get(actor_id)
+        if actor is None or not actor.acled_names:
+            continue
+        names = frozenset(actor.acled_names)
+        named = np.zeros(index.size, dtype=bool)
+        for column, codes in index.actors.items():
+            named |= _names_hit(index, column, names)[codes.codes]
+        if actor.valid_from is not None:
+            named &= index.day_end >= day_number(actor.valid_from)
+        if actor.valid_to is not None:
+            named &= index.day_start <= day_number(actor.valid_to)
+        out |= named
+    return out
+
+
+def _names_hit(index: EventIndex, column: str, names: frozenset[str]) -> np.ndarray:
+    """Per dictionary entry of a column: does it name one of `names`? (lists split on ';')."""
+    key = (column, names)
+    hit = index._memo.get(key)
+    if hit is None:
+        entries = index.actors[column].names
+        hit = np.array(
+            [any(part.strip() in names for part in entry.split(";")) for entry in entries],
+            dtype=bool,
+        )
+        if not len(hit):
+            hit = np.zeros(1, dtype=bool)
+        index._memo[key] = hit
+    return hit
+
+
+@dataclass(frozen=True)
+class Summary:
+    shown: int
+    fatalities: int
+    by_type: tuple[tuple[str, int], ...]  # most first
+    months: tuple[str, ...]  # YYYY-MM, contiguous
+    per_month: tuple[int, ...]
+    imprecise_place: int  # geo_precision 2-3
+    imprecise_date: int  # time_precision 2-3
+
+
+def summarise(index: EventIndex, mask: np.ndarray) -> Summary:
+    """Counts by type, a monthly histogram (by each event's first day) and fatalities."""
+    codes = index.event_type.codes[mask]
+    counts = np.bincount(codes, minlength=len(index.event_type.names)) if len(codes) else []
+    by_type = sorted(
+        ((name, int(n)) for name, n in zip(index.event_type.names, counts, strict=False) if n),
+        key=lambda x: (-x[1], x[0]),
+    )
+    months, per_month = (), ()
+    if mask.any():
+        m = index.day_start[mask].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        lo = int(m.min())
+        hist = np.bincount(m - lo)
+        months = tuple(str(np.datetime64(lo + k, "M")) for k in range(len(hist)))
+        per_month = tuple(int(v) for v in hist)
+    return Summary(
+        shown=int(mask.sum()),
+        fatalities=int(index.fatalities[mask].sum(dtype=np.int64)),
+        by_type=tuple(by_type),
+        months=months,
+        per_month=per_month,
+        imprecise_place=int((index.geo_precision[mask] >= 2).sum()),
+        imprecise_date=int((index.time_precision[mask] >= 2).sum()),
+    )

@@ -1,0 +1,341 @@
+"""The event store: one small interface (`EventStore`), so a PostGIS backend can follow
+without touching callers, and its GeoParquet implementation (`ParquetStore`).
+
+A store directory holds `manifest.json` and one `events-NNNNNN.parquet` per generation. An
+import writes the next generation's file (temporary name, fsync, rename), then the manifest
+(temporary name, fsync, rename): the manifest's rename is the commit. Killed before it, the
+store is as it was; the stray file is removed by the next import. The previous generation's
+file is kept one round, so a reader that has just read the manifest still finds its data.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from platformdirs import user_data_dir
+
+from layers.atomic import write_text_atomic
+from layers.events import merge
+from layers.events.merge import Counts, Deletions
+from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
+from layers.events.words import w
+
+MANIFEST = "manifest.json"
+FORMAT = "briefmap-events/1"
+ROW_GROUP = 8192
+_DATA = re.compile(r"^events-(\d{6})\.parquet$")
+Stage = Callable[[str], None]  # told each step of a write (tests stop an import there)
+
+
+def checkpoint(name: str) -> None:
+    """Test seam: with BRIEFMAP_STALL_AT=<stage>, announce the stage on stderr and wait
+    there, so a test can SIGKILL an import at a known point. Unset, it does nothing."""
+    if os.environ.get("BRIEFMAP_STALL_AT") == name:
+        print(f"briefmap: stalled at {name}", file=sys.stderr, flush=True)
+        time.sleep(600)
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be read or written; says which and why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an import came from."""
+
+    file: str
+    sha256: str
+    rows: int
+    format: str
+    rejected: int = 0
+    deletions_file: str | None = None
+    deletions_sha256: str | None = None
+    deletions_rows: int = 0
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    location: str
+    generation: int
+    rows: int
+    data_file: str | None
+    imports: tuple[dict[str, Any], ...]
+    first_date: str | None
+    last_date: str | None
+
+    def as_of(self, lang: str = "en") -> str:
+        """'Incident data as of …' for a briefing: the last import, its file and checksum."""
+        if not self.imports:
+            return w("no_data", lang)
+        last = self.imports[-1]
+        return w(
+            "as_of",
+            lang,
+            when=last["imported_at"][:16].replace("T", " "),
+            rows=f"{self.rows:,}",
+            first=self.first_date or "–",
+            last=self.last_date or "–",
+            file=last["file"],
+            sha=last["sha256"][:12],
+            n=f"{last['rows']:,}",
+        )
+
+
+class EventStore(Protocol):
+    """What the app and the CLI ask of a store: open (`open_store`), upsert, delete (or both at
+    once with `apply`), the columns a query by view needs (`load`, filtered by
+    `layers.events.index.event_mask`), the rows a popup or an export needs (`details`, `take`),
+    and `describe`. Rows are addressed by position within a generation."""
+
+    def describe(self) -> StoreInfo: ...
+
+    def apply(
+        self, batch: pa.Table | None, deletions: Deletions | None, source: Source
+    ) -> Counts: ...
+
+    def upsert(self, batch: pa.Table, source: Source) -> Counts: ...
+
+    def delete(self, deletions: Deletions, source: Source) -> Counts: ...
+
+    def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]: ...
+
+    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]: ...
+
+    def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]: ...
+
+    def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table: ...
+
+
+def default_location() -> Path:
+    """$BRIEFMAP_STORE, else the per-user data directory."""
+    override = os.environ.get("BRIEFMAP_STORE")
+    return Path(override) if override else Path(user_data_dir("briefmap", appauthor=False))
+
+
+def open_store(location: str | Path | None = None) -> EventStore:
+    """The store at `location` (a directory; created on first import)."""
+    root = Path(location) if location else default_location()
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root}: expected a store directory, found a file")
+    return ParquetStore(root)
+
+
+class ParquetStore:
+    def __init__(self, root: Path, stage: Stage | None = None):
+        self.root = Path(root)
+        self.stage = stage or checkpoint
+
+    # -- reading --------------------------------------------------------------------------
+    def manifest(self) -> dict[str, Any]:
+        path = self.root / MANIFEST
+        if not path.is_file():
+            return {"format": FORMAT, "generation": 0, "data": None, "rows": 0, "imports": []}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{path}: unreadable manifest ({exc})") from exc
+        if data.get("format") != FORMAT:
+            raise StoreError(f"{path}: not a briefmap event store ({data.get('format')!r})")
+        return data
+
+    def describe(self) -> StoreInfo:
+        m = self.manifest()
+        return StoreInfo(
+            location=str(self.root),
+            generation=m["generation"],
+            rows=m["rows"],
+            data_file=m["data"],
+            imports=tuple(m["imports"]),
+            first_date=m.get("first_date"),
+            last_date=m.get("last_date"),
+        )
+
+    def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]:
+        """The current generation and these columns of every event (dictionary-encoded text)."""
+        m = self.manifest()
+        schema = pa.schema([STORE_SCHEMA.field(c) for c in columns])
+        if not m["data"]:
+            return m["generation"], schema.empty_table()
+        text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
+        path = self.root / m["data"]
+        try:
+            table = pq.read_table(path, columns=list(columns), read_dictionary=text)
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        return m["generation"], table.unify_dictionaries().combine_chunks()
+
+    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]:
+        """The current generation, its number of events, and these columns in batches (one
+        row group at a time, text dictionary-encoded): a loader fills its own arrays and
+        never holds the whole table."""
+        m = self.manifest()
+        if not m["data"]:
+            return m["generation"], 0, iter(())
+        text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
+        path = self.root / m["data"]
+        try:
+            handle = pq.ParquetFile(path, read_dictionary=text)
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        rows = handle.metadata.num_rows
+        return m["generation"], rows, handle.iter_batches(ROW_GROUP, columns=list(columns))
+
+    def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]:
+        """Every column but the geometry for these rows of a generation, in the given order."""
+        path = self.root / f"events-{generation:06d}.parquet"
+        try:
+            handle = pq.ParquetFile(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        out: dict[int, dict[str, Any]] = {}
+        for group in sorted({r // ROW_GROUP for r in rows}):
+            part = handle.read_row_group(group, columns=list(DETAIL_COLUMNS)).to_pylist()
+            for r in rows:
+                if r // ROW_GROUP == group:
+                    out[r] = part[r - group * ROW_GROUP]
+        return [out[r] for r in rows]
+
+    def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table:
+        """These columns of these rows of a generation (e.g. the shown events, for export)."""
+        path = self.root / f"events-{generation:06d}.parquet"
+        try:
+            table = pq.read_table(path, columns=list(columns))
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        return table.take(pa.array(rows, type=pa.int64()))
+
+    def table(self) -> pa.Table | None:
+        m = self.manifest()
+        if not m["data"]:
+            return None
+        return pq.read_table(self.root / m["data"], schema=STORE_SCHEMA)
+
+    # -- writing --------------------------------------------------------------------------
+    def upsert(self, batch: pa.Table, source: Source) -> Counts:
+        return self.apply(batch, None, source)
+
+    def delete(self, deletions: Deletions, source: Source) -> Counts:
+        return self.apply(None, deletions, source)
+
+    def apply(self, batch: pa.Table | None, deletions: Deletions | None, source: Source) -> Counts:
+        """Upsert `batch`, then apply `deletions`, as one atomic step."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._sweep()
+            m = self.manifest()
+            old = self.table()
+            merged, counts = merge.upsert(old, batch) if batch is not None else (old, Counts())
+            if deletions is not None and merged is not None:
+                merged, removed, missing = merge.delete(merged, deletions)
+                counts = Counts(**{**counts.as_dict(), "removed": removed, "not_found": missing})
+            elif deletions is not None:
+                counts = Counts(**{**counts.as_dict(), "not_found": len(deletions.ids)})
+            self.stage("merged")
+            entry = _entry(source, counts)
+            generation = m["generation"]
+            if old is None or counts.new or counts.revised or counts.removed:
+                generation += 1  # the data changed: write the next generation
+                name = f"events-{generation:06d}.parquet"
+                merged = (
+                    merge.in_order(merged) if merged is not None else STORE_SCHEMA.empty_table()
+                )
+                self._write_parquet(merged, self.root / name)
+                self.stage("data-written")
+                m = {**m, "generation": generation, "data": name, "rows": merged.num_rows}
+                m.update(_date_span(merged))
+            m["imports"] = [*m["imports"], entry]
+            write_text_atomic(self.root / MANIFEST, json.dumps(m, indent=1, ensure_ascii=False))
+            self.stage("committed")
+            self._sweep(keep_previous=generation - 1)
+        return counts
+
+    def _write_parquet(self, table: pa.Table, path: Path) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        meta = {**(table.schema.metadata or {}), b"geo": json.dumps(_geo_metadata(table))}
+        pq.write_table(
+            table.replace_schema_metadata(meta),
+            tmp,
+            row_group_size=ROW_GROUP,
+            compression="zstd",
+        )
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        self.stage("data-tmp")
+        os.replace(tmp, path)
+
+    def _sweep(self, keep_previous: int | None = None) -> None:
+        """Remove what no manifest points to: temporary files and data of old generations
+        (the one before the current is kept for readers in flight)."""
+        current = self.manifest()["data"]
+        for path in self.root.iterdir():
+            match = _DATA.match(path.name)
+            if path.name.endswith(".tmp") and path.name.startswith("."):
+                path.unlink(missing_ok=True)
+            elif match and path.name != current:
+                if keep_previous is None or int(match.group(1)) != keep_previous:
+                    path.unlink(missing_ok=True)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One writer at a time (the app's uploader and the CLI may share a store)."""
+        with (self.root / ".lock").open("a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _entry(source: Source, counts: Counts) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "file": source.file,
+        "sha256": source.sha256,
+        "rows": source.rows,
+        "format": source.format,
+        "rejected": source.rejected,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": counts.as_dict(),
+    }
+    if source.deletions_file:
+        entry["deletions"] = {
+            "file": source.deletions_file,
+            "sha256": source.deletions_sha256,
+            "rows": source.deletions_rows,
+        }
+    return entry
+
+
+def _date_span(table: pa.Table) -> dict[str, str | None]:
+    if table.num_rows == 0:
+        return {"first_date": None, "last_date": None}
+    dates = table.column("event_date")
+    lo, hi = pc.min(dates).as_py(), pc.max(dates).as_py()
+    return {"first_date": lo.isoformat(), "last_date": hi.isoformat()}
+
+
+def _geo_metadata(table: pa.Table) -> dict[str, Any]:
+    """GeoParquet 1.1 metadata: WKB points in WGS84 longitude/latitude (OGC:CRS84)."""
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": ["Point"]}
+    if table.num_rows:
+        lon, lat = table.column("longitude"), table.column("latitude")
+        column["bbox"] = [
+            pc.min(lon).as_py(),
+            pc.min(lat).as_py(),
+            pc.max(lon).as_py(),
+            pc.max(lat).as_py(),
+        ]
+    return {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}

@@ -1,0 +1,79 @@
+"""The events layer's interface words in English and Arabic (data keeps its own language)."""
+
+from __future__ import annotations
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "layer": ("Imported incidents", "الأحداث المستوردة"),
+    "hex_title": ("Incidents per hexagon", "الأحداث في كل خلية سداسية"),
+    "hex_note": (
+        "Places ACLED gives only to a district or province centre are spread over about "
+        "{d2} / {d3} km around it, not piled on the centre.",
+        "الأحداث التي يحدد ACLED موقعها بمركز قضاء أو محافظة فقط موزعة على نحو {d2} / {d3} كم "
+        "حوله، لا مكدسة على المركز.",
+    ),
+    "points_title": ("Incidents by type", "الأحداث حسب النوع"),
+    "area_key": (
+        "Dashed circle: events placed on a district or province centre; each happened "
+        "somewhere inside",
+        "دائرة متقطعة: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما داخلها",
+    ),
+    "about": ("≈ {n} incidents", "≈ {n} حدثاً"),
+    "area_tip": (
+        "{n} incidents placed on this centre; location known only within about {km} km",
+        "{n} حدثاً في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+    ),
+    "more_here": ("… and {n} more incidents here", "… و{n} حدثاً آخر هنا"),
+    "actors": ("Actors", "الأطراف"),
+    "date": ("Date", "التاريخ"),
+    "location": ("Location", "الموقع"),
+    "fatalities": ("Fatalities", "القتلى"),
+    "fatalities_caveat": (
+        "ACLED's fatality figures are estimates from reports; they are often revised and can "
+        "be too high or too low.",
+        "أرقام القتلى في ACLED تقديرات من التقارير؛ كثيراً ما تُعدَّل وقد تكون أعلى أو أدنى من "
+        "الحقيقة.",
+    ),
+    "estimate": ("ACLED estimate", "تقدير ACLED"),
+    "source": ("Source", "المصدر"),
+    "updated": ("ACLED {id}, last changed {day}", "ACLED {id}، آخر تعديل {day}"),
+    "week_of": ("week of {lo} – {hi}", "أسبوع {lo} – {hi}"),
+    "month_of": ("{month} (day not known)", "{month} (اليوم غير معروف)"),
+    "day_known": ("", ""),
+    "place_exact": ("the place itself", "المكان نفسه"),
+    "place_2": (
+        "near here: ACLED knows the district or town, within about {km} km",
+        "قرب هنا: يعرف ACLED القضاء أو البلدة، ضمن نحو {km} كم",
+    ),
+    "place_3": (
+        "somewhere in the province: placed on its centre, within about {km} km",
+        "في مكان ما في المحافظة: وُضع في مركزها، ضمن نحو {km} كم",
+    ),
+    "import": ("Import incidents (ACLED CSV or GeoJSON)", "استيراد أحداث (ACLED CSV أو GeoJSON)"),
+    "import_file": ("File to import", "الملف المراد استيراده"),
+    "import_format": ("Format", "الصيغة"),
+    "skip_invalid": (
+        "Skip invalid rows (they are listed in a file to download)",
+        "تخطي الصفوف غير الصالحة (تُدرج في ملف للتنزيل)",
+    ),
+    "import_go": ("Import", "استيراد"),
+    "import_reading": ("Reading…", "جارٍ القراءة…"),
+    "import_refused": (
+        "Nothing was imported: {n} problem(s) in the file (below).",
+        "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
+    ),
+    "download_csv": ("Download these {n} incidents (CSV)", "تنزيل هذه الأحداث ({n}) بصيغة CSV"),
+    "no_data": ("No incident data imported.", "لم تُستورد بيانات أحداث."),
+    "as_of": (
+        "Incident data as of {when} UTC: {rows} events from {first} to {last}; last import "
+        "{file} (SHA-256 {sha}…, {n} rows)",
+        "بيانات الأحداث حتى {when} (UTC): {rows} حدثاً من {first} إلى {last}؛ آخر استيراد "
+        "{file} (SHA-256 {sha}…، {n} صفاً)",
+    ),
+    "rejects": ("Download the rejected rows", "تنزيل الصفوف المرفوضة"),
+}
+
+
+def w(key: str, lang: str, **values: object) -> str:
+    en, ar = _WORDS[key]
+    text = ar if lang == "ar" else en
+    return text.format(**values) if values else text

@@ -1,0 +1,97 @@
+"""An import killed with SIGKILL at any point leaves the store as it was (or, once the manifest
+is swapped in, as the import made it): never half of one, and always readable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from layers.events import synth
+from layers.events.importer import import_file
+from layers.events.store import MANIFEST, open_store
+from tests.events.helpers import rows, write
+
+BRIEFMAP = str(Path(sys.executable).parent / "briefmap")
+BEFORE_COMMIT = ("parsed", "merged", "data-tmp", "data-written")
+
+
+@pytest.fixture(scope="module")
+def incoming(tmp_path_factory) -> Path:
+    """A file of 6,000 events whose ids differ from the store's first import."""
+    return synth.write_csv(tmp_path_factory.mktemp("in") / "incoming.csv", 6000, seed=99)
+
+
+def _store(tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    data = rows(40, seed=5)
+    for r in data:
+        r["event_id_cnty"] = "OLD" + r["event_id_cnty"]
+    import_file(open_store(root), write(tmp_path / "first.csv", data))
+    return root
+
+
+def _state(root: Path) -> tuple[bytes, bytes, list[str]]:
+    """The committed store: manifest bytes, the data file it names, and its ids."""
+    manifest = (root / MANIFEST).read_bytes()
+    store = open_store(root)
+    data = (root / store.describe().data_file).read_bytes()
+    ids = sorted(store.table().column("event_id_cnty").to_pylist())
+    return manifest, data, ids
+
+
+def _start(root: Path, path: Path, stall: str | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    if stall:
+        env["BRIEFMAP_STALL_AT"] = stall
+    return subprocess.Popen(
+        [BRIEFMAP, "import", str(path), "--store", str(root), "--quiet"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("stage", BEFORE_COMMIT)
+def test_kill_before_commit_leaves_store_unchanged(tmp_path, incoming, stage):
+    root = _store(tmp_path)
+    before = _state(root)
+    proc = _start(root, incoming, stall=stage)
+    line = proc.stderr.readline()
+    assert f"stalled at {stage}" in line, line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert _state(root) == before
+    # the next import sweeps what the killed one left and works
+    result = import_file(open_store(root), incoming)
+    assert result.counts.new == 6000
+    assert not [p.name for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_kill_after_commit_gives_the_new_store(tmp_path, incoming):
+    root = _store(tmp_path)
+    proc = _start(root, incoming, stall="committed")
+    assert "stalled at committed" in proc.stderr.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    _manifest, _data, ids = _state(root)
+    assert len(ids) == 6040
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.4, 0.9, 1.5, 2.5])
+def test_kill_at_a_moment_leaves_old_or_new_store(tmp_path, incoming, delay):
+    root = _store(tmp_path)
+    before = _state(root)
+    proc = _start(root, incoming)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    after = _state(root)
+    assert after == before or len(after[2]) == 6040
+    assert set(before[2]) <= set(after[2])

@@ -21,11 +21,17 @@ def scene_view(scene: Scene, lang: str) -> View:
     return scene.view.with_changes(lang=lang)
 
 
+# Margin around a scene's frame, in CSS pixels: the highlights fill the map, with room for
+# their labels.
+SCENE_PADDING = 28
+
+
 def scene_frame(scene: Scene, geodata: Geodata) -> Bounds | None:
-    """Where the map goes: the scene's extent, else its highlights, else what it shows."""
-    if scene.extent:
-        return scene.extent
+    """Where the map goes: the bounds of what the scene highlights, else its extent, else
+    what it shows. The map fits them with SCENE_PADDING (no zoom is fixed)."""
     geoms = [geodata.feature(fid).geometry for fid in scene.highlight]
+    if not geoms and scene.extent:
+        return scene.extent
     if not geoms:
         geoms = [f.geometry for f in scene.view.select(geodata)]
     if not geoms:

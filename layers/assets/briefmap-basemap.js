@@ -307,19 +307,23 @@
     var town = function (s, colour, r) {
       return besidePoint(s, fam, function () { return r + 3; }, dot(colour, r));
     };
+    var reportPlace = function (want) {  /* a town the reports name (alias table) */
+      return function (z, f) { return f.props.kind === "locality" && z >= shown(f) &&
+        !!alias(f.props) === want; };
+    };
     return [
       { dataSource: FEATURES, dataLayer: "markers", symbolizer: new Obstacle() },
       { dataSource: FEATURES, dataLayer: "labels", filter: report(0),
         symbolizer: new Tagged(reportSym(st.HIGHLIGHT), 0, st.HIGHLIGHT.size) },
+      { dataLayer: "places", filter: named(reportPlace(true)),
+        symbolizer: new Tagged(town(st.CAPITAL, spec.paint.town_dot, 3), 1, st.CAPITAL.size) },
       { dataSource: FEATURES, dataLayer: "labels", filter: report(1),
         symbolizer: new Tagged(reportSym(st.FEATURE), 1, st.FEATURE.size) },
       { dataLayer: "places", sort: bySize,
-        filter: named(function (z, f) {
-          return f.props.kind === "locality" && isCapital(f) && z >= shown(f); }),
+        filter: named(function (z, f) { return reportPlace(false)(z, f) && isCapital(f); }),
         symbolizer: new Tagged(town(st.CAPITAL, spec.paint.town_dot, 3), 2, st.CAPITAL.size) },
       { dataLayer: "places", sort: bySize,
-        filter: named(function (z, f) {
-          return f.props.kind === "locality" && !isCapital(f) && z >= shown(f); }),
+        filter: named(function (z, f) { return reportPlace(false)(z, f) && !isCapital(f); }),
         symbolizer: new Tagged(town(st.TOWN, spec.paint.town_dot, 2), 3, st.TOWN.size) },
       { dataLayer: "water",
         filter: named(function (z, f) {

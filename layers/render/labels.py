@@ -39,7 +39,7 @@ class Priority(IntEnum):
     """Label priority: lower wins a contested spot."""
 
     HIGHLIGHT = 0  # what the current scene (or a search) highlights
-    FEATURE = 1  # report features
+    FEATURE = 1  # report features, and the places the reports name (the alias table)
     CAPITAL = 2  # basemap: national capitals and governorate seats
     TOWN = 3  # basemap: other towns and villages, rivers and lakes
     COUNTRY = 4  # basemap: country names
@@ -53,6 +53,8 @@ OWN_NAME_KINDS = frozenset({"place", "capital", "camp", "crossing"})
 MIN_SPAN_PX = 90
 MAX_LABEL_ZOOM = 12
 HALO_RADIUS = 16 + 5 / 2  # the highlight halo's radius plus half its stroke (see briefmap.js)
+HALO_LINE_RADIUS = 9 / 2 + 2  # half the highlight's line width, plus a margin
+LINE_SAMPLE_DEGREES = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +108,15 @@ def feature_label(feature: Feature, lang: str, aliases: AliasTable | None = None
     return pick(feature.name_en, feature.name_ar, lang)
 
 
-def place_key(feature: Feature, aliases: AliasTable | None = None) -> str | None:
-    """The alias key of the place a feature sits on (the basemap then leaves it unlabelled)."""
-    place = (aliases or load_aliases()).by_source(feature.coord_source)
-    return place.key if place else None
+def place_key(feature: Feature, lang: str, aliases: AliasTable | None = None) -> str | None:
+    """The alias key of the place a feature's label names (the basemap then leaves that
+    town unlabelled, so a name never shows twice); None when the label says something else
+    ("al-Hol camp" leaves the town of al-Hol its own label)."""
+    table = aliases or load_aliases()
+    place = table.by_source(feature.coord_source)
+    if place is None or feature_label(feature, lang, table) != place.name(lang):
+        return None
+    return place.key
 
 
 def anchor(geometry: BaseGeometry) -> tuple[float, float]:
@@ -163,7 +170,7 @@ def label_items(
             "priority": int(priority),
             "shape": _shape(f.geometry),
             "min_zoom": span_min_zoom(f.geometry),
-            "key": place_key(f, table),
+            "key": place_key(f, lang, table),
         }
         where = (text, round(lon, 3), round(lat, 3))
         if where not in best or best[where]["priority"] > item["priority"]:
@@ -184,6 +191,23 @@ def marker_obstacles(
         if f.id in highlight:
             radius = max(radius, HALO_RADIUS)
         out.append({"lon": round(f.geometry.x, 5), "lat": round(f.geometry.y, 5), "r": radius})
+    return out
+
+
+def halo_obstacles(features: Iterable[Feature]) -> list[dict[str, float]]:
+    """Footprints of the highlight halos: a disc per highlighted point, and discs along
+    highlighted lines and area outlines, so no label hides under the yellow."""
+    out = []
+    for f in features:
+        geom = f.geometry
+        if geom.geom_type == "Point":
+            out.append({"lon": round(geom.x, 5), "lat": round(geom.y, 5), "r": HALO_RADIUS})
+            continue
+        line = geom if "Line" in geom.geom_type else geom.boundary
+        steps = max(2, int(line.length / LINE_SAMPLE_DEGREES))
+        for i in range(steps + 1):
+            pt = line.interpolate(i / steps, normalized=True)
+            out.append({"lon": round(pt.x, 4), "lat": round(pt.y, 4), "r": HALO_LINE_RADIUS})
     return out
 
 

@@ -22,7 +22,7 @@ from layers.contract import geometry_dict
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render import assets, basemap
-from layers.render.labels import HALO_RADIUS, label_items, marker_obstacles
+from layers.render.labels import halo_obstacles, label_items, marker_obstacles
 from layers.render.popup import popup_html, tooltip_html
 from layers.render.style import feature_style, highlight_options, ring_metres, ring_options
 from layers.reports import Library
@@ -212,13 +212,8 @@ def highlight_group(features: Iterable[Feature], lang: str = "en") -> folium.Fea
         ],
     }
     Highlight(data).add_to(group)
-    halos = [
-        {"lon": round(f.geometry.x, 5), "lat": round(f.geometry.y, 5), "r": HALO_RADIUS}
-        for f in features
-        if f.geometry.geom_type == "Point"
-    ]
     items = label_items(features, lang, highlight={f.id for f in features})
-    FeatureLabels(items, halos).add_to(group)
+    FeatureLabels(items, halo_obstacles(features)).add_to(group)
     return group
 
 

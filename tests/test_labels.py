@@ -29,6 +29,10 @@ def test_features_on_a_named_place_are_labelled_with_its_spelling(geodata):
     assert feature_label(geodata.feature("al-hol-camp"), "en") == "al-Hol camp"
     pipeline = geodata.feature("kirkuk-baniyas-pipeline")
     assert feature_label(pipeline, "ar") == pipeline.name_ar
+    # "context: subject" is labelled with its subject (the popup keeps the whole name)
+    covert = geodata.feature("scenario-covert-operations")
+    assert feature_label(covert, "en") == "covert operations in the border desert"
+    assert feature_label(covert, "ar") == covert.name_ar.split(": ", 1)[1]
 
 
 def test_one_label_per_place_and_highlight_wins(geodata):

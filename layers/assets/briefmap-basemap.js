@@ -65,7 +65,12 @@
       it.r = radius[it.lon.toFixed(4) + "|" + it.lat.toFixed(4)] || 0;
       return it;
     });
-    return { items: items, obstacles: obstacles, keys: keys };
+    var grid = {};
+    obstacles.forEach(function (o) {
+      var k = Math.floor(o.lon * 10) + "|" + Math.floor(o.lat * 10);
+      (grid[k] = grid[k] || []).push(o);
+    });
+    return { items: items, obstacles: obstacles, keys: keys, grid: grid };
   };
 
   /* Labels changed (a group came or went): lay every label out again. A tile render that
@@ -84,7 +89,24 @@
       });
     }, 0);
   };
-  B._current = { items: [], obstacles: [], keys: {} };
+  B._current = { items: [], obstacles: [], keys: {}, grid: {} };
+
+  /* The largest marker footprint whose disc holds the point at global pixel (x, y), zoom z:
+   * a name beside that point starts outside it. */
+  function footprintAt(x, y, z) {
+    var size = 256 * Math.pow(2, z), lon = x / size * 360 - 180;
+    var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * y / size))) * 180 / Math.PI;
+    var best = 0, cx = Math.floor(lon * 10), cy = Math.floor(lat * 10);
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        (B._current.grid[(cx + dx) + "|" + (cy + dy)] || []).forEach(function (o) {
+          var p = worldPx(o.lon, o.lat, z);
+          if (Math.hypot(p[0] * 256 - x, p[1] * 256 - y) <= o.r) { best = Math.max(best, o.r); }
+        });
+      }
+    }
+    return best;
+  }
 
   function relayoutWhenIdle(layer) {
     if (!layer._map || !layer._bmDirty || layer._bmBusy > 0) { return; }
@@ -152,11 +174,22 @@
    * spot taken by a label of equal or better priority). */
   function FirstFit(list) { this.list = list; }
   FirstFit.prototype.place = function (layout, geom, f) {
+    var a = geom[0][0];
+    f.props._bm_clear = footprintAt(a.x, a.y, layout.zoom);
     for (var i = 0; i < this.list.length; i++) {
       var placed = this.list[i].place(layout, geom, f);
       if (placed) { return placed; }
     }
     return undefined;
+  };
+
+  /* A symbolizer whose spot is refused when a label of equal or better priority holds it
+   * (so FirstFit can try the next). */
+  function Checked(inner) { this.inner = inner; }
+  Checked.prototype.place = function (layout, geom, f) {
+    var placed = this.inner.place(layout, geom, f);
+    if (!placed || layout.index.labelCollides(placed[0], layout.order)) { return undefined; }
+    return placed;
   };
 
   /* Records what each placed label says, for tests and for briefmap.placedLabels. */
@@ -165,6 +198,11 @@
     var placed = this.inner.place(layout, geom, f);
     var self = this;
     (placed || []).forEach(function (label) {
+      /* the same name from a neighbouring tile's buffer is one label, not two */
+      if (!label.deduplicationKey) {
+        label.deduplicationKey = f.props._bm_text;
+        label.deduplicationDistance = 24;
+      }
       meta.set(label.draw, { text: f.props._bm_text, priority: self.priority,
         size: self.size, kind: f.props.kind || f.props.shape || "" });
     });
@@ -177,6 +215,17 @@
     var a = geom[0][0], r = f.props.r || 8;
     return [{ anchor: a, bboxes: [{ minX: a.x - r, minY: a.y - r, maxX: a.x + r, maxY: a.y + r }],
       draw: function () {} }];
+  };
+
+  /* A town's dot and its name, placed by the name's box alone: the dot may sit under a
+   * report marker at the same place (al-Hol, the camp and the town) without losing the name. */
+  function Dotted(dot, text) { this.dot = dot; this.text = text; }
+  Dotted.prototype.place = function (layout, geom, f) {
+    var placed = this.text.place(layout, geom, f);
+    if (!placed) { return undefined; }
+    var dot = this.dot.place(layout, geom, f), label = placed[0];
+    return [{ anchor: label.anchor, bboxes: label.bboxes, draw: function (ctx) {
+      dot[0].draw(ctx); label.draw(ctx); } }];
   };
 
   var PLACEMENTS = [["E", 1, 0], ["W", -1, 0], ["NE", 0.75, -0.75], ["SE", 0.75, 0.75],
@@ -193,12 +242,13 @@
   function besidePoint(st, family, gap, dot) {
     return new FirstFit(PLACEMENTS.map(function (pl) {
       var opts = textOptions(st, family);
-      opts.offsetX = function (z, f) { return pl[1] * gap(f); };
-      opts.offsetY = function (z, f) { return pl[2] * gap(f); };
+      var away = function (f) { return Math.max(gap(f), (f.props._bm_clear || 0) + 3); };
+      opts.offsetX = function (z, f) { return pl[1] * away(f); };
+      opts.offsetY = function (z, f) { return pl[2] * away(f); };
       opts.placements = [P.TextPlacements[pl[0] === "NE" ? "Ne" : pl[0] === "SE" ? "Se" :
         pl[0] === "NW" ? "Nw" : pl[0] === "SW" ? "Sw" : pl[0]]];
       var text = new P.OffsetTextSymbolizer(opts);
-      return dot ? new P.GroupSymbolizer([dot, text]) : text;
+      return dot ? new Dotted(dot, text) : text;
     }));
   }
 
@@ -294,11 +344,15 @@
     var centred = function (s) {
       return new P.CenteredTextSymbolizer(textOptions(s, fam));
     };
+    /* points: beside the marker; lines: beside their middle; areas: inside, else beside */
     var reportSym = function (s) {
-      var beside = besidePoint(s, fam, function (f) { return (f.props.r || 4) + 3; });
-      var middle = centred(s);
+      var point = besidePoint(s, fam, function (f) { return (f.props.r || 4) + 3; });
+      var line = new FirstFit([besidePoint(s, fam, function () { return 8; }),
+        besidePoint(s, fam, function () { return 40; })]);
+      var area = new FirstFit([new Checked(centred(s)), line]);
       return { place: function (layout, geom, f) {
-        return (f.props.shape === "point" ? beside : middle).place(layout, geom, f);
+        var sym = f.props.shape === "point" ? point : f.props.shape === "line" ? line : area;
+        return sym.place(layout, geom, f);
       } };
     };
     var bySize = function (a, b) {

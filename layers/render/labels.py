@@ -9,7 +9,9 @@ slide never names things differently from the screen.
 - `feature_label(feature, lang)`: the text of a report feature's label. A feature on a named
   place (its `coord_source` is a point of the alias table) is labelled with that place's one
   spelling ("Qusayr", not "Iraqi factions and Quds Force in Qusayr"); places, camps and
-  crossings, lines and areas carry their own name.
+  crossings, lines and areas carry their own name, and a name written "context: subject"
+  ("Scenario 2, limited cooperation: covert operations …") its subject, since the layer and
+  the popup say the context.
 - `label_style(priority, mode)`: size, weight, colours and halo, in CSS pixels, for the
   analyst's screen (`"screen"`) or the projector (`"projector"`: every label ≥ 16 px at
   1920×1080).
@@ -105,7 +107,9 @@ def feature_label(feature: Feature, lang: str, aliases: AliasTable | None = None
     place = table.by_source(feature.coord_source)
     if place is not None and feature.kind not in OWN_NAME_KINDS:
         return place.name(lang)
-    return pick(feature.name_en, feature.name_ar, lang)
+    name = pick(feature.name_en, feature.name_ar, lang)
+    _context, colon, subject = name.partition(": ")
+    return subject if colon and subject else name
 
 
 def place_key(feature: Feature, lang: str, aliases: AliasTable | None = None) -> str | None:

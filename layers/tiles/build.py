@@ -62,7 +62,9 @@ def write_features(items: Iterable[dict[str, Any]], path: Path) -> int:
     return n
 
 
-def tippecanoe_args(source: str, target: str, max_zoom: int, name: str) -> list[str]:
+def tippecanoe_args(
+    source: str, target: str, max_zoom: int, name: str, attribution: str = ATTRIBUTION
+) -> list[str]:
     return [
         "-o",
         target,
@@ -75,16 +77,23 @@ def tippecanoe_args(source: str, target: str, max_zoom: int, name: str) -> list[
         "--no-tile-size-limit",
         "--detect-shared-borders",
         f"--name={name}",
-        f"--attribution={ATTRIBUTION}",
+        f"--attribution={attribution}",
         "--description=briefmap basemap: Natural Earth and GeoNames, Protomaps layer schema",
         source,
     ]
 
 
-def run_tippecanoe(source: Path, target: Path, max_zoom: int, name: str = "briefmap") -> None:
+def run_tippecanoe(
+    source: Path,
+    target: Path,
+    max_zoom: int,
+    name: str = "briefmap",
+    attribution: str = ATTRIBUTION,
+) -> None:
     """Run tippecanoe in `source`'s folder (relative paths keep the metadata reproducible)."""
     env = dict(os.environ, TIPPECANOE_MAX_THREADS="1")
-    args = [tippecanoe_binary(), *tippecanoe_args(source.name, target.name, max_zoom, name)]
+    options = tippecanoe_args(source.name, target.name, max_zoom, name, attribution)
+    args = [tippecanoe_binary(), *options]
     done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
         args, cwd=source.parent, env=env, capture_output=True, text=True, check=False
     )

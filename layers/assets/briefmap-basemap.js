@@ -403,28 +403,47 @@
     var url = src.tiles ? B.memoryTiles(src.tiles) : src.url;
     var fontReady = document.fonts && document.fonts.load
       ? document.fonts.load("400 16px bm-arabic", "\u0639\u0631\u0628\u064a") : Promise.resolve();
-    var layer = P.leafletLayer({
+    /* Two layers share one set of tiles: the land, water, roads and borders beneath the
+     * report layers, and every label in a pane above them, so no report line is drawn
+     * across a name (labels keep clear of markers by the labeller's own rules). */
+    var base = P.leafletLayer({
       url: url,
       maxDataZoom: src.max_zoom,
       paintRules: paintRules(spec.paint),
-      labelRules: labelRules(spec),
+      labelRules: [],
       backgroundColor: spec.paint.sea,
       attribution: src.attribution,
       lang: spec.lang,
-      tasks: [fontReady],
       pane: "tilePane"
     });
-    layer.views.set(FEATURES, new P.View(new P.TileCache(new FeatureSource(), TILE), 24, 1));
-    trackRenders(layer);
-    B._labelLayers.push(layer);
-    map._bmBasemap = layer;
-    layer.on("load", function () {
+    base.views.set(FEATURES, new P.View(new P.TileCache(new FeatureSource(), TILE), 24, 1));
+    if (!map.getPane("bm-names")) {
+      var pane = map.createPane("bm-names");
+      pane.style.zIndex = 460;
+      pane.style.pointerEvents = "none";
+    }
+    var names = P.leafletLayer({
+      url: url,
+      maxDataZoom: src.max_zoom,
+      paintRules: [],
+      labelRules: labelRules(spec),
+      attribution: "",  /* credited once, by the base layer */
+      lang: spec.lang,
+      tasks: [fontReady],
+      pane: "bm-names"
+    });
+    names.views = base.views;  /* the same tiles, fetched and decoded once */
+    trackRenders(names);
+    B._labelLayers.push(names);
+    map._bmBasemap = names;
+    base.on("load", function () {
       map.getContainer().setAttribute("data-basemap", "ready");
       map.fire("briefmap:basemap");
     });
-    layer.addTo(map);
+    base.addTo(map);
+    names.addTo(map);
     B._relabel();
-    return layer;
+    return base;
   };
 
   /* Every label the labeller has placed and that shows in the map now, in container pixels:

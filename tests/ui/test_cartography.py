@@ -85,12 +85,19 @@ def check_no_collisions(page, frame, where: str) -> list[dict]:
     return labels
 
 
-def test_default_view_labels_do_not_collide(server, browsing):
-    frame = open_map(browsing.page, server.url)
-    labels = check_no_collisions(browsing.page, frame, "default view")
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_default_view_labels_do_not_collide(server, browsing, lang):
+    frame = open_map(browsing.page, f"{server.url}/?lang={lang}")
+    labels = check_no_collisions(browsing.page, frame, f"default view ({lang})")
     texts = {lab["text"] for lab in labels}
-    assert {"Baghdad", "Damascus", "Deir ez-Zor"} <= texts  # report places, named
+    named = {"en": {"Baghdad", "Damascus", "Deir ez-Zor"}, "ar": {"بغداد", "دمشق", "دير الزور"}}
+    assert named[lang] <= texts  # report places, named in the UI language
     assert any(lab["priority"] == 4 for lab in labels)  # and some country names fit
+    # labels sit above the report layers: their pane is over the markers' and lines'
+    z = frame.locator(".leaflet-bm-names-pane").evaluate("el => +getComputedStyle(el).zIndex")
+    assert z > frame.locator(".leaflet-bm-points-pane").evaluate(
+        "el => +getComputedStyle(el).zIndex"
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

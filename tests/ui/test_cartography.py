@@ -16,7 +16,7 @@ from layers.boundary import load_geodata
 from layers.tiles.build import run_tippecanoe, write_features
 from layers.walkthrough import scene_frame
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, open_map, run_server, wait_map_settled
+from tests.ui.harness import Guard, audience_link, open_map, run_server, wait_map_settled
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -33,6 +33,16 @@ DOM_LABELS = """el => Array.from(el.querySelectorAll(
     return {text: n.textContent, box: [r.left - c.left, r.top - c.top, r.right - c.left,
             r.bottom - c.top]};
 })"""
+
+
+def open_audience(context, server, number: int):
+    """The projector's window for scene `number`, opened through the presenter's link."""
+    presenter = context.new_page()
+    open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene={number}")
+    page = context.new_page()
+    frame = open_map(page, audience_link(presenter))
+    page.wait_for_timeout(300)  # the scene's fly starts just after the map mounts
+    return page, frame
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +130,8 @@ def test_each_scene_is_framed_and_labelled_for_the_projector(server, browser, wa
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     guard = Guard()
     context.route("**/*", guard)
-    page = context.new_page()
     try:
-        url = f"{server.url}/?walkthrough={WALK}&scene={number}&mode=audience"
-        frame = open_map(page, url)
-        page.wait_for_timeout(300)  # the scene's fly starts just after the map mounts
+        page, frame = open_audience(context, server, number)
         labels = check_no_collisions(page, frame, f"scene {number}")
         # every map label is at least 16 px on the projector
         assert min(lab["size"] for lab in labels) >= 16
@@ -155,9 +162,7 @@ def test_each_scene_is_framed_and_labelled_for_the_projector(server, browser, wa
 
 def test_scene_4_names_its_three_towns(server, browser):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    frame = open_map(page, f"{server.url}/?walkthrough={WALK}&scene=4&mode=audience")
-    page.wait_for_timeout(300)
+    page, frame = open_audience(context, server, 4)
     labels = settled_labels(page, frame)
     context.close()
     lit = {lab["text"] for lab in labels if lab["priority"] == 0}

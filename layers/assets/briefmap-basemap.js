@@ -109,23 +109,38 @@
   }
 
   function relayoutWhenIdle(layer) {
-    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0) { return; }
+    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0) { return; }  /* names layer only */
     layer._bmDirty = false;
     layer.views.get(FEATURES).tileCache.cache.clear();
     layer.clearLayout();
     layer.rerenderTiles();
   }
 
-  /* Count the renders in flight, so a relayout can wait for them. */
-  function trackRenders(layer) {
+  /* Count the renders in flight (a relayout waits for them), and finish every tile:
+   * protomaps-leaflet drops a tile's render without telling Leaflet when the zoom moved on
+   * meanwhile, and Leaflet then waits for that tile forever (no "load", no pruning, a blank
+   * square). A dropped tile is drawn again if it is still wanted, else released. */
+  function guardRenders(layer) {
     var render = layer.renderTile.bind(layer);
     layer._bmBusy = 0;
-    layer.renderTile = function (coords, element, key, done) {
+    layer.renderTile = function (coords, element, key, done, tries) {
+      var finished = false;
       layer._bmBusy += 1;
-      return render(coords, element, key, done).finally(function () {
-        layer._bmBusy -= 1;
-        relayoutWhenIdle(layer);
-      });
+      return render(coords, element, key, function () { finished = true; if (done) { done(); } })
+        .finally(function () {
+          layer._bmBusy -= 1;
+          if (!finished && done && element.key === key) {
+            var map = layer._map, wanted = map && coords.z === Math.round(map.getZoom());
+            if (wanted && (tries || 0) < 3) {
+              setTimeout(function () {
+                layer.renderTile(coords, element, key, done, (tries || 0) + 1);
+              }, 0);
+            } else {
+              done();
+            }
+          }
+          relayoutWhenIdle(layer);
+        });
     };
   }
 
@@ -433,7 +448,8 @@
       pane: "bm-names"
     });
     names.views = base.views;  /* the same tiles, fetched and decoded once */
-    trackRenders(names);
+    guardRenders(base);
+    guardRenders(names);
     B._labelLayers.push(names);
     map._bmBasemap = names;
     base.on("load", function () {

@@ -25,7 +25,8 @@ from layers.model import Feature, Geodata
 from layers.render import assets
 from layers.render.basemap import offline_basemap_data
 from layers.render.escape import esc
-from layers.render.leaflet import ReportLayer, base_map, feature_collection
+from layers.render.labels import halo_obstacles, label_items, marker_obstacles
+from layers.render.leaflet import FeatureLabels, ReportLayer, base_map, feature_collection
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.render.style import highlight_options
 
@@ -149,6 +150,10 @@ def _json(value: object) -> str:
 def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=f"scene-{i + 1}", control=False, show=False)
     ReportLayer(feature_collection(page.features, geodata, lang)).add_to(group)
+    lit = {f.id for f in page.highlight}
+    labels = label_items([*page.features, *page.highlight], lang, highlight=lit)
+    obstacles = marker_obstacles(page.features, geodata) + halo_obstacles(page.highlight)
+    FeatureLabels(labels, obstacles).add_to(group)  # named like the live map, same priorities
     if page.highlight:
         halo = {
             "type": "FeatureCollection",

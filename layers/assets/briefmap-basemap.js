@@ -87,8 +87,12 @@
         layer._bmDirty = true;
         relayoutWhenIdle(layer);
       });
-    }, 0);
+    }, RELABEL_DELAY);
   };
+  /* A scene's new labels usually come with a flight to its frame (briefmap.focus starts it
+   * 80 ms after the groups arrive): wait for it to start, and lay out once it has landed,
+   * not once at the old view and again at the new one. */
+  var RELABEL_DELAY = 150;
   B._current = { items: [], obstacles: [], keys: {}, grid: {} };
 
   /* The largest marker footprint whose disc holds the point at global pixel (x, y), zoom z:
@@ -109,7 +113,7 @@
   }
 
   function relayoutWhenIdle(layer) {
-    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0) { return; }  /* names layer only */
+    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0 || layer._bmMoving) { return; }
     layer._bmDirty = false;
     layer.views.get(FEATURES).tileCache.cache.clear();
     layer.clearLayout();
@@ -431,7 +435,6 @@
       lang: spec.lang,
       pane: "tilePane"
     });
-    base.views.set(FEATURES, new P.View(new P.TileCache(new FeatureSource(), TILE), 24, 1));
     if (!map.getPane("bm-names")) {
       var pane = map.createPane("bm-names");
       pane.style.zIndex = 460;
@@ -447,9 +450,14 @@
       tasks: [fontReady],
       pane: "bm-names"
     });
-    names.views = base.views;  /* the same tiles, fetched and decoded once */
+    /* the same tile views (fetched and decoded once), plus the report labels' source: the
+     * land does not wait for the labels */
+    names.views = new Map(base.views);
+    names.views.set(FEATURES, new P.View(new P.TileCache(new FeatureSource(), TILE), 24, 1));
     guardRenders(base);
     guardRenders(names);
+    map.on("movestart", function () { names._bmMoving = true; });
+    map.on("moveend", function () { names._bmMoving = false; relayoutWhenIdle(names); });
     B._labelLayers.push(names);
     map._bmBasemap = names;
     base.on("load", function () {

@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 # Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test).
 SYSTEM_PACKAGES := chromium fonts-noto-core strace
 
-.PHONY: run test install install-test system-deps lint bench screenshot clean
+.PHONY: run test install install-test system-deps lint bench screenshot basemap clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/briefmap serve --port $(PORT)
@@ -56,6 +56,10 @@ bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/first_paint.py
 	$(PY) bench/snapshot.py
 	$(PY) bench/events.py --sizes $(EVENT_SIZES)
+
+# Rebuild geodata/basemap/basemap.pmtiles from the shipped inputs (committed; reproducible).
+basemap: $(VENV)/.installed-test
+	$(PY) -m layers.tiles
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py

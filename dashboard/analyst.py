@@ -1,12 +1,18 @@
-"""The analyst's page: filters and layers in the sidebar, the map, legend and timeline."""
+"""The analyst's page: filters and layers in the sidebar, the map, legend and timeline.
+
+The map paints first. The timeline (a few elements for each of its entries) and the sidebar's
+export, link and briefing sections wait for the map's first report (it reruns the page a
+moment after the map is drawn): drawn with the map, their elements held up the map's first
+paint by about 1.5 s (bench/first_paint.py).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import author, events_panel, sidebar, state
-from dashboard.map_panel import legend, show_map
-from dashboard.timeline_panel import timeline_panel
+from dashboard.map_panel import MAP_KEY, legend, show_map
+from dashboard.timeline_panel import PANEL_HEIGHT, timeline_panel
 from layers.i18n import t
 from layers.model import Geodata
 from layers.render.escape import md
@@ -21,8 +27,10 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
     view = state.current_view(geodata)
     features = view.select(geodata)
     state.sync_url(view)
-    sidebar.downloads_and_link(view, geodata, features)
-    author.briefing_sidebar(geodata, view, lang)
+    painted = st.session_state.get(MAP_KEY) is not None  # the map has reported once
+    if painted:
+        sidebar.downloads_and_link(view, geodata, features)
+        author.briefing_sidebar(geodata, view, lang)
     events_panel.uploader(lang)
 
     st.markdown(f"#### {t('app_title', lang)}")
@@ -37,7 +45,11 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
     with right:
         _focus_note(lang)
         events_panel.summary(view, geodata)
-        timeline_panel(view, geodata)
+        if painted:
+            timeline_panel(view, geodata)
+        else:  # the panel's frame, so nothing moves when it fills
+            st.markdown(f"**{t('timeline', lang)}**")
+            st.container(height=PANEL_HEIGHT, key="timeline")
 
 
 def _focus_note(lang: str) -> None:

@@ -23,7 +23,7 @@ from layers.model import Geodata, Walkthrough
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.view_words import describe
-from layers.walkthrough import scene_frame, scene_view
+from layers.walkthrough import SCENE_PADDING, scene_frame, scene_view
 
 # How often a window asks the server whether the briefing moved. Windows in the same browser
 # are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere
@@ -45,6 +45,7 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"],
 .stApp ul.bm-aud-points li { font-size: 34px !important; line-height: 1.3 !important;
   margin: 0 0 0.7em 0 !important; }
 .bm-blank { position: fixed; inset: 0; background: #000; z-index: 1000000; }
+iframe:focus, iframe:focus-visible { outline: none !important; }
 </style>
 """
 
@@ -129,18 +130,26 @@ def _exit_to_dashboard(seat: Seat) -> None:
 
 
 def scene_map(
-    briefing: Briefing, geodata: Geodata, lang: str, height: int, actions: tuple[str, ...], key: str
+    briefing: Briefing,
+    geodata: Geodata,
+    lang: str,
+    height: int,
+    actions: tuple[str, ...],
+    key: str,
+    mode: str = "screen",
 ) -> None:
+    """The scene's map, fitted to what it highlights; `mode` "projector" for the audience."""
     scene = briefing.scene
     view = scene_view(scene, lang)
-    m = base_map(lang=lang, basemap_url=data.basemap_url(), clicker=actions)
+    m = base_map(lang=lang, basemap_source=data.basemap_source(), clicker=actions, mode=mode)
     features = view.select(geodata)
     library, _problem = data.reports()
     groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, library)
-    groups.append(highlight_group(geodata.feature(fid) for fid in scene.highlight))
+    groups.append(highlight_group((geodata.feature(fid) for fid in scene.highlight), lang))
     frame = scene_frame(scene, geodata)
     if frame:
-        groups.append(focus_group({"bounds": list(frame), "max_zoom": 9}, briefing.version))
+        target = {"bounds": list(frame), "max_zoom": 10, "padding": SCENE_PADDING}
+        groups.append(focus_group(target, briefing.version))
     st_folium(
         m,
         key=key,
@@ -212,7 +221,7 @@ def audience_page(geodata: Geodata, lang: str) -> None:
         )
     left, right = st.columns([2.3, 1], gap="large")
     with left:
-        scene_map(briefing, geodata, lang, height=860, actions=(), key="aud-map")
+        scene_map(briefing, geodata, lang, 860, actions=(), key="aud-map", mode="projector")
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en
         right.markdown(_points_html(points, lang, "bm-aud-points"), unsafe_allow_html=True)

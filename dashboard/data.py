@@ -8,8 +8,8 @@ from layers.boundary import load_geodata
 from layers.briefing import BriefingRoom
 from layers.model import Geodata
 from layers.paths import STATIC_DIR
-from layers.render.assets import STATIC_URL, install_static
-from layers.render.basemap import write_web_basemap
+from layers.render.assets import install_static
+from layers.render.basemap import install_basemap, user_archive
 from layers.reports import Library, ReportsError, load_reports
 
 
@@ -40,8 +40,8 @@ def briefing_room() -> BriefingRoom:
 
 
 @st.cache_resource(show_spinner=False)
-def basemap_url() -> str:
-    """Make sure the static folder is filled (also when run without `briefmap serve`)."""
+def basemap_source() -> dict:
+    """The basemap archive the browser reads (the user's from `serve --basemap`, else ours);
+    fills the static folder too (also when run without `briefmap serve`)."""
     install_static(STATIC_DIR)
-    _path, stamp = write_web_basemap(STATIC_DIR)
-    return f"{STATIC_URL}/basemap/basemap.json?v={stamp}"
+    return install_basemap(STATIC_DIR, user_archive())

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import events_panel, state
-from dashboard.data import basemap_url, reports
+from dashboard.data import basemap_source, reports
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
@@ -25,12 +25,13 @@ MAP_KEY = "map"
 def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
     lat, lon, zoom = state.base_extent(view)
     # Built on every run (never cached): st_folium rewrites the map it is given.
-    m = base_map(lang=view.lang, basemap_url=basemap_url(), center=(lat, lon), zoom=zoom)
+    m = base_map(lang=view.lang, basemap_source=basemap_source(), center=(lat, lon), zoom=zoom)
     library, _problem = reports()
     groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang, library)
     focus = state.take_focus()
     if focus:
-        groups.append(highlight_group(geodata.feature(fid) for fid in focus.feature_ids))
+        lit = (geodata.feature(fid) for fid in focus.feature_ids)
+        groups.append(highlight_group(lit, view.lang))
         if focus.fly:
             groups.append(focus_group(focus.target, focus.nonce))
     incidents = events_panel.map_groups(view, geodata)  # [] when no imported incident matches

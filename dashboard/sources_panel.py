@@ -47,6 +47,7 @@ SOURCES_CSS = """
 .bm-cited .bm-para-missing { font-size: 0.9rem; color: #7a4a00; background: #fff4d6;
   padding: 4px 8px; }
 .bm-tl-source { font-size: 0.85rem; color: #555; }
+.bm-tl-text { font-size: 0.9rem; color: #555; margin: 2px 0; }
 abbr.bm-grade { text-decoration: underline dotted; cursor: help; }
 </style>
 """

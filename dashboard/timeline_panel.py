@@ -12,7 +12,7 @@ from layers.annotations import annotation_bounds, visible_annotations
 from layers.dates import describe
 from layers.i18n import pick, t
 from layers.model import Annotation, ClaimType, Geodata
-from layers.render.escape import esc, md
+from layers.render.escape import esc
 from layers.render.sources import grade_html
 from layers.view import View
 
@@ -33,6 +33,9 @@ def timeline_panel(view: View, geodata: Geodata) -> None:
 
 
 def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
+    """Date, title, text and source in one HTML block (every value escaped), then the
+    citations and the button. Few elements per entry: their number is what the browser pays
+    for on first paint (bench/first_paint.py)."""
     when = describe(a.date, lang) if a.date else t("scenario_badge", lang)
     badges = []
     if a.claim_type == ClaimType.SCENARIO:
@@ -42,17 +45,15 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
     if a.conflicts:
         badges.append(t("conflict_badge", lang))
     title = pick(a.title_en, a.title_ar, lang)
+    originator = geodata.originators[a.originator]
+    origin = pick(originator.name_en, originator.name_ar, lang)
+    head = f"<b>{esc(when)}</b> · {esc(title)}"
+    if badges:
+        head += f" · <i>{esc(', '.join(badges))}</i>"
+    text = esc(pick(a.text_en, a.text_ar, lang))
     with box.container(key=f"ann-{a.id}"):
         st.markdown(
-            f"**{md(when)}** · {md(title)}" + (f" · _{md(', '.join(badges))}_" if badges else "")
-        )
-        st.caption(md(pick(a.text_en, a.text_ar, lang)))
-        origin = pick(
-            geodata.originators[a.originator].name_en,
-            geodata.originators[a.originator].name_ar,
-            lang,
-        )
-        st.markdown(
+            f'<div class="bm-tl-head">{head}</div><div class="bm-tl-text">{text}</div>'
             f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>',
             unsafe_allow_html=True,
         )

@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--store", type=Path, help="event store directory (default: $BRIEFMAP_STORE or per-user)"
     )
+    serve.add_argument(
+        "--basemap",
+        type=Path,
+        metavar="FILE",
+        help="your own offline basemap: a .pmtiles or .mbtiles vector-tile archive in the "
+        "Protomaps schema, e.g. an OpenStreetMap extract (default: the shipped basemap)",
+    )
     serve.set_defaults(run=_serve)
 
     validate = sub.add_parser(
@@ -213,6 +220,7 @@ def _serve(args: argparse.Namespace) -> int:
         address=args.address,
         geodata=args.geodata,
         reports=reports_folder(args),
+        basemap=args.basemap,
     )
 
 

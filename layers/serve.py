@@ -12,8 +12,9 @@ from pathlib import Path
 from layers.boundary import GeodataError, load_geodata
 from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
 from layers.render.assets import install_static
-from layers.render.basemap import write_web_basemap
+from layers.render.basemap import BASEMAP_ENV, install_basemap
 from layers.reports import ReportsError, load_reports
+from layers.tiles.archive import ArchiveError
 
 APP = DASHBOARD_DIR / "app.py"
 
@@ -45,14 +46,18 @@ def streamlit_command(port: int, address: str) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
 
 
-def prepare(geodata: Path | None = None, reports: Path | None = None) -> list[str]:
-    """Validate the data and the reports folder, and fill the static folder; raise
-    GeodataError or ReportsError. Returns the recorded reports the folder does not have."""
+def prepare(
+    geodata: Path | None = None, reports: Path | None = None, basemap: Path | None = None
+) -> list[str]:
+    """Validate the data, the reports folder and the basemap archive, and fill the static
+    folder; raise GeodataError, ReportsError or ArchiveError (naming the file). Returns the
+    recorded reports the folder does not have."""
     data = load_geodata(geodata)
     library = load_reports(reports, data.reports)
     install_static(STATIC_DIR)
-    own = geodata / "basemap" if geodata else None
-    write_web_basemap(STATIC_DIR, own if own and own.is_dir() else None)
+    if geodata:
+        os.environ["BRIEFMAP_GEODATA"] = str(geodata)  # the geodata folder's own archive
+    install_basemap(STATIC_DIR, basemap)
     return library.missing(data.reports)
 
 
@@ -61,13 +66,19 @@ def serve(
     address: str = "127.0.0.1",
     geodata: Path | None = None,
     reports: Path | None = None,
+    basemap: Path | None = None,
 ) -> int:
-    """Run the dashboard; `reports` is the folder of source reports (None: none loaded)."""
+    """Run the dashboard; `reports` is the folder of source reports (None: none loaded),
+    `basemap` a user's vector-tile archive (None: the shipped one)."""
     geodata = geodata.resolve() if geodata else None
+    basemap = basemap.resolve() if basemap else None
     try:
-        missing = prepare(geodata, reports)
+        missing = prepare(geodata, reports, basemap)
     except GeodataError as exc:
         print(f"briefmap: cannot serve, the geodata has problems.\n{exc}", file=sys.stderr)
+        return 1
+    except ArchiveError as exc:
+        print(f"briefmap: cannot serve this basemap: {exc}", file=sys.stderr)
         return 1
     except ReportsError as exc:
         print(
@@ -87,6 +98,8 @@ def serve(
     if geodata:
         env["BRIEFMAP_GEODATA"] = str(geodata)
     env["BRIEFMAP_REPORTS"] = str(reports) if reports else ""
+    if basemap:
+        env[BASEMAP_ENV] = str(basemap)
     shown = "localhost" if address in ("127.0.0.1", "::1") else address
     print(f"briefmap: serving on http://{shown}:{port} (Ctrl-C to stop)", flush=True)
     os.chdir(PROJECT_ROOT)

@@ -21,17 +21,39 @@ def scene_view(scene: Scene, lang: str) -> View:
     return scene.view.with_changes(lang=lang)
 
 
+# Margin around a scene's frame, in CSS pixels: the highlights fill the map, with room for
+# their labels.
+SCENE_PADDING = 28
+# Highlights closer together than this (degrees) do not make a frame on their own (three
+# events in Baghdad): the scene's extent frames them, else a box this wide around them.
+MIN_FRAME_DEGREES = 1.0
+
+
 def scene_frame(scene: Scene, geodata: Geodata) -> Bounds | None:
-    """Where the map goes: the scene's extent, else its highlights, else what it shows."""
-    if scene.extent:
-        return scene.extent
+    """Where the map goes: the bounds of what the scene highlights, else its extent, else
+    what it shows. The map fits them with SCENE_PADDING (no zoom is fixed). Highlights that
+    all sit in one place are framed by the extent (or MIN_FRAME_DEGREES around them)."""
     geoms = [geodata.feature(fid).geometry for fid in scene.highlight]
+    if not geoms and scene.extent:
+        return scene.extent
     if not geoms:
         geoms = [f.geometry for f in scene.view.select(geodata)]
     if not geoms:
         return None
     b = [g.bounds for g in geoms]
-    return (min(x[0] for x in b), min(x[1] for x in b), max(x[2] for x in b), max(x[3] for x in b))
+    w, s, e, n = (
+        min(x[0] for x in b),
+        min(x[1] for x in b),
+        max(x[2] for x in b),
+        max(x[3] for x in b),
+    )
+    if max(e - w, n - s) >= MIN_FRAME_DEGREES:
+        return (w, s, e, n)
+    if scene.extent:
+        return scene.extent
+    half = MIN_FRAME_DEGREES / 2
+    x, y = (w + e) / 2, (s + n) / 2
+    return (x - half, y - half, x + half, y + half)
 
 
 def view_spec(view: View, extent: Bounds | None) -> dict[str, Any]:

@@ -25,12 +25,19 @@ from tests.ui.harness import (  # noqa: E402
     wait_map_settled,
 )
 
+ALBU_KAMAL = "c=34.42,40.95&z=10"
 SHOTS = {
     # file name: (query string, viewport)
     # audience views open through the link the presenter's page shows
     "screenshot-audience.png": ("audience:/?walkthrough=iraq-syria-2025&scene=4", (1920, 1080)),
+    "screenshot-audience-7.png": (
+        "audience:/?walkthrough=iraq-syria-2025&scene=7",
+        (1920, 1080),
+    ),
     "screenshot-map.png": ("", (1600, 1000)),
     "screenshot-map-ar.png": ("/?lang=ar", (1600, 1000)),
+    "screenshot-z10.png": (f"/?{ALBU_KAMAL}", (1600, 1000)),
+    "screenshot-z10-ar.png": (f"/?{ALBU_KAMAL}&lang=ar", (1600, 1000)),
     "screenshot-filtered.png": ("/?actors=iran&from=2013&to=2024-12-31", (1600, 1000)),
 }
 
@@ -58,6 +65,7 @@ def main() -> int:
             frame.locator("path.bm-f").first.wait_for(state="attached", timeout=30_000)
             page.wait_for_timeout(300)  # a scene's fly starts just after the map mounts
             settled = wait_map_settled(frame)
+            page.wait_for_timeout(1500)  # the labeller lays out once the tiles are in
             print(f"{name}: map at {settled}")
             page.screenshot(path=str(args.out / name))
             print(f"wrote {args.out / name}")

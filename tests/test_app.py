@@ -97,3 +97,20 @@ def test_an_unexpected_error_shows_an_incident_not_a_traceback(monkeypatch):
     assert not at.exception  # handled: logged on the server, a short message for the user
     message = at.error[0].value
     assert "incident" in message and "/secret" not in message and "Traceback" not in message
+
+
+def test_the_map_is_sent_before_the_timeline_and_the_sidebar_extras():
+    """First paint: until the map has reported (drawn), the page holds only the map, the
+    filters and an empty timeline frame; the map's report fills in the rest."""
+    from streamlit.testing.v1 import AppTest
+
+    from layers.paths import DASHBOARD_DIR
+
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Show on map"]
+    assert len(at.get("component_instance")) == 1  # the map is there
+    at.session_state["map"] = {"center": {"lat": 34.4, "lng": 43.2}, "zoom": 6, "bounds": None}
+    at.run()
+    assert [b for b in at.button if b.label == "Show on map"]

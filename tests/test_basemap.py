@@ -21,6 +21,7 @@ def test_basemap_copies_match_recorded_checksums():
         "lakes.geojson",
         "places.geojson",
         "world110m.geojson",
+        "basemap.pmtiles",
     }
     for name, sha in recorded.items():
         assert hashlib.sha256((BASEMAP / name).read_bytes()).hexdigest() == sha, name

@@ -261,3 +261,17 @@ def test_briefings_expire_when_idle_and_are_bounded(walkthrough):
     assert room.find(a.audience_key) is not None
     assert len(room) == 1
     room.create(walkthrough)  # room again
+
+
+def test_scenes_are_framed_by_what_they_highlight(geodata):
+    walk = geodata.walkthroughs["iraq-syria-2025"]
+    by_id = {s.id: s for s in walk.scenes}
+    # scene 4: its highlights (Deir ez-Zor, Albu Kamal, Qusayr, the corridor) set the frame
+    scene = walk.scenes[3]
+    w, s, e, n = scene_frame(scene, geodata)
+    corridor = geodata.feature("tehran-beirut-land-corridor").geometry.bounds
+    assert (w, s, e, n) != scene.extent
+    assert w <= corridor[0] and e >= corridor[2]
+    # highlights all in Baghdad make no frame of their own: the scene's extent does
+    baghdad = next(s for s in by_id.values() if "arab-league-summit-baghdad" in s.highlight)
+    assert scene_frame(baghdad, geodata) == baghdad.extent

@@ -22,50 +22,6 @@
     });
   };
 
-  /* The vector basemap: fetched once from the local static folder (or inlined for exports). */
-  B.basemap = function (map, spec) {
-    B.panes(map);
-    var draw = function (data) {
-      spec.layers.forEach(function (layer) {
-        var fc = data[layer.name];
-        if (!fc) { return; }
-        L.geoJSON(fc, { pane: layer.pane, interactive: false, style: function () {
-          return layer.style; } }).addTo(map);
-      });
-      B.labels(map, data.labels || [], spec.lang || "en");
-      map.fire("briefmap:basemap");
-      map.getContainer().setAttribute("data-basemap", "ready");
-    };
-    if (spec.data) { draw(spec.data); return; }
-    fetch(spec.url, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status + " " + spec.url); } return r.json(); })
-      .then(draw)
-      .catch(function (err) {
-        map.getContainer().setAttribute("data-basemap", "failed");
-        if (window.console) { console.error("briefmap basemap:", err); }
-      });
-  };
-
-  B.labels = function (map, labels, lang) {
-    var group = L.layerGroup().addTo(map);
-    var shown = function () {
-      group.clearLayers();
-      var zoom = map.getZoom();
-      labels.forEach(function (lab) {
-        if (zoom < lab.min_zoom) { return; }
-        var text = (lang === "ar" && lab.ar) ? lab.ar : lab.en;
-        var el = document.createElement("span");
-        el.textContent = text;
-        if (lang === "ar" && lab.ar) { el.setAttribute("dir", "rtl"); el.setAttribute("lang", "ar"); }
-        var icon = L.divIcon({ className: "bm-label bm-label-" + lab.kind, html: el, iconSize: null });
-        L.marker([lab.lat, lab.lon], { icon: icon, pane: "bm-labels", interactive: false,
-          keyboard: false }).addTo(group);
-      });
-    };
-    map.on("zoomend", shown);
-    shown();
-  };
-
   /* Points near each other (same town) are listed together in one popup. */
   B._points = [];
 
@@ -150,7 +106,8 @@
         map.invalidateSize({ pan: false });
         if (target.bounds) {
           var b = target.bounds;  /* [west, south, east, north] */
-          map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [60, 60],
+          var pad = target.padding || 60;
+          map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [pad, pad],
             maxZoom: target.max_zoom || 9, duration: 0.8 });
         } else if (target.center) {
           map.flyTo(target.center, target.zoom || map.getZoom(), { duration: 0.8 });

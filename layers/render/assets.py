@@ -1,5 +1,6 @@
-"""Offline assets: Leaflet, jQuery and briefmap's own JS/CSS, copied from Python packages into
-the dashboard's static folder and referenced by absolute `/app/static/...` URLs.
+"""Offline assets: Leaflet, jQuery, protomaps-leaflet and briefmap's own JS/CSS, copied from
+Python packages (or the vendored npm build) into the dashboard's static folder and referenced
+by absolute `/app/static/...` URLs.
 
 folium's defaults load Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from CDNs;
 briefmap replaces that list with local files only (see `map_js` / `map_css`). The URLs are
@@ -22,6 +23,9 @@ from layers.paths import STATIC_DIR
 
 STATIC_URL = "/app/static"
 _OWN = Path(__file__).resolve().parent.parent / "assets"
+# protomaps-leaflet from the npm registry, vendored with its licence (see its README.md)
+_PROTOMAPS = _OWN / "vendor" / "protomaps-leaflet"
+PROTOMAPS_FILES = ("protomaps-leaflet.js", "LICENSE")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ def vendor_assets() -> tuple[Asset, ...]:
         Asset(leaflet / "leaflet.css", "vendor/leaflet/leaflet.css"),
         *images,
         Asset(Path(xjquery.BASE_DIR) / "jquery.min.js", "vendor/jquery/jquery.min.js"),
+        *(Asset(_PROTOMAPS / n, f"vendor/protomaps-leaflet/{n}") for n in PROTOMAPS_FILES),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
+        Asset(_OWN / "briefmap-basemap.js", "briefmap/briefmap-basemap.js"),
         Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
         Asset(_OWN / "briefmap-events.js", "briefmap/briefmap-events.js"),
         Asset(_OWN / "briefmap-events.css", "briefmap/briefmap-events.css"),
@@ -70,8 +76,10 @@ def map_js() -> list[tuple[str, str]]:
     return [
         ("leaflet", _by_target("vendor/leaflet/leaflet.js").url),
         ("jquery", _by_target("vendor/jquery/jquery.min.js").url),
+        ("protomaps_leaflet", _by_target("vendor/protomaps-leaflet/protomaps-leaflet.js").url),
         ("briefmap", _by_target("briefmap/briefmap.js").url),
         ("briefmap_events", _by_target("briefmap/briefmap-events.js").url),
+        ("briefmap_basemap", _by_target("briefmap/briefmap-basemap.js").url),
     ]
 
 

@@ -1,77 +1,57 @@
-"""The vector basemap shipped in `geodata/basemap/` (Natural Earth), prepared for the web map.
+"""The basemap as the browser draws it: a PMTiles archive and the one style for it.
 
-Full-resolution polygons cost time in the browser on every redraw; the web copy is simplified
-(about 1 km at the scale of the region) and rounded to 3 decimals. Print exports keep full detail
-by reading the shipped files directly.
+The archive is ours (`geodata/basemap/basemap.pmtiles`, built by `layers.tiles`) or a user's
+Protomaps extract (`briefmap serve --basemap FILE`). Either is served from the local static
+folder (Streamlit answers HTTP Range requests there, which PMTiles readers use) and drawn by
+protomaps-leaflet with `STYLE` below and the label styles of `layers.render.labels`, so our
+tiles and an OpenStreetMap extract look alike and are labelled by the same priorities.
+
+Self-contained pages (no server) use `offline_basemap_data()`: the archive's tiles up to a
+zoom, embedded in the page (see `base_map(..., basemap_data=...)`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-import shapely
-from shapely.geometry import mapping, shape
+from layers.aliases import load_aliases
+from layers.paths import BASEMAP_DIR, PROJECT_ROOT, basemap_dir
+from layers.render.escape import esc
+from layers.render.labels import styles_for_browser
+from layers.render.palette import LAND
+from layers.tiles.archive import ArchiveInfo, embedded_tiles, inspect_archive, serve_copy
+from layers.tiles.build import ARCHIVE_NAME
 
-from layers.atomic import write_text_atomic
-from layers.paths import basemap_dir
-
-# (name, source file, how to draw it, simplify tolerance in degrees, Leaflet pane, style).
-# "outline" draws polygon boundaries as lines, without the edges of the clipping box.
-WEB_LAYERS = (
-    (
-        "world",
-        "world110m",
-        "fill",
-        0.0,
-        "bm-land",
-        {"color": "#c9c4b8", "weight": 0.6, "fillColor": "#ebe7de", "fillOpacity": 1},
-    ),
-    (
-        "countries",
-        "countries",
-        "fill",
-        0.01,
-        "bm-land",
-        {"stroke": False, "fillColor": "#f4f1ea", "fillOpacity": 1},
-    ),
-    (
-        "lakes",
-        "lakes",
-        "fill",
-        0.005,
-        "bm-land",
-        {"color": "#9cc0d6", "weight": 0.6, "fillColor": "#c9dce8", "fillOpacity": 1},
-    ),
-    (
-        "admin1",
-        "admin1",
-        "outline",
-        0.02,
-        "bm-lines",
-        {"color": "#b9b2a4", "weight": 0.7, "fill": False, "dashArray": "3 3"},
-    ),
-    (
-        "rivers",
-        "rivers",
-        "line",
-        0.005,
-        "bm-lines",
-        {"color": "#86b3d1", "weight": 1.1, "fill": False},
-    ),
-    (
-        "borders",
-        "countries",
-        "outline",
-        0.01,
-        "bm-lines",
-        {"color": "#7d7d7d", "weight": 1.3, "fill": False},
-    ),
-)
-PRECISION = 1e-3
+BASEMAP_ENV = "BRIEFMAP_BASEMAP"  # a user's archive, set by `briefmap serve --basemap`
+SERVED_DIR = "basemap"  # under the static folder
+# Colours and line widths (CSS px) of the basemap, for every source in the Protomaps schema.
+STYLE: dict[str, Any] = {
+    "sea": "#cfe0ea",
+    "earth": LAND,
+    "water": "#bcd5e5",
+    "river": "#86b3d1",
+    "river_width": [[4, 0.6], [7, 1.2], [10, 2.0]],
+    "park": "#e3ead5",
+    "urban": "#ece6da",
+    "buildings": "#ddd6c8",
+    "country_border": "#7d7d7d",
+    "country_border_width": 1.3,
+    "region_border": "#b4ad9f",
+    "region_border_width": 0.8,
+    "region_border_dash": [3, 3],
+    "highway": "#e3a857",
+    "major_road": "#efc98a",
+    "minor_road": "#ffffff",
+    "road_width": [[6, 0.6], [10, 1.6], [14, 4.0]],
+    "town_dot": "#4a4a4a",
+    "font_family": '"bm-arabic", "Noto Sans", "DejaVu Sans", sans-serif',
+}
+ATTRIBUTION = "Natural Earth (public domain) · GeoNames (CC BY 4.0)"
 
 
 def source_files(folder: Path | None = None) -> list[Path]:
@@ -83,144 +63,103 @@ def source_files(folder: Path | None = None) -> list[Path]:
 
 
 def load_layer(name: str, folder: Path | None = None) -> list[dict[str, Any]]:
-    """Features of one shipped basemap file, full resolution (for print and tests)."""
+    """Features of one shipped Natural Earth file, full resolution (search, print, tests)."""
     path = (folder or basemap_dir()) / f"{name}.geojson"
     return json.loads(path.read_text(encoding="utf-8"))["features"]
 
 
-def web_basemap(folder: Path | None = None) -> dict[str, Any]:
-    """Simplified layers and labels for the browser, keyed by layer name."""
-    folder = folder or basemap_dir()
-    return _web_basemap(str(folder), _stamp(folder))
+def shipped_archive(folder: Path | None = None) -> Path:
+    """Our archive: the geodata folder's own if it has one, else the repo's."""
+    own = (folder or basemap_dir()) / ARCHIVE_NAME
+    return own if own.is_file() else PROJECT_ROOT / "geodata" / BASEMAP_DIR / ARCHIVE_NAME
 
 
-def _stamp(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in source_files(folder):
-        stat = path.stat()
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return h.hexdigest()[:12]
+def user_archive() -> Path | None:
+    """The archive `briefmap serve --basemap` chose, if any."""
+    raw = os.environ.get(BASEMAP_ENV)
+    return Path(raw) if raw else None
 
 
-@lru_cache(maxsize=4)
-def _web_basemap(folder: str, stamp: str) -> dict[str, Any]:
-    base = Path(folder)
-    out: dict[str, Any] = {"stamp": stamp}
-    countries = load_layer("countries", base)
-    clip_edge = _clip_edge(countries)
-    for name, source, mode, tol, _pane, _style in WEB_LAYERS:
-        features = load_layer(source, base)
-        if mode == "outline":
-            features = [
-                {"geometry": mapping(shape(f["geometry"]).boundary.difference(clip_edge))}
-                for f in features
-            ]
-        out[name] = _simplified(features, tol)
-    out["labels"] = _labels(countries, load_layer("places", base))
-    return out
+def install_basemap(static_dir: Path, archive: Path | None = None) -> dict[str, Any]:
+    """Put the archive (a user's, else ours) in the static folder; return the source spec:
+    url (under /app/static), max_zoom, bounds and the attribution (escaped HTML).
+
+    A user's archive is checked first (`layers.tiles.archive.inspect_archive`): a bad one
+    raises ArchiveError naming the file, and nothing is installed."""
+    from layers.render.assets import STATIC_URL
+
+    folder = static_dir / SERVED_DIR
+    if archive is not None:
+        info = inspect_archive(archive)
+        served = serve_copy(info, folder)
+        credit = info.attribution or archive.name
+    else:
+        info = inspect_archive(shipped_archive())
+        served = _copy_ours(info.path, folder)
+        credit = ATTRIBUTION
+    spec = info.browser_spec(f"{STATIC_URL}/{SERVED_DIR}/{served.name}")
+    spec["attribution"] = esc(credit)
+    spec["user"] = archive is not None
+    return spec
+
+
+def _copy_ours(path: Path, folder: Path) -> Path:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    target = folder / f"briefmap-{digest}.pmtiles"
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(target.name + ".tmp")
+        shutil.copyfile(path, staged)
+        staged.replace(target)
+    return target
+
+
+OFFLINE_REGION = (30.0, 22.0, 58.0, 42.0)  # west, south, east, north: the briefing's region
+
+
+def offline_basemap_data(
+    archive: Path | None = None,
+    world_zoom: int = 4,
+    region_zoom: int = 7,
+    region: tuple[float, float, float, float] = OFFLINE_REGION,
+) -> dict[str, Any]:
+    """The basemap for a page that must work from a file, with no server: the archive's
+    tiles for the whole world up to `world_zoom` and for `region` (west, south, east, north)
+    up to `region_zoom`, embedded as base64, and its attribution. Pass it as
+    `base_map(..., basemap_data=...)`. Deeper zooms are drawn over-zoomed from the deepest
+    tiles; outside the region, zooms past `world_zoom` show the sea colour only. About 0.6 MB
+    with the defaults."""
+    info: ArchiveInfo = inspect_archive(archive or shipped_archive())
+    deepest = min(region_zoom, info.max_zoom)
+    world = embedded_tiles(info.path, max_zoom=min(world_zoom, deepest))
+    near = embedded_tiles(info.path, max_zoom=deepest, bounds=region)
+    return {
+        "tiles": {**world["tiles"], **near["tiles"]},
+        "max_zoom": deepest,
+        "attribution": esc(info.attribution if archive else ATTRIBUTION),
+    }
 
 
 def print_layers(folder: Path | None = None) -> list[tuple[str, str, dict[str, Any], list]]:
-    """Full-detail basemap for print, in draw order: (name, mode, web style, geometries).
+    """Full-detail basemap for print, in the web style (see layers.render.basemap_print)."""
+    from layers.render.basemap_print import print_layers as layers
 
-    The same layers and styles as the web map (WEB_LAYERS), without simplification; borders
-    and coasts are cut where the shared data was clipped, exactly as on screen.
-    """
-    folder = folder or basemap_dir()
-    return _print_layers(str(folder), _stamp(folder))
-
-
-@lru_cache(maxsize=2)
-def _print_layers(folder: str, stamp: str) -> list[tuple[str, str, dict[str, Any], list]]:
-    base = Path(folder)
-    clip_edge = _clip_edge(load_layer("countries", base))
-    out = []
-    for name, source, mode, _tol, _pane, style in WEB_LAYERS:
-        geoms = [shape(f["geometry"]) for f in load_layer(source, base)]
-        if mode == "outline":
-            geoms = [g.boundary.difference(clip_edge) for g in geoms]
-        out.append((name, mode, style, [g for g in geoms if not g.is_empty]))
-    return out
+    return layers(folder)
 
 
 def labels(folder: Path | None = None) -> list[dict[str, Any]]:
-    """Country and place labels (both names, kind, the zoom they appear from), as on screen."""
-    folder = folder or basemap_dir()
-    return web_basemap(folder)["labels"]
+    """Natural Earth country and place labels for print, in the alias table's spellings."""
+    from layers.render.basemap_print import labels as print_labels
+
+    return print_labels(folder)
 
 
-def _clip_edge(countries: list[dict[str, Any]]) -> shapely.Geometry:
-    """The frame the shared basemap was clipped to: its edges are not borders or coasts."""
-    union = shapely.union_all([shape(f["geometry"]) for f in countries])
-    return shapely.box(*union.bounds).boundary.buffer(1e-4)
-
-
-def _simplified(features: list[dict[str, Any]], tol: float) -> dict[str, Any]:
-    geoms = []
-    for f in features:
-        geom = shape(f["geometry"])
-        if tol:
-            geom = geom.simplify(tol, preserve_topology=True)
-        g = shapely.set_precision(geom, PRECISION)
-        if not g.is_empty:
-            geoms.append({"type": "Feature", "properties": {}, "geometry": mapping(g)})
-    return {"type": "FeatureCollection", "features": geoms}
-
-
-def _labels(countries: list[dict[str, Any]], places: list[dict[str, Any]]) -> list[dict]:
-    labels = []
-    for f in countries:
-        p = f["properties"]
-        if p.get("iso_a3") is None:  # buffer zones and bases: no label
-            continue
-        pt = shape(f["geometry"]).representative_point()
-        labels.append(
-            {
-                "lon": round(pt.x, 3),
-                "lat": round(pt.y, 3),
-                "en": p["name"],
-                "ar": p.get("name_ar"),
-                "kind": "country",
-                "min_zoom": 5,
-            }
-        )
-    for f in places:
-        p = f["properties"]
-        capital = p["featurecla"] == "Admin-0 capital"
-        rank = p["scalerank"]
-        min_zoom = 5 if capital else 6 if rank <= 4 else 7 if rank <= 7 else 8
-        lon, lat = f["geometry"]["coordinates"]
-        labels.append(
-            {
-                "lon": lon,
-                "lat": lat,
-                "en": p["name"],
-                "ar": p.get("name_ar"),
-                "kind": "capital" if capital else "place",
-                "min_zoom": min_zoom,
-            }
-        )
-    return labels
-
-
-def layer_specs() -> list[dict[str, Any]]:
-    return [{"name": n, "pane": pane, "style": style} for n, _s, _m, _t, pane, style in WEB_LAYERS]
-
-
-def write_web_basemap(static_dir: Path, folder: Path | None = None) -> tuple[Path, str]:
-    """Write the web basemap JSON into the static folder; return (path, version stamp).
-
-    The stamp (sizes and times of the source files) is kept beside the JSON, so a process that
-    finds it up to date (the app after `briefmap serve` prepared it) does no work.
-    """
-    folder = folder or basemap_dir()
-    stamp = _stamp(folder)
-    target = static_dir / "basemap" / "basemap.json"
-    stamp_file = target.with_suffix(".stamp")
-    if target.is_file() and stamp_file.is_file() and stamp_file.read_text() == stamp:
-        return target, stamp
-    data = web_basemap(folder)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    write_text_atomic(target, text, make_parents=True)
-    write_text_atomic(stamp_file, stamp, make_parents=True)
-    return target, stamp
+def style_spec(lang: str, mode: str = "screen") -> dict[str, Any]:
+    """What the browser's renderer needs besides the tiles: colours, label styles for the
+    screen or the projector, the language, and the alias table."""
+    return {
+        "paint": STYLE,
+        "labels": styles_for_browser(mode),
+        "lang": lang,
+        "aliases": load_aliases().for_browser(),
+    }

@@ -1,8 +1,11 @@
 """folium maps built from briefmap data: an offline base map plus one feature group per layer.
 
-The base map (vector basemap, controls, local assets) depends only on the language, so its
-script stays the same from one Streamlit rerun to the next and streamlit-folium keeps the map
-mounted; report data goes in separate feature groups that can change without a remount.
+The base map (vector-tile basemap, controls, local assets) depends only on the language and
+the mode, so its script stays the same from one Streamlit rerun to the next and
+streamlit-folium keeps the map mounted; report data goes in separate feature groups that can
+change without a remount. Each group also hands its labels and marker footprints to the
+basemap's labeller (`FeatureLabels`), which places every label on the map by the priorities
+of `layers.render.labels`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from layers.contract import geometry_dict
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render import assets, basemap
+from layers.render.labels import halo_obstacles, label_items, marker_obstacles
 from layers.render.popup import popup_html, tooltip_html
 from layers.render.style import feature_style, highlight_options, ring_metres, ring_options
 from layers.reports import Library
@@ -48,25 +52,40 @@ def fit_view(
 
 
 class Basemap(MacroElement):
-    """The shipped Natural Earth basemap, fetched from the local static folder or inlined."""
+    """The PMTiles basemap (served locally, or embedded for offline pages) and its style."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-        var {{ this.get_name() }}_map = {{ this._parent.get_name() }};
-        {{ this.get_name() }}_map.attributionControl.addAttribution({{ this.attribution|tojson }});
-        briefmap.basemap({{ this.get_name() }}_map, {{ this.spec|tojson }});
+        briefmap.vectorBasemap({{ this._parent.get_name() }}, {{ this.spec|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, spec: dict[str, Any], lang: str = "en"):
+    def __init__(self, spec: dict[str, Any]):
         super().__init__()
         self._name = "Basemap"
         self.spec = spec
         self.image_path = assets.leaflet_image_url()
-        self.attribution = t("attribution", lang)
+
+
+class FeatureLabels(MacroElement):
+    """A feature group's labels and marker footprints, placed by the basemap's labeller for
+    as long as the group is on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        briefmap.featureLabels({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, items: list[dict[str, Any]], obstacles: list[dict[str, float]]):
+        super().__init__()
+        self._name = "FeatureLabels"
+        self.data = {"items": items, "obstacles": obstacles}
 
 
 class ReportLayer(MacroElement):
@@ -181,7 +200,9 @@ def focus_group(target: dict[str, Any], nonce: int) -> folium.FeatureGroup:
     return group
 
 
-def highlight_group(features: Iterable[Feature]) -> folium.FeatureGroup:
+def highlight_group(features: Iterable[Feature], lang: str = "en") -> folium.FeatureGroup:
+    """Halos under `features`, whose labels take the first priority (layers.render.labels)."""
+    features = list(features)
     group = folium.FeatureGroup(name="highlight", control=False)
     data = {
         "type": "FeatureCollection",
@@ -191,43 +212,56 @@ def highlight_group(features: Iterable[Feature]) -> folium.FeatureGroup:
         ],
     }
     Highlight(data).add_to(group)
+    items = label_items(features, lang, highlight={f.id for f in features})
+    FeatureLabels(items, halo_obstacles(features)).add_to(group)
     return group
 
 
 def base_map(
     *,
     lang: str = "en",
-    basemap_url: str | None = None,
+    basemap_source: dict[str, Any] | None = None,
     basemap_data: dict[str, Any] | None = None,
     center: Sequence[float] = DEFAULT_CENTER,
     zoom: float = DEFAULT_ZOOM,
     clicker: tuple[str, ...] = (),
+    mode: str = "screen",
 ) -> folium.Map:
-    """A folium Map with no tiles, local assets only, and the vector basemap.
+    """A folium Map with no tile URL, local assets only, and the vector-tile basemap.
 
-    Give `basemap_url` (the dashboard: the browser fetches it once) or `basemap_data`
-    (self-contained exports). `clicker` lists the presentation actions whose keys the map
-    should hear (see ClickerKeys).
+    Give `basemap_source` (the dashboard: `basemap.install_basemap()`, an archive the
+    browser reads from the static folder) or `basemap_data` (self-contained pages:
+    `basemap.offline_basemap_data()`, tiles embedded in the page). `mode` "projector" (the
+    audience's window) sizes labels for the room and leaves out the zoom and measuring
+    controls. `clicker` lists the presentation actions whose keys the map should hear.
     """
+    projector = mode == "projector"
     m = folium.Map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
+        zoom_control=not projector,
         control_scale=False,  # a metric-only scale is added with the measuring tool
         prefer_canvas=False,
         world_copy_jump=False,
     )
     m.default_js = assets.map_js()
     m.default_css = assets.map_css()
-    spec: dict[str, Any] = {"layers": basemap.layer_specs(), "lang": lang}
     if basemap_data is not None:
-        spec["data"] = basemap_data
+        source = {
+            "tiles": basemap_data["tiles"],
+            "max_zoom": basemap_data["max_zoom"],
+            "attribution": basemap_data.get("attribution", basemap.ATTRIBUTION),
+        }
+    elif basemap_source is not None:
+        source = basemap_source
     else:
-        spec["url"] = basemap_url
-    Basemap(spec, lang).add_to(m)
-    MeasureControl(lang).add_to(m)
+        raise ValueError("base_map needs basemap_source or basemap_data")
+    Basemap({"source": source, "mode": mode, **basemap.style_spec(lang, mode)}).add_to(m)
+    if not projector:
+        MeasureControl(lang).add_to(m)
     if clicker:
         ClickerKeys(clicker).add_to(m)
     return m
@@ -272,5 +306,6 @@ def layer_groups(
         layer = geodata.layers[layer_id]
         group = folium.FeatureGroup(name=layer.name_ar if lang == "ar" else layer.name_en)
         ReportLayer(feature_collection(chosen, geodata, lang, reports)).add_to(group)
+        FeatureLabels(label_items(chosen, lang), marker_obstacles(chosen, geodata)).add_to(group)
         groups.append(group)
     return groups

@@ -1,6 +1,8 @@
 """The map as one self-contained HTML file that works with the network off.
 
-Leaflet, jQuery, briefmap's JS and CSS, the Arabic font and the web basemap are all inlined
+Leaflet, jQuery, protomaps-leaflet, briefmap's JS and CSS, the Arabic font and the basemap's
+vector tiles (`basemap.offline_basemap_data`: the world to zoom 4, the region to zoom 7) are all
+inlined
 (no `src`, no `href`, no `url()` that leaves the file): it can be mailed, copied to a laptop or
 opened from a USB stick. One page shows one view, or a walkthrough as a list of scenes with
 previous/next buttons (and the arrow keys). Every string from data reaches the page escaped:
@@ -21,9 +23,10 @@ import folium
 from layers.marking import Marking
 from layers.model import Feature, Geodata
 from layers.render import assets
-from layers.render.basemap import web_basemap
+from layers.render.basemap import offline_basemap_data
 from layers.render.escape import esc
-from layers.render.leaflet import ReportLayer, base_map, feature_collection
+from layers.render.labels import halo_obstacles, label_items, marker_obstacles
+from layers.render.leaflet import FeatureLabels, ReportLayer, base_map, feature_collection
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.render.style import highlight_options
 
@@ -74,7 +77,9 @@ def inline_assets() -> str:
         for t in (
             "vendor/leaflet/leaflet.js",
             "vendor/jquery/jquery.min.js",
+            "vendor/protomaps-leaflet/protomaps-leaflet.js",
             "briefmap/briefmap.js",
+            "briefmap/briefmap-basemap.js",
         )
     ]
     return "".join(f"<style>{c}</style>" for c in css) + "".join(
@@ -145,6 +150,10 @@ def _json(value: object) -> str:
 def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=f"scene-{i + 1}", control=False, show=False)
     ReportLayer(feature_collection(page.features, geodata, lang)).add_to(group)
+    lit = {f.id for f in page.highlight}
+    labels = label_items([*page.features, *page.highlight], lang, highlight=lit)
+    obstacles = marker_obstacles(page.features, geodata) + halo_obstacles(page.highlight)
+    FeatureLabels(labels, obstacles).add_to(group)  # named like the live map, same priorities
     if page.highlight:
         halo = {
             "type": "FeatureCollection",
@@ -207,7 +216,7 @@ def offline_html(
 ) -> str:
     """One HTML file: banner, title block, the map with every page's layers, the scene panel
     (when there is more than one page) and the legend of everything the pages show."""
-    m = base_map(lang=lang, basemap_data=web_basemap())
+    m = base_map(lang=lang, basemap_data=offline_basemap_data())
     m.default_js, m.default_css = [], []
     groups = [_page_group(i, p, geodata, lang) for i, p in enumerate(pages)]
     for g in groups:

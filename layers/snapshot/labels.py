@@ -17,6 +17,7 @@ from layers.i18n import pick
 from layers.model import Feature
 from layers.names import normalize
 from layers.render import basemap
+from layers.render.labels import Priority
 from layers.snapshot.draw import Extent, Z, clip
 from layers.snapshot.projection import Projection
 from layers.snapshot.text import bidi, families
@@ -25,15 +26,19 @@ WEB_MERCATOR_M_PER_PX = 156_543.034  # at the equator, zoom 0
 
 
 # -- Label priority -----------------------------------------------------------------------------
-# The map's label priorities are being defined by the cartography work (issue 10) in
-# `layers/render/labels.py`. Until that lands this is the one place they live, in the same
-# order: what the scene highlights, then report features, then basemap capitals, towns and
-# countries. When it lands, this function becomes a call to it.
+# The map's label priorities live in `layers/render/labels.py` (one ranking for every renderer):
+# what the scene highlights, then report features, then basemap capitals, towns and countries.
+_PRIORITY = {
+    "feature": Priority.FEATURE,
+    "capital": Priority.CAPITAL,
+    "place": Priority.TOWN,
+    "country": Priority.COUNTRY,
+}
+
+
 def label_priority(kind: str, highlighted: bool = False) -> int:
-    """Lower is placed first."""
-    if highlighted:
-        return 0
-    return {"feature": 1, "capital": 2, "place": 3, "country": 4}[kind]
+    """Lower is placed first (layers.render.labels.Priority)."""
+    return int(Priority.HIGHLIGHT if highlighted else _PRIORITY[kind])
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,10 @@ def _ids_drawn(frame) -> set[str]:
 
 
 def _query(page) -> dict[str, str]:
-    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+    # location.href, not page.url: page.url only catches up with the app's replaceState when
+    # Playwright next talks to the browser, so a loop of sleeps could read it stale forever
+    href = page.evaluate("() => location.href")
+    return {k: v[-1] for k, v in parse_qs(urlparse(href).query).items()}
 
 
 def _choose_actor(page, typed: str, option: str) -> None:

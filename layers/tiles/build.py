@@ -22,6 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pmtiles.reader import MmapSource, Reader, all_tiles, zxy_to_tileid
+from pmtiles.writer import Writer
+
 from layers.paths import PROJECT_ROOT, basemap_dir
 from layers.tiles import sources, towns
 
@@ -90,12 +93,21 @@ def run_tippecanoe(
     name: str = "briefmap",
     attribution: str = ATTRIBUTION,
 ) -> None:
-    """Run tippecanoe in `source`'s folder (relative paths keep the metadata reproducible)."""
-    env = dict(os.environ, TIPPECANOE_MAX_THREADS="1")
+    """Run tippecanoe in `source`'s folder. tippecanoe records its command line in the archive's
+    metadata, so every path in it is relative and the program is called by its bare name (found
+    on PATH): the archive is the same wherever the checkout and its virtual environment live."""
+    binary = Path(tippecanoe_binary())
+    path = os.pathsep.join([str(binary.parent), os.environ.get("PATH", "")])
+    env = dict(os.environ, TIPPECANOE_MAX_THREADS="1", PATH=path)
     options = tippecanoe_args(source.name, target.name, max_zoom, name, attribution)
-    args = [tippecanoe_binary(), *options]
     done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        args, cwd=source.parent, env=env, capture_output=True, text=True, check=False
+        [binary.name, *options],
+        cwd=source.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        executable=str(binary),
     )
     if done.returncode != 0:
         raise BuildError(f"tippecanoe failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -112,9 +124,26 @@ def build(out: Path | None = None, folder: Path | None = None, max_zoom: int = M
         run_tippecanoe(source, built, max_zoom)
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(target.name + ".tmp")
-        shutil.copyfile(built, staged)
+        _rewrite_portable(built, staged)
         staged.replace(target)
     return target
+
+
+def _rewrite_portable(built: Path, out: Path) -> None:
+    """Copy the archive with its `generator_options` free of the machine's paths: tippecanoe
+    records the absolute path of its own binary there, which differs from one checkout (or
+    virtual environment) to the next and would make the committed archive unreproducible."""
+    with built.open("rb") as handle:
+        reader = Reader(MmapSource(handle))
+        header, metadata = reader.header(), reader.metadata()
+        command = str(metadata.get("generator_options", ""))
+        program, _, rest = command.partition(" ")
+        metadata["generator_options"] = " ".join(filter(None, (Path(program).name, rest)))
+        with out.open("wb") as target:
+            writer = Writer(target)
+            for zxy, data in all_tiles(reader.get_bytes):
+                writer.write_tile(zxy_to_tileid(*zxy), data)
+            writer.finalize(header, metadata)
 
 
 def main(argv: list[str] | None = None) -> int:

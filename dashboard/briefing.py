@@ -143,8 +143,7 @@ def scene_map(
     view = scene_view(scene, lang)
     m = base_map(lang=lang, basemap_source=data.basemap_source(), clicker=actions, mode=mode)
     features = view.select(geodata)
-    library, _problem = data.reports()
-    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, library)
+    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, data.map_reports())
     groups.append(highlight_group((geodata.feature(fid) for fid in scene.highlight), lang))
     frame = scene_frame(scene, geodata)
     if frame:

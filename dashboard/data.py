@@ -8,9 +8,9 @@ from layers.boundary import load_geodata
 from layers.briefing import BriefingRoom
 from layers.model import Geodata
 from layers.paths import STATIC_DIR
-from layers.render.assets import install_static
+from layers.render.assets import STATIC_URL, install_static
 from layers.render.basemap import install_basemap, user_archive
-from layers.reports import Library, ReportsError, load_reports
+from layers.reports import Library, ReportsError, load_reports, publish
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +30,14 @@ def reports() -> tuple[Library, str | None]:
         return load_reports(reports_dir(), geodata().reports), None
     except ReportsError as exc:
         return Library(exc.folder), str(exc)
+
+
+@st.cache_resource(show_spinner=False)
+def map_reports() -> Library:
+    """The verified reports for the map: each as a local JSON file its popups fetch a
+    paragraph from when a citation is opened (the map then carries no paragraph text)."""
+    library, _problem = reports()
+    return publish(library, STATIC_DIR / "reports", f"{STATIC_URL}/reports")
 
 
 @st.cache_resource(show_spinner=False)

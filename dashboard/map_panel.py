@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import events_panel, state
-from dashboard.data import basemap_source, reports
+from dashboard.data import basemap_source, map_reports
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
@@ -26,7 +26,7 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
     lat, lon, zoom = state.base_extent(view)
     # Built on every run (never cached): st_folium rewrites the map it is given.
     m = base_map(lang=view.lang, basemap_source=basemap_source(), center=(lat, lon), zoom=zoom)
-    library, _problem = reports()
+    library = map_reports()
     groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang, library)
     focus = state.take_focus()
     if focus:

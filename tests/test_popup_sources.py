@@ -3,6 +3,7 @@ islands in Arabic, a citation that opens its (escaped) paragraph or says it is n
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from layers.model import Citation, Precision
+from layers.render.escape import script_json
 from layers.render.popup import coordinates_text, popup_html
 from layers.render.sources import grade_html, source_html
-from layers.reports.library import Library
+from layers.reports.library import Library, publish
 
 REPORT = "000_0f03b8209ef71bac.txt"
 HOSTILE = "فقرة <script>alert(1)</script> ${alert(2)} ` <img src=x onerror=alert(3)>"
@@ -88,3 +90,41 @@ def test_a_grade_says_its_meaning_on_hover(grade, lang, title):
     assert grade_html(grade, lang) == (
         f'<abbr class="bm-grade" title="{title}"><bdi dir="ltr">{grade}</bdi></abbr>'
     )
+
+
+def test_a_published_library_gives_the_map_a_local_url_not_the_text(geodata, tmp_path):
+    library = publish(_library(HOSTILE), tmp_path / "reports", "app/static/reports")
+    html = source_html(Citation(REPORT, 7), geodata, library, "en")
+    quote = re.search(r"<blockquote [^>]*>(.*?)</blockquote>", html)
+    assert quote and quote.group(1) == ""  # the popup carries no paragraph text
+    url = re.search(r'data-src="([^"]+)"', html).group(1)
+    assert url.startswith("app/static/reports/") and url.endswith(".json")
+    served = json.loads((tmp_path / "reports" / url.rsplit("/", 1)[1]).read_text("utf-8"))
+    assert served["7"] == HOSTILE and len(served) == 26  # fetched and shown as text by the page
+    assert 'data-missing="Report not loaded, so the paragraph cannot be shown here' in html
+    # a paragraph the report does not have keeps the not-loaded message, no URL
+    beyond = source_html(Citation(REPORT, 99), geodata, library, "en")
+    assert "data-src" not in beyond
+
+
+def test_publishing_twice_writes_one_file_named_by_its_content(tmp_path):
+    first = publish(_library("نص"), tmp_path, "/s")
+    again = publish(_library("نص"), tmp_path, "/s")
+    changed = publish(_library("نص آخر"), tmp_path, "/s")
+    assert first.urls == again.urls != changed.urls
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+@pytest.mark.parametrize(
+    "value",
+    [HOSTILE, "</script><script>alert(1)</script>", "<!--", "a\u2028b\u2029c", "'&'", "قوس ]]>"],
+)
+def test_script_json_cannot_end_the_script_and_reads_back_the_same(value):
+    data = {"popup": value, "list": [value, 1, None]}
+    text = script_json(data)
+    assert not re.search(r"[<>&'\u2028\u2029]", text)
+    assert json.loads(text) == data
+
+
+def test_script_json_keeps_arabic_as_utf8_not_escapes():
+    assert script_json("الهول") == '"الهول"'

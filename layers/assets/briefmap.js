@@ -91,7 +91,26 @@
       .setLatLng(layer.getLatLng ? layer.getLatLng() : latlng)
       .setContent(box)
       .openOn(map);
-    box.addEventListener("toggle", function () { popup.update(); }, true);
+    box.addEventListener("toggle", function (e) {
+      var quote = e.target.open && e.target.querySelector("blockquote.bm-para[data-src]");
+      if (quote && !quote.textContent) { B.paragraph(quote).then(function () { popup.update(); }); }
+      popup.update();
+    }, true);
+  };
+
+  /* A cited paragraph fetched from the local server when its citation is opened (one JSON file
+   * per report, fetched once); shown with textContent, never parsed as HTML. */
+  B._reports = {};
+  B.paragraph = function (quote) {
+    var url = quote.getAttribute("data-src");
+    var all = B._reports[url] || (B._reports[url] = fetch(url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status + " " + url); } return r.json(); }));
+    return all.then(function (paragraphs) {
+      quote.textContent = paragraphs[quote.getAttribute("data-paragraph")] || "";
+    }).catch(function () {
+      delete B._reports[url];
+      quote.textContent = quote.getAttribute("data-missing");
+    });
   };
   /* Fly to a target once per request: `nonce` changes only when Python asks for a move, so a
    * filter change that re-adds this group does not move the map again. */

@@ -3,6 +3,9 @@
 - `esc`: HTML (popups, tooltips, legends, any `unsafe_allow_html` block). html.escape plus the
   three characters that matter inside a JavaScript template string (folium puts popup HTML in
   backtick strings): ` $ and \\.
+- `script_json`: a value as JSON inside a `<script>` (folium templates): `<`, `>`, `&`, `'` and
+  the two line separators escaped like Jinja's `tojson`, but text kept as UTF-8 rather than
+  `\\uXXXX` escapes (an Arabic paragraph is a third of the size) and no spaces.
 - `md`: Streamlit Markdown (captions, labels, `help=`, buttons, alerts, `st.markdown`). Every
   ASCII punctuation character is backslash-escaped (CommonMark allows that for all of them), so
   `![x](http://host/p.png)`, `[text](url)`, `:red[...]`, `**bold**`, `<http://…>` and emoji
@@ -16,6 +19,7 @@ Use one of these wherever data meets markup; never build markup from raw data.
 from __future__ import annotations
 
 import html
+import json
 import re
 import string
 
@@ -32,6 +36,24 @@ _ZWSP = "\u200b"
 def esc(value: object) -> str:
     """HTML-escape a value for any HTML context, including a JS template string."""
     return html.escape(str(value), quote=True).translate(_JS_TEMPLATE)
+
+
+_SCRIPT_UNSAFE = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "'": "\\u0027",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def script_json(value: object) -> str:
+    """JSON safe to put inside an HTML `<script>` element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.translate(_SCRIPT_UNSAFE)
 
 
 def md(value: object) -> str:

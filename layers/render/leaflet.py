@@ -22,6 +22,7 @@ from layers.contract import geometry_dict
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render import assets, basemap
+from layers.render.escape import script_json
 from layers.render.labels import halo_obstacles, label_items, marker_obstacles
 from layers.render.popup import popup_html, tooltip_html
 from layers.render.style import feature_style, highlight_options, ring_metres, ring_options
@@ -77,7 +78,7 @@ class FeatureLabels(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        briefmap.featureLabels({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        briefmap.featureLabels({{ this._parent.get_name() }}, {{ this.data_js }});
         {% endmacro %}
         """
     )
@@ -86,6 +87,7 @@ class FeatureLabels(MacroElement):
         super().__init__()
         self._name = "FeatureLabels"
         self.data = {"items": items, "obstacles": obstacles}
+        self.data_js = script_json(self.data)
 
 
 class ReportLayer(MacroElement):
@@ -95,7 +97,7 @@ class ReportLayer(MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = briefmap.reportLayer(
-            {{ this.data|tojson }}, {{ this.options|tojson }}
+            {{ this.data_js }}, {{ this.options|tojson }}
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -105,6 +107,7 @@ class ReportLayer(MacroElement):
         super().__init__()
         self._name = "ReportLayer"
         self.data = data
+        self.data_js = script_json(data)  # popups hold Arabic: UTF-8 keeps them small
         self.options = {"rings": rings, "ring": ring_options()}
 
 

@@ -1,11 +1,13 @@
 """A citation as HTML that opens the cited paragraph: the Arabic original, right to left, with
 its number, the report's outlet, date and file, beside our summary.
 
-Used by the map's popups (a `<details>` toggle, no script needed) and by the dashboard's
-timeline and presenter view (the body inside a Streamlit expander). Paragraph text comes from
-a verified `layers.reports.Library` at run time and is escaped like any other data; without
-the report the citation says so. File names and grades are isolated left to right (`<bdi>`)
-so that Arabic text around them does not reorder them.
+Used by the map's popups (a `<details>` toggle) and by the dashboard's timeline and presenter
+view (the body inside a Streamlit expander). Paragraph text comes from a verified
+`layers.reports.Library` at run time and is escaped like any other data; without the report the
+citation says so. A library published for the browser (`layers.reports.publish`) gives the map
+a local URL instead of the text: the popup fetches the paragraph when its citation is opened, so
+the map does not carry every paragraph of every popup. File names and grades are isolated left
+to right (`<bdi>`) so that Arabic text around them does not reorder them.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ def paragraph_html(citation: Citation, geodata: Geodata, reports: Library | None
     else:
         language = report.language if report else "ar"
         direction = "rtl" if language == "ar" else "ltr"
+        url = reports.url(citation)  # type: ignore[union-attr]
+        lazy = f' data-src="{esc(url)}" data-missing="{esc(t("report_not_loaded", lang))}"'
         body = (
             f'<blockquote class="bm-para" dir="{direction}" lang="{esc(language)}" '
-            f'data-report="{esc(citation.report)}" data-paragraph="{citation.paragraph}">'
-            f"{esc(text)}</blockquote>"
+            f'data-report="{esc(citation.report)}" data-paragraph="{citation.paragraph}"'
+            f"{lazy if url else ''}>{'' if url else esc(text)}</blockquote>"
         )
     if report is None:
         return body

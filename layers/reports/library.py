@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from layers.atomic import write_bytes_atomic
 from layers.model import Citation, Report
 
 
@@ -26,6 +28,9 @@ class Library:
 
     folder: Path | None
     texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # file -> paragraphs
+    # file -> local URL of its paragraphs as JSON ({"7": "…"}), for a map that fetches the
+    # paragraph when its citation is opened instead of carrying every paragraph in every popup
+    urls: Mapping[str, str] = field(default_factory=dict)
 
     def loaded(self, report: str) -> bool:
         return report in self.texts
@@ -36,6 +41,10 @@ class Library:
         if paragraphs is None or not 1 <= citation.paragraph <= len(paragraphs):
             return None
         return paragraphs[citation.paragraph - 1]
+
+    def url(self, citation: Citation) -> str | None:
+        """Where a page may fetch the cited paragraph (None: it must carry the text itself)."""
+        return self.urls.get(citation.report) if self.paragraph(citation) is not None else None
 
     def missing(self, reports: Mapping[str, Report]) -> list[str]:
         return [name for name in reports if name not in self.texts]
@@ -89,3 +98,20 @@ def load_reports(folder: Path | None, reports: Mapping[str, Report]) -> Library:
     if problems:
         raise ReportsError(folder, problems)
     return Library(folder, texts)
+
+
+def publish(library: Library, folder: Path, base_url: str) -> Library:
+    """Write each loaded report's paragraphs as JSON into `folder` (named by the report's
+    content, so a browser never keeps a stale copy) and return the library with their URLs.
+    The files hold only text that `load_reports` verified; they are served locally."""
+    urls = {}
+    for name, paragraphs in library.texts.items():
+        data = json.dumps(
+            {str(n): text for n, text in enumerate(paragraphs, start=1)}, ensure_ascii=False
+        ).encode("utf-8")
+        file = f"{hashlib.sha256(data).hexdigest()[:16]}.json"
+        target = folder / file
+        if not target.is_file():
+            write_bytes_atomic(target, data, make_parents=True)
+        urls[name] = f"{base_url.rstrip('/')}/{file}"
+    return replace(library, urls=urls)

@@ -270,10 +270,11 @@ def _presenter_side(briefing: Briefing, upcoming, lang: str) -> None:
         st.markdown(md(pick(upcoming.title_en, upcoming.title_ar, lang)))
     else:
         st.caption(t("last_scene", lang))
-    st.markdown(f"**{t('audience_link', lang)}**")
     query = {"mode": "audience", "walkthrough": briefing.walkthrough.id}
     query["briefing"] = briefing.audience_key
     if lang != "en":
         query["lang"] = lang
-    st.code(f"{st.context.url or ''}?{urlencode(query)}", language=None, wrap_lines=True)
+    # drawn when opened (see sidebar.downloads_and_link): the map paints first
+    with st.popover(t("audience_link", lang), icon=":material/cast:", width="stretch"):
+        st.code(f"{st.context.url or ''}?{urlencode(query)}", language=None, wrap_lines=True)
     st.caption(t("keys_help", lang))

@@ -147,8 +147,10 @@ def downloads_and_link(view: View, geodata: Geodata, chosen: list) -> None:
     """The files of this view (built on request: `dashboard.exports`) and the link to it."""
     lang = view.lang
     exports.export_panel(view, geodata, lang)
-    st.sidebar.subheader(t("link", lang))
     base = st.context.url or ""
     query = urlencode(to_query(view))
-    st.sidebar.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
-    st.sidebar.caption(t("link_help", lang))
+    # In a popover: its content (st.code, whose highlighter costs the browser about a second
+    # of work) is only drawn when opened, so it does not slow the map's first paint.
+    with st.sidebar.popover(t("link", lang), icon=":material/link:", width="stretch"):
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.caption(t("link_help", lang))

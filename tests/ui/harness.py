@@ -5,6 +5,7 @@ and recorded by the Guard."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -186,6 +187,12 @@ def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
 def audience_link(presenter_page) -> str:
     """The projector link as the presenter's page shows it (a person copies it from there)."""
     code = presenter_page.locator('[data-testid="stCode"]').filter(has_text="mode=audience")
+    if not code.first.is_visible():
+        opener = presenter_page.locator('[data-testid="stPopover"] button').filter(
+            has_text=re.compile("Audience view|عرض الجمهور")
+        )
+        opener.first.wait_for(timeout=20_000)
+        opener.first.click()
     code.first.wait_for(timeout=20_000)
     return code.first.inner_text().strip()
 

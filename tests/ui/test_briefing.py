@@ -124,7 +124,8 @@ def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrou
         assert other.locator("#bm-aud-title").inner_text() == walkthrough.scenes[1].title_en
         assert other.locator(".bm-blank").count() == 0
         pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=5_000)
-        assert other.locator('[data-testid="stCode"]').count() == 0  # no link to hand on
+        assert other.locator('[data-testid="stPopover"]').count() == 0  # no link to hand on
+        assert other.locator('[data-testid="stCode"]').count() == 0
         # the audience key with mode=presenter: refused, no speaker notes, no buttons
         hijack = audience_link(pres).replace("mode=audience", "mode=presenter")
         other.goto(hijack)

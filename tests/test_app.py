@@ -114,3 +114,19 @@ def test_the_map_is_sent_before_the_timeline_and_the_sidebar_extras():
     at.session_state["map"] = {"center": {"lat": 34.4, "lng": 43.2}, "zoom": 6, "bounds": None}
     at.run()
     assert [b for b in at.button if b.label == "Show on map"]
+
+
+@pytest.mark.parametrize(
+    ("reported", "same"),
+    [
+        ((35.4607, 41.0449, 7), True),  # the map's own report, off by pixel rounding
+        ((35.45, 41.05, 7), True),
+        ((35.45, 41.07, 7), False),  # two pixels east at zoom 7: moved by hand
+        ((35.45, 41.05, 8), False),  # zoomed
+        ((35.4607, 41.0449, 10), False),  # the same offset is 8 pixels at zoom 10
+    ],
+)
+def test_a_pinned_extent_survives_pixel_rounding_but_not_a_pan(reported, same):
+    from dashboard.state import _same_extent
+
+    assert _same_extent((35.45, 41.05, 7 if reported[2] != 10 else 10), reported) is same

@@ -232,4 +232,27 @@
     };
     map.on("click", function (e) { if (state.on) { state.add(map, e.latlng); } });
   };
+
+  /* Inside streamlit-folium's frame: its first report of the map (bounds, zoom) makes the
+   * page run again and draw the panels that waited for the map, whose layout work shares this
+   * frame's thread. Hold that report until the basemap's first tiles are drawn (at most
+   * REPORT_WAIT ms), so the panels are drawn after the map, not in the middle of it. */
+  var REPORT_WAIT = 3000;
+  if (typeof window.initComponent === "function" && !window.initComponent._bmHeld) {
+    var init = window.initComponent;
+    window.initComponent = function (map, hover) {
+      var done = false;
+      var go = function () { if (!done) { done = true; init(map, hover); } };
+      var container = map.getContainer(), data = window.__GLOBAL_DATA__;
+      /* the frame's height now, as init would: a frame without one is not drawn at all */
+      if (window.Streamlit && data && data.height) { window.Streamlit.setFrameHeight(data.height); }
+      if (map._bmBasemap && container.getAttribute("data-basemap") !== "ready") {
+        map.once("briefmap:basemap", go);
+        setTimeout(go, REPORT_WAIT);
+      } else {
+        go();
+      }
+    };
+    window.initComponent._bmHeld = true;
+  }
 })();

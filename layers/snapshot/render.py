@@ -22,7 +22,9 @@ from shapely.geometry import box
 from layers.dtg import dtg, utc_now
 from layers.i18n import pick, t
 from layers.model import Citation, Feature, Geodata, Scene
+from layers.render.labels import marker_obstacles
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
+from layers.render.style import PX_PER_PT
 from layers.snapshot import furniture
 from layers.snapshot.contents import Contents, citation_line, gather
 from layers.snapshot.draw import (
@@ -33,7 +35,7 @@ from layers.snapshot.draw import (
     draw_halos,
     line_segments,
 )
-from layers.snapshot.labels import basemap_labels, equivalent_zoom, feature_labels, place_labels
+from layers.snapshot.labels import basemap_labels, equivalent_zoom, place_labels, report_labels
 from layers.snapshot.projection import Bounds, Projection, fit_to_aspect
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
@@ -191,7 +193,7 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) ->
     lines = draw_graticule(ax, proj, extent, frame)
     draw_halos(ax, proj, extent, contents.highlight)
     draw_features(ax, proj, extent, contents.features, geodata)
-    _labels(ax, proj, extent, contents, lang, map_width_in)
+    _labels(ax, proj, extent, contents, geodata, lang, map_width_in)
     furniture.graticule_labels(ax, lines, extent)
     furniture.scale_bar(ax, lang)
     furniture.projection_note(ax, proj, lang)
@@ -208,23 +210,22 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) ->
         )
 
 
-def _labels(ax, proj, extent, contents, lang, map_width_in) -> None:
+def _labels(ax, proj, extent, contents, geodata, lang, map_width_in) -> None:
     centre_lat = proj.lonlat((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
     zoom = equivalent_zoom(extent, map_width_in, centre_lat)
     highlight = {f.id for f in contents.highlight}
-    labels = feature_labels(proj, extent, contents.features, highlight, lang)
-    labels += basemap_labels(proj, extent, zoom, lang)
-    points = [
-        proj.point(f.geometry.x, f.geometry.y)
-        for f in contents.features
-        if f.geometry.geom_type == "Point"
+    labels, named = report_labels(proj, extent, zoom, contents.features, highlight, lang)
+    labels += basemap_labels(proj, extent, zoom, lang, named)
+    obstacles = [
+        (*proj.point(o["lon"], o["lat"]), o["r"] / PX_PER_PT)
+        for o in marker_obstacles(contents.features, geodata, highlight)
     ]
     routes = [
         proj.project(f.geometry).simplify(2_000)
         for f in contents.features
         if "Line" in f.geometry.geom_type
     ]
-    place_labels(ax, labels, lang, points=points, lines=line_segments(clip(routes, extent)))
+    place_labels(ax, labels, lang, obstacles, lines=line_segments(clip(routes, extent)))
 
 
 def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:

@@ -147,7 +147,7 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     if req.scene is not None:
         points = req.scene.points_ar if view.lang == "ar" else req.scene.points_en
     highlight = tuple(f for f in features if f.id in snap.highlight)
-    page = Page(title, points, tuple(features), frame, highlight)
+    page = Page(title, points, tuple(features), frame, highlight, snap.sources)
     meta = f"DTG {dtg(req.when)} · {describe(view, geodata)}"
     return offline_html([page], geodata, view.lang, title=title, marking=marking, meta=meta)
 

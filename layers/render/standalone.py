@@ -21,7 +21,7 @@ from pathlib import Path
 import folium
 
 from layers.marking import Marking
-from layers.model import Feature, Geodata
+from layers.model import Citation, Feature, Geodata
 from layers.render import assets
 from layers.render.basemap import offline_basemap_data
 from layers.render.escape import esc
@@ -29,6 +29,7 @@ from layers.render.labels import halo_obstacles, label_items, marker_obstacles
 from layers.render.leaflet import FeatureLabels, ReportLayer, base_map, feature_collection
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.render.style import highlight_options
+from layers.reports.labels import sources_line
 
 Bounds = tuple[float, float, float, float]
 _CSS_URL = re.compile(r"""url\((["']?)(?!data:|#)([^)"']+)\1\)""")
@@ -44,6 +45,7 @@ class Page:
     features: tuple[Feature, ...]
     frame: Bounds | None
     highlight: tuple[Feature, ...] = ()
+    sources: tuple[Citation, ...] = ()  # what the scene cites itself, beside its features'
 
 
 def _data_uri(path: Path) -> str:
@@ -108,6 +110,7 @@ html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "bm-arabic", s
 .bm-legend ul { list-style: none; margin: 0; padding: 0; }
 .bm-legend .bm-swatches svg { vertical-align: middle; }
 .bm-legend-keys { color: #444; font-size: 11px; }
+.bm-scene-sources { color: #444; font-size: 11px; margin-top: 6px; }
 """
 
 PAGE_SCRIPT = """
@@ -127,6 +130,7 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
     var ul = box.querySelector("ul"); ul.textContent = "";
     p.points.forEach(function (t) { var li = document.createElement("li"); li.textContent = t;
       ul.appendChild(li); });
+    box.querySelector(".bm-scene-sources").textContent = p.sources;
     document.body.setAttribute("data-scene", String(at + 1));
   }
   box.querySelector(".bm-prev").addEventListener("click", function () { show(at - 1); });
@@ -139,6 +143,14 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
   show(0);
 });
 """
+
+
+def page_sources(page: Page, geodata: Geodata, lang: str) -> str:
+    """What a page cites, worded as every citation is (`layers.reports.labels`)."""
+    citations = dict.fromkeys([*page.sources, *(c for f in page.features for c in f.sources)])
+    refs = dict.fromkeys(r for f in page.features for r in f.references)
+    known = [geodata.references[r] for r in refs if r in geodata.references]
+    return sources_line(citations, known, geodata.reports, lang)
 
 
 def _json(value: object) -> str:
@@ -233,6 +245,7 @@ def offline_html(
             "title": p.title,
             "points": list(p.points),
             "counter": counter.format(n=i + 1, total=len(pages)) if len(pages) > 1 else "",
+            "sources": page_sources(p, geodata, lang),
         }
         for i, (g, p) in enumerate(zip(groups, pages, strict=True))
     ]
@@ -249,7 +262,8 @@ def offline_html(
             f'<div{nav}><button class="bm-prev" type="button">{prev}</button>'
             f'<button class="bm-next" type="button">{nxt}</button> '
             f'<span class="bm-scene-count"></span></div>'
-            f'<strong class="bm-scene-title"></strong><ul></ul></div>'
+            f'<strong class="bm-scene-title"></strong><ul></ul>'
+            f'<div class="bm-scene-sources"></div></div>'
             f'<div dir="{direction}">{legend}</div>'
             f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
         ),

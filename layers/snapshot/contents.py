@@ -10,6 +10,7 @@ from layers.dates import describe, parse_date
 from layers.marking import Marking, banner_marking, parse
 from layers.model import Citation, Feature, Geodata
 from layers.render.legend import LegendItem, legend_items, legend_keys
+from layers.reports.labels import sources_line
 from layers.snapshot.words import w
 from layers.view import View
 
@@ -91,32 +92,8 @@ def cutoff(
     return w("cutoff", lang, d=describe(newest, lang))
 
 
-def paragraph_ranges(paragraphs: Iterable[int], lang: str = "en") -> str:
-    """'3, 4, 5, 7, 9, 10' -> '3–5, 7, 9, 10' (Arabic commas in Arabic)."""
-    nums = sorted(set(paragraphs))
-    runs: list[list[int]] = []
-    for n in nums:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    sep = "، " if lang == "ar" else ", "
-    return sep.join(f"{r[0]}–{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
-
-
 def citation_line(contents: Contents, geodata: Geodata, lang: str) -> str:
-    """The footer's citations: each report with its paragraphs, then outside references."""
-    by_report: dict[str, list[int]] = {}
-    for c in contents.citations:
-        by_report.setdefault(c.report, []).append(c.paragraph)
-    parts = [
-        f"{report} {w('paragraphs', lang)} {paragraph_ranges(paras, lang)}"
-        for report, paras in by_report.items()
-    ]
-    semi = "؛ " if lang == "ar" else "; "
-    text = f"{w('sources', lang)}: " + semi.join(parts) if parts else ""
+    """The footer's citations: each report with its paragraphs, then outside references, in
+    the wording of every other citation (`layers.reports.labels`)."""
     refs = [geodata.references[r] for r in contents.references if r in geodata.references]
-    if refs:
-        listed = semi.join(f"{r.title} ({r.publisher}, {r.date})" for r in refs)
-        text += f" · {w('refs', lang)}: {listed}"
-    return text
+    return sources_line(contents.citations, refs, geodata.reports, lang)

@@ -105,6 +105,8 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     assert len(texts) > 10 and "al-Hol camp" in texts, sorted(texts)
     assert page.locator(".bm-banner-top").inner_text() == "TLP:CLEAR"
     assert "ISIS in the desert" in page.locator(".bm-scenes").inner_text()
+    sources = page.locator(".bm-scene-sources").inner_text()  # cited as everywhere else
+    assert sources.startswith("Sources: report 000 (outlet not named, November 2025), ¶")
     lat, lon, zoom = _settled(page)
     page.locator(".leaflet-control-zoom-in").click()
     assert _settled(page)[2] == zoom + 1
@@ -133,6 +135,7 @@ def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_
     page.locator(".bm-next").click()
     page.wait_for_function("() => document.body.dataset.scene === '2'")
     assert "داعش في الصحراء" in panel.inner_text()
+    assert "المصادر: التقرير 000 (وسيلة غير مسماة" in panel.inner_text()
     assert page.locator("path.bm-layer-energy").count() == 0  # scene 2 shows no pipelines
     _click_al_hol(page)
     popup = page.locator(".leaflet-popup-content .bm-popup")

@@ -66,8 +66,11 @@ def hex_payload(index: EventIndex, rows: np.ndarray, res: int, lang: str) -> dic
     upper = grid.breaks(counts)
     classes = np.searchsorted(np.asarray(upper), counts, side="left") if upper else []
     shapes: list[int] = []
+    corners: list[int] = []  # six, or more for a cell an icosahedron edge bends (res 3 here)
     for cell in cells.tolist():
-        shapes.extend(grid.boundary(cell))
+        outline = grid.boundary(cell)
+        shapes.extend(outline)
+        corners.append((len(outline) - 2) // 2)
     labels, lo = [], None
     for hi in upper:
         labels.append(f"≤ {_num(hi)}" if lo is None else f"{_num(lo)} – {_num(hi)}")
@@ -75,6 +78,7 @@ def hex_payload(index: EventIndex, rows: np.ndarray, res: int, lang: str) -> dic
     return {
         "mode": "hex",
         "shapes": shapes,
+        "corners": corners,
         "classes": [int(c) for c in classes],
         "counts": [round(float(c), 1) for c in counts],
         "colours": ramp(len(upper)),

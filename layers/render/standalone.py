@@ -17,9 +17,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import folium
 
+from layers.events.layer import EventsLayer
 from layers.marking import Marking
 from layers.model import Citation, Feature, Geodata
 from layers.render import assets
@@ -46,6 +48,7 @@ class Page:
     frame: Bounds | None
     highlight: tuple[Feature, ...] = ()
     sources: tuple[Citation, ...] = ()  # what the scene cites itself, beside its features'
+    events: dict[str, Any] | None = None  # imported incidents: `layers.events.payload`'s data
 
 
 def _data_uri(path: Path) -> str:
@@ -72,6 +75,7 @@ def inline_assets() -> str:
     css = [
         _inline_css(leaflet_css, lambda rel: leaflet_css.parent / rel),
         _inline_css(by_target["briefmap/briefmap.css"], _own_asset),
+        _inline_css(by_target["briefmap/briefmap-events.css"], _own_asset),
         OFFLINE_CSS,
     ]
     scripts = [
@@ -81,6 +85,7 @@ def inline_assets() -> str:
             "vendor/jquery/jquery.min.js",
             "vendor/protomaps-leaflet/protomaps-leaflet.js",
             "briefmap/briefmap.js",
+            "briefmap/briefmap-events.js",
             "briefmap/briefmap-basemap.js",
         )
     ]
@@ -111,6 +116,8 @@ html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "bm-arabic", s
 .bm-legend .bm-swatches svg { vertical-align: middle; }
 .bm-legend-keys { color: #444; font-size: 11px; }
 .bm-scene-sources { color: #444; font-size: 11px; margin-top: 6px; }
+/* the incidents' legend (a map control) clear of the page's legend, above the scale bar */
+.bm-events-legend { position: fixed; left: 10px; bottom: 64px; z-index: 1500; }
 """
 
 PAGE_SCRIPT = """
@@ -166,6 +173,8 @@ def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.Featu
     labels = label_items([*page.features, *page.highlight], lang, highlight=lit)
     obstacles = marker_obstacles(page.features, geodata) + halo_obstacles(page.highlight)
     FeatureLabels(labels, obstacles).add_to(group)  # named like the live map, same priorities
+    if page.events is not None:  # drawn by briefmap-events.js, as on the live map
+        EventsLayer(page.events).add_to(group)
     if page.highlight:
         halo = {
             "type": "FeatureCollection",

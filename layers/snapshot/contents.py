@@ -3,8 +3,9 @@ legend, the marking, the citations, the credits and the information cut-off. No 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from layers.dates import describe, parse_date
 from layers.marking import Marking, banner_marking, parse
@@ -13,6 +14,9 @@ from layers.render.legend import LegendItem, legend_items, legend_keys
 from layers.reports.labels import sources_line
 from layers.snapshot.words import w
 from layers.view import View
+
+if TYPE_CHECKING:
+    from layers.snapshot.events import EventsDrawn
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Contents:
     references: tuple[str, ...]
     credits: tuple[str, ...]
     cutoff: str
+    events: EventsDrawn | None = None  # imported incidents drawn, if any are in the frame
 
 
 def layer_markings(view: View, geodata: Geodata) -> dict[str, Marking]:
@@ -41,11 +46,14 @@ def gather(
     highlight: Sequence[Feature] = (),
     sources: Iterable[Citation] = (),
     classification: str | None = None,
+    more_markings: Mapping[str, Marking] | None = None,
 ) -> Contents:
-    """The contents of one map: `drawn` are the features inside its frame. A requested
-    classification below the content's marking raises MarkingError."""
+    """The contents of one map: `drawn` are the features inside its frame; `more_markings`
+    the markings of other data shown (imported incidents). A requested classification below
+    the content's marking raises MarkingError."""
     lang = view.lang
-    marking = banner_marking(layer_markings(view, geodata), classification)
+    markings = {**layer_markings(view, geodata), **(more_markings or {})}
+    marking = banner_marking(markings, classification)
     citations = tuple(dict.fromkeys([*sources, *(c for f in drawn for c in f.sources)]))
     references = tuple(dict.fromkeys(r for f in drawn for r in f.references))
     keys = legend_keys(drawn, lang)
@@ -61,6 +69,23 @@ def gather(
         references,
         tuple(credits(drawn, lang)),
         cutoff(citations, references, geodata, lang),
+    )
+
+
+def with_events(contents: Contents, events: EventsDrawn | None, lang: str) -> Contents:
+    """The contents with imported incidents drawn: their legend and notes after the layers',
+    and ACLED in the credits."""
+    if events is None:
+        return contents
+    credits = contents.credits
+    if w("credit_acled", lang) not in credits:
+        credits = (*credits, w("credit_acled", lang))
+    return replace(
+        contents,
+        legend=(*contents.legend, *events.legend),
+        keys=(*contents.keys, *events.keys),
+        credits=credits,
+        events=events,
     )
 
 

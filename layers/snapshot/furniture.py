@@ -18,6 +18,7 @@ from shapely.geometry import box
 
 from layers.marking import Marking
 from layers.render import basemap
+from layers.render.event_style import HEX_STYLE, POINT_STYLE
 from layers.render.legend import LegendItem
 from layers.snapshot.draw import Extent, dash_style, line_segments, polygon_path
 from layers.snapshot.projection import Projection
@@ -103,7 +104,8 @@ def legend(
     ax.set_axis_off()
     width, height = ax.get_xlim()[1], ax.get_ylim()[1]
     rows = [
-        fit_lines(f"{i.label} ({i.count})" if counts else i.label, width - 0.6, 8, 3) for i in items
+        fit_lines(f"{i.label} ({i.count:,})" if counts and i.count else i.label, width - 0.6, 8, 3)
+        for i in items
     ]
     notes = [fit_lines(k, width, 7, 3) for k in keys]
     bullets = [fit_lines(p, width - 0.15, 9, 3) for p in points]
@@ -162,10 +164,22 @@ def legend(
 
 
 def _swatches(ax: Axes, x: float, y: float, item: LegendItem) -> None:
-    """The layer's symbols as on the map: filled circle, line, area (in that order)."""
+    """The layer's symbols as on the map: filled circle, line, area (in that order); an
+    imported incident's dot or density hexagon (`layers.render.event_style`)."""
     for i, symbol in enumerate(item.symbols[:3]):
         cx = x + 0.07 + i * 0.15
-        if symbol == "point":
+        if symbol in ("event", "hex"):
+            style = POINT_STYLE if symbol == "event" else HEX_STYLE
+            ax.plot(
+                [cx],
+                [y],
+                marker="o" if symbol == "event" else "h",
+                markersize=6 if symbol == "event" else 10,
+                markerfacecolor=to_rgba(item.colour, style["fillOpacity"]),
+                markeredgecolor="#222222" if symbol == "event" else "#bbbbbb",
+                markeredgewidth=0.6,
+            )
+        elif symbol == "point":
             ax.plot([cx], [y], marker="o", markersize=6, color=item.colour, mec=item.colour)
         elif symbol == "line":
             ax.plot(

@@ -28,6 +28,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "north": ("N", "ش"),
     "km": ("km", "كم"),
     "features_shown": ("{n} features", "{n} معلماً"),
+    "incidents_shown": ("{n} imported incidents", "{n} حدثاً مستورداً"),
     "nothing_drawn": (
         "Nothing of this view lies in the frame.",
         "لا شيء من هذا العرض داخل الإطار.",

@@ -141,3 +141,25 @@ def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_
     popup = page.locator(".leaflet-popup-content .bm-popup")
     popup.wait_for(timeout=10_000)
     assert popup.get_attribute("dir") == "rtl" and "مخيم الهول" in popup.inner_text()
+
+
+def test_view_html_draws_imported_incidents_offline(tmp_path, offline_page):
+    """With --events the page draws the incidents as the live map does (points here, with their
+    legend) from the file alone."""
+    from layers.events import synth
+    from layers.events.store import Source, open_store
+
+    table = synth.table(2_000, seed=4)
+    open_store(tmp_path / "store").upsert(
+        table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:GREEN")
+    )
+    html = _export(tmp_path, "--events", "--store", str(tmp_path / "store"))
+    page, _guard, _ = offline_page(html)
+    box = page.locator(".leaflet-container")
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.eventsMode === 'points'"
+    )
+    assert int(box.get_attribute("data-events-shapes")) > 100
+    assert "Incidents by type" in page.locator(".bm-events-legend").inner_text()
+    assert page.locator(".bm-banner-top").inner_text() == "TLP:GREEN"
+    page.screenshot(path=str(tmp_path / "events.png"))

@@ -61,6 +61,13 @@ def current_index() -> EventIndex | None:
     return _index(info.location, info.generation)
 
 
+def export_source() -> tuple[EventStore | None, EventIndex | None]:
+    """The store and its loaded columns for an export, when the map shows imported incidents
+    (the layer is on and the store holds events); else (None, None)."""
+    index = current_index() if enabled() else None
+    return (_store(), index) if index is not None else (None, None)
+
+
 def enabled() -> bool:
     return bool(st.session_state.get(state.KEY_EVENTS, True))
 

@@ -24,6 +24,7 @@ from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
 from layers.events.store import EventStore, StoreError, StoreInfo, default_location, open_store
 from layers.events.words import w
+from layers.marking import SCHEME
 from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
@@ -58,6 +59,13 @@ def current_index() -> EventIndex | None:
     if info is None or not info.rows:
         return None
     return _index(info.location, info.generation)
+
+
+def export_source() -> tuple[EventStore | None, EventIndex | None]:
+    """The store and its loaded columns for an export, when the map shows imported incidents
+    (the layer is on and the store holds events); else (None, None)."""
+    index = current_index() if enabled() else None
+    return (_store(), index) if index is not None else (None, None)
 
 
 def enabled() -> bool:
@@ -187,13 +195,16 @@ def uploader(lang: str) -> None:
             w("import_file", lang), type=["csv", "geojson", "json"], key="events-upload"
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
+        marking = st.selectbox(
+            w("import_marking", lang), [m.label for m in SCHEME], index=1, key="events-marking"
+        )
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
         if upload is not None and st.button(w("import_go", lang), key="events-go"):
-            st.session_state[state.EVENTS_IMPORT] = _run_import(upload, fmt, skip, lang)
+            st.session_state[state.EVENTS_IMPORT] = _run_import(upload, fmt, skip, marking, lang)
         _show_outcome(st.session_state.get(state.EVENTS_IMPORT), lang)
 
 
-def _run_import(upload, fmt: str, skip: bool, lang: str) -> state.ImportOutcome:
+def _run_import(upload, fmt: str, skip: bool, marking: str, lang: str) -> state.ImportOutcome:
     bar = st.progress(0.0, text=w("import_reading", lang))
     started = time.perf_counter()
 
@@ -216,6 +227,7 @@ def _run_import(upload, fmt: str, skip: bool, lang: str) -> state.ImportOutcome:
                 progress=progress,
                 display_name=upload.name,
                 rejects=Path(tmp) / "rejected.csv",
+                marking=marking,
             )
             rejects = result.rejects_file.read_bytes() if result.rejects_file else None
     except EventDataError as exc:

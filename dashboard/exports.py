@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import events_panel, state
 from layers.dtg import stamp, utc_now
 from layers.i18n import t
 from layers.marking import MarkingError
 from layers.model import Geodata, Walkthrough
-from layers.products import ProductError, Request, build, file_name
+from layers.products import ProductError, Request, build_product, file_name
 from layers.render.escape import md
 from layers.snapshot import SnapshotError
 from layers.view import View
@@ -38,6 +38,7 @@ class Built:
     name: str
     data: bytes
     mime: str
+    note: str | None = None  # e.g. "the CSV holds the report features only, not the incidents"
 
 
 def export_panel(view: View, geodata: Geodata, lang: str) -> None:
@@ -68,6 +69,7 @@ def export_panel(view: View, geodata: Geodata, lang: str) -> None:
 
 
 def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata) -> None:
+    events, index = events_panel.export_source()  # the incidents the map shows, if any
     req = Request(
         fmt,
         view,
@@ -75,13 +77,16 @@ def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata)
         size=size,
         classification=marking.strip() or None,
         frame=st.session_state.get(state.BOUNDS),
+        events=events,
+        events_index=index,
     )
     try:
-        data = build(req, geodata)
+        product = build_product(req, geodata)
     except FAILURES as exc:
         st.session_state[state.EXPORT], st.session_state[state.EXPORT_ERROR] = None, str(exc)
         return
-    st.session_state[state.EXPORT] = Built(file_name(req), data, MIME[fmt])
+    built = Built(file_name(req), product.data, MIME[fmt], product.note)
+    st.session_state[state.EXPORT] = built
     st.session_state[state.EXPORT_ERROR] = None
 
 
@@ -132,6 +137,8 @@ def _offer(built: Built | None, key: str) -> None:
         key=key,
         use_container_width=True,
     )
+    if built.note:
+        st.sidebar.caption(md(built.note))
 
 
 def _errors(key: str) -> None:

@@ -131,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
         help="language of labels and text (GeoJSON/CSV: of the name/summary columns)",
     )
     export.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
+    export.add_argument(
+        "--events",
+        action="store_true",
+        help="also show the imported incidents the filters select (maps: points or density "
+        "hexagons as on the map; GeoJSON: as point features; CSV: a note says they are not in "
+        "it); the banner is at least their marking",
+    )
+    export.add_argument(
+        "--store", type=Path, help="event store of --events (default: $BRIEFMAP_STORE or per-user)"
+    )
     export.set_defaults(run=_export)
 
     scenes = sub.add_parser(

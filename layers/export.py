@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +43,27 @@ def _labelled(f: Feature, lang: str) -> dict[str, Any]:
     return props
 
 
-def geojson_text(features: Sequence[Feature], lang: str | None = None) -> str:
-    """RFC 7946 FeatureCollection; with `lang`, label properties in that language are added."""
+def geojson_text(
+    features: Sequence[Feature],
+    lang: str | None = None,
+    extra: Iterable[dict[str, Any]] = (),
+    members: dict[str, Any] | None = None,
+) -> str:
+    """RFC 7946 FeatureCollection; with `lang`, label properties in that language are added.
+    `extra`: more GeoJSON features after ours (imported incidents); `members`: top-level
+    members (e.g. the marking)."""
     if lang is None:
-        return dumps_collection(feature_dict(f) for f in features)
-    return dumps_collection(
-        {
-            "type": "Feature",
-            "properties": _labelled(f, lang),
-            "geometry": feature_dict(f)["geometry"],
-        }
-        for f in features
-    )
+        ours = (feature_dict(f) for f in features)
+    else:
+        ours = (
+            {
+                "type": "Feature",
+                "properties": _labelled(f, lang),
+                "geometry": feature_dict(f)["geometry"],
+            }
+            for f in features
+        )
+    return dumps_collection(itertools.chain(ours, extra), members)
 
 
 def csv_text(features: Sequence[Feature], lang: str = "en") -> str:
@@ -99,10 +109,11 @@ def csv_safe(text: str) -> str:
     return text
 
 
-def view_from_args(args: Any, geodata: Geodata) -> View:
+def view_from_args(args: Any, geodata: Geodata, event_types: tuple[str, ...] = ()) -> View:
     """The CLI's filters read exactly like a link's (`layers.view_url`), so `briefmap export`
     with given filters writes what the app shows with the same filters. Unlike a link, a bad
-    value is an error here, not something to skip."""
+    value is an error here, not something to skip. `event_types`: the imported incidents'
+    types, also valid in --types (with --events)."""
     params = {
         key: value
         for key, value in (
@@ -116,7 +127,7 @@ def view_from_args(args: Any, geodata: Geodata) -> View:
         )
         if value
     }
-    view = from_query(params, geodata)
+    view = from_query(params, geodata, event_types=event_types)
     if view.notes:
         raise ExportError("; ".join(view.notes))
     if args.layers == "all":

@@ -4,6 +4,7 @@ refuses the ones that mean nothing, with a message that says what to do instead.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,12 @@ from typing import Any
 from layers.atomic import UnsafeTarget, check_target, write_bytes_atomic
 from layers.boundary import GeodataError, load_geodata
 from layers.dtg import dtg, stamp, utc_now
+from layers.events.export import events_features
+from layers.events.index import EventIndex, load_index
+from layers.events.payload import payload
+from layers.events.shown import MARKING_NAME, ShownEvents, shown_events
+from layers.events.store import EventStore, StoreError, open_store
+from layers.events.words import w as event_words
 from layers.export import ExportError, csv_text, geojson_text, view_from_args
 from layers.i18n import t
 from layers.marking import MarkingError, banner_marking
@@ -21,7 +28,7 @@ from layers.render.standalone import Page, offline_html
 from layers.snapshot import Snapshot, SnapshotError, render, save
 from layers.snapshot.contents import layer_markings
 from layers.snapshot.projection import Projection, fit_to_aspect
-from layers.snapshot.render import drawn_features, view_frame
+from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
 from layers.view import View
 from layers.view_words import describe
 from layers.walkthrough import scene_view
@@ -57,6 +64,14 @@ class Request:
     title: str | None = None
     classification: str | None = None
     frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
+    events: EventStore | None = None  # imported incidents to show as the view selects them
+    events_index: EventIndex | None = None  # the store's loaded columns, if already held
+
+
+@dataclass(frozen=True)
+class Product:
+    data: bytes
+    note: str | None = None  # what a person should know about the file (e.g. what it lacks)
 
 
 def check(req: Request, options: set[str]) -> None:
@@ -82,6 +97,11 @@ def check(req: Request, options: set[str]) -> None:
             raise ProductError(f"--{sorted(bad)[0]} applies to png, svg and pdf, not {req.fmt}")
     if req.fmt in DATA_FORMATS and options & {"title", "classification"}:
         raise ProductError(f"{req.fmt} has no title or banner: drop --title/--classification")
+    if req.pack and req.events is not None:
+        raise ProductError(
+            "a pack shows the walkthrough's report data only: drop --events, or export a "
+            "scene with --scene N --events"
+        )
 
 
 def file_name(req: Request) -> str:
@@ -97,6 +117,12 @@ def file_name(req: Request) -> str:
 
 def build(req: Request, geodata: Geodata) -> bytes:
     """The export's bytes. Raises ProductError, SnapshotError or MarkingError."""
+    return build_product(req, geodata).data
+
+
+def build_product(req: Request, geodata: Geodata) -> Product:
+    """The export's bytes and what to tell about them. Raises ProductError, SnapshotError or
+    MarkingError (an export asked for below the marking of what it shows)."""
     if req.pack:
         from layers.pack import build_pack  # python-pptx only when a pack is asked for
 
@@ -110,25 +136,52 @@ def build(req: Request, geodata: Geodata) -> bytes:
             formats=(req.fmt,),
             size=req.size,
         )
-        return pack.files[req.fmt]
+        return Product(pack.files[req.fmt])
     view = scene_view(req.scene, req.view.lang) if req.scene else req.view
+    shown = _shown(req, view, geodata)
     if req.fmt in DATA_FORMATS:
-        features = view.select(geodata)
-        text = (
-            geojson_text(features, view.lang)
-            if req.fmt == "geojson"
-            else csv_text(features, view.lang)
-        )
-        return text.encode("utf-8")
-    snap = _snapshot(req, geodata)
+        return _data(req.fmt, view, geodata, shown)
+    snap = _snapshot(req, geodata, shown)
     if req.fmt == "html":
-        return _html(req, snap, geodata).encode("utf-8")
+        return Product(_html(req, snap, geodata).encode("utf-8"))
     fig, _ = render(snap, geodata)
-    return save(fig, req.fmt, when=req.when)
+    return Product(save(fig, req.fmt, when=req.when))
 
 
-def _snapshot(req: Request, geodata: Geodata) -> Snapshot:
+def _shown(req: Request, view: View, geodata: Geodata) -> ShownEvents | None:
+    if req.events is None:
+        return None
+    try:
+        return shown_events(req.events, view, geodata, req.events_index)
+    except StoreError as exc:
+        raise ProductError(f"imported incidents: {exc}") from exc
+
+
+def _data(fmt: str, view: View, geodata: Geodata, shown: ShownEvents | None) -> Product:
+    """GeoJSON: the features, then the events shown (marked at the top with the highest
+    marking of both). CSV: the features only, and a note that says so."""
+    features = view.select(geodata)
+    if fmt == "csv":
+        note = None
+        if shown is not None:
+            note = (
+                f"the CSV holds the {len(features)} report features only, not the "
+                f"{shown.count:,} imported incidents shown: export GeoJSON for both, or the "
+                "incidents panel's ACLED CSV"
+            )
+        return Product(csv_text(features, view.lang).encode("utf-8"), note)
+    if shown is None:
+        return Product(geojson_text(features, view.lang).encode("utf-8"))
+    markings = {**layer_markings(view, geodata), MARKING_NAME: shown.marking}
+    members = {"marking": banner_marking(markings).label}
+    extra = events_features(shown.store, shown.index.generation, shown.mask)
+    text = geojson_text(features, view.lang, extra=extra, members=members)
+    return Product(text.encode("utf-8"))
+
+
+def _snapshot(req: Request, geodata: Geodata, shown: ShownEvents | None = None) -> Snapshot:
     kw = {"size": req.size, "dpi": req.dpi, "classification": req.classification, "when": req.when}
+    kw["events"] = shown
     if req.scene is not None:
         snap = Snapshot.of_scene(req.scene, geodata, req.view.lang, **kw)
     else:
@@ -141,15 +194,28 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     frame = snap.frame or view_frame(view, geodata)
     proj = Projection.fitted(frame)
     features = drawn_features(view, geodata, proj, fit_to_aspect(proj, frame, 16 / 9))
-    marking = banner_marking(layer_markings(view, geodata), req.classification)
+    markings = layer_markings(view, geodata)
+    events, meta_events = None, ""
+    if snap.events is not None:
+        markings[MARKING_NAME] = snap.events.marking
+        zoom = view.zoom if view.zoom is not None else fit_zoom(frame)
+        events = payload(snap.events.index, snap.events.mask, frame, zoom, view.lang)
+        meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} (ACLED)"
+    marking = banner_marking(markings, req.classification)
     title = snap.title or t("app_title", view.lang)
     points: tuple[str, ...] = ()
     if req.scene is not None:
         points = req.scene.points_ar if view.lang == "ar" else req.scene.points_en
     highlight = tuple(f for f in features if f.id in snap.highlight)
-    page = Page(title, points, tuple(features), frame, highlight)
-    meta = f"DTG {dtg(req.when)} · {describe(view, geodata)}"
+    page = Page(title, points, tuple(features), frame, highlight, snap.sources, events)
+    meta = f"DTG {dtg(req.when)} · {describe(view, geodata)}{meta_events}"
     return offline_html([page], geodata, view.lang, title=title, marking=marking, meta=meta)
+
+
+def fit_zoom(frame: tuple[float, float, float, float]) -> float:
+    """The web map's zoom at which `frame` fills a dashboard-sized map (as the page opens)."""
+    span = max(frame[2] - frame[0], 1e-6)
+    return min(9.0, math.log2(360 * VIEWPORT_PX[0] / (256 * span)))
 
 
 def scene_of(walkthrough: Walkthrough, number: int) -> Scene:
@@ -168,6 +234,7 @@ def uses_products(args: Any) -> bool:
     """False for a plain GeoJSON/CSV export of filtered features (`layers.export`)."""
     return (
         args.pack
+        or args.events
         or args.format not in DATA_FORMATS
         or any(getattr(args, o) is not None for o in _NEW_OPTIONS)
     )
@@ -201,7 +268,9 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
     if args.scene is not None and walkthrough is None:
         raise ProductError("--scene needs a walkthrough")
     given = _given(args)
-    view = view_from_args(args, geodata) if "filters" in given else View(lang=args.lang)
+    events, index = _events(args)
+    types = index.type_names() if index is not None else ()
+    view = view_from_args(args, geodata, types) if "filters" in given else View(lang=args.lang)
     scene = scene_of(walkthrough, args.scene) if args.scene is not None else None
     if args.format is None and not args.pack:
         raise ProductError("--format is required (except with --pack)")
@@ -219,6 +288,8 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             args.dpi or 300,
             args.title,
             args.classification,
+            events=events,
+            events_index=index,
         )
         check(req, given | ({"pack"} if args.pack else set()))
         path = args.out if args.format else args.out.with_suffix(SUFFIX[fmt])
@@ -228,13 +299,26 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
     return out
 
 
+def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:
+    """The event store of --events and its loaded columns (None, None without)."""
+    if not args.events:
+        if args.store is not None:
+            raise ProductError("--store names the event store of --events: add --events")
+        return None, None
+    try:
+        store = open_store(args.store)
+        return store, load_index(store)
+    except StoreError as exc:
+        raise ProductError(f"--store: {exc}") from exc
+
+
 def products_cli(args: Any) -> int:
     try:
         geodata = load_geodata(args.geodata)
         requests = requests_from_args(args, geodata)
         for _req, path in requests:  # before any work: a bad --out fails at once
             check_target(path, args.mkdir)
-        built = [(path, build(req, geodata)) for req, path in requests]
+        built = [(path, build_product(req, geodata)) for req, path in requests]
     except GeodataError as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 1
@@ -242,11 +326,13 @@ def products_cli(args: Any) -> int:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 2
     try:
-        for path, data in built:
-            write_bytes_atomic(path, data, args.mkdir)
+        for path, product in built:
+            write_bytes_atomic(path, product.data, args.mkdir)
     except OSError as exc:
         print(f"briefmap export: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
-    for path, data in built:
-        print(f"wrote {path} ({len(data) / 1024:.0f} KiB)")
+    for path, product in built:
+        print(f"wrote {path} ({len(product.data) / 1024:.0f} KiB)")
+        if product.note:
+            print(f"briefmap export: note: {product.note}", file=sys.stderr)
     return 0

@@ -43,3 +43,32 @@ def test_a_marking_below_the_data_is_refused_in_words():
     at.button(key="exp-build").click().run()
     assert any("unknown marking" in e.value and "SECRET" in e.value for e in at.error)
     assert at.session_state["bm_export"] is None
+
+
+def test_exports_show_the_incidents_the_map_shows(monkeypatch, tmp_path):
+    """With imported incidents on the map: a map export below their marking is refused, the
+    GeoJSON holds them, and the CSV says plainly that it does not."""
+    import json
+
+    from layers.events import synth
+    from layers.events.store import Source, open_store
+
+    table = synth.table(500, seed=3)
+    open_store(tmp_path).upsert(
+        table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER")
+    )
+    monkeypatch.setenv("BRIEFMAP_STORE", str(tmp_path))
+    at = run_app()
+    at.selectbox(key="exp-format").set_value("png")
+    at.text_input(key="exp-marking").set_value("TLP:CLEAR")
+    at.button(key="exp-build").click().run()
+    assert any("refused" in e.value and "imported incidents" in e.value for e in at.error)
+    at.text_input(key="exp-marking").set_value("")
+    at.selectbox(key="exp-format").set_value("geojson")
+    at.button(key="exp-build").click().run()
+    data = json.loads(at.session_state["bm_export"].data)
+    assert data["marking"] == "TLP:AMBER"
+    assert sum(f["properties"].get("kind") == "imported_incident" for f in data["features"]) > 0
+    at.selectbox(key="exp-format").set_value("csv")
+    at.button(key="exp-build").click().run()
+    assert any("not the" in c.value and "imported incidents" in c.value for c in at.caption)

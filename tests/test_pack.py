@@ -14,6 +14,8 @@ from layers.marking import MarkingError
 from layers.names import has_arabic
 from layers.pack import build_pack
 from layers.pack.content import pack_content
+from tests.conftest import report_paragraphs
+from tests.copycheck import report_runs, shared_runs
 
 WHEN = datetime(2025, 11, 23, 14, 30, tzinfo=UTC)
 A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -57,17 +59,19 @@ def test_pptx_has_title_scenes_legend_and_sources_with_notes(english, walkthroug
 
 
 def _cited_ranges(lines: list[str]) -> dict[str, set[int]]:
-    """Report file -> paragraph numbers, expanding '3–5' ranges of the sources list."""
+    """Report file -> paragraph numbers, expanding '3–5' ranges of the sources list
+    ('report 000 (outlet not named, November 2025), ¶¶4, 8–10 — our title (000_….txt)')."""
     out: dict[str, set[int]] = {}
     for line in lines:
-        m = re.match(r"Report (\S+) \([^)]*\): paragraphs ([0-9–, ]+)", line)
+        m = re.match(r"report (\d+) \([^)]*\), ¶¶?([0-9–, ]+) — .* \((\S+)\)$", line)
         if not m:
             continue
+        assert m.group(3).startswith(m.group(1) + "_"), line
         nums = set()
         for part in m.group(2).split(","):
             lo, _, hi = part.strip().partition("–")
             nums.update(range(int(lo), int(hi or lo) + 1))
-        out[m.group(1)] = nums
+        out[m.group(3)] = nums
     return out
 
 
@@ -93,7 +97,20 @@ def test_pdf_pack_pages_and_text(english, walkthrough):
     scene = reader.pages[3].extract_text()
     assert walkthrough.scenes[2].title_en in scene
     assert walkthrough.scenes[2].points_en[0][:30] in scene.replace("\n", " ")
-    assert "000_0f03b8209ef71bac.txt" in reader.pages[-1].extract_text()
+    sources = reader.pages[-1].extract_text()
+    assert "report 000 (outlet not named, November 2025), ¶¶" in sources
+    assert "000_0f03b8209ef71bac.txt" in sources
+
+
+def test_sources_quote_nothing_from_the_reports(english, arabic, reports_dir):
+    """Citing is enough: no run of six words of a report in any text of either pack."""
+    grams = report_runs(p for path in reports_dir.glob("*.txt") for p in report_paragraphs(path))
+    texts = [PdfReader(io.BytesIO(english["pdf"])).pages[-1].extract_text()]
+    for deck in (english["pptx"], arabic["pptx"]):
+        for slide in Presentation(io.BytesIO(deck)).slides:
+            texts.append(_texts(slide))
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    assert all(not shared_runs(text, grams) for text in texts)
 
 
 def test_arabic_paragraphs_run_right_to_left(arabic, walkthrough):

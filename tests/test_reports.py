@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 
 from layers.cli import main
-from layers.model import Citation, Report
+from layers.model import Citation, Reference, Report
 from layers.paths import DEFAULT_REPORTS_DIR, reports_dir
-from layers.reports import ReportsError, citation_label, load_reports, source_details
+from layers.reports import (
+    ReportsError,
+    citation_label,
+    load_reports,
+    paragraphs_label,
+    source_details,
+    sources_line,
+)
 from tests.conftest import report_paragraphs
+
+REPORT_000, REPORT_001 = "000_0f03b8209ef71bac.txt", "001_dfc6dfa4d6bd7bc6.txt"
 
 TEXT = "سطر أول من عندنا\n\n  \nسطر ثانٍ\nسطر ثالث\n"
 
@@ -85,6 +94,34 @@ def test_a_citation_reads_number_outlet_date_and_paragraph(geodata, lang, label,
     assert citation_label(cite, dict(geodata.reports), lang) == label
     facts = source_details(cite, geodata.reports[cite.report], lang)
     assert facts[0] == details and facts[-1] == "000_0f03b8209ef71bac.txt"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "en",
+            "Sources: report 000 (outlet not named, November 2025), ¶¶3–5, 7; "
+            "report 001 (outlet not named, November 2025), ¶2 · Outside references: "
+            "T (P, 2019)",
+        ),
+        (
+            "ar",
+            "المصادر: التقرير 000 (وسيلة غير مسماة، تشرين الثاني 2025)، الفقرات 3–5، 7؛ "
+            "التقرير 001 (وسيلة غير مسماة، تشرين الثاني 2025)، الفقرة 2 · مراجع خارجية: "
+            "T (P، 2019)",
+        ),
+    ],
+)
+def test_exports_cite_each_report_once_in_the_same_wording(geodata, lang, line):
+    """One formatter for the footers, sources slides and offline pages: paragraphs of a
+    report gathered into ranges, each report named as a popup names it."""
+    cites = [Citation(REPORT_000, n) for n in (7, 3, 4, 5, 4)] + [Citation(REPORT_001, 2)]
+    ref = Reference("r", "T", "P", "2019")
+    assert sources_line(cites, [ref], geodata.reports, lang) == line
+    assert sources_line([], [], geodata.reports, lang) == ""
+    single = paragraphs_label(REPORT_000, [7], geodata.reports, lang)
+    assert single == citation_label(Citation(REPORT_000, 7), geodata.reports, lang)
 
 
 def test_reports_folder_comes_from_the_environment(monkeypatch, tmp_path):

@@ -4,6 +4,7 @@ shown, Arabic is shaped right to left, and no export opens a connection."""
 from __future__ import annotations
 
 import io
+import re
 import socket
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -65,7 +66,15 @@ def test_pdf_has_one_page_with_title_classification_and_citations(geodata):
     text = reader.pages[0].extract_text()
     assert "Turkey and the two pipelines" in text
     assert text.count("UNCLASSIFIED") == 2
-    assert "000_0f03b8209ef71bac.txt para. 14" in text  # the Kirkuk–Ceyhan pipeline's paragraph
+    # the citations read as everywhere else (layers.reports.labels); ¶14: the Kirkuk–Ceyhan line
+    cited = re.search(r"report 000 \(outlet not named, November 2025\), ¶¶([0-9–, ]+)", text)
+    assert cited, text
+    numbers = set()
+    for part in cited.group(1).split(","):
+        lo, _, hi = part.strip().partition("–")
+        numbers.update(range(int(lo), int(hi or lo) + 1))
+    assert 14 in numbers
+    assert ".txt" not in text  # not bare file names
     assert "Natural Earth" in text and "de facto" in text
 
 

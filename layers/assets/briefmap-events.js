@@ -30,9 +30,11 @@
 
   function hexLayer(map, group, data) {
     var renderer = pane(map, "bm-events-hex"), s = data.style, k = 0, n = data.classes.length;
-    for (var i = 0; i < n; i++, k += 14) {
+    /* centre, then each corner as an offset; a cell bent by an icosahedron edge has more than
+     * six corners (data.corners) */
+    for (var i = 0; i < n; k += 2 + 2 * data.corners[i], i++) {
       var b = data.shapes, clat = b[k], clon = b[k + 1], ring = [];
-      for (var v = 0; v < 6; v++) {
+      for (var v = 0; v < data.corners[i]; v++) {
         ring.push([(clat + b[k + 2 + 2 * v]) / 1000, (clon + b[k + 3 + 2 * v]) / 1000]);
       }
       var poly = L.polygon(ring, { renderer: renderer, pane: "bm-events-hex", weight: s.weight,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from layers.events.importer import FORMATS, import_file
 from layers.events.problems import EventDataError
-from layers.events.store import StoreError, open_store
+from layers.events.store import StoreError, import_marking, open_store
+from layers.marking import MarkingError
 
 BAR = 30
 
@@ -43,6 +44,12 @@ def add_commands(sub) -> None:
         type=Path,
         metavar="FILE",
         help="ACLED deleted-events list (event_id_cnty, deleted_timestamp)",
+    )
+    imp.add_argument(
+        "--marking",
+        metavar="TEXT",
+        help="the data's handling marking, e.g. TLP:AMBER (default: ACLED's public data and "
+        "GeoJSON are TLP:CLEAR); exports showing these events are marked at least this",
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
@@ -86,6 +93,9 @@ def run_import(args: argparse.Namespace) -> int:
     if args.file is None and args.deletions is None:
         print("briefmap import: give a FILE, --deletions FILE, or both", file=sys.stderr)
         return 2
+    if args.file is None and args.marking is not None:
+        print("briefmap import: --marking goes with a FILE", file=sys.stderr)
+        return 2
     bar = None if args.quiet or args.file is None else ProgressBar()
     try:
         store = open_store(args.store)
@@ -97,7 +107,13 @@ def run_import(args: argparse.Namespace) -> int:
             deletions=args.deletions,
             rejects=args.rejects,
             progress=bar,
+            marking=args.marking,
         )
+    except MarkingError as exc:
+        if bar:
+            bar.close()
+        print(f"briefmap import: --marking: {exc}", file=sys.stderr)
+        return 2
     except EventDataError as exc:
         if bar:
             bar.close()
@@ -117,15 +133,19 @@ def run_import(args: argparse.Namespace) -> int:
 def run_store(args: argparse.Namespace) -> int:
     try:
         info = open_store(args.store).describe()
-    except StoreError as exc:
+        marking = info.marking() if info.rows else None
+    except (StoreError, MarkingError) as exc:
         print(f"briefmap store: {exc}", file=sys.stderr)
         return 1
     print(f"store: {info.location}")
     print(info.as_of())
+    if marking is not None:
+        print(f"marking: {marking.label} (the highest of the imports below)")
     for entry in info.imports:
         counts = ", ".join(f"{k} {v}" for k, v in entry["counts"].items() if v)
+        marked = f"  {import_marking(entry).label}" if entry["file"] else ""
         print(
             f"  {entry['imported_at']}  {entry['file'] or '(deletions only)'}  "
-            f"sha256 {entry['sha256'][:12]}  {entry['rows']:,} rows  {counts}"
+            f"sha256 {entry['sha256'][:12]}  {entry['rows']:,} rows  {counts}{marked}"
         )
     return 0

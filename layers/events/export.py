@@ -1,5 +1,6 @@
 """The shown events as an ACLED-shaped CSV (the same columns, so it imports again), with every
-text cell a spreadsheet could run as a formula neutralised (`layers.export.csv_safe`)."""
+text cell a spreadsheet could run as a formula neutralised (`layers.export.csv_safe`), or as
+GeoJSON point features (the same columns as properties) to follow the report features."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import numpy as np
 from layers.events.schema import ACLED_COLUMNS
 from layers.events.store import EventStore
 from layers.export import csv_safe
+
+KIND = "imported_incident"  # the `kind` property of an event in a GeoJSON of the view
 
 
 def events_csv(store: EventStore, generation: int, mask: np.ndarray) -> str:
@@ -33,3 +36,24 @@ def _cell(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def events_features(store: EventStore, generation: int, mask: np.ndarray) -> list[dict]:
+    """One GeoJSON Point feature per shown event: `kind`, then the ACLED columns."""
+    rows = np.flatnonzero(mask).tolist()
+    table = store.take(generation, rows, ACLED_COLUMNS)
+    columns = {name: table.column(name).to_pylist() for name in ACLED_COLUMNS}
+    out = []
+    for i in range(table.num_rows):
+        props = {"kind": KIND, **{k: _value(v[i]) for k, v in columns.items()}}
+        point = [round(float(columns["longitude"][i]), 6), round(float(columns["latitude"][i]), 6)]
+        out.append({"type": "Feature", "properties": props, "geometry": _point(point)})
+    return out
+
+
+def _point(lonlat: list[float]) -> dict:
+    return {"type": "Point", "coordinates": lonlat}
+
+
+def _value(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -20,8 +20,9 @@ from layers.events.geojson import read_geojson
 from layers.events.lines import LineReader
 from layers.events.merge import Counts, Deletions
 from layers.events.problems import ProblemList
-from layers.events.store import EventStore, Source, checkpoint
+from layers.events.store import DEFAULT_MARKING, EventStore, Source, checkpoint
 from layers.export import csv_safe
+from layers.marking import parse
 
 FORMATS = ("acled", "geojson")
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
@@ -64,10 +65,17 @@ def import_file(
     rejects: Path | None = None,
     progress: Progress | None = None,
     display_name: str | None = None,
+    marking: str | None = None,
 ) -> ImportResult:
-    """Validate `path` (and `deletions`) completely, then change the store in one step."""
+    """Validate `path` (and `deletions`) completely, then change the store in one step.
+    `marking` is the data's handling marking (default: its format's, `DEFAULT_MARKING`); an
+    unknown one raises `layers.marking.MarkingError` before anything is read."""
+    fmt = fmt or (guess_format(path) if path is not None else None)
+    label = parse(marking or DEFAULT_MARKING.get(fmt or "", "TLP:CLEAR")).label
     with _paused_gc():
-        return _import(store, path, fmt, skip_invalid, deletions, rejects, progress, display_name)
+        return _import(
+            store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, label
+        )
 
 
 @contextmanager
@@ -84,11 +92,10 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(store, path, fmt, skip_invalid, deletions, rejects, progress, display_name):
+def _import(store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, marking):
     started = time.perf_counter()
     batch, sha256 = None, ""
     if path is not None:
-        fmt = fmt or guess_format(path)
         reader = read_geojson if fmt == "geojson" else read_acled
         batch, sha256 = reader(path, skip_invalid=skip_invalid, progress=progress)
     gone, gone_sha = read_deletions(deletions) if deletions else (None, None)
@@ -106,6 +113,7 @@ def _import(store, path, fmt, skip_invalid, deletions, rejects, progress, displa
         deletions_file=deletions.name if deletions else None,
         deletions_sha256=gone_sha,
         deletions_rows=len(gone.ids) if gone else 0,
+        marking=marking,
     )
     counts = store.apply(batch.table() if batch else None, gone, source)
     return ImportResult(

@@ -33,11 +33,17 @@ from layers.events import merge
 from layers.events.merge import Counts, Deletions
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
 from layers.events.words import w
+from layers.marking import Marking, highest, parse
 
 MANIFEST = "manifest.json"
 FORMAT = "briefmap-events/1"
 ROW_GROUP = 8192
 _DATA = re.compile(r"^events-(\d{6})\.parquet$")
+# What an import is marked when nobody says otherwise: ACLED publishes its data for anyone to
+# use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
+# given its marking (`briefmap import --marking`). An import recorded before markings were
+# kept counts as its format's default.
+DEFAULT_MARKING = {"acled": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
 Stage = Callable[[str], None]  # told each step of a write (tests stop an import there)
 
 
@@ -65,6 +71,7 @@ class Source:
     deletions_file: str | None = None
     deletions_sha256: str | None = None
     deletions_rows: int = 0
+    marking: str = "TLP:CLEAR"  # the data's own handling marking (`layers.marking`)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,11 @@ class StoreInfo:
     imports: tuple[dict[str, Any], ...]
     first_date: str | None
     last_date: str | None
+
+    def marking(self) -> Marking:
+        """The highest marking of any import that brought events (deletions bring none): what
+        an export showing the store's events is marked at least."""
+        return highest(import_marking(e) for e in self.imports if e.get("file"))
 
     def as_of(self, lang: str = "en") -> str:
         """'Incident data as of …' for a briefing: the last import, its file and checksum."""
@@ -309,6 +321,7 @@ def _entry(source: Source, counts: Counts) -> dict[str, Any]:
         "rejected": source.rejected,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": counts.as_dict(),
+        "marking": parse(source.marking).label,
     }
     if source.deletions_file:
         entry["deletions"] = {
@@ -317,6 +330,11 @@ def _entry(source: Source, counts: Counts) -> dict[str, Any]:
             "rows": source.deletions_rows,
         }
     return entry
+
+
+def import_marking(entry: dict[str, Any]) -> Marking:
+    """One import's marking, as recorded (or its format's default if none was)."""
+    return parse(entry.get("marking") or DEFAULT_MARKING.get(entry.get("format", ""), "TLP:CLEAR"))
 
 
 def _date_span(table: pa.Table) -> dict[str, str | None]:

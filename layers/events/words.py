@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _WORDS: dict[str, tuple[str, str]] = {
     "layer": ("Imported incidents", "الأحداث المستوردة"),
+    "import_marking": ("Marking of this data", "تصنيف تداول هذه البيانات"),
     "hex_title": ("Incidents per hexagon", "الأحداث في كل خلية سداسية"),
     "hex_note": (
         "Places ACLED gives only to a district or province centre are spread over about "

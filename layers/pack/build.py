@@ -91,6 +91,7 @@ def pack_html(content: PackContent, geodata: Geodata) -> str:
             content.features[i],
             scene_frame(scene, geodata),
             tuple(geodata.feature(fid) for fid in scene.highlight),
+            scene.sources,
         )
         for i, scene in enumerate(content.scenes)
     ]

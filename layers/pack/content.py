@@ -10,8 +10,7 @@ from layers.i18n import pick
 from layers.marking import Marking, banner_marking, parse
 from layers.model import Citation, Feature, Geodata, Scene, Walkthrough
 from layers.render.legend import LegendItem, legend_items, legend_keys
-from layers.snapshot.contents import paragraph_ranges
-from layers.snapshot.words import w
+from layers.reports.labels import paragraphs_label, reference_label
 from layers.walkthrough import scene_view
 
 
@@ -77,28 +76,19 @@ def pack_content(
 def source_lines(
     citations: list[Citation], references: list[str], geodata: Geodata, lang: str
 ) -> list[str]:
-    """Every report with the paragraphs cited, then every outside reference."""
+    """Every report with the paragraphs cited (the citations' own wording, then our title of
+    the report and its file), then every outside reference. Nothing is quoted from a report."""
     by_report: dict[str, list[int]] = {}
     for c in citations:
         by_report.setdefault(c.report, []).append(c.paragraph)
     lines = []
     for file, paras in sorted(by_report.items()):
         report = geodata.reports[file]
-        lines.append(
-            w(
-                "report_cited",
-                lang,
-                file=file,
-                date=report.date,
-                paras=paragraph_ranges(paras, lang),
-            )
-            + " — "
-            + pick(report.title_en, report.title_ar, lang)
-        )
+        cited = paragraphs_label(file, paras, geodata.reports, lang)
+        lines.append(f"{cited} — {pick(report.title_en, report.title_ar, lang)} ({file})")
     for rid in references:
         ref = geodata.references.get(rid)
         if ref is None:
             continue
-        line = w("reference_cited", lang, title=ref.title, publisher=ref.publisher, date=ref.date)
-        lines.append(line + (f" — {ref.url}" if ref.url else ""))
+        lines.append(reference_label(ref, lang) + (f" — {ref.url}" if ref.url else ""))
     return lines

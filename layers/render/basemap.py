@@ -147,13 +147,6 @@ def print_layers(folder: Path | None = None) -> list[tuple[str, str, dict[str, A
     return layers(folder)
 
 
-def labels(folder: Path | None = None) -> list[dict[str, Any]]:
-    """Natural Earth country and place labels for print, in the alias table's spellings."""
-    from layers.render.basemap_print import labels as print_labels
-
-    return print_labels(folder)
-
-
 def style_spec(lang: str, mode: str = "screen") -> dict[str, Any]:
     """What the browser's renderer needs besides the tiles: colours, label styles for the
     screen or the projector, the language, and the alias table."""

@@ -1,6 +1,6 @@
 """The basemap for print (static snapshots, issue 11): Natural Earth at full detail, in the
-colours of the web map's style (`layers.render.basemap.STYLE`), and the Natural Earth labels
-with the alias table's spellings.
+colours of the web map's style (`layers.render.basemap.STYLE`). Labels come from the archive's
+own tiles (`layers.snapshot.labels`), as the web map's do.
 
 The web map draws the PMTiles archive; print draws the shipped GeoJSON it was built from, so
 a slide and the screen show the same land, water and borders in the same colours.
@@ -16,7 +16,6 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from layers.aliases import load_aliases
 from layers.paths import basemap_dir
 from layers.render.basemap import STYLE, load_layer, source_files
 
@@ -93,46 +92,3 @@ def _print_layers(folder: str, stamp: str) -> list[tuple[str, str, dict[str, Any
             geoms = [g.boundary.difference(clip_edge) for g in geoms]
         out.append((name, mode, style, [g for g in geoms if not g.is_empty]))
     return out
-
-
-def labels(folder: Path | None = None) -> list[dict[str, Any]]:
-    """Country and place labels (both names, kind, the zoom they appear from), spelled as
-    the alias table spells them (the web map's spelling)."""
-    folder = folder or basemap_dir()
-    return _labels(str(folder), _stamp(folder))
-
-
-@lru_cache(maxsize=2)
-def _labels(folder: str, stamp: str) -> list[dict[str, Any]]:
-    base = Path(folder)
-    aliases = load_aliases()
-    out = []
-    for f in load_layer("countries", base):
-        p = f["properties"]
-        if p.get("iso_a3") is None:  # buffer zones and bases: no label
-            continue
-        pt = shape(f["geometry"]).representative_point()
-        out.append(_label(pt.x, pt.y, p["name"], p.get("name_ar"), "country", 5))
-    for f in load_layer("places", base):
-        p = f["properties"]
-        capital = p["featurecla"] == "Admin-0 capital"
-        rank = p["scalerank"]
-        min_zoom = 5 if capital else 6 if rank <= 4 else 7 if rank <= 7 else 8
-        lon, lat = f["geometry"]["coordinates"]
-        en, ar = p["name"], p.get("name_ar")
-        alias = aliases.by_naturalearth(p["ne_id"])
-        if alias is not None:
-            en, ar = alias.en, alias.ar
-        out.append(_label(lon, lat, en, ar, "capital" if capital else "place", min_zoom))
-    return out
-
-
-def _label(lon: float, lat: float, en: str, ar: str | None, kind: str, zoom: int) -> dict:
-    return {
-        "lon": round(lon, 5),
-        "lat": round(lat, 5),
-        "en": en,
-        "ar": ar,
-        "kind": kind,
-        "min_zoom": zoom,
-    }

@@ -17,11 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import folium
 
+from layers.events.layer import EventsLayer
 from layers.marking import Marking
-from layers.model import Feature, Geodata
+from layers.model import Citation, Feature, Geodata
 from layers.render import assets
 from layers.render.basemap import offline_basemap_data
 from layers.render.escape import esc
@@ -29,6 +31,7 @@ from layers.render.labels import halo_obstacles, label_items, marker_obstacles
 from layers.render.leaflet import FeatureLabels, ReportLayer, base_map, feature_collection
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.render.style import highlight_options
+from layers.reports.labels import sources_line
 
 Bounds = tuple[float, float, float, float]
 _CSS_URL = re.compile(r"""url\((["']?)(?!data:|#)([^)"']+)\1\)""")
@@ -44,6 +47,8 @@ class Page:
     features: tuple[Feature, ...]
     frame: Bounds | None
     highlight: tuple[Feature, ...] = ()
+    sources: tuple[Citation, ...] = ()  # what the scene cites itself, beside its features'
+    events: dict[str, Any] | None = None  # imported incidents: `layers.events.payload`'s data
 
 
 def _data_uri(path: Path) -> str:
@@ -70,6 +75,7 @@ def inline_assets() -> str:
     css = [
         _inline_css(leaflet_css, lambda rel: leaflet_css.parent / rel),
         _inline_css(by_target["briefmap/briefmap.css"], _own_asset),
+        _inline_css(by_target["briefmap/briefmap-events.css"], _own_asset),
         OFFLINE_CSS,
     ]
     scripts = [
@@ -79,6 +85,7 @@ def inline_assets() -> str:
             "vendor/jquery/jquery.min.js",
             "vendor/protomaps-leaflet/protomaps-leaflet.js",
             "briefmap/briefmap.js",
+            "briefmap/briefmap-events.js",
             "briefmap/briefmap-basemap.js",
         )
     ]
@@ -108,6 +115,9 @@ html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "bm-arabic", s
 .bm-legend ul { list-style: none; margin: 0; padding: 0; }
 .bm-legend .bm-swatches svg { vertical-align: middle; }
 .bm-legend-keys { color: #444; font-size: 11px; }
+.bm-scene-sources { color: #444; font-size: 11px; margin-top: 6px; }
+/* the incidents' legend (a map control) clear of the page's legend, above the scale bar */
+.bm-events-legend { position: fixed; left: 10px; bottom: 64px; z-index: 1500; }
 """
 
 PAGE_SCRIPT = """
@@ -127,6 +137,7 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
     var ul = box.querySelector("ul"); ul.textContent = "";
     p.points.forEach(function (t) { var li = document.createElement("li"); li.textContent = t;
       ul.appendChild(li); });
+    box.querySelector(".bm-scene-sources").textContent = p.sources;
     document.body.setAttribute("data-scene", String(at + 1));
   }
   box.querySelector(".bm-prev").addEventListener("click", function () { show(at - 1); });
@@ -139,6 +150,14 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
   show(0);
 });
 """
+
+
+def page_sources(page: Page, geodata: Geodata, lang: str) -> str:
+    """What a page cites, worded as every citation is (`layers.reports.labels`)."""
+    citations = dict.fromkeys([*page.sources, *(c for f in page.features for c in f.sources)])
+    refs = dict.fromkeys(r for f in page.features for r in f.references)
+    known = [geodata.references[r] for r in refs if r in geodata.references]
+    return sources_line(citations, known, geodata.reports, lang)
 
 
 def _json(value: object) -> str:
@@ -154,6 +173,8 @@ def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.Featu
     labels = label_items([*page.features, *page.highlight], lang, highlight=lit)
     obstacles = marker_obstacles(page.features, geodata) + halo_obstacles(page.highlight)
     FeatureLabels(labels, obstacles).add_to(group)  # named like the live map, same priorities
+    if page.events is not None:  # drawn by briefmap-events.js, as on the live map
+        EventsLayer(page.events).add_to(group)
     if page.highlight:
         halo = {
             "type": "FeatureCollection",
@@ -233,6 +254,7 @@ def offline_html(
             "title": p.title,
             "points": list(p.points),
             "counter": counter.format(n=i + 1, total=len(pages)) if len(pages) > 1 else "",
+            "sources": page_sources(p, geodata, lang),
         }
         for i, (g, p) in enumerate(zip(groups, pages, strict=True))
     ]
@@ -249,7 +271,8 @@ def offline_html(
             f'<div{nav}><button class="bm-prev" type="button">{prev}</button>'
             f'<button class="bm-next" type="button">{nxt}</button> '
             f'<span class="bm-scene-count"></span></div>'
-            f'<strong class="bm-scene-title"></strong><ul></ul></div>'
+            f'<strong class="bm-scene-title"></strong><ul></ul>'
+            f'<div class="bm-scene-sources"></div></div>'
             f'<div dir="{direction}">{legend}</div>'
             f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
         ),

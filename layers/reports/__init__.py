@@ -13,15 +13,29 @@ runs. Imports the standard library and `layers` records only (no Streamlit).
 
 from __future__ import annotations
 
-from layers.reports.labels import citation_label, report_label, source_details
+from layers.reports.labels import (
+    citation_label,
+    cited_reports,
+    paragraph_ranges,
+    paragraphs_label,
+    reference_label,
+    report_label,
+    source_details,
+    sources_line,
+)
 from layers.reports.library import Library, ReportsError, load_reports, publish
 
 __all__ = [
     "Library",
     "ReportsError",
     "citation_label",
+    "cited_reports",
+    "paragraph_ranges",
+    "paragraphs_label",
+    "reference_label",
     "load_reports",
     "publish",
     "report_label",
     "source_details",
+    "sources_line",
 ]

@@ -3,15 +3,20 @@ legend, the marking, the citations, the credits and the information cut-off. No 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from layers.dates import describe, parse_date
 from layers.marking import Marking, banner_marking, parse
 from layers.model import Citation, Feature, Geodata
 from layers.render.legend import LegendItem, legend_items, legend_keys
+from layers.reports.labels import sources_line
 from layers.snapshot.words import w
 from layers.view import View
+
+if TYPE_CHECKING:
+    from layers.snapshot.events import EventsDrawn
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Contents:
     references: tuple[str, ...]
     credits: tuple[str, ...]
     cutoff: str
+    events: EventsDrawn | None = None  # imported incidents drawn, if any are in the frame
 
 
 def layer_markings(view: View, geodata: Geodata) -> dict[str, Marking]:
@@ -40,11 +46,14 @@ def gather(
     highlight: Sequence[Feature] = (),
     sources: Iterable[Citation] = (),
     classification: str | None = None,
+    more_markings: Mapping[str, Marking] | None = None,
 ) -> Contents:
-    """The contents of one map: `drawn` are the features inside its frame. A requested
-    classification below the content's marking raises MarkingError."""
+    """The contents of one map: `drawn` are the features inside its frame; `more_markings`
+    the markings of other data shown (imported incidents). A requested classification below
+    the content's marking raises MarkingError."""
     lang = view.lang
-    marking = banner_marking(layer_markings(view, geodata), classification)
+    markings = {**layer_markings(view, geodata), **(more_markings or {})}
+    marking = banner_marking(markings, classification)
     citations = tuple(dict.fromkeys([*sources, *(c for f in drawn for c in f.sources)]))
     references = tuple(dict.fromkeys(r for f in drawn for r in f.references))
     keys = legend_keys(drawn, lang)
@@ -60,6 +69,23 @@ def gather(
         references,
         tuple(credits(drawn, lang)),
         cutoff(citations, references, geodata, lang),
+    )
+
+
+def with_events(contents: Contents, events: EventsDrawn | None, lang: str) -> Contents:
+    """The contents with imported incidents drawn: their legend and notes after the layers',
+    and ACLED in the credits."""
+    if events is None:
+        return contents
+    credits = contents.credits
+    if w("credit_acled", lang) not in credits:
+        credits = (*credits, w("credit_acled", lang))
+    return replace(
+        contents,
+        legend=(*contents.legend, *events.legend),
+        keys=(*contents.keys, *events.keys),
+        credits=credits,
+        events=events,
     )
 
 
@@ -91,32 +117,8 @@ def cutoff(
     return w("cutoff", lang, d=describe(newest, lang))
 
 
-def paragraph_ranges(paragraphs: Iterable[int], lang: str = "en") -> str:
-    """'3, 4, 5, 7, 9, 10' -> '3–5, 7, 9, 10' (Arabic commas in Arabic)."""
-    nums = sorted(set(paragraphs))
-    runs: list[list[int]] = []
-    for n in nums:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    sep = "، " if lang == "ar" else ", "
-    return sep.join(f"{r[0]}–{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
-
-
 def citation_line(contents: Contents, geodata: Geodata, lang: str) -> str:
-    """The footer's citations: each report with its paragraphs, then outside references."""
-    by_report: dict[str, list[int]] = {}
-    for c in contents.citations:
-        by_report.setdefault(c.report, []).append(c.paragraph)
-    parts = [
-        f"{report} {w('paragraphs', lang)} {paragraph_ranges(paras, lang)}"
-        for report, paras in by_report.items()
-    ]
-    semi = "؛ " if lang == "ar" else "; "
-    text = f"{w('sources', lang)}: " + semi.join(parts) if parts else ""
+    """The footer's citations: each report with its paragraphs, then outside references, in
+    the wording of every other citation (`layers.reports.labels`)."""
     refs = [geodata.references[r] for r in contents.references if r in geodata.references]
-    if refs:
-        listed = semi.join(f"{r.title} ({r.publisher}, {r.date})" for r in refs)
-        text += f" · {w('refs', lang)}: {listed}"
-    return text
+    return sources_line(contents.citations, refs, geodata.reports, lang)

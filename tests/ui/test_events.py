@@ -11,7 +11,7 @@ import pytest
 from layers.boundary import load_geodata
 from layers.events import synth
 from layers.events.index import event_mask, load_index
-from layers.events.layer import POINT_LIMIT
+from layers.events.payload import POINT_LIMIT
 from layers.events.store import Source, open_store
 from layers.view import View
 from tests.conftest import GEODATA

@@ -39,7 +39,10 @@ def test_uploaded_file_is_imported_with_counts(upload_server, browsing, tmp_path
     page.get_by_text("rows/s", exact=False).first.wait_for(timeout=10_000)
     page.wait_for_timeout(2000)
     assert page.get_by_text("acled export.csv: 40 new", exact=False).is_visible()
-    assert open_store(store).describe().rows == 40
+    info = open_store(store).describe()
+    assert info.rows == 40
+    assert info.imports[-1]["marking"] == "TLP:CLEAR"  # the form's default, ACLED's public data
+    assert page.locator(".st-key-events-marking").is_visible()
 
 
 def test_bad_upload_lists_problems_and_stores_nothing(upload_server, browsing, tmp_path):

@@ -105,6 +105,8 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     assert len(texts) > 10 and "al-Hol camp" in texts, sorted(texts)
     assert page.locator(".bm-banner-top").inner_text() == "TLP:CLEAR"
     assert "ISIS in the desert" in page.locator(".bm-scenes").inner_text()
+    sources = page.locator(".bm-scene-sources").inner_text()  # cited as everywhere else
+    assert sources.startswith("Sources: report 000 (outlet not named, November 2025), ¶")
     lat, lon, zoom = _settled(page)
     page.locator(".leaflet-control-zoom-in").click()
     assert _settled(page)[2] == zoom + 1
@@ -133,8 +135,31 @@ def test_arabic_walkthrough_html_steps_through_scenes_offline(tmp_path, offline_
     page.locator(".bm-next").click()
     page.wait_for_function("() => document.body.dataset.scene === '2'")
     assert "داعش في الصحراء" in panel.inner_text()
+    assert "المصادر: التقرير 000 (وسيلة غير مسماة" in panel.inner_text()
     assert page.locator("path.bm-layer-energy").count() == 0  # scene 2 shows no pipelines
     _click_al_hol(page)
     popup = page.locator(".leaflet-popup-content .bm-popup")
     popup.wait_for(timeout=10_000)
     assert popup.get_attribute("dir") == "rtl" and "مخيم الهول" in popup.inner_text()
+
+
+def test_view_html_draws_imported_incidents_offline(tmp_path, offline_page):
+    """With --events the page draws the incidents as the live map does (points here, with their
+    legend) from the file alone."""
+    from layers.events import synth
+    from layers.events.store import Source, open_store
+
+    table = synth.table(2_000, seed=4)
+    open_store(tmp_path / "store").upsert(
+        table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:GREEN")
+    )
+    html = _export(tmp_path, "--events", "--store", str(tmp_path / "store"))
+    page, _guard, _ = offline_page(html)
+    box = page.locator(".leaflet-container")
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.eventsMode === 'points'"
+    )
+    assert int(box.get_attribute("data-events-shapes")) > 100
+    assert "Incidents by type" in page.locator(".bm-events-legend").inner_text()
+    assert page.locator(".bm-banner-top").inner_text() == "TLP:GREEN"
+    page.screenshot(path=str(tmp_path / "events.png"))

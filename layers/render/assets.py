@@ -1,4 +1,4 @@
-"""Offline assets: Leaflet, jQuery, protomaps-leaflet and briefmap's own JS/CSS, copied from
+"""Offline assets: Leaflet, protomaps-leaflet and briefmap's own JS/CSS, copied from
 Python packages (or the vendored npm build) into the dashboard's static folder and referenced
 by absolute `/app/static/...` URLs.
 
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
 from layers.atomic import write_bytes_atomic
@@ -57,7 +56,6 @@ def vendor_assets() -> tuple[Asset, ...]:
         Asset(leaflet / "leaflet.js", "vendor/leaflet/leaflet.js"),
         Asset(leaflet / "leaflet.css", "vendor/leaflet/leaflet.css"),
         *images,
-        Asset(Path(xjquery.BASE_DIR) / "jquery.min.js", "vendor/jquery/jquery.min.js"),
         *(Asset(_PROTOMAPS / n, f"vendor/protomaps-leaflet/{n}") for n in PROTOMAPS_FILES),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
         Asset(_OWN / "briefmap-basemap.js", "briefmap/briefmap-basemap.js"),
@@ -74,7 +72,7 @@ def _by_target(target: str) -> Asset:
 
 # The map's scripts in load order, served as one file (`map_js`): streamlit-folium inserts
 # each <script src> only after the one before has loaded, so six files were six round trips
-# before the map could start. jQuery is not among them: nothing on our maps uses it.
+# before the map could start. (folium's default jQuery is not loaded: nothing here uses it.)
 BUNDLE_TARGET = "briefmap/map-bundle.js"
 BUNDLE_PARTS = (
     "vendor/leaflet/leaflet.js",

@@ -1,6 +1,6 @@
 """The map as one self-contained HTML file that works with the network off.
 
-Leaflet, jQuery, protomaps-leaflet, briefmap's JS and CSS, the Arabic font and the basemap's
+Leaflet, protomaps-leaflet, briefmap's JS and CSS, the Arabic font and the basemap's
 vector tiles (`basemap.offline_basemap_data`: the world to zoom 4, the region to zoom 7) are all
 inlined
 (no `src`, no `href`, no `url()` that leaves the file): it can be mailed, copied to a laptop or
@@ -69,7 +69,7 @@ def _own_asset(url: str) -> Path:
 
 
 def inline_assets() -> str:
-    """Leaflet, jQuery and briefmap's JS/CSS as inline <style>/<script> blocks."""
+    """Leaflet, protomaps-leaflet and briefmap's JS/CSS as inline <style>/<script> blocks."""
     by_target = {a.target: a.source for a in assets.vendor_assets()}
     leaflet_css = by_target["vendor/leaflet/leaflet.css"]
     css = [
@@ -78,20 +78,9 @@ def inline_assets() -> str:
         _inline_css(by_target["briefmap/briefmap-events.css"], _own_asset),
         OFFLINE_CSS,
     ]
-    scripts = [
-        by_target[t].read_text(encoding="utf-8").replace("</script", "<\\/script")
-        for t in (
-            "vendor/leaflet/leaflet.js",
-            "vendor/jquery/jquery.min.js",
-            "vendor/protomaps-leaflet/protomaps-leaflet.js",
-            "briefmap/briefmap.js",
-            "briefmap/briefmap-events.js",
-            "briefmap/briefmap-basemap.js",
-        )
-    ]
-    return "".join(f"<style>{c}</style>" for c in css) + "".join(
-        f"<script>{s}</script>" for s in scripts
-    )
+    # the map's one script bundle (what the dashboard serves), safe inside <script>
+    script = assets.bundle_bytes().decode("utf-8").replace("</script", "<\\/script")
+    return "".join(f"<style>{c}</style>" for c in css) + f"<script>{script}</script>"
 
 
 OFFLINE_CSS = """

@@ -28,6 +28,9 @@ _PROTOMAPS = _OWN / "vendor" / "protomaps-leaflet"
 PROTOMAPS_FILES = ("protomaps-leaflet.js", "LICENSE")
 
 
+_BASEMAP_JS = ("labels", "symbols", "basemap")  # the vector basemap's three parts, in order
+
+
 @dataclass(frozen=True)
 class Asset:
     source: Path
@@ -58,7 +61,7 @@ def vendor_assets() -> tuple[Asset, ...]:
         *images,
         *(Asset(_PROTOMAPS / n, f"vendor/protomaps-leaflet/{n}") for n in PROTOMAPS_FILES),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
-        Asset(_OWN / "briefmap-basemap.js", "briefmap/briefmap-basemap.js"),
+        *(Asset(_OWN / f"briefmap-{n}.js", f"briefmap/briefmap-{n}.js") for n in _BASEMAP_JS),
         Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
         Asset(_OWN / "briefmap-events.js", "briefmap/briefmap-events.js"),
         Asset(_OWN / "briefmap-events.css", "briefmap/briefmap-events.css"),
@@ -79,6 +82,8 @@ BUNDLE_PARTS = (
     "vendor/protomaps-leaflet/protomaps-leaflet.js",
     "briefmap/briefmap.js",
     "briefmap/briefmap-events.js",
+    "briefmap/briefmap-labels.js",
+    "briefmap/briefmap-symbols.js",
     "briefmap/briefmap-basemap.js",
 )
 

@@ -165,7 +165,7 @@ def embedded_tiles(
     """Tiles of a PMTiles archive up to `max_zoom` (within `bounds` if given), decompressed
     and base64-encoded by "z/x/y", for a page that must draw the basemap with no server.
 
-    The map reads them with `briefmap.memoryTiles` (layers/assets/briefmap-basemap.js): give
+    The map reads them with `briefmap.memoryTiles` (layers/assets/briefmap-labels.js): give
     the result as `base_map(..., basemap_data=embedded_tiles(...))`. Zooms above `max_zoom`
     are drawn by over-zooming, as the live map does above the archive's own maximum.
     """

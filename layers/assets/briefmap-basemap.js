@@ -4,7 +4,9 @@
  * One labeller places every label on the map: protomaps-leaflet's collision-aware one. Its
  * rules run in priority order (layers/render/labels.py): marker footprints (never covered),
  * what the scene highlights, report features, then the basemap's capitals, towns, water and
- * countries. Report labels come from Python (briefmap.featureLabels, one set per feature
+ * countries; within each of the first two, the names of places come before the names of
+ * lines and areas, which can sit anywhere along them while a capital's name has only the
+ * spots beside it. Report labels come from Python (briefmap.featureLabels, one set per feature
  * group) through an in-memory tile source, so they take part in the same collision index.
  * Text is drawn on canvas (never parsed as HTML); the attribution arrives escaped.
  */
@@ -69,6 +71,9 @@
       };
     };
     var shown = function (f) { return (f.props.min_zoom || 0) + 1; };
+    /* on the projector (larger type, a room reading from afar) governorate seats and other
+     * towns come a zoom later; national capitals and the places the reports name do not */
+    var later = spec.mode === "projector" ? 1 : 0;
     var isCapital = function (f) {
       return f.props.capital === "yes" || f.props.region_capital === "yes";
     };
@@ -96,6 +101,12 @@
         return sym.place(layout, geom, f);
       } };
     };
+    /* within a priority, a place's name is placed before a line's or an area's: a route's
+     * name can sit anywhere along it, a capital's only beside it (Baghdad in scene 4) */
+    var placesFirst = function (a, b) {
+      return (a.shape === "point" ? 0 : 1) - (b.shape === "point" ? 0 : 1) ||
+        (a.min_zoom || 0) - (b.min_zoom || 0);
+    };
     var bySize = function (a, b) {
       return (a.min_zoom || 0) - (b.min_zoom || 0) || (b.population || 0) - (a.population || 0);
     };
@@ -108,17 +119,20 @@
     };
     return [
       { dataSource: FEATURES, dataLayer: "markers", symbolizer: new Obstacle() },
-      { dataSource: FEATURES, dataLayer: "labels", filter: report(0),
+      { dataSource: FEATURES, dataLayer: "labels", filter: report(0), sort: placesFirst,
         symbolizer: new Tagged(reportSym(st.HIGHLIGHT), 0, st.HIGHLIGHT.size) },
       { dataLayer: "places", filter: named(reportPlace(true)),
         symbolizer: new Tagged(town(st.CAPITAL, spec.paint.town_dot, 3), 1, st.CAPITAL.size) },
-      { dataSource: FEATURES, dataLayer: "labels", filter: report(1),
+      { dataSource: FEATURES, dataLayer: "labels", filter: report(1), sort: placesFirst,
         symbolizer: new Tagged(reportSym(st.FEATURE), 1, st.FEATURE.size) },
       { dataLayer: "places", sort: bySize,
-        filter: named(function (z, f) { return reportPlace(false)(z, f) && isCapital(f); }),
+        filter: named(function (z, f) {
+          return reportPlace(false)(z, f) && isCapital(f) &&
+            (f.props.capital === "yes" || z >= shown(f) + later); }),
         symbolizer: new Tagged(town(st.CAPITAL, spec.paint.town_dot, 3), 2, st.CAPITAL.size) },
       { dataLayer: "places", sort: bySize,
-        filter: named(function (z, f) { return reportPlace(false)(z, f) && !isCapital(f); }),
+        filter: named(function (z, f) {
+          return reportPlace(false)(z, f) && !isCapital(f) && z >= shown(f) + later; }),
         symbolizer: new Tagged(town(st.TOWN, spec.paint.town_dot, 2), 3, st.TOWN.size) },
       { dataLayer: "water",
         filter: named(function (z, f) {

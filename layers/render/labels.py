@@ -5,7 +5,8 @@ slide never names things differently from the screen.
 
 - `Priority`: when two labels would overlap, the lower value stays. What the current scene
   highlights comes first, then report features, then the basemap's capitals, towns and
-  countries (`PRIORITIES` lists them in that order).
+  countries (`PRIORITIES` lists them in that order). Within each of the first two, the labeller
+  places the names of places before those of lines and areas (a route's name can move along it).
 - `feature_label(feature, lang)`: the text of a report feature's label. A feature on a named
   place (its `coord_source` is a point of the alias table) is labelled with that place's one
   spelling ("Qusayr", not "Iraqi factions and Quds Force in Qusayr"); places, camps and
@@ -14,7 +15,8 @@ slide never names things differently from the screen.
   the popup say the context.
 - `label_style(priority, mode)`: size, weight, colours and halo, in CSS pixels, for the
   analyst's screen (`"screen"`) or the projector (`"projector"`: every label ≥ 16 px at
-  1920×1080).
+  1920×1080; there governorate seats and other towns appear one zoom later than on the
+  screen, as the larger type needs the room).
 - `label_items(...)` / `marker_obstacles(...)`: the report labels and the marker footprints
   as the browser's labeller takes them (`layers/assets/briefmap-basemap.js`).
 

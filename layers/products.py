@@ -27,7 +27,7 @@ from layers.model import Geodata, Scene, Walkthrough
 from layers.render.standalone import Page, offline_html
 from layers.snapshot import Snapshot, SnapshotError, render, save
 from layers.snapshot.contents import layer_markings
-from layers.snapshot.projection import Projection, fit_to_aspect
+from layers.snapshot.projection import Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
 from layers.view import View
 from layers.view_words import describe
@@ -191,7 +191,7 @@ def _snapshot(req: Request, geodata: Geodata, shown: ShownEvents | None = None) 
 
 def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     view = snap.view
-    frame = snap.frame or view_frame(view, geodata)
+    frame = clamp_frame(snap.frame or view_frame(view, geodata))
     proj = Projection.fitted(frame)
     features = drawn_features(view, geodata, proj, fit_to_aspect(proj, frame, 16 / 9))
     markings = layer_markings(view, geodata)

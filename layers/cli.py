@@ -19,7 +19,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except _known_errors() as exc:  # what a person can act on; anything else is a bug: raised
+        print(f"briefmap {args.command}: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"briefmap {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message says what to fix: the file system's (a path too long, a symbolic
+    link loop, a file refused) and briefmap's own refusals, wherever a command let one out."""
+    from layers.atomic import UnsafeTarget
+    from layers.events.problems import EventDataError
+    from layers.events.store import StoreError
+    from layers.marking import MarkingError
+    from layers.reports import ReportsError
+
+    return (OSError, UnsafeTarget, EventDataError, StoreError, MarkingError, ReportsError)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error's message on one line of at most `limit` characters; a file system error as
+    'name: reason' with a long name shortened (ENAMETOOLONG names are thousands long)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename) if exc.filename is not None else ""
+        name = name if len(name) <= 80 else f"{name[:40]}…{name[-20:]}"
+        text = f"{name}: {exc.strerror}" if name else exc.strerror
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -198,7 +230,7 @@ def reports_folder(args: argparse.Namespace) -> Path | None:
 
     if args.no_reports:
         return None
-    return args.reports.resolve() if args.reports else reports_dir()
+    return Path(os.path.realpath(args.reports)) if args.reports else reports_dir()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -221,10 +253,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from layers.serve import serve
+    from layers.serve import ServeError, check_listen, check_store, serve
 
+    try:
+        check_listen(args.port, args.address)
+        check_store(args.store)
+    except ServeError as exc:
+        print(f"briefmap serve: {exc}", file=sys.stderr)
+        return 2
     if args.store:  # the app reads it from the environment it inherits
-        os.environ["BRIEFMAP_STORE"] = str(args.store.resolve())
+        os.environ["BRIEFMAP_STORE"] = os.path.realpath(args.store)
     return serve(
         port=args.port,
         address=args.address,

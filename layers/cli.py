@@ -60,7 +60,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Offline briefing map of Iraq–Syria security after the fall of Assad.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_serve_command, _validate_command, _export_command, _scenes_command):
+        add(sub)
+    _cite_command(sub)
+    _event_commands(sub)
+    return parser
 
+
+def _serve_command(sub) -> None:
+    """`briefmap serve`."""
     serve = sub.add_parser(
         "serve",
         help="start the dashboard (offline; binds to 127.0.0.1)",
@@ -87,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+
+def _validate_command(sub) -> None:
+    """`briefmap validate`."""
     validate = sub.add_parser(
         "validate",
         help="check geodata files; exit 1 listing every problem",
@@ -97,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     validate.set_defaults(run=_validate)
 
+
+def _export_command(sub) -> None:
+    """`briefmap export`: what to write and where (filters: `_export_filters`)."""
     export = sub.add_parser(
         "export",
         help="write the view, a scene or a briefing pack: map, HTML, PPTX, GeoJSON or CSV",
@@ -137,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="marking for the banner, e.g. TLP:AMBER; refused if below the data's own marking",
     )
+    _export_filters(export)
+    export.set_defaults(run=_export)
+
+
+def _export_filters(export: argparse.ArgumentParser) -> None:
+    """The view options of `briefmap export`: the dashboard's filters."""
     export.add_argument(
         "--layers",
         help="comma-separated layer ids, or 'all' (default: the layers the app shows by default)",
@@ -173,8 +193,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--store", type=Path, help="event store of --events (default: $BRIEFMAP_STORE or per-user)"
     )
-    export.set_defaults(run=_export)
 
+
+def _scenes_command(sub) -> None:
+    """`briefmap scenes`."""
     scenes = sub.add_parser(
         "scenes",
         help="list the scenes of the walkthroughs",
@@ -187,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     scenes.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     scenes.set_defaults(run=_scenes)
 
+
+def _cite_command(sub) -> None:
+    """`briefmap cite`."""
     cite = sub.add_parser(
         "cite",
         help="print an item's claims next to the report paragraphs they cite",
@@ -198,8 +223,6 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     _reports_options(cite)
     cite.set_defaults(run=_cite)
-    _event_commands(sub)
-    return parser
 
 
 def _event_commands(sub) -> None:

@@ -23,7 +23,7 @@ from layers.model import Geodata, Walkthrough
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.view_words import describe
-from layers.walkthrough import SCENE_PADDING, scene_frame, scene_view
+from layers.walkthrough import SCENE_PADDING, scene_frame, scene_index, scene_view
 
 # How often a window asks the server whether the briefing moved. Windows in the same browser
 # are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere
@@ -63,11 +63,17 @@ def resolve(geodata: Geodata, mode: str) -> Seat | None:
             st.error(t("briefing_unknown", lang))
         return seat
     walkthrough = _walkthrough(params.get("walkthrough"), geodata)
-    if walkthrough is None or mode == "audience":
+    if walkthrough is None:
         st.error(t("no_walkthrough", lang))
         return None
+    if mode == "audience":  # an audience follows a briefing: only its key can say which
+        st.error(t("audience_needs_key", lang))
+        return None
+    index, note = scene_index(params.get("scene"), len(walkthrough.scenes))
+    if note:
+        st.warning(t("ignored_link", lang, notes=md(note)))
     try:
-        briefing = room.create(walkthrough, _scene_index(params.get("scene")))
+        briefing = room.create(walkthrough, index)
     except BriefingError as exc:
         st.error(md(str(exc)))
         return None
@@ -80,13 +86,6 @@ def _walkthrough(ident: str | None, geodata: Geodata) -> Walkthrough | None:
         return geodata.walkthroughs[ident]
     draft = st.session_state.get(state.DRAFT)
     return draft if draft is not None and draft.id == ident else None
-
-
-def _scene_index(raw: str | None) -> int:
-    try:
-        return max(int(raw or 1) - 1, 0) if raw is None or len(raw) <= 4 else 0
-    except ValueError:
-        return 0
 
 
 def controls(seat: Seat, lang: str, show: bool) -> Briefing:

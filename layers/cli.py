@@ -19,7 +19,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except _known_errors() as exc:  # what a person can act on; anything else is a bug: raised
+        print(f"briefmap {args.command}: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"briefmap {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message says what to fix: the file system's (a path too long, a symbolic
+    link loop, a file refused) and briefmap's own refusals, wherever a command let one out."""
+    from layers.atomic import UnsafeTarget
+    from layers.events.problems import EventDataError
+    from layers.events.store import StoreError
+    from layers.marking import MarkingError
+    from layers.reports import ReportsError
+
+    return (OSError, UnsafeTarget, EventDataError, StoreError, MarkingError, ReportsError)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error's message on one line of at most `limit` characters; a file system error as
+    'name: reason' with a long name shortened (ENAMETOOLONG names are thousands long)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = str(exc.filename) if exc.filename is not None else ""
+        name = name if len(name) <= 80 else f"{name[:40]}…{name[-20:]}"
+        text = f"{name}: {exc.strerror}" if name else exc.strerror
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +60,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Offline briefing map of Iraq–Syria security after the fall of Assad.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_serve_command, _validate_command, _export_command, _scenes_command):
+        add(sub)
+    _cite_command(sub)
+    _event_commands(sub)
+    return parser
 
+
+def _serve_command(sub) -> None:
+    """`briefmap serve`."""
     serve = sub.add_parser(
         "serve",
         help="start the dashboard (offline; binds to 127.0.0.1)",
@@ -55,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+
+def _validate_command(sub) -> None:
+    """`briefmap validate`."""
     validate = sub.add_parser(
         "validate",
         help="check geodata files; exit 1 listing every problem",
@@ -65,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     validate.set_defaults(run=_validate)
 
+
+def _export_command(sub) -> None:
+    """`briefmap export`: what to write and where (filters: `_export_filters`)."""
     export = sub.add_parser(
         "export",
         help="write the view, a scene or a briefing pack: map, HTML, PPTX, GeoJSON or CSV",
@@ -105,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="marking for the banner, e.g. TLP:AMBER; refused if below the data's own marking",
     )
+    _export_filters(export)
+    export.set_defaults(run=_export)
+
+
+def _export_filters(export: argparse.ArgumentParser) -> None:
+    """The view options of `briefmap export`: the dashboard's filters."""
     export.add_argument(
         "--layers",
         help="comma-separated layer ids, or 'all' (default: the layers the app shows by default)",
@@ -141,8 +193,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--store", type=Path, help="event store of --events (default: $BRIEFMAP_STORE or per-user)"
     )
-    export.set_defaults(run=_export)
 
+
+def _scenes_command(sub) -> None:
+    """`briefmap scenes`."""
     scenes = sub.add_parser(
         "scenes",
         help="list the scenes of the walkthroughs",
@@ -155,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     scenes.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     scenes.set_defaults(run=_scenes)
 
+
+def _cite_command(sub) -> None:
+    """`briefmap cite`."""
     cite = sub.add_parser(
         "cite",
         help="print an item's claims next to the report paragraphs they cite",
@@ -166,8 +223,6 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
     _reports_options(cite)
     cite.set_defaults(run=_cite)
-    _event_commands(sub)
-    return parser
 
 
 def _event_commands(sub) -> None:
@@ -198,7 +253,7 @@ def reports_folder(args: argparse.Namespace) -> Path | None:
 
     if args.no_reports:
         return None
-    return args.reports.resolve() if args.reports else reports_dir()
+    return Path(os.path.realpath(args.reports)) if args.reports else reports_dir()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -221,10 +276,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from layers.serve import serve
+    from layers.serve import ServeError, check_listen, check_store, serve
 
+    try:
+        check_listen(args.port, args.address)
+        check_store(args.store)
+    except ServeError as exc:
+        print(f"briefmap serve: {exc}", file=sys.stderr)
+        return 2
     if args.store:  # the app reads it from the environment it inherits
-        os.environ["BRIEFMAP_STORE"] = str(args.store.resolve())
+        os.environ["BRIEFMAP_STORE"] = os.path.realpath(args.store)
     return serve(
         port=args.port,
         address=args.address,

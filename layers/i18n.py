@@ -152,6 +152,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "No such walkthrough: check the link.",
         "لا توجد جولة بهذا الاسم: تحقق من الرابط.",
     ),
+    "audience_needs_key": (
+        "This audience link lacks its briefing key: ask the presenter for the audience link "
+        "shown beside the slides.",
+        "رابط الجمهور هذا ينقصه مفتاح الإحاطة: اطلب من مقدّم الإحاطة رابط الجمهور "
+        "المعروض بجانب الشرائح.",
+    ),
     "briefing_unknown": (
         "This briefing has ended or the link is not valid. Ask the presenter for a new link.",
         "انتهت هذه الإحاطة أو الرابط غير صالح. اطلب من مقدّم الإحاطة رابطاً جديداً.",

@@ -50,7 +50,8 @@ def parse(text: str) -> Marking:
     key = "".join(str(text).split()).upper()
     key = _ALIASES.get(key, key)
     if key not in _BY_LABEL:
-        raise MarkingError(f"unknown marking {text!r} (known: {known()})")
+        shown = repr(str(text)[:40]) + ("…" if len(str(text)) > 40 else "")
+        raise MarkingError(f"unknown marking {shown} (known: {known()})")
     return _BY_LABEL[key]
 
 

@@ -26,7 +26,7 @@ CONTEXT_FILES = (SOURCES_FILE, ACTORS_FILE, CATALOGUE_FILE)
 def geodata_dir() -> Path:
     """The geodata folder: $BRIEFMAP_GEODATA if set, else the repo's own `geodata/`."""
     override = os.environ.get("BRIEFMAP_GEODATA")
-    return Path(override).resolve() if override else PROJECT_ROOT / "geodata"
+    return Path(os.path.realpath(override)) if override else PROJECT_ROOT / "geodata"
 
 
 DEFAULT_REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
@@ -38,7 +38,7 @@ def reports_dir() -> Path | None:
     loaded)."""
     override = os.environ.get("BRIEFMAP_REPORTS")
     if override is not None:
-        return Path(override).resolve() if override.strip() else None
+        return Path(os.path.realpath(override)) if override.strip() else None
     return DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None
 
 
@@ -52,5 +52,5 @@ def display_path(path: Path) -> str:
     """A short, stable name for messages: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder; a link loop (RuntimeError)
         return str(path)

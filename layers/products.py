@@ -27,7 +27,7 @@ from layers.model import Geodata, Scene, Walkthrough
 from layers.render.standalone import Page, offline_html
 from layers.snapshot import Snapshot, SnapshotError, render, save
 from layers.snapshot.contents import layer_markings
-from layers.snapshot.projection import Projection, fit_to_aspect
+from layers.snapshot.projection import Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
 from layers.view import View
 from layers.view_words import describe
@@ -140,6 +140,8 @@ def build_product(req: Request, geodata: Geodata) -> Product:
     view = scene_view(req.scene, req.view.lang) if req.scene else req.view
     shown = _shown(req, view, geodata)
     if req.fmt in DATA_FORMATS:
+        if req.classification is not None:  # no banner to print it on, but never ignored
+            banner_marking(_markings(view, geodata, shown), req.classification)
         return _data(req.fmt, view, geodata, shown)
     snap = _snapshot(req, geodata, shown)
     if req.fmt == "html":
@@ -157,6 +159,14 @@ def _shown(req: Request, view: View, geodata: Geodata) -> ShownEvents | None:
         raise ProductError(f"imported incidents: {exc}") from exc
 
 
+def _markings(view: View, geodata: Geodata, shown: ShownEvents | None) -> dict[str, Any]:
+    """The marking of each layer the view shows, and of the imported incidents if shown."""
+    markings: dict[str, Any] = dict(layer_markings(view, geodata))
+    if shown is not None:
+        markings[MARKING_NAME] = shown.marking
+    return markings
+
+
 def _data(fmt: str, view: View, geodata: Geodata, shown: ShownEvents | None) -> Product:
     """GeoJSON: the features, then the events shown (marked at the top with the highest
     marking of both). CSV: the features only, and a note that says so."""
@@ -172,8 +182,7 @@ def _data(fmt: str, view: View, geodata: Geodata, shown: ShownEvents | None) -> 
         return Product(csv_text(features, view.lang).encode("utf-8"), note)
     if shown is None:
         return Product(geojson_text(features, view.lang).encode("utf-8"))
-    markings = {**layer_markings(view, geodata), MARKING_NAME: shown.marking}
-    members = {"marking": banner_marking(markings).label}
+    members = {"marking": banner_marking(_markings(view, geodata, shown)).label}
     extra = events_features(shown.store, shown.index.generation, shown.mask)
     text = geojson_text(features, view.lang, extra=extra, members=members)
     return Product(text.encode("utf-8"))
@@ -191,7 +200,7 @@ def _snapshot(req: Request, geodata: Geodata, shown: ShownEvents | None = None) 
 
 def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     view = snap.view
-    frame = snap.frame or view_frame(view, geodata)
+    frame = clamp_frame(snap.frame or view_frame(view, geodata))
     proj = Projection.fitted(frame)
     features = drawn_features(view, geodata, proj, fit_to_aspect(proj, frame, 16 / 9))
     markings = layer_markings(view, geodata)
@@ -285,18 +294,27 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             walkthrough,
             args.pack or fmt == "pptx",
             args.size or "slide",
-            args.dpi or 300,
+            300 if args.dpi is None else args.dpi,  # 0 is refused, not taken for the default
             args.title,
             args.classification,
             events=events,
             events_index=index,
         )
         check(req, given | ({"pack"} if args.pack else set()))
-        path = args.out if args.format else args.out.with_suffix(SUFFIX[fmt])
+        path = args.out if args.format else pack_path(args.out, req)
         if args.format and path.suffix.lower() != SUFFIX[fmt]:
             raise ProductError(f"--out {path.name} does not end in {SUFFIX[fmt]}")
         out.append((req, path))
     return out
+
+
+def pack_path(out: Path, req: Request) -> Path:
+    """Where one file of a pack goes: `--out brief` -> brief.pptx, brief.pdf, brief.html
+    beside each other; `--out FOLDER` (an existing folder, `.` or `..`) -> the app's file names
+    inside it (briefmap-<walkthrough>-pack-en-<time>.pptx)."""
+    if out.name in ("", ".", "..") or out.is_dir():
+        return out / file_name(req)
+    return out.with_suffix(SUFFIX[req.fmt])
 
 
 def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:

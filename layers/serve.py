@@ -3,6 +3,7 @@ the project's settings, from any working directory."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import sys
@@ -30,6 +31,41 @@ def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, object]:
         for key, value in options.items()
         if not isinstance(value, list | dict)
     }
+
+
+class ServeError(ValueError):
+    """Options the server cannot start with (the message says what to give instead)."""
+
+
+def check_listen(port: int, address: str) -> None:
+    """Refuse a port or address Streamlit could not listen on, before starting it: a port
+    outside 1-65535, an address that is not an IP address (or localhost), one not on this
+    machine, or a port already taken. Binds and closes a socket; nothing is sent."""
+    if not 1 <= port <= 65535:
+        raise ServeError(f"--port {port}: expected 1 to 65535")
+    shown = address if len(address) <= 60 else address[:59] + "…"
+    if address != "localhost":
+        try:
+            family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else None
+        except ValueError:
+            raise ServeError(
+                f"--address {shown!r}: expected an IP address such as 127.0.0.1, or 0.0.0.0 "
+                "to share on a LAN"
+            ) from None
+    else:
+        family = None
+    with socket.socket(family or socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            raise ServeError(f"cannot listen on {shown} port {port}: {exc.strerror}") from None
+
+
+def check_store(store: Path | None) -> None:
+    """An event store named by --store must be a folder, or not exist yet (it is made)."""
+    if store is not None and store.exists() and not store.is_dir():
+        raise ServeError(f"--store {store}: not a folder (give the event store's folder)")
 
 
 def _flag(value: object) -> str:
@@ -70,8 +106,8 @@ def serve(
 ) -> int:
     """Run the dashboard; `reports` is the folder of source reports (None: none loaded),
     `basemap` a user's vector-tile archive (None: the shipped one)."""
-    geodata = geodata.resolve() if geodata else None
-    basemap = basemap.resolve() if basemap else None
+    geodata = Path(os.path.realpath(geodata)) if geodata else None  # a link loop stays as given
+    basemap = Path(os.path.realpath(basemap)) if basemap else None
     try:
         missing = prepare(geodata, reports, basemap)
     except GeodataError as exc:

@@ -98,3 +98,19 @@ def dump_walkthrough(w: Walkthrough) -> str:
         data["description_ar"] = w.description_ar
     data["scenes"] = [scene_dict(s) for s in w.scenes]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def scene_index(raw: str | None, count: int) -> tuple[int, str | None]:
+    """The 0-based scene a link's `scene=N` opens among `count` scenes, and a note when the link
+    asked for one that is not there (`scene=99999` opens the last, `scene=nan` the first)."""
+    if raw is None:
+        return 0, None
+    text = raw.strip()
+    shown = text if len(text) <= 12 else text[:11] + "…"
+    if text.isdigit() and len(text) <= 9:
+        number = int(text)
+        if 1 <= number <= count:
+            return number - 1, None
+        index = 0 if number < 1 else count - 1
+        return index, f"scene={shown} (scenes 1 to {count}): opened scene {index + 1}"
+    return 0, f"scene={shown} (expected a scene number 1 to {count}): opened scene 1"

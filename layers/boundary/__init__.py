@@ -23,6 +23,7 @@ from layers.boundary.context import (
 from layers.boundary.features import read_feature_collection
 from layers.boundary.jsonio import read_json
 from layers.boundary.problems import GeodataError, Problem, ProblemLog, short_name, show
+from layers.boundary.regular import FileRefused, read_bounded
 from layers.boundary.timeline import read_timeline
 from layers.boundary.walkthroughs import SceneContext, walkthrough_from_text
 from layers.boundary.yamlio import MAX_BYTES as MAX_YAML_BYTES
@@ -132,9 +133,15 @@ def _read_walkthroughs(
     for path in paths:
         name = display_path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            log.add(name, "", "", f"cannot be read as UTF-8 text: {exc}")
+            text = read_bounded(path, MAX_YAML_BYTES).decode("utf-8")
+        except FileRefused as exc:
+            log.add(name, "", "", str(exc.strerror))
+            continue
+        except OSError as exc:
+            log.add(name, "", "", f"cannot be read: {exc.strerror}")
+            continue
+        except UnicodeDecodeError as exc:
+            log.add(name, f"byte {exc.start}", "", "is not UTF-8 text")
             continue
         walkthrough = walkthrough_from_text(text, name, ctx, log)
         if walkthrough is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.boundary.problems import ProblemLog, show
+from layers.boundary.regular import FileRefused, read_bounded
 
 MAX_BYTES = 64_000_000  # one geodata file; the shipped ones are under 1 MB
 MAX_DEPTH = 32  # a MultiPolygon feature nests 7 deep
@@ -62,13 +63,12 @@ def parse_json(text: str) -> Any:
 def read_json(path: Path, display: str, log: ProblemLog, max_bytes: int = MAX_BYTES) -> Any | None:
     """Read one JSON file; on failure log a problem naming the file and return None."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            log.add(display, "", "", f"is {size:,} bytes (at most {max_bytes:,})")
-            return None
-        raw = path.read_bytes()
+        raw = read_bounded(path, max_bytes)
     except FileNotFoundError:
         log.add(display, "", "", "file not found")
+        return None
+    except FileRefused as exc:
+        log.add(display, "", "", str(exc.strerror))
         return None
     except OSError as exc:
         log.add(display, "", "", f"cannot be read: {exc.strerror}")

@@ -4,9 +4,11 @@ optional columns may be missing, UTF-8 with or without BOM, CRLF, quoted newline
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+from layers.boundary.regular import open_regular
 from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
 from layers.events.lines import LineReader
@@ -29,9 +31,9 @@ def read_acled(
     problems (all rows, unless `skip_invalid`: then bad rows go to `batch.rejected`)."""
     name = path.name
     problems = ProblemList(name)
-    total = path.stat().st_size
     csv.field_size_limit(LIMITS["line_bytes"])  # longer cells are reported by column
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO or a device is refused, not waited on
+        total = os.fstat(handle.fileno()).st_size
         _check_text(handle.read(_SNIFF), name)
         handle.seek(0)
         lines = LineReader(handle, problems)

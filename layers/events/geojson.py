@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from layers.boundary.regular import read_bounded
 from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
 from layers.events.problems import EventDataError, ProblemList, RowProblem, show
@@ -22,10 +23,8 @@ def read_geojson(
 ) -> tuple[Batch, str]:
     name = path.name
     problems = ProblemList(name)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        _fail(name, "line 1", "column 1", f"file is {size} bytes (limit {MAX_BYTES})")
-    raw = path.read_bytes()
+    raw = read_bounded(path, MAX_BYTES)  # FileRefused (an OSError) for a FIFO, a device, too big
+    size = len(raw)
     sha256 = hashlib.sha256(raw).hexdigest()
     data = _parse(raw, name)
     features = data.get("features") if isinstance(data, dict) else None

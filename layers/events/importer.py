@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layers.atomic import write_text_atomic
+from layers.boundary.regular import open_regular
 from layers.events.acled import read_acled
 from layers.events.batch import Batch
 from layers.events.geojson import read_geojson
@@ -135,7 +136,7 @@ def read_deletions(path: Path) -> tuple[Deletions, str]:
 
     problems = ProblemList(path.name)
     ids, stamps = [], []
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO or a device is refused, not waited on
         lines = LineReader(handle, problems)
         reader = csv.DictReader(iter(lines))
         header = [h.strip().lower() for h in reader.fieldnames or []]

@@ -1,10 +1,10 @@
 """Static map snapshots: any view or scene drawn to PNG, SVG or PDF without a browser.
 
 Headless, offline and deterministic: matplotlib (Agg, with its own libraqm shaping of Arabic and
-the shipped Noto Sans Arabic), pyproj for a Lambert conformal conic fitted to the view, shapely
-geometries from the shipped vector data, `textalloc` for labels that do not overlap and
-`matplotlib-scalebar`. Looks come from `layers.render.style` (the map's own style definition),
-markings from `layers.marking`.
+the shipped Noto Sans Arabic), pyproj for a projection fitted to the view (a Lambert conformal
+conic for a region), shapely geometries from the shipped vector data, `textalloc` for labels
+that do not overlap and `matplotlib-scalebar`. Looks come from `layers.render.style` (the map's
+own style definition), markings from `layers.marking`.
 
 May import: matplotlib, pyproj, shapely, textalloc, matplotlib_scalebar and `layers` modules
 that do not draw in a browser. Never Streamlit, folium or anything that opens a connection.

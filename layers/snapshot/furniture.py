@@ -22,7 +22,7 @@ from layers.render import basemap
 from layers.render.event_style import HEX_STYLE, POINT_STYLE
 from layers.render.legend import LegendItem
 from layers.snapshot.draw import Extent, dash_style, line_segments, polygon_path
-from layers.snapshot.projection import Projection
+from layers.snapshot.projection import Projection, degrees
 from layers.snapshot.text import bidi, families
 from layers.snapshot.words import w
 
@@ -234,7 +234,6 @@ def _swatches(ax: Axes, x: float, y: float, item: LegendItem) -> None:
 def scale_bar(ax: Axes, lang: str) -> None:
     """Under the map on the reading side. True on this projection: the axes' data units are
     metres on the LCC."""
-    km = w("km", lang)
     bar = ScaleBar(
         1,
         "m",
@@ -248,10 +247,23 @@ def scale_bar(ax: Axes, lang: str) -> None:
         pad=0,
         border_pad=0,
         font_properties={"family": families(lang), "size": 7.5},
-        scale_formatter=lambda value, _unit: f"{value} {km}",
+        scale_formatter=lambda value, unit: _distance(value, unit, lang),
     )
     bar.set_clip_on(False)
     ax.add_artist(bar)
+
+
+_METRES = {"nm": 1e-9, "µm": 1e-6, "um": 1e-6, "mm": 1e-3, "cm": 1e-2, "m": 1.0, "km": 1e3}
+_METRES |= {"Mm": 1e6, "Gm": 1e9}
+
+
+def _distance(value: float, unit: str, lang: str) -> str:
+    """The bar's length in km, or m under 1 km: the scale bar switches to Mm past 750 km and
+    to m under 1 km whatever unit it is given (a world map's bar is thousands of km)."""
+    metres = value * _METRES.get(unit, 1e3)
+    if metres < 1000:
+        return f"{metres:g} {w('m', lang)}"
+    return f"{metres / 1000:,g} {w('km', lang)}"
 
 
 def north_arrow(ax: Axes, proj: Projection, extent: Extent, lang: str) -> None:
@@ -302,7 +314,7 @@ def graticule_labels(ax: Axes, lines, extent: Extent) -> None:
         if hit.is_empty:
             continue
         p = hit.representative_point()
-        text = f"{value:g}°{'E' if kind == 'lon' else 'N'}"
+        text = degrees(value, "EW" if kind == "lon" else "NS")
         if kind == "lon":
             ax.text(
                 p.x, ymin, text, ha="center", va="top", fontsize=6, color="#566573", clip_on=False

@@ -1,9 +1,13 @@
-"""A Lambert conformal conic fitted to the view, so distances on the page are true.
+"""The map projection of a snapshot, chosen for its frame so distances on the page are true.
 
-Standard parallels at 1/6 and 5/6 of the frame's latitude span keep the scale error under a
-fraction of a percent across a region the size of Iraq and Syria (Web Mercator is off by up to
-~16 % between 28° and 40°N). The central meridian runs through the middle of the frame, so north
-is straight up there.
+A regional frame gets a Lambert conformal conic: standard parallels at 1/6 and 5/6 of the frame's
+latitude span keep the scale error under a fraction of a percent across a region the size of
+Iraq and Syria (Web Mercator is off by up to ~16 % between 28° and 40°N), and the central
+meridian runs through the middle of the frame, so north is straight up there. A conic needs both
+parallels on one side of the equator (symmetric ones make no cone at all), so a frame on or
+near the equator gets a Mercator true at its middle latitude, and a frame wider than a region
+(a continent, the world) gets Equal Earth, whose edges are the world's. The projection note
+under the map names the one used. Frames are clamped to the world (-180..180, -90..90) first.
 """
 
 from __future__ import annotations
@@ -20,6 +24,17 @@ from shapely.geometry.base import BaseGeometry
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
 GEOD = Geod(ellps="WGS84")
+WIDE_LON, WIDE_LAT = 90.0, 60.0  # a frame wider or taller (degrees) is not a region: Equal Earth
+_LCC, _MERCATOR, _EQUAL_EARTH = "lcc", "merc", "eqearth"
+
+
+def clamp_frame(frame: Bounds) -> Bounds:
+    """The frame inside the world: a view framed by centre and zoom can reach past the poles
+    or the antimeridian (zoom 1 spans 400° of longitude), which no projection here draws."""
+    w, s, e, n = frame
+    w, e = max(-180.0, min(w, e)), min(180.0, max(w, e))
+    s, n = max(-90.0, min(s, n)), min(90.0, max(s, n))
+    return (w, s, e, n)
 
 
 @dataclass(frozen=True)
@@ -28,23 +43,30 @@ class Projection:
     lat_2: float
     lat_0: float
     lon_0: float
+    kind: str = _LCC
 
     @classmethod
     def fitted(cls, frame: Bounds) -> Projection:
-        w, s, e, n = frame
+        w, s, e, n = clamp_frame(frame)
         span = n - s
-        return cls(
-            round(s + span / 6, 2),
-            round(n - span / 6, 2),
-            round((s + n) / 2, 2),
-            round((w + e) / 2, 2),
-        )
+        if e - w > WIDE_LON or span > WIDE_LAT:
+            return cls(0.0, 0.0, 0.0, 0.0, _EQUAL_EARTH)
+        lat_1, lat_2 = round(s + span / 6, 2), round(n - span / 6, 2)
+        lat_0, lon_0 = round((s + n) / 2, 2), round((w + e) / 2, 2)
+        if lat_1 * lat_2 <= 0:  # a parallel on or across the equator: no cone
+            return cls(lat_0, lat_0, 0.0, lon_0, _MERCATOR)
+        return cls(lat_1, lat_2, lat_0, lon_0)
 
     @cached_property
     def crs(self) -> CRS:
+        ellps = "+x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs"
+        if self.kind == _EQUAL_EARTH:
+            return CRS.from_proj4(f"+proj=eqearth +lon_0={self.lon_0} {ellps}")
+        if self.kind == _MERCATOR:
+            return CRS.from_proj4(f"+proj=merc +lat_ts={self.lat_1} +lon_0={self.lon_0} {ellps}")
         return CRS.from_proj4(
             f"+proj=lcc +lat_1={self.lat_1} +lat_2={self.lat_2} +lat_0={self.lat_0} "
-            f"+lon_0={self.lon_0} +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs"
+            f"+lon_0={self.lon_0} {ellps}"
         )
 
     @cached_property
@@ -87,19 +109,43 @@ class Projection:
     def north_angle(self, x: float, y: float) -> float:
         """Angle (degrees, counter-clockwise from the page's up) of true north at (x, y)."""
         lon, lat = self.lonlat(x, y)
-        x2, y2 = self.point(lon, lat + 0.05)
-        return math.degrees(math.atan2(-(x2 - x), y2 - y))
+        step = 0.05 if lat < 89.9 else -0.05  # towards the pole, or back from it
+        x2, y2 = self.point(lon, lat + step)
+        dx, dy = (x2 - x, y2 - y) if step > 0 else (x - x2, y - y2)
+        if not (math.isfinite(dx) and math.isfinite(dy)) or dx == dy == 0:
+            return 0.0
+        return math.degrees(math.atan2(-dx, dy))
 
     def describe(self, lang: str) -> str:
+        """The projection note under the map: which projection, and its parameters."""
+        meridian = degrees(self.lon_0, "EW", lang)
+        if self.kind == _EQUAL_EARTH:
+            if lang == "ar":
+                return "WGS 84 / إسقاط الأرض المتساوية (متساوي المساحات؛ يتغير المقياس عبر الخريطة)"
+            return "WGS 84 / Equal Earth (equal-area; the scale varies across the map)"
+        true_at = degrees(self.lat_1, "NS", lang)
+        if self.kind == _MERCATOR:
+            if lang == "ar":
+                return f"WGS 84 / مركاتور: المقياس صحيح عند {true_at}، خط الطول المركزي {meridian}"
+            return f"WGS 84 / Mercator: true scale at {true_at}, central meridian {meridian}"
+        second = degrees(self.lat_2, "NS", lang)
         if lang == "ar":
             return (
-                f"WGS 84 / مخروطي لامبرت المطابق: المتوازيان القياسيان {self.lat_1}° و"
-                f"{self.lat_2}° شمالاً، خط الطول المركزي {self.lon_0}° شرقاً"
+                f"WGS 84 / مخروطي لامبرت المطابق: المتوازيان القياسيان {true_at} و"
+                f"{second}، خط الطول المركزي {meridian}"
             )
         return (
-            f"WGS 84 / Lambert conformal conic: standard parallels {self.lat_1}° and "
-            f"{self.lat_2}°N, central meridian {self.lon_0}°E"
+            f"WGS 84 / Lambert conformal conic: standard parallels {true_at} and "
+            f"{second}, central meridian {meridian}"
         )
+
+
+def degrees(value: float, hemispheres: str, lang: str = "en") -> str:
+    """12.5 -> '12.5°N' (or شمالاً in Arabic); the sign becomes the hemisphere."""
+    words = {"N": "شمالاً", "S": "جنوباً", "E": "شرقاً", "W": "غرباً"}
+    side = hemispheres[0] if value >= 0 else hemispheres[1]
+    number = f"{abs(value):g}"
+    return f"{number}° {words[side]}" if lang == "ar" else f"{number}°{side}"
 
 
 def _dense_box(frame: Bounds, steps: int) -> Polygon:
@@ -158,6 +204,8 @@ def graticule(
     out = []
     lo, hi = math.floor(min(lons) / step) * step, math.ceil(max(lons) / step) * step
     la, ha = math.floor(min(lats) / step) * step, math.ceil(max(lats) / step) * step
+    lo, hi = max(lo, -180.0), min(hi, 180.0)  # past the poles a line has no place to go
+    la, ha = max(la, -90.0), min(ha, 90.0)
     for lon in np.arange(lo, hi + step / 2, step):
         line = LineString([(lon, lat) for lat in np.linspace(la, ha, 60)])
         out.append(("lon", float(lon), proj.project(line)))

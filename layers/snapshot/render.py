@@ -38,7 +38,7 @@ from layers.snapshot.draw import (
 )
 from layers.snapshot.events import draw_events, events_for
 from layers.snapshot.labels import basemap_labels, equivalent_zoom, place_labels, report_labels
-from layers.snapshot.projection import Bounds, Projection, fit_to_aspect
+from layers.snapshot.projection import Bounds, Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
 from layers.view import View
@@ -167,7 +167,7 @@ def render(snap: Snapshot, geodata: Geodata) -> tuple[Figure, Contents]:
     check(snap)
     register_fonts()
     lang = snap.view.lang
-    frame = snap.frame or view_frame(snap.view, geodata)
+    frame = clamp_frame(snap.frame or view_frame(snap.view, geodata))
     lay = layout(snap.size, lang)
     fw, fh = PAGE_SIZES[snap.size]
     proj = Projection.fitted(frame)

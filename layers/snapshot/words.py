@@ -27,6 +27,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "north": ("N", "ش"),
     "km": ("km", "كم"),
+    "m": ("m", "م"),
     "features_shown": ("{n} features", "{n} معلماً"),
     "incidents_shown": ("{n} imported incidents", "{n} حدثاً مستورداً"),
     "nothing_drawn": (

@@ -16,6 +16,7 @@ from dashboard import data, events_panel, sidebar, state
 from dashboard.analyst import analyst_page
 from dashboard.briefing import audience_page, presenter_page
 from dashboard.map_panel import MAP_KEY
+from dashboard.markup import html_block
 from dashboard.sources_panel import reports_notice
 from layers.boundary import GeodataError
 
@@ -61,7 +62,7 @@ def main() -> None:
         lang = sidebar.language_switch()
     else:
         lang = st.session_state.get(state.KEY_LANG, "en")
-    st.markdown(PAGE_CSS + (RTL_CSS if lang == "ar" else ""), unsafe_allow_html=True)
+    html_block(PAGE_CSS + (RTL_CSS if lang == "ar" else ""))
     if mode != "audience":  # the projector shows the briefing, not our housekeeping
         reports_notice(lang)
     if mode == "audience":

@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard import data, state
 from dashboard.clicker import new_presses, show_clicker
+from dashboard.markup import html_block
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.i18n import pick, t
@@ -197,7 +198,7 @@ def _points_html(points: tuple[str, ...], lang: str, css: str) -> str:
 
 
 def audience_page(geodata: Geodata, lang: str) -> None:
-    st.markdown(AUDIENCE_CSS, unsafe_allow_html=True)
+    html_block(AUDIENCE_CSS)
     seat = resolve(geodata, "audience")
     if seat is None:
         return
@@ -206,23 +207,22 @@ def audience_page(geodata: Geodata, lang: str) -> None:
     briefing = seat.briefing
     scene = briefing.scene
     if briefing.blank:
-        st.markdown('<div class="bm-blank" data-testid="bm-blank"></div>', unsafe_allow_html=True)
+        html_block('<div class="bm-blank" data-testid="bm-blank"></div>')
     else:
         title = esc(pick(scene.title_en, scene.title_ar, lang))
         counter = esc(t("scene_counter", lang, n=briefing.index + 1, total=briefing.count))
         direction = "rtl" if lang == "ar" else "ltr"
-        st.markdown(
+        html_block(
             f'<div dir="{direction}" lang="{lang}"><div class="bm-aud-title" '
             f'id="bm-aud-title">{title}</div><div class="bm-aud-count">{counter}</div>'
-            "</div>",
-            unsafe_allow_html=True,
+            "</div>"
         )
     left, right = st.columns([2.3, 1], gap="large")
     with left:
         scene_map(briefing, geodata, lang, 860, actions=(), key="aud-map", mode="projector")
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en
-        right.markdown(_points_html(points, lang, "bm-aud-points"), unsafe_allow_html=True)
+        html_block(_points_html(points, lang, "bm-aud-points"), right)
     follow(seat, AUDIENCE_POLL_SECONDS)
 
 
@@ -251,7 +251,7 @@ def presenter_page(geodata: Geodata, lang: str) -> None:
     with left:
         st.markdown(f"## {md(pick(scene.title_en, scene.title_ar, lang))}")
         points = scene.points_ar if lang == "ar" else scene.points_en
-        st.markdown(_points_html(points, lang, "bm-pres-points"), unsafe_allow_html=True)
+        html_block(_points_html(points, lang, "bm-pres-points"))
         scene_map(briefing, geodata, lang, height=470, actions=PRESENTER_ACTIONS, key="pres-map")
         st.caption(md(describe(scene_view(scene, lang), geodata)))
     with right:
@@ -262,7 +262,7 @@ def _presenter_side(briefing: Briefing, upcoming, lang: str) -> None:
     scene = briefing.scene
     st.markdown(f"**{t('speaker_notes', lang)}**")
     st.info(md(pick(scene.notes_en, scene.notes_ar, lang)))
-    st.markdown(SOURCES_CSS + f"**{t('sources_label', lang)}**", unsafe_allow_html=True)
+    html_block(SOURCES_CSS + f"<b>{esc(t('sources_label', lang))}</b>")
     citation_expanders(scene.sources, data.geodata(), lang)
     st.markdown(f"**{t('next_scene', lang)}**")
     if upcoming:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.markup import html_block
 from layers.events.export import events_csv
 from layers.events.importer import FORMATS, import_file
 from layers.events.index import EventIndex, event_mask, load_index, summarise
@@ -160,7 +161,7 @@ def summary(view: View, geodata: Geodata) -> None:
     st.caption(md(info.as_of(lang)))
     if not s.shown:
         return
-    st.markdown(CHART_CSS, unsafe_allow_html=True)  # constant CSS, no data in it
+    html_block(CHART_CSS)  # constant CSS, no data in it
     types = pd.DataFrame(s.by_type, columns=["type", "events"]).set_index("type")
     st.bar_chart(types, horizontal=True, height=200, use_container_width=True)
     months = pd.DataFrame({"month": pd.to_datetime(list(s.months)), "events": s.per_month})

@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from dashboard import events_panel, state
 from dashboard.data import basemap_source, map_reports
+from dashboard.markup import html_block
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
@@ -56,4 +57,4 @@ def legend(view: View, geodata: Geodata, features: list[Feature]) -> None:
     lang = view.lang
     st.markdown(f"**{t('legend', lang)}**")
     html = legend_html(legend_items(features, geodata, lang), legend_keys(features, lang), lang)
-    st.markdown(html, unsafe_allow_html=True)  # every label in it is escaped by legend_html
+    html_block(html)  # every label in it is escaped by legend_html

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard import data
+from dashboard.markup import html_block
 from layers.i18n import t
 from layers.model import Citation, Geodata
 from layers.render.escape import md
@@ -27,7 +28,7 @@ def citation_expanders(citations: Sequence[Citation], geodata: Geodata, lang: st
     for c in citations:
         with st.expander(md(citation_label(c, reports, lang))):
             html = paragraph_html(c, geodata, library, lang)
-            st.markdown(f'<div class="bm-cited">{html}</div>', unsafe_allow_html=True)
+            html_block(f'<div class="bm-cited">{html}</div>')
 
 
 def reports_notice(lang: str) -> None:

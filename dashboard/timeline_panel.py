@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.markup import html_block
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.annotations import annotation_bounds, visible_annotations
 from layers.dates import describe
@@ -21,7 +22,7 @@ PANEL_HEIGHT = 640
 
 def timeline_panel(view: View, geodata: Geodata) -> None:
     lang = view.lang
-    st.markdown(SOURCES_CSS, unsafe_allow_html=True)
+    html_block(SOURCES_CSS)
     st.markdown(f"**{t('timeline', lang)}**")
     annotations = visible_annotations(view, geodata)
     box = st.container(height=PANEL_HEIGHT, key="timeline")
@@ -52,10 +53,9 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
         head += f" · <i>{esc(', '.join(badges))}</i>"
     text = esc(pick(a.text_en, a.text_ar, lang))
     with box.container(key=f"ann-{a.id}"):
-        st.markdown(
+        html_block(
             f'<div class="bm-tl-head">{head}</div><div class="bm-tl-text">{text}</div>'
-            f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>',
-            unsafe_allow_html=True,
+            f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>'
         )
         citation_expanders(a.sources, geodata, lang)
         bounds = annotation_bounds(a, geodata)

@@ -9,6 +9,7 @@ from typing import Any
 
 from layers.boundary.problems import ProblemLog, show
 from layers.boundary.regular import FileRefused, read_bounded
+from layers.boundary.text import check_text
 
 MAX_BYTES = 64_000_000  # one geodata file; the shipped ones are under 1 MB
 MAX_DEPTH = 32  # a MultiPolygon feature nests 7 deep
@@ -79,10 +80,12 @@ def read_json(path: Path, display: str, log: ProblemLog, max_bytes: int = MAX_BY
         log.add(display, f"byte {exc.start}", "", "is not UTF-8 text")
         return None
     try:
-        return parse_json(text)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         log.add(display, where, "", f"is not valid JSON: {exc.msg}")
+        return None
     except ValueError as exc:  # _StrictJsonError, or a number past Python's digit limit
         log.add(display, "", "", f"is not valid JSON data: {str(exc)[:160]}")
-    return None
+        return None
+    return check_text(data, display, log)  # logs and replaces characters that are not text

@@ -68,7 +68,8 @@ class ProblemLog:
         if len(self._problems) >= MAX_PROBLEMS:
             self._dropped += 1
             return
-        self._problems.append(Problem(short_name(file), item, str(field), message))
+        parts = (short_name(file), item, str(field), message)
+        self._problems.append(Problem(*(_printable(p) for p in parts)))
 
     def at(self, file: str, item: str, data: Mapping[str, Any]) -> Fields:
         return Fields(self, file, item, data)
@@ -255,6 +256,15 @@ def show_key(key: object) -> str:
     if isinstance(key, str):
         return key if len(key) <= MAX_ID else key[: MAX_ID - 3] + "..."
     return show(key)
+
+
+def _printable(text: str) -> str:
+    """Text that can be printed and stored: a lone surrogate (a file name the file system gave
+    as undecodable bytes, a value quoted in a message) shows as U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def short_name(name: str) -> str:

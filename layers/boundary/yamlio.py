@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from layers.boundary.problems import ProblemLog, show
+from layers.boundary.text import check_text
 
 MAX_BYTES = 256_000  # the shipped ten-scene walkthrough is about 25 kB
 MAX_DEPTH = 16  # a walkthrough nests 6 deep (scenes > scene > view > layers > id)
@@ -93,12 +94,14 @@ def parse_yaml(text: str, file: str, log: ProblemLog, max_bytes: int = MAX_BYTES
         log.add(file, "", "", f"is {size:,} bytes; a walkthrough file has at most {max_bytes:,}")
         return None
     try:
-        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a bounded SafeLoader
+        data = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a bounded SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)[:200]
         log.add(file, where, "", f"is not valid YAML: {reason}")
+        return None
     except (ValueError, OverflowError) as exc:  # e.g. a number too long for int()
         log.add(file, "", "", f"holds a value that cannot be read: {str(exc)[:120]}")
-    return None
+        return None
+    return check_text(data, file, log)  # logs and replaces characters that are not text

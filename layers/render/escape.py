@@ -2,7 +2,10 @@
 
 - `esc`: HTML (popups, tooltips, legends, any `unsafe_allow_html` block). html.escape plus the
   three characters that matter inside a JavaScript template string (folium puts popup HTML in
-  backtick strings): ` $ and \\.
+  backtick strings): ` $ and \\; and CR/LF as character references (`&#13;`, `&#10;`), so
+  escaped text never holds a raw line break: a blank line in a value cannot end the HTML block
+  Streamlit's Markdown puts it in (what followed would render as live Markdown). The browser
+  reads `&#10;` as the same white space.
 - `script_json`: a value as JSON inside a `<script>` (folium templates): `<`, `>`, `&`, `'` and
   the two line separators escaped like Jinja's `tojson`, but text kept as UTF-8 rather than
   `\\uXXXX` escapes (an Arabic paragraph is a third of the size) and no spaces.
@@ -23,7 +26,9 @@ import json
 import re
 import string
 
-_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_JS_TEMPLATE = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "\n": "&#10;", "\r": "&#13;"}
+)
 _MD_SPECIAL = frozenset(string.punctuation)
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\x0b\x0c]+")
 # GitHub's autolink literals (www., http://, https://, mailto:, user@host) become links even when

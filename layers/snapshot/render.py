@@ -61,6 +61,9 @@ RC = {
     "svg.fonttype": "none",  # SVG text as <text>, not outlines
     "svg.hashsalt": "briefmap",  # stable ids: the same input gives the same SVG
     "path.simplify": True,
+    # Every text we draw is plain text: "$5 and $6", "$$" or "$\\foo$" in a title or a label is
+    # shown as typed, never typeset as maths (nor a mathtext parse error).
+    "text.parse_math": False,
 }
 
 

@@ -5,7 +5,9 @@ Streamlit element: a layer's name and help, a feature's name (search results, th
 caption), a walkthrough's titles and speaker notes, a timeline entry. Links carry the payload in
 every query key, and uploads in their file name. The network guard fails the test on any
 request off the machine; the page must hold no image or link built from the payload, and the
-payload's characters must be there as text.
+payload's characters must be there as text. The payload starts with a blank line: text that
+ended the HTML block it is shown in (a legend, a timeline entry, the key points, the audience's
+title) would turn what follows into live Markdown.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ import pytest
 import yaml
 
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, run_server, upload
+from tests.ui.harness import audience_link, open_map, run_server, upload
 
 pytestmark = pytest.mark.browser
 
 MARK = "evil.invalid"
 PAYLOAD = (
-    f"![p](http://{MARK}/p.png) [lnk](http://{MARK}/x) :red[**RED**] <b>b</b> "
+    f"\n\n![p](http://{MARK}/p.png) [lnk](http://{MARK}/x) :red[**RED**] <b>b</b> "
     f"http://{MARK}/auto www.{MARK}"
 )
 KEYS = ("layers", "actors", "types", "from", "to", "undated", "inview", "lang", "c", "z", "x")
@@ -40,13 +42,16 @@ def _plant(root: Path) -> None:
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def layer(d):
-        d["layers"][0].update(name_en="Layer " + PAYLOAD, description_en="Help " + PAYLOAD)
+        for entry in d["layers"]:  # the legend shows whichever layer is on the map
+            entry.update(name_en="Layer " + PAYLOAD, description_en="Help " + PAYLOAD)
 
     def feature(d):
         d["features"][0]["properties"]["name_en"] = "Zebrafeature " + PAYLOAD
+        d["features"][0]["properties"]["summary_en"] = "Summary " + PAYLOAD
 
     def annotation(d):
-        d["annotations"][0].update(title_en="Entry " + PAYLOAD, text_en="Text " + PAYLOAD)
+        for entry in d["annotations"]:
+            entry.update(title_en="Entry " + PAYLOAD, text_en="Text " + PAYLOAD)
 
     edit("layers.json", layer)
     edit("features/isis.geojson", feature)
@@ -55,6 +60,7 @@ def _plant(root: Path) -> None:
     walk = yaml.safe_load(path.read_text(encoding="utf-8"))
     walk["title_en"] = "Walk " + PAYLOAD
     walk["scenes"][0].update(title_en="First " + PAYLOAD, notes_en="Notes " + PAYLOAD)
+    walk["scenes"][0]["points_en"] = ["Point " + PAYLOAD, "Other " + PAYLOAD]
     walk["scenes"][1]["title_en"] = "Second " + PAYLOAD
     path.write_text(yaml.safe_dump(walk, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
@@ -113,6 +119,8 @@ def test_planted_names_labels_help_and_search_show_as_text(planted, browsing):
     help_icon.hover()
     page.get_by_text("Help ![p]", exact=False).first.wait_for(timeout=10_000)
     page.get_by_text("Entry ![p]", exact=False).first.wait_for(timeout=10_000)
+    for block in (".bm-legend", ".bm-tl-head", ".bm-tl-text"):  # escaped HTML blocks
+        assert ":red[**RED**]" in page.locator(block).first.inner_text(), block
     _nothing_built_from_payload(page)
     _shown_as_text(page, min_count=3)
 
@@ -121,10 +129,16 @@ def test_presenter_titles_notes_and_next_scene_show_as_text(planted, browsing):
     server, _root = planted
     page = browsing.page
     open_map(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=1")
-    for text in ("First ![p]", "Notes ![p]", "Second ![p]", "Walk ![p]"):
+    for text in ("First ![p]", "Notes ![p]", "Second ![p]", "Walk ![p]", "Point ![p]"):
         page.get_by_text(text, exact=False).first.wait_for(timeout=20_000)
     _nothing_built_from_payload(page)
-    _shown_as_text(page, min_count=4)
+    _shown_as_text(page, min_count=5)
+    open_map(page, audience_link(page))  # the projector: title and key points in large type
+    for text in ("First ![p]", "Point ![p]", "Other ![p]"):
+        page.get_by_text(text, exact=False).first.wait_for(timeout=20_000)
+    assert page.locator("#bm-aud-title").inner_text().startswith("First")
+    _nothing_built_from_payload(page)
+    _shown_as_text(page, min_count=3)
 
 
 def test_uploaded_titles_and_file_names_show_as_text(planted, browsing, tmp_path):
@@ -132,7 +146,7 @@ def test_uploaded_titles_and_file_names_show_as_text(planted, browsing, tmp_path
     page = browsing.page
     open_map(page, server.url)
     page.get_by_text("Author a walkthrough").click()
-    broken = tmp_path / f"![p](https:{MARK}) [lnk](https:{MARK}).yaml"
+    broken = tmp_path / f"x\n\n![p](https:{MARK}) [lnk](https:{MARK}).yaml"
     broken.write_text("id: [broken\n", encoding="utf-8")
     upload(page, broken)
     error = page.locator('[data-testid="stAlertContentError"]')

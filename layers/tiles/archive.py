@@ -3,9 +3,10 @@
 `inspect_archive(path)` is the boundary for a user's file: it checks that it is a PMTiles (v3)
 or MBTiles archive of vector tiles in the Protomaps basemap schema and returns what the map
 needs (zooms, bounds, layers, the attribution its metadata carries, as plain text), or raises
-`ArchiveError` naming the file and what is wrong. `serve_copy` puts it where the web server
-serves it (MBTiles converted to PMTiles once). `embedded_tiles` extracts tiles for an offline
-single-file page.
+`ArchiveError` naming the file and what is wrong (`pmtiles_file` and `mbtiles_file` read each
+kind within bounds). `serve_copy` puts it where the web server serves it (MBTiles converted to
+PMTiles once; at most MAX_ARCHIVE_BYTES; only the archive in use is kept there).
+`embedded_tiles` extracts tiles of our own archive for an offline single-file page.
 """
 
 from __future__ import annotations
@@ -13,148 +14,98 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import json
 import math
 import os
 import shutil
-import sqlite3
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from pmtiles.reader import MmapSource, Reader, all_tiles
-from pmtiles.tile import Compression, TileType
+from pmtiles.tile import Compression
 
-# The layers of the Protomaps basemap schema that briefmap's style draws.
-SCHEMA_LAYERS = ("earth", "water", "boundaries", "places", "roads", "landuse", "landcover")
+from layers.tiles.archive_meta import SCHEMA_LAYERS, ArchiveError, ArchiveInfo, plain_text
+from layers.tiles.mbtiles_file import convert_mbtiles, read_mbtiles
+from layers.tiles.pmtiles_file import read_pmtiles
+
+__all__ = ["SCHEMA_LAYERS", "ArchiveError", "ArchiveInfo", "inspect_archive", "plain_text"]
 PMTILES_MAGIC = b"PMTiles"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class ArchiveError(ValueError):
-    """A tile archive briefmap cannot draw; the message names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class ArchiveInfo:
-    path: Path
-    kind: str  # pmtiles | mbtiles
-    min_zoom: int
-    max_zoom: int
-    bounds: tuple[float, float, float, float]  # west, south, east, north
-    layers: tuple[str, ...]
-    attribution: str  # plain text, from the archive's metadata
-
-    def browser_spec(self, url: str) -> dict[str, Any]:
-        return {
-            "url": url,
-            "max_zoom": self.max_zoom,
-            "attribution": self.attribution,
-            "bounds": list(self.bounds),
-        }
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """The text of an attribution given as HTML ("<a href=…>OpenStreetMap</a>" → its words)."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join(" ".join(parser.parts).split())
+MAX_ARCHIVE_BYTES = 4_000_000_000  # a user's archive; Iraq and Syria to zoom 15 is far less
+SPARE_BYTES = 200_000_000  # left free on the static folder's disk after a copy
+USER_PREFIX = "user-"
 
 
 def inspect_archive(path: Path) -> ArchiveInfo:
     if not path.is_file():
         raise ArchiveError(f"{path}: no such file")
-    with path.open("rb") as f:
-        head = f.read(16)
-    if head.startswith(PMTILES_MAGIC):
-        return _inspect_pmtiles(path)
-    if head == SQLITE_MAGIC:
-        return _inspect_mbtiles(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+        if head.startswith(PMTILES_MAGIC):
+            return read_pmtiles(path)
+        if head == SQLITE_MAGIC:
+            return read_mbtiles(path)
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     raise ArchiveError(f"{path}: not a PMTiles or MBTiles archive (unknown file signature)")
-
-
-def _inspect_pmtiles(path: Path) -> ArchiveInfo:
-    with path.open("rb") as f:
-        reader = Reader(MmapSource(f))
-        header = reader.header()
-        if header.get("version") != 3:
-            raise ArchiveError(f"{path}: PMTiles version {header.get('version')}; need version 3")
-        if header["tile_type"] != TileType.MVT:
-            raise ArchiveError(f"{path}: tiles are {header['tile_type'].name}, not vector (MVT)")
-        try:
-            meta = reader.metadata()
-        except ValueError as exc:
-            raise ArchiveError(f"{path}: metadata is not valid JSON ({exc})") from exc
-    keys = ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
-    bounds = tuple(header[k] / 1e7 for k in keys)
-    return _info(path, "pmtiles", header["min_zoom"], header["max_zoom"], bounds, meta)
-
-
-def _inspect_mbtiles(path: Path) -> ArchiveInfo:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            meta = dict(db.execute("SELECT name, value FROM metadata").fetchall())
-            zooms = db.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
-    except sqlite3.Error as exc:
-        raise ArchiveError(f"{path}: not a readable MBTiles database ({exc})") from exc
-    if meta.get("format") != "pbf":
-        raise ArchiveError(f"{path}: format {meta.get('format')!r}, not vector tiles ('pbf')")
-    if zooms[0] is None:
-        raise ArchiveError(f"{path}: the archive holds no tiles")
-    try:
-        bounds = tuple(float(v) for v in meta.get("bounds", "-180,-85,180,85").split(","))
-        extra = json.loads(meta.get("json") or "{}")
-    except ValueError as exc:
-        raise ArchiveError(f"{path}: metadata 'bounds' or 'json' is malformed ({exc})") from exc
-    return _info(path, "mbtiles", zooms[0], zooms[1], bounds, {**meta, **extra})
-
-
-def _info(path: Path, kind: str, lo: int, hi: int, bounds, meta: dict[str, Any]) -> ArchiveInfo:
-    layers = tuple(str(v.get("id")) for v in meta.get("vector_layers", []) if isinstance(v, dict))
-    if layers and not set(layers) & set(SCHEMA_LAYERS):
-        raise ArchiveError(
-            f"{path}: its layers ({', '.join(layers)}) are not the Protomaps basemap schema "
-            f"({', '.join(SCHEMA_LAYERS)}); make the extract with Protomaps' `pmtiles extract`"
-        )
-    if len(bounds) != 4:
-        raise ArchiveError(f"{path}: bounds must be west,south,east,north")
-    attribution = plain_text(str(meta.get("attribution") or ""))
-    return ArchiveInfo(path, kind, int(lo), int(hi), tuple(bounds), layers, attribution)
 
 
 def serve_copy(info: ArchiveInfo, folder: Path) -> Path:
     """The archive as a PMTiles file inside the served `folder` (a hard link where the file
-    system allows, else a copy; MBTiles converted). Reused while the source is unchanged."""
+    system allows, else a copy; MBTiles converted). Reused while the source is unchanged;
+    other archives in the folder are removed once it is in place, and a failed copy or
+    conversion leaves nothing behind."""
     stat = info.path.stat()
+    if stat.st_size > MAX_ARCHIVE_BYTES:
+        raise ArchiveError(
+            f"{info.path}: {stat.st_size / 1e9:.1f} GB; briefmap serves archives of at most "
+            f"{MAX_ARCHIVE_BYTES / 1e9:.0f} GB (cut a smaller area with `pmtiles extract --bbox`)"
+        )
     stamp = hashlib.sha256(f"{info.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    target = folder / f"user-{stamp.hexdigest()[:12]}.pmtiles"
-    if target.is_file():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(target.name + ".tmp")
+    target = folder / f"{USER_PREFIX}{stamp.hexdigest()[:12]}.pmtiles"
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(target.name + ".tmp")
+        try:
+            _stage(info, staged, stat.st_size)
+            staged.replace(target)
+        finally:
+            staged.unlink(missing_ok=True)
+    keep_only(folder, target, (USER_PREFIX,))
+    return target
+
+
+def _stage(info: ArchiveInfo, staged: Path, size: int) -> None:
     staged.unlink(missing_ok=True)
     if info.kind == "mbtiles":
-        from pmtiles.convert import mbtiles_to_pmtiles
+        _need_space(info.path, staged.parent, size)
+        convert_mbtiles(info, staged)
+        return
+    try:
+        os.link(info.path, staged)
+    except OSError:  # another file system (or one without links): copy, if there is room
+        _need_space(info.path, staged.parent, size)
+        shutil.copyfile(info.path, staged)
 
-        mbtiles_to_pmtiles(str(info.path), str(staged), None)
-    else:
-        try:
-            os.link(info.path, staged)
-        except OSError:
-            shutil.copyfile(info.path, staged)
-    staged.replace(target)
-    return target
+
+def _need_space(path: Path, folder: Path, size: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < size + SPARE_BYTES:
+        raise ArchiveError(
+            f"{path}: copying it ({size / 1e6:,.0f} MB) would leave the static folder's disk "
+            f"nearly full ({free / 1e6:,.0f} MB free); put the archive on the same file system "
+            "as briefmap (it is then linked, not copied) or free some space"
+        )
+
+
+def keep_only(folder: Path, keep: Path, prefixes: tuple[str, ...]) -> None:
+    """Remove the archives (and leftover *.tmp files) named with `prefixes` from the served
+    folder, but `keep`: a file in the static folder can be downloaded by anyone who reaches
+    the server, so a user's archive stays there only while it is the one served."""
+    for old in folder.iterdir():
+        stale = old.name.startswith(prefixes) and old.suffix in (".pmtiles", ".tmp")
+        if stale and old != keep and not old.is_dir():
+            old.unlink(missing_ok=True)
 
 
 def embedded_tiles(

@@ -1,0 +1,156 @@
+"""What a PMTiles and an MBTiles archive share at the boundary: the error, the summary the map
+needs, and the checks of the metadata (JSON read by the bounded loader of
+`layers.boundary.jsonio`, zooms, bounds, the layer list and the attribution)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from layers.boundary.jsonio import parse_json
+from layers.boundary.problems import show
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# The layers of the Protomaps basemap schema that briefmap's style draws.
+SCHEMA_LAYERS = ("earth", "water", "boundaries", "places", "roads", "landuse", "landcover")
+MAX_METADATA_BYTES = 4_000_000  # Protomaps' own metadata is a few KB
+MAX_ATTRIBUTION = 1_000  # characters of plain text
+MAX_ZOOM = 24
+
+
+class ArchiveError(ValueError):
+    """A tile archive briefmap cannot draw; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    path: Path
+    kind: str  # pmtiles | mbtiles
+    min_zoom: int
+    max_zoom: int
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+    layers: tuple[str, ...]
+    attribution: str  # plain text, from the archive's metadata
+
+    def browser_spec(self, url: str) -> dict[str, Any]:
+        return {
+            "url": url,
+            "max_zoom": self.max_zoom,
+            "attribution": self.attribution,
+            "bounds": list(self.bounds),
+        }
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The text of an attribution given as HTML ("<a href=…>OpenStreetMap</a>" → its words)."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _kind_of(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+
+
+def metadata_object(path: Path, raw: bytes, what: str = "metadata") -> dict[str, Any]:
+    """The archive's metadata JSON as an object, read strictly and within bounds."""
+    if len(raw) > MAX_METADATA_BYTES:
+        raise ArchiveError(f"{path}: {what} is {len(raw):,} bytes (at most {MAX_METADATA_BYTES:,})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = parse_json(text)
+    except ValueError as exc:  # JSONDecodeError, too deep, duplicate key, NaN, long number
+        raise ArchiveError(f"{path}: {what} is not valid JSON ({str(exc)[:160]})") from None
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{path}: {what} is {_kind_of(data)}; need a JSON object")
+    return data
+
+
+def zoom_range(path: Path, lo: Any, hi: Any) -> tuple[int, int]:
+    if not (isinstance(lo, int) and isinstance(hi, int) and 0 <= lo <= hi <= MAX_ZOOM):
+        raise ArchiveError(
+            f"{path}: zooms {show(lo)} to {show(hi)}; need whole numbers 0 <= min <= max <= "
+            f"{MAX_ZOOM}"
+        )
+    return lo, hi
+
+
+def checked_bounds(path: Path, bounds: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """West, south, east, north: finite, on the globe, in order (a point's archive has a box
+    of no area)."""
+    if len(bounds) != 4:
+        raise ArchiveError(f"{path}: bounds must be four numbers west,south,east,north")
+    west, south, east, north = bounds
+    if not all(math.isfinite(v) for v in bounds):
+        raise ArchiveError(f"{path}: bounds {bounds} are not all finite numbers")
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise ArchiveError(
+            f"{path}: bounds {bounds} are not west <= east within ±180 and south <= north "
+            "within ±90"
+        )
+    return west, south, east, north
+
+
+def schema_layers(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """The `vector_layers` ids; refused unless a list of {"id": text} sharing a layer with the
+    Protomaps basemap schema (absent: no layers named, accepted)."""
+    raw = meta.get("vector_layers", [])
+    if not isinstance(raw, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("id"), str) for v in raw
+    ):
+        raise ArchiveError(
+            f"{path}: metadata 'vector_layers' is {show(raw)}; need a list of objects each "
+            "with an 'id' text"
+        )
+    layers = tuple(v["id"] for v in raw)
+    if layers and not set(layers) & set(SCHEMA_LAYERS):
+        named = ", ".join(show(name) for name in layers[:8])
+        raise ArchiveError(
+            f"{path}: its layers ({named}) are not the Protomaps basemap schema "
+            f"({', '.join(SCHEMA_LAYERS)}); make the extract with Protomaps' `pmtiles extract`"
+        )
+    return layers
+
+
+def attribution(path: Path, meta: dict[str, Any]) -> str:
+    raw = meta.get("attribution")
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ArchiveError(f"{path}: metadata 'attribution' is {_kind_of(raw)}; need text")
+    text = plain_text(raw)
+    if len(text) > MAX_ATTRIBUTION:
+        raise ArchiveError(
+            f"{path}: metadata 'attribution' is {len(text):,} characters of text (at most "
+            f"{MAX_ATTRIBUTION:,})"
+        )
+    return text
+
+
+def summary(
+    path: Path, kind: str, zooms: tuple[Any, Any], bounds: tuple[float, ...], meta: dict
+) -> ArchiveInfo:
+    """The checked summary of an archive, or ArchiveError naming the first problem."""
+    lo, hi = zoom_range(path, *zooms)
+    box = checked_bounds(path, bounds)
+    return ArchiveInfo(path, kind, lo, hi, box, schema_layers(path, meta), attribution(path, meta))

@@ -28,7 +28,9 @@ def check(data: Any) -> dict[str, Any]:
         raise ManifestError(f"not a briefmap event store (format {shown}, expected {FORMAT!r})")
     for key in ("generation", "rows"):
         _count(data, key, "")
-    name = data.get("data")
+    if "data" not in data:
+        raise ManifestError("'data' is missing (the current data file, or null)")
+    name = data["data"]
     if name is not None and (not isinstance(name, str) or not DATA.match(name)):
         raise ManifestError(f"'data' is {repr(name)[:60]}, expected events-NNNNNN.parquet or null")
     if name is not None and int(DATA.match(name).group(1)) != data["generation"]:

@@ -305,17 +305,21 @@ def test_unbalanced_quotes_in_bounded_memory(tmp_path):
     assert out["problems"] >= 1
 
 
+_SMALL_BAD = '{"type":"Feature","properties":{"a":[1,2,3,4,5,6,7,8,9,10]}},'
+
+
 @pytest.mark.parametrize(
     "body, says",
     [
         ("{}," * 1_500_000 + "{}", "more than 1,000,000 features"),
         ("[" + "[]," * 10_000_000 + "[]]", "longer than 4 MB"),
-        ("{}," * 900_000 + "{}", "expected a GeoJSON Feature"),
+        (_SMALL_BAD * 599_999 + _SMALL_BAD[:-1], "expected a Point geometry"),
     ],
-    ids=["1.5M-tiny-features", "one-30MB-feature", "900k-tiny-features"],
+    ids=["1.5M-tiny-features", "one-30MB-feature", "600k-small-features"],
 )
 def test_tiny_features_in_bounded_memory(tmp_path, body, says):
-    """Old code decoded the whole file: 20M `{}` features grew by 1.65 GB."""
+    """Old code decoded the whole file at once: 20M `{}` features grew by 1.65 GB; these
+    600k small features by over 150 MB (measured: MemoryError under this limit)."""
     path = tmp_path / "many.geojson"
     path.write_text('{"type":"FeatureCollection","features":[' + body + "]}")
     out = _import_in_child(path, tmp_path / "s")

@@ -21,6 +21,9 @@ from layers.events.schema import ACLED_COLUMNS
 # bytes are held while features are decoded one at a time (`layers.events.jsonscan`).
 MAX_BYTES = 200 << 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_SAYS = (
+    "has a lone surrogate (\\ud800-\\udfff), which is not text; fix the file's escapes"
+)
 
 
 def read_geojson(
@@ -85,20 +88,16 @@ def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str
         value = props.get(name)
         return None if value is None else str(value)
 
-    odd = [
-        (key, f"expected text or a number, got {show(value)}")
-        for key, value in props.items()
-        if key in ACLED_COLUMNS and isinstance(value, bool | dict | list)
-    ]
-    if odd:
-        return odd
-    broken = [
-        (key, "has a lone surrogate (\\ud800-\\udfff), which is not text; fix the file's escapes")
-        for key, value in props.items()
-        if key in ACLED_COLUMNS and isinstance(value, str) and _SURROGATE.search(value)
-    ]
-    if broken:
-        return broken
+    odd, broken = [], []
+    for key, value in props.items():
+        if key not in ACLED_COLUMNS:
+            continue  # not read
+        if isinstance(value, bool | dict | list):
+            odd.append((key, f"expected text or a number, got {show(value)}"))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            broken.append((key, _SURROGATE_SAYS))
+    if odd or broken:
+        return odd + broken
 
     record, bad = parse_record([get(name) for name in RECORD], aoi)
     if record is not None:

@@ -284,6 +284,12 @@ def _serve(args: argparse.Namespace) -> int:
     from layers.events.store import StoreError, open_store
     from layers.serve import ServeError, check_listen, check_store, serve
 
+    if args.store:  # a folder briefmap may not use, or a damaged manifest: say so now
+        try:
+            open_store(args.store).describe()
+        except StoreError as exc:
+            print(f"briefmap serve: --store: {exc}", file=sys.stderr)
+            return 2
     try:
         check_listen(args.port, args.address)
         check_store(args.store)
@@ -291,11 +297,6 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"briefmap serve: {exc}", file=sys.stderr)
         return 2
     if args.store:  # the app reads it from the environment it inherits
-        try:  # a folder briefmap may not use, or a damaged manifest: say so now
-            open_store(args.store).describe()
-        except StoreError as exc:
-            print(f"briefmap serve: --store: {exc}", file=sys.stderr)
-            return 2
         os.environ["BRIEFMAP_STORE"] = os.path.realpath(args.store)
     return serve(
         port=args.port,

@@ -12,7 +12,7 @@ from typing import Any
 from layers.boundary.regular import read_bounded
 from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
-from layers.events.jsonscan import Scan, fail
+from layers.events.jsonscan import Scan
 from layers.events.problems import ProblemList, show
 from layers.events.rejects import Rejects
 from layers.events.schema import ACLED_COLUMNS

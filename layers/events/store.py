@@ -156,7 +156,7 @@ def check_location(root: Path) -> Path:
     """Refuse a store location that is a system folder (or inside one) or not a folder."""
     real = Path(os.path.realpath(root))
     if real.exists() and not real.is_dir():
-        raise StoreError(f"{root}: expected a store directory, found a file")
+        raise StoreError(f"{root}: not a folder (give the event store's folder)")
     if real == Path("/") or any(real == s or s in real.parents for s in _SYSTEM):
         raise StoreError(f"{root}: a system folder; give the event store a folder of its own")
     return root

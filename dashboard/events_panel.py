@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.markup import html_block
 from layers.events.export import events_csv
+from layers.events.geojson import MAX_BYTES
 from layers.events.importer import FORMATS, import_file
 from layers.events.index import EventIndex, event_mask, load_index, summarise
 from layers.events.layer import events_at, popup_group, render_events
@@ -193,7 +194,10 @@ def uploader(lang: str) -> None:
         return
     with st.sidebar.container(border=True):
         upload = st.file_uploader(
-            w("import_file", lang), type=["csv", "geojson", "json"], key="events-upload"
+            w("import_file", lang),
+            type=["csv", "geojson", "json"],
+            key="events-upload",
+            max_upload_size=MAX_BYTES >> 20,  # MB: the most a GeoJSON import takes
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
         marking = st.selectbox(

@@ -20,6 +20,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 _STALE_SECONDS = 24 * 3600  # a temporary file this old is stale whoever made it
@@ -51,6 +52,11 @@ def check_target(path: Path, make_parents: bool = False) -> Path:
 
 
 def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = False) -> None:
+    write_chunks_atomic(path, (data,), make_parents)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], make_parents: bool = False) -> None:
+    """Like `write_bytes_atomic`, for data made piece by piece (never all in memory)."""
     path = check_target(path, make_parents)
     _remove_stale(path)
     mode = _mode_for(path)
@@ -59,7 +65,8 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = False) -> N
     )
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

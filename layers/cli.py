@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from layers import boundary
+from layers.events.cli import store_dir
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,7 +85,9 @@ def _serve_command(sub) -> None:
     serve.add_argument("--geodata", type=Path, help="geodata folder to serve (default: shipped)")
     _reports_options(serve)
     serve.add_argument(
-        "--store", type=Path, help="event store directory (default: $BRIEFMAP_STORE or per-user)"
+        "--store",
+        type=store_dir,
+        help="event store directory (default: $BRIEFMAP_STORE or per-user)",
     )
     serve.add_argument(
         "--basemap",
@@ -191,7 +194,9 @@ def _export_filters(export: argparse.ArgumentParser) -> None:
         "it); the banner is at least their marking",
     )
     export.add_argument(
-        "--store", type=Path, help="event store of --events (default: $BRIEFMAP_STORE or per-user)"
+        "--store",
+        type=store_dir,
+        help="event store of --events (default: $BRIEFMAP_STORE or per-user)",
     )
 
 
@@ -276,8 +281,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from layers.events.store import StoreError, open_store
     from layers.serve import ServeError, check_listen, check_store, serve
 
+    if args.store:  # a folder briefmap may not use, or a damaged manifest: say so now
+        try:
+            open_store(args.store).describe()
+        except StoreError as exc:
+            print(f"briefmap serve: --store: {exc}", file=sys.stderr)
+            return 2
     try:
         check_listen(args.port, args.address)
         check_store(args.store)

@@ -63,7 +63,11 @@ def read_bounded(path: Path | str, max_bytes: int) -> bytes:
         size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
             raise FileRefused(path, f"is {size:,} bytes (at most {max_bytes:,})")
-        data = handle.read(max_bytes + 1)
+        # sized by the file (a read of max_bytes + 1 would reserve all of that at once), and
+        # on past its size only if it grew meanwhile
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise FileRefused(path, f"is over {max_bytes:,} bytes")
     return data

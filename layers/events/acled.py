@@ -13,6 +13,7 @@ from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
 from layers.events.lines import LineReader
 from layers.events.problems import EventDataError, ProblemList, RowProblem
+from layers.events.rejects import Rejects
 from layers.events.schema import LIMITS, REQUIRED
 
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
@@ -28,7 +29,8 @@ def read_acled(
     progress: Progress | None = None,
 ) -> tuple[Batch, str]:
     """Every valid row as a Batch, and the file's SHA-256. Raises EventDataError listing the
-    problems (all rows, unless `skip_invalid`: then bad rows go to `batch.rejected`)."""
+    problems (listed up to a limit, then counted; unless `skip_invalid`: then bad rows are
+    spooled to `batch.rejected`, on disk). Memory holds the valid rows only."""
     name = path.name
     problems = ProblemList(name)
     csv.field_size_limit(LIMITS["line_bytes"])  # longer cells are reported by column
@@ -39,7 +41,7 @@ def read_acled(
         lines = LineReader(handle, problems)
         reader = csv.reader(iter(lines))
         header = _header(reader, name, problems)
-        batch = Batch(name)
+        batch = Batch(name, rejected=Rejects(keep=skip_invalid))
         positions = {col: k for k, col in enumerate(header) if col}
         index = [positions.get(name) for name in RECORD]
         last_line, rows = reader.line_num, 0
@@ -51,12 +53,14 @@ def read_acled(
                 break
             except csv.Error as exc:
                 row, last_line = None, reader.line_num
+                lines.take_bad(last_line)
                 problems.add(f"line {start}", "column 1", f"not valid CSV: {exc}")
                 batch.rejected.append(Rejected(f"line {start}", {}, [f"not valid CSV: {exc}"]))
                 continue
             last_line, rows = reader.line_num, rows + 1
+            unreadable = lines.take_bad(last_line)
             if not row:
-                if start in lines.bad_lines:
+                if start in unreadable:
                     batch.rejected.append(Rejected(f"line {start}", {}, ["unreadable line"]))
                 continue
             _one_row(row, header, index, f"line {start}", batch, problems, skip_invalid, aoi)

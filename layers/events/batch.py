@@ -15,6 +15,7 @@ import shapely
 
 from layers.events import fields as fx
 from layers.events.problems import ProblemList
+from layers.events.rejects import Rejected, Rejects
 from layers.events.schema import H3_RES, MONADIC_PAIRS, STORE_SCHEMA, TEXT_COLUMNS
 
 _LISTS = ("assoc_actor_1", "assoc_actor_2", "tags")
@@ -121,20 +122,13 @@ def parse_record(
 
 
 @dataclass
-class Rejected:
-    where: str
-    raw: dict[str, str]
-    reasons: list[str]
-
-
-@dataclass
 class Batch:
     """Rows read so far, as records, with the line (or feature) each came from."""
 
     file: str
     records: list[tuple] = field(default_factory=list)
     wheres: list[str] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: Rejects = field(default_factory=Rejects)  # counted; kept with --skip-invalid
     folded: int = 0  # rows of a monadic export folded into their event
     superseded: int = 0  # older versions of an event met later in the same file
 

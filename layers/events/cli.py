@@ -28,7 +28,7 @@ def add_commands(sub) -> None:
     imp.add_argument("--format", choices=FORMATS, help="default: from the file name")
     imp.add_argument(
         "--store",
-        type=Path,
+        type=store_dir,
         help="store directory (default: $BRIEFMAP_STORE or the per-user data directory)",
     )
     imp.add_argument(
@@ -59,8 +59,16 @@ def add_commands(sub) -> None:
         help="describe the event store: events, imports, 'data as of'",
         description="What the event store holds and where each import came from.",
     )
-    store.add_argument("--store", type=Path, help="store directory")
+    store.add_argument("--store", type=store_dir, help="store directory")
     store.set_defaults(run=run_store)
+
+
+def store_dir(text: str) -> Path:
+    """--store: an empty text is refused here (as a Path it would be the current folder); the
+    folder itself is checked where it is opened (`layers.events.store.open_store`)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty; give the event store's folder")
+    return Path(text)
 
 
 class ProgressBar:

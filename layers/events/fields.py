@@ -17,6 +17,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY_DATE = re.compile(r"^\d{2}-\d{2}-\d{4}$")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _INT = re.compile(r"^[+-]?\d+$")
+_DIGITS = 30  # a longer number is out of any range here, and Python refuses > 4,300 digits
 _EPOCH = date(1970, 1, 1)
 
 
@@ -77,6 +78,11 @@ def integer(raw: str, low: int, high: int, default: int | None = None) -> int:
     value = raw.strip()
     if not value and default is not None:
         return default
+    if len(value) > _DIGITS:
+        raise FieldError(
+            f"expected a whole number from {low} to {high}, got {show(raw)} "
+            f"({len(value):,} characters)"
+        )
     if _INT.match(value):
         number = int(value)
     else:

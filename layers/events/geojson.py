@@ -5,68 +5,64 @@ the feature index and the property."""
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from pathlib import Path
 from typing import Any
 
 from layers.boundary.regular import read_bounded
 from layers.events.batch import RECORD, Batch, Rejected, parse_record
 from layers.events.fields import AREA_OF_INTEREST
-from layers.events.problems import EventDataError, ProblemList, RowProblem, show
+from layers.events.jsonscan import Scan
+from layers.events.problems import ProblemList, show
+from layers.events.rejects import Rejects
 from layers.events.schema import ACLED_COLUMNS
 
-MAX_BYTES = 1 << 30
+# The app's incident uploader takes files up to this size (dashboard/events_panel.py). The
+# bytes are held while features are decoded one at a time (`layers.events.jsonscan`).
+MAX_BYTES = 200 << 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_SAYS = (
+    "has a lone surrogate (\\ud800-\\udfff), which is not text; fix the file's escapes"
+)
 
 
 def read_geojson(
     path: Path, *, skip_invalid: bool = False, aoi=AREA_OF_INTEREST, progress=None
 ) -> tuple[Batch, str]:
+    """Every valid feature as a Batch, and the file's SHA-256. Features are decoded and checked
+    one by one (a file of millions of tiny features never becomes millions of objects); at
+    most MAX_FEATURES of them, from a file of at most MAX_BYTES."""
     name = path.name
     problems = ProblemList(name)
     raw = read_bounded(path, MAX_BYTES)  # FileRefused (an OSError) for a FIFO, a device, too big
     size = len(raw)
     sha256 = hashlib.sha256(raw).hexdigest()
-    data = _parse(raw, name)
-    features = data.get("features") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        _fail(name, "feature 0", "type", "expected a GeoJSON FeatureCollection at the top")
-    if not isinstance(features, list) or not features:
-        _fail(name, "feature 0", "features", "expected a non-empty list of features")
-    batch = Batch(name)
-    for i, feature in enumerate(features, start=1):
+    scan = Scan(raw, name)
+    batch = Batch(name, rejected=Rejects(keep=skip_invalid))
+
+    def one(i: int, feature: Any) -> None:
         where = f"feature {i}"
         bad = _feature(feature, where, batch, aoi)
         for column, message in bad:
             problems.add(where, column, message)
         if bad and skip_invalid:
-            props = feature.get("properties") if isinstance(feature, dict) else None
-            raw_props = {k: str(v) for k, v in props.items()} if isinstance(props, dict) else {}
-            batch.rejected.append(Rejected(where, raw_props, [f"{c}: {m}" for c, m in bad]))
+            batch.rejected.append(Rejected(where, _raw(feature), [f"{c}: {m}" for c, m in bad]))
         if progress and i % 5000 == 0:
-            progress(size * i // len(features), size, i)
+            progress(scan.pos, size, i)
+
+    scan.collection(one)
     batch.settle_repeats(problems)
     if problems and not skip_invalid:
         raise problems.error()
     return batch, sha256
 
 
-def _fail(name: str, where: str, column: str, message: str) -> None:
-    raise EventDataError(name, [RowProblem(name, where, column, message)])
-
-
-def _parse(raw: bytes, name: str) -> Any:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        _fail(name, f"line {line}", f"column {column}", "invalid UTF-8; save the file as UTF-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(name, f"line {exc.lineno}", f"column {exc.colno}", f"broken JSON: {exc.msg}")
-    except RecursionError:
-        _fail(name, "line 1", "column 1", "JSON nested too deeply")
+def _raw(feature: Any) -> dict[str, str]:
+    """A rejected feature's ACLED properties, as text, for the side file."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(props, dict):
+        return {}
+    return {k: str(v) for k, v in props.items() if k in ACLED_COLUMNS}
 
 
 def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str]]:
@@ -92,13 +88,16 @@ def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str
         value = props.get(name)
         return None if value is None else str(value)
 
-    odd = [
-        (key, f"expected text or a number, got {show(value)}")
-        for key, value in props.items()
-        if key in ACLED_COLUMNS and isinstance(value, bool | dict | list)
-    ]
-    if odd:
-        return odd
+    odd, broken = [], []
+    for key, value in props.items():
+        if key not in ACLED_COLUMNS:
+            continue  # not read
+        if isinstance(value, bool | dict | list):
+            odd.append((key, f"expected text or a number, got {show(value)}"))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            broken.append((key, _SURROGATE_SAYS))
+    if odd or broken:
+        return odd + broken
 
     record, bad = parse_record([get(name) for name in RECORD], aoi)
     if record is not None:
@@ -123,5 +122,5 @@ def _point(geometry: Any) -> tuple[float, float] | str:
 def _differs(given: Any, value: float) -> bool:
     try:
         return abs(float(given) - value) > 1e-6
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return True

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from layers.atomic import write_text_atomic
 from layers.boundary.regular import open_regular
 from layers.events.acled import read_acled
 from layers.events.batch import Batch
@@ -22,7 +20,6 @@ from layers.events.lines import LineReader
 from layers.events.merge import Counts, Deletions
 from layers.events.problems import ProblemList
 from layers.events.store import DEFAULT_MARKING, EventStore, Source, checkpoint
-from layers.export import csv_safe
 from layers.marking import parse
 
 FORMATS = ("acled", "geojson")
@@ -163,11 +160,4 @@ def read_deletions(path: Path) -> tuple[Deletions, str]:
 
 def write_rejects(batch: Batch, out: Path) -> None:
     """The rejected rows as they were, with where they were and why, safe for spreadsheets."""
-    columns = sorted({k for r in batch.rejected for k in r.raw})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["where", "reasons", *columns])
-    for r in batch.rejected:
-        cells = [csv_safe(r.raw.get(c, "")) for c in columns]
-        writer.writerow([r.where, csv_safe(" | ".join(r.reasons)), *cells])
-    write_text_atomic(out, buffer.getvalue())
+    batch.rejected.write(out)

@@ -51,6 +51,15 @@ class LineReader:
                 )
                 yield "\n"
 
+    def take_bad(self, upto: int) -> set[int]:
+        """The unreadable lines up to `upto` (the last line of the record just read), forgotten
+        here: a file of millions of bad lines keeps only the record's own."""
+        if not self.bad_lines:
+            return self.bad_lines
+        taken = {n for n in self.bad_lines if n <= upto}
+        self.bad_lines -= taken
+        return taken
+
     def _count(self, raw: bytes) -> None:
         self.sha256.update(raw)
         self.bytes_read += len(raw)

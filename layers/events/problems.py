@@ -3,6 +3,7 @@ column, and says what was expected, like `layers.boundary.problems` does for geo
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,7 +56,11 @@ class ProblemList:
         return EventDataError(self.file, self.listed, self.more)
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+
+
 def show(value: object) -> str:
-    """A value quoted for a message, cut short."""
-    text = repr(value)
+    """A value quoted for a message, cut short (a big list or object is never written out)."""
+    text = _SHORT.repr(value) if isinstance(value, list | dict | tuple) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

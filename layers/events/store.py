@@ -30,15 +30,22 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic
 from layers.events import merge
+from layers.events.manifest import DATA as _DATA
+from layers.events.manifest import FORMAT, ManifestError
+from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
 from layers.events.words import w
 from layers.marking import Marking, highest, parse
 
 MANIFEST = "manifest.json"
-FORMAT = "briefmap-events/1"
+MARKER = ".briefmap-store"  # written before anything else: this folder is a store
+MAX_MANIFEST = 32 << 20
+_SYSTEM = tuple(
+    Path(p) for p in ("/dev", "/proc", "/sys", "/etc", "/boot", "/bin", "/sbin", "/usr", "/run")
+) + tuple(Path(p) for p in ("/lib", "/lib32", "/lib64"))
+_TMP = re.compile(r"^\.events-\d{6}\.parquet\.tmp$")
 ROW_GROUP = 8192
-_DATA = re.compile(r"^events-(\d{6})\.parquet$")
 # What an import is marked when nobody says otherwise: ACLED publishes its data for anyone to
 # use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
 # given its marking (`briefmap import --marking`). An import recorded before markings were
@@ -140,10 +147,19 @@ def default_location() -> Path:
 
 def open_store(location: str | Path | None = None) -> EventStore:
     """The store at `location` (a directory; created on first import)."""
-    root = Path(location) if location else default_location()
-    if root.exists() and not root.is_dir():
-        raise StoreError(f"{root}: expected a store directory, found a file")
-    return ParquetStore(root)
+    if location is not None and not str(location).strip():
+        raise StoreError("the store location is empty; give a folder")
+    return ParquetStore(check_location(Path(location) if location else default_location()))
+
+
+def check_location(root: Path) -> Path:
+    """Refuse a store location that is a system folder (or inside one) or not a folder."""
+    real = Path(os.path.realpath(root))
+    if real.exists() and not real.is_dir():
+        raise StoreError(f"{root}: not a folder (give the event store's folder)")
+    if real == Path("/") or any(real == s or s in real.parents for s in _SYSTEM):
+        raise StoreError(f"{root}: a system folder; give the event store a folder of its own")
+    return root
 
 
 class ParquetStore:
@@ -157,12 +173,12 @@ class ParquetStore:
         if not path.is_file():
             return {"format": FORMAT, "generation": 0, "data": None, "rows": 0, "imports": []}
         try:
+            if path.stat().st_size > MAX_MANIFEST:
+                raise StoreError(f"{path}: manifest larger than {MAX_MANIFEST >> 20} MB")
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{path}: unreadable manifest ({exc})") from exc
-        if data.get("format") != FORMAT:
-            raise StoreError(f"{path}: not a briefmap event store ({data.get('format')!r})")
-        return data
+        except (OSError, ValueError, RecursionError) as exc:
+            raise StoreError(f"{path}: unreadable manifest ({str(exc)[:200]})") from exc
+        return checked_manifest(data, path)
 
     def describe(self) -> StoreInfo:
         m = self.manifest()
@@ -245,7 +261,7 @@ class ParquetStore:
 
     def apply(self, batch: pa.Table | None, deletions: Deletions | None, source: Source) -> Counts:
         """Upsert `batch`, then apply `deletions`, as one atomic step."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._claim()
         with self._locked():
             self._sweep()
             m = self.manifest()
@@ -289,13 +305,34 @@ class ParquetStore:
         self.stage("data-tmp")
         os.replace(tmp, path)
 
+    def _claim(self) -> None:
+        """Make the folder a store (new or empty: the marker), or check that it is one. A
+        folder holding anything else is refused: the sweep must never delete a stranger's
+        file that happens to look like ours."""
+        check_location(self.root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if (self.root / MARKER).is_file() or (self.root / MANIFEST).is_file():
+                return
+            others = sorted(p.name for p in self.root.iterdir())
+            if others:
+                shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+                raise StoreError(
+                    f"{self.root}: not a briefmap event store and not empty ({shown}); give "
+                    "a new or empty folder"
+                )
+            (self.root / MARKER).write_text("briefmap event store\n", encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"{self.root}: cannot use as the event store ({exc})") from exc
+
     def _sweep(self, keep_previous: int | None = None) -> None:
-        """Remove what no manifest points to: temporary files and data of old generations
-        (the one before the current is kept for readers in flight)."""
+        """Remove what no manifest points to: our own temporary data files and data of old
+        generations (the one before the current is kept for readers in flight). Only in a
+        store (`_claim`), only files named as this module names them."""
         current = self.manifest()["data"]
         for path in self.root.iterdir():
             match = _DATA.match(path.name)
-            if path.name.endswith(".tmp") and path.name.startswith("."):
+            if _TMP.match(path.name):
                 path.unlink(missing_ok=True)
             elif match and path.name != current:
                 if keep_previous is None or int(match.group(1)) != keep_previous:
@@ -310,6 +347,13 @@ class ParquetStore:
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def checked_manifest(data: Any, path: Path) -> dict[str, Any]:
+    try:
+        return check_manifest(data)
+    except ManifestError as exc:
+        raise StoreError(f"{path}: damaged manifest: {exc}") from None
 
 
 def _entry(source: Source, counts: Counts) -> dict[str, Any]:

@@ -1,0 +1,92 @@
+"""The event store's manifest checked as it is read: every key the store, the CLI and the app
+use, with its type. A manifest edited by hand or damaged is one clear error, never a KeyError
+deep in a caller."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from layers.marking import MarkingError, parse
+
+FORMAT = "briefmap-events/1"
+DATA = re.compile(r"^events-(\d{6})\.parquet$")
+_ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
+_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict}
+_DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
+
+
+class ManifestError(ValueError):
+    """What is wrong with a manifest (the store adds which file)."""
+
+
+def check(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ManifestError(f"expected an object at the top, found {_kind(data)}")
+    if data.get("format") != FORMAT:
+        shown = repr(data.get("format"))[:60]
+        raise ManifestError(f"not a briefmap event store (format {shown}, expected {FORMAT!r})")
+    for key in ("generation", "rows"):
+        _count(data, key, "")
+    if "data" not in data:
+        raise ManifestError("'data' is missing (the current data file, or null)")
+    name = data["data"]
+    if name is not None and (not isinstance(name, str) or not DATA.match(name)):
+        raise ManifestError(f"'data' is {repr(name)[:60]}, expected events-NNNNNN.parquet or null")
+    if name is not None and int(DATA.match(name).group(1)) != data["generation"]:
+        raise ManifestError(f"'data' {name} does not match generation {data['generation']}")
+    for key in ("first_date", "last_date"):
+        if not isinstance(data.get(key), str | type(None)):
+            raise ManifestError(f"'{key}' is {_kind(data.get(key))}, expected a date or null")
+    imports = data.get("imports")
+    if not isinstance(imports, list):
+        raise ManifestError(f"'imports' is {_kind(imports)}, expected a list")
+    for k, entry in enumerate(imports, start=1):
+        _entry(entry, f"import {k}")
+    return data
+
+
+def _entry(entry: Any, where: str) -> None:
+    if not isinstance(entry, dict):
+        raise ManifestError(f"{where} is {_kind(entry)}, expected an object")
+    for key, kind in _ENTRY.items():
+        _typed(entry, key, kind, where, required=True)
+    for key, kind in _OPTIONAL.items():
+        _typed(entry, key, kind, where, required=False)
+    for key in ("rows", "rejected"):
+        if key in entry:
+            _count(entry, key, f"{where}: ")
+    for key, value in entry["counts"].items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ManifestError(f"{where}: count {str(key)[:40]!r} is {_kind(value)}")
+    if "deletions" in entry:
+        for key, kind in _DELETIONS.items():
+            _typed(entry["deletions"], key, kind, f"{where}: deletions", required=True)
+    if "marking" in entry:
+        try:
+            parse(entry["marking"])
+        except MarkingError as exc:
+            raise ManifestError(f"{where}: marking: {exc}") from None
+
+
+def _typed(data: dict, key: str, kind, where: str, required: bool) -> None:
+    if key not in data:
+        if required:
+            raise ManifestError(f"{where}: '{key}' is missing")
+        return
+    value = data[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ManifestError(f"{where}: '{key}' is {_kind(value)}")
+
+
+def _count(data: dict, key: str, where: str) -> None:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        shown = "missing" if key not in data else _kind(value)
+        raise ManifestError(f"{where}'{key}' is {shown}, expected a whole number ≥ 0")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return f"a {type(value).__name__}"
+    return repr(value)[:40]

@@ -1,0 +1,459 @@
+"""Hostile incident files and store folders. Every bad value is a problem naming the file, the
+line (or feature) and the column, never a traceback, and the store is byte-for-byte what it
+was: numbers of thousands of digits in every numeric field, coordinates beyond a float, lone
+surrogates in GeoJSON text. Store folders briefmap must not use are refused by every command
+that opens one; a damaged manifest is one StoreError. Files of millions of bad rows or tiny
+features are read in a child process whose memory may grow by a set amount only."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from pathlib import Path
+
+import pytest
+
+from layers.cli import main
+from layers.events import jsonscan
+from layers.events.importer import import_file, read_deletions
+from layers.events.problems import EventDataError
+from layers.events.schema import TEXT_COLUMNS
+from layers.events.store import MANIFEST, StoreError, open_store
+from tests.events.helpers import rows, snapshot, write
+
+NUMERIC = ("year", "time_precision", "iso", "geo_precision", "fatalities", "timestamp")
+COORDS = ("latitude", "longitude")
+HUGE = {
+    "5000-digits": "9" * 5000,
+    "minus-5000-digits": "-" + "9" * 5000,
+    "401-digits": "1" + "0" * 400,
+    "1e400": "1e400",
+}
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    """A store holding three events, so 'unchanged' means something."""
+    root = tmp_path / "store"
+    import_file(open_store(root), write(tmp_path / "first.csv", rows(3, seed=5)))
+    return root
+
+
+def _refused(store_dir: Path, path: Path, where: str, column: str, **kw) -> str:
+    before = snapshot(store_dir)
+    with pytest.raises(EventDataError) as caught:
+        import_file(open_store(store_dir), path, **kw)
+    problems = caught.value.problems
+    assert problems and all(p.file == path.name for p in problems)
+    assert any(p.where == where and p.column == column for p in problems), problems
+    assert snapshot(store_dir) == before
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("value", HUGE.values(), ids=list(HUGE))
+@pytest.mark.parametrize("field", NUMERIC + COORDS)
+def test_csv_huge_number_is_a_problem(tmp_path, store_dir, field, value):
+    data = rows()
+    data[1][field] = value
+    message = _refused(store_dir, write(tmp_path / "in.csv", data), "line 3", field)
+    assert len(message) < 2000  # the value is shown cut short
+
+
+def _features(data: list[dict[str, str]]) -> list[dict]:
+    out = []
+    for row in data:
+        props = {k: v for k, v in row.items() if k not in COORDS}
+        for key in NUMERIC:
+            props[key] = int(props[key])
+        lon, lat = float(row["longitude"]), float(row["latitude"])
+        geometry = {"type": "Point", "coordinates": [lon, lat]}
+        out.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return out
+
+
+def _geojson(path: Path, features: list[dict], literal: str | None = None, **dump) -> Path:
+    """A FeatureCollection; the string "HOSTILE" in it replaced by the JSON text `literal`."""
+    text = json.dumps({"type": "FeatureCollection", "features": features}, **dump)
+    if literal is not None:
+        assert text.count('"HOSTILE"') == 1
+        text = text.replace('"HOSTILE"', literal)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value", HUGE.values(), ids=list(HUGE))
+@pytest.mark.parametrize("as_text", [False, True], ids=["number", "text"])
+@pytest.mark.parametrize("field", NUMERIC + COORDS)
+def test_geojson_huge_number_is_a_problem(tmp_path, store_dir, field, as_text, value):
+    features = _features(rows())
+    features[1]["properties"][field] = "HOSTILE"
+    literal = json.dumps(value) if as_text else value
+    path = _geojson(tmp_path / "in.geojson", features, literal)
+    _refused(store_dir, path, "feature 2", field)
+
+
+@pytest.mark.parametrize("value", HUGE.values(), ids=list(HUGE))
+@pytest.mark.parametrize("axis", [0, 1], ids=["lon", "lat"])
+def test_geojson_huge_coordinate_is_a_problem(tmp_path, store_dir, axis, value):
+    features = _features(rows())
+    features[1]["geometry"]["coordinates"][axis] = "HOSTILE"
+    path = _geojson(tmp_path / "in.geojson", features, value)
+    # 1e400 is a float (infinity), refused by the range of its axis; a long integer is not a
+    # number the point can take at all
+    column = ("longitude", "latitude")[axis] if value == "1e400" else "geometry"
+    _refused(store_dir, path, "feature 2", column)
+
+
+@pytest.mark.parametrize("value", ["\\ud800", "a\\udfff b", "\\udc00\\ud800"])
+@pytest.mark.parametrize("field", ("event_id_cnty", "event_date", *TEXT_COLUMNS))
+def test_geojson_lone_surrogate_is_a_problem(tmp_path, store_dir, field, value):
+    features = _features(rows())
+    features[1]["properties"][field] = "HOSTILE"
+    path = _geojson(tmp_path / "in.geojson", features, f'"{value}"')
+    message = _refused(store_dir, path, "feature 2", field)
+    message.encode("utf-8")  # printable as it is
+
+
+def test_skipped_hostile_features_go_to_a_readable_side_file(tmp_path, store_dir):
+    features = _features(rows(4))
+    features[1]["properties"]["notes"] = "HOSTILE"
+    features[2]["properties"]["fatalities"] = 10**40
+    path = _geojson(tmp_path / "in.geojson", features, '"bad \\ud800 text"')
+    side = tmp_path / "rejected.csv"
+    result = import_file(open_store(store_dir), path, skip_invalid=True, rejects=side)
+    assert result.rejected == 2 and result.rows == 2
+    text = side.read_text(encoding="utf-8")
+    assert "feature 2" in text and "feature 3" in text and "\\ud800" in text
+
+
+def test_cli_shows_a_huge_number_as_a_problem(tmp_path, store_dir, capsys):
+    data = rows()
+    data[1]["fatalities"] = "9" * 5000
+    path = write(tmp_path / "in.csv", data)
+    assert main(["import", str(path), "--store", str(store_dir), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "in.csv: line 3, column 'fatalities'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", HUGE.values(), ids=list(HUGE))
+def test_deletions_huge_timestamp_is_a_problem(tmp_path, value):
+    path = tmp_path / "deleted.csv"
+    path.write_text(f"event_id_cnty,deleted_timestamp\nSYR1,1700000000\nSYR2,{value}\n")
+    with pytest.raises(EventDataError) as caught:
+        read_deletions(path)
+    assert [(p.where, p.column) for p in caught.value.problems] == [("line 3", "deleted_timestamp")]
+
+
+# -- GeoJSON read one feature at a time --------------------------------------------------
+
+
+def _layouts(features: list[dict]) -> dict[str, str]:
+    collection = {"type": "FeatureCollection", "features": features}
+    reordered = {"features": features, "name": {"nested": [1, 2]}, "type": "FeatureCollection"}
+    return {
+        "compact": json.dumps(collection, separators=(",", ":")),
+        "indented": json.dumps(collection, indent=2),
+        "utf8": json.dumps(collection, ensure_ascii=False, indent=1),
+        "bom": "\ufeff" + json.dumps(collection),
+        "type-last": json.dumps(reordered),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts([])))
+def test_geojson_layouts_read_alike(tmp_path, layout):
+    """Enough features (with Arabic and an emoji in the notes) that windows are crossed."""
+    features = _features(rows(150, seed=3))
+    for k, feature in enumerate(features):
+        feature["properties"]["notes"] = f"ملاحظة {k} 🙂 " + "x" * (k * 13 % 700)
+    path = tmp_path / "in.geojson"
+    path.write_text(_layouts(features)[layout], encoding="utf-8")
+    result = import_file(open_store(tmp_path / "s"), path)
+    assert result.counts.new == 150
+    table = open_store(tmp_path / "s").table()
+    notes = sorted(table.column("notes").to_pylist())
+    assert notes == sorted(f["properties"]["notes"].strip() for f in features)
+
+
+_ONE = json.dumps(_features(rows(1))[0])
+BROKEN = {
+    "trailing-comma": ('{"type":"FeatureCollection","features":[' + _ONE + ",]}", "broken JSON"),
+    "missing-comma": ('{"type":"FeatureCollection","features":[' + _ONE + " " + _ONE + "]}", "','"),
+    "top-comma": ('{"type":"FeatureCollection","features":[' + _ONE + "],}", "broken JSON"),
+    "extra-data": ('{"type":"FeatureCollection","features":[' + _ONE + "]} x", "extra data"),
+    "twice": ('{"type":"FeatureCollection","features":[' + _ONE + '],"features":[]}', "twice"),
+    "features-object": ('{"type":"FeatureCollection","features":{}}', "non-empty list"),
+    "features-empty": ('{"type":"FeatureCollection","features":[]}', "non-empty list"),
+    "top-list": ("[1, 2]", "FeatureCollection at the top"),
+    "type-feature": ('{"type":"Feature","features":[' + _ONE + "]}", "FeatureCollection"),
+    "deep": ('{"type":"FeatureCollection","features":[' + "[" * 100_000, "nested too deeply"),
+    "unterminated": ('{"type":"FeatureCollection","features":["abc', "broken JSON"),
+    "huge-feature": (
+        '{"type":"FeatureCollection","features":[[' + "[]," * 2_000_000 + "[]]]}",
+        "longer than 4 MB",
+    ),
+    "empty": ("", "FeatureCollection at the top"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_broken_geojson_is_one_clear_problem(tmp_path, store_dir, case):
+    text, says = BROKEN[case]
+    path = tmp_path / "in.geojson"
+    path.write_text(text, encoding="utf-8")
+    before = snapshot(store_dir)
+    with pytest.raises(EventDataError) as caught:
+        import_file(open_store(store_dir), path)
+    assert says in str(caught.value)
+    assert all(p.file == "in.geojson" for p in caught.value.problems)
+    assert snapshot(store_dir) == before
+
+
+def test_broken_json_is_placed_by_line(tmp_path):
+    features = _features(rows(3))
+    features[2]["properties"]["notes"] = "HOSTILE"
+    path = _geojson(tmp_path / "in.geojson", features, "[1 2]", indent=1, ensure_ascii=False)
+    line = path.read_text(encoding="utf-8")[: path.read_text().index("[1 2]")].count("\n") + 1
+    with pytest.raises(EventDataError) as caught:
+        import_file(open_store(tmp_path / "s"), path)
+    assert caught.value.problems[0].where == f"line {line}"
+
+
+def test_feature_count_is_capped(tmp_path, monkeypatch):
+    monkeypatch.setattr(jsonscan, "MAX_FEATURES", 5)
+    path = _geojson(tmp_path / "in.geojson", _features(rows(6)))
+    with pytest.raises(EventDataError) as caught:
+        import_file(open_store(tmp_path / "s"), path)
+    assert "more than 5 features" in str(caught.value)
+    assert caught.value.problems[0].where == "feature 6"
+
+
+# -- bounded memory ----------------------------------------------------------------------
+
+GROWTH_MB = 150
+
+
+def _in_child(fn, seconds: float = 120.0):
+    """`fn()` in a forked child whose address space may grow by GROWTH_MB at most."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            size = _vm_bytes() + GROWTH_MB * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+            start = time.perf_counter()
+            report = {"result": fn(), "seconds": time.perf_counter() - start}
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            report = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+        os.write(write_end, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + seconds
+    while not os.waitpid(pid, os.WNOHANG)[0]:
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"still running after {seconds} s")
+        time.sleep(0.05)
+    with os.fdopen(read_end, "rb") as pipe:
+        report = json.loads(pipe.read() or b'{"error": "no report"}')
+    assert "error" not in report, report["error"]
+    return report["result"]
+
+
+def _vm_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmSize")
+
+
+def _import_in_child(path: Path, store: Path, **kw):
+    def run():
+        try:
+            result = import_file(open_store(store), path, **kw)
+        except EventDataError as exc:
+            return {"problems": len(exc.problems) + exc.more, "first": str(exc.problems[0])}
+        return {"rejected": result.rejected}
+
+    return _in_child(run)
+
+
+@pytest.mark.parametrize("skip", [False, True], ids=["refused", "skip-invalid"])
+def test_million_bad_rows_in_bounded_memory(tmp_path, skip):
+    """Old code kept every bad row: 1M rows grew by ~600 MB (5M: 2.9 GB)."""
+    n = 1_000_000 if not skip else 400_000
+    path = tmp_path / "bad.csv"
+    path.write_text(",".join(rows()[0]) + "\n" + "1,2\n" * n, encoding="utf-8")
+    side = tmp_path / "side.csv"
+    out = _import_in_child(path, tmp_path / "s", skip_invalid=skip, rejects=side)
+    if skip:
+        assert out == {"rejected": n}
+        with side.open(encoding="utf-8") as handle:
+            assert sum(1 for _ in handle) == n + 1
+    else:
+        assert out["problems"] == n and "line 2" in out["first"]
+
+
+def test_unbalanced_quotes_in_bounded_memory(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text(",".join(rows()[0]) + "\n" + ('"' + "x" * 2000 + "\n") * 3000)
+    out = _import_in_child(path, tmp_path / "s")
+    assert out["problems"] >= 1
+
+
+_SMALL_BAD = '{"type":"Feature","properties":{"a":[1,2,3,4,5,6,7,8,9,10]}},'
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ("{}," * 1_500_000 + "{}", "more than 1,000,000 features"),
+        ("[" + "[]," * 10_000_000 + "[]]", "longer than 4 MB"),
+        (_SMALL_BAD * 599_999 + _SMALL_BAD[:-1], "expected a Point geometry"),
+    ],
+    ids=["1.5M-tiny-features", "one-30MB-feature", "600k-small-features"],
+)
+def test_tiny_features_in_bounded_memory(tmp_path, body, says):
+    """Old code decoded the whole file at once: 20M `{}` features grew by 1.65 GB; these
+    600k small features by over 150 MB (measured: MemoryError under this limit)."""
+    path = tmp_path / "many.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[' + body + "]}")
+    out = _import_in_child(path, tmp_path / "s")
+    assert says in out["first"]
+
+
+# -- store folders and manifests -----------------------------------------------------------
+
+SYSTEM = ["/dev", "/", "/proc/self", "/sys/kernel", "/etc", "/etc/hostname", "/usr/share"]
+
+
+@pytest.mark.parametrize("place", SYSTEM)
+@pytest.mark.parametrize("command", ["import", "store", "serve"])
+def test_system_folders_are_refused(tmp_path, capsys, command, place):
+    source = write(tmp_path / "ok.csv", rows())
+    argv = {
+        "import": ["import", str(source), "--quiet", "--store", place],
+        "store": ["store", "--store", place],
+        "serve": ["serve", "--port", "1", "--store", place],  # fails before serving
+    }[command]
+    assert main(argv) in (1, 2)
+    err = capsys.readouterr().err
+    assert place in err and ("system folder" in err or "not a folder" in err)
+    assert not any(Path(place, name).exists() for name in (MANIFEST, ".briefmap-store", ".lock"))
+
+
+@pytest.mark.parametrize("command", ["import", "store", "serve", "export"])
+def test_empty_store_path_is_refused(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    source = write(tmp_path / "ok.csv", rows())
+    argv = {
+        "import": ["import", str(source), "--store", ""],
+        "store": ["store", "--store", ""],
+        "serve": ["serve", "--store", ""],
+        "export": ["export", "--format", "csv", "--out", "x.csv", "--store", ""],
+    }[command]
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "--store: empty" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.csv"]
+
+
+def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / ".vimswap.tmp").write_text("keep")
+    (folder / "events-000001.parquet").write_text("keep too")
+    before = snapshot(folder)
+    with pytest.raises(StoreError, match="not a briefmap event store and not empty"):
+        import_file(open_store(folder), write(tmp_path / "ok.csv", rows()))
+    assert snapshot(folder) == before
+
+
+def test_the_sweep_removes_only_our_own_files(tmp_path, store_dir):
+    (store_dir / ".vimswap.tmp").write_text("not ours")
+    (store_dir / "notes.txt").write_text("not ours")
+    (store_dir / ".events-000042.parquet.tmp").write_text("ours, left by a killed import")
+    import_file(open_store(store_dir), write(tmp_path / "more.csv", rows(5, seed=8)))
+    names = {p.name for p in store_dir.iterdir()}
+    assert {".vimswap.tmp", "notes.txt"} <= names
+    assert ".events-000042.parquet.tmp" not in names
+
+
+def _without(key):
+    def edit(m):
+        del m[key]
+        return m
+
+    return edit
+
+
+def _set(*path_and_value):
+    *path, value = path_and_value
+
+    def edit(m):
+        place = m
+        for key in path[:-1]:
+            place = place[key]
+        place[path[-1]] = value
+        return m
+
+    return edit
+
+
+MANIFESTS = {
+    "list": lambda m: [],
+    "null": lambda m: None,
+    "text": lambda m: "briefmap",
+    "deep": lambda m: "DEEP",
+    "empty-object": lambda m: {},
+    "no-generation": _without("generation"),
+    "no-rows": _without("rows"),
+    "no-imports": _without("imports"),
+    "no-data": _without("data"),
+    "generation-text": _set("generation", "1"),
+    "generation-bool": _set("generation", True),
+    "rows-negative": _set("rows", -1),
+    "data-path": _set("data", "../../etc/passwd"),
+    "data-other-generation": _set("data", "events-000007.parquet"),
+    "imports-object": _set("imports", {}),
+    "import-number": _set("imports", [1]),
+    "import-no-counts": lambda m: _set("imports", [{"file": "x"}])(m),
+    "counts-text": lambda m: _set("imports", 0, "counts", {"new": "many"})(m),
+    "sha-number": lambda m: _set("imports", 0, "sha256", 5)(m),
+    "marking-unknown": lambda m: _set("imports", 0, "marking", "TLP:PURPLE")(m),
+    "first-date-list": _set("first_date", []),
+    "format-other": _set("format", "something-else/2"),
+}
+
+
+@pytest.mark.parametrize("case", MANIFESTS, ids=list(MANIFESTS))
+def test_damaged_manifest_is_one_store_error(tmp_path, store_dir, capsys, case):
+    path = store_dir / MANIFEST
+    edited = MANIFESTS[case](json.loads(path.read_text(encoding="utf-8")))
+    path.write_text("[" * 100_000 if edited == "DEEP" else json.dumps(edited), encoding="utf-8")
+    before = snapshot(store_dir)
+    with pytest.raises(StoreError, match="manifest"):
+        open_store(store_dir).describe()
+    assert main(["store", "--store", str(store_dir)]) == 1
+    source = write(tmp_path / "more.csv", rows(2, seed=9))
+    assert main(["import", str(source), "--quiet", "--store", str(store_dir)]) == 1
+    assert main(["serve", "--store", str(store_dir)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and all(f"{MANIFEST}: " in line for line in lines), lines
+    assert snapshot(store_dir) == before
+
+
+def test_app_shows_a_damaged_manifest(store_dir, monkeypatch):
+    from tests.conftest import run_app
+
+    (store_dir / MANIFEST).write_text('{"format": "briefmap-events/1", "imports": []}')
+    monkeypatch.setenv("BRIEFMAP_STORE", str(store_dir))
+    at = run_app()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert "manifest" in errors and "generation" in errors

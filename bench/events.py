@@ -64,9 +64,13 @@ def _p(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
+# The map the events layer is sent into: only its name matters to the measured payload.
+_STAND_IN = {"url": "/x.pmtiles", "max_zoom": 9, "attribution": ""}
+
+
 def _serialise(group: folium.FeatureGroup) -> str:
     """What st_folium sends to the browser for a feature group (its own code path)."""
-    return _get_feature_group_string(group, base_map(basemap_url="/x"))
+    return _get_feature_group_string(group, base_map(basemap_source=_STAND_IN))
 
 
 def _changes(n: int) -> list[tuple[View, tuple, float]]:

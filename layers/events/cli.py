@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 from layers.events.importer import FORMATS, import_file
+from layers.events.manifest import import_marking
 from layers.events.problems import EventDataError
-from layers.events.store import StoreError, import_marking, open_store
+from layers.events.store import StoreError, open_store
 from layers.marking import MarkingError
 
 BAR = 30

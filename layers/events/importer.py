@@ -17,10 +17,10 @@ from layers.events.acled import read_acled
 from layers.events.batch import Batch
 from layers.events.geojson import read_geojson
 from layers.events.lines import LineReader
+from layers.events.manifest import marking_of
 from layers.events.merge import Counts, Deletions
 from layers.events.problems import ProblemList
-from layers.events.store import DEFAULT_MARKING, EventStore, Source, checkpoint
-from layers.marking import parse
+from layers.events.store import EventStore, Source, checkpoint
 
 FORMATS = ("acled", "geojson")
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
@@ -66,10 +66,10 @@ def import_file(
     marking: str | None = None,
 ) -> ImportResult:
     """Validate `path` (and `deletions`) completely, then change the store in one step.
-    `marking` is the data's handling marking (default: its format's, `DEFAULT_MARKING`); an
+    `marking` is the data's handling marking (default: its format's, `manifest.DEFAULT_MARKING`); an
     unknown one raises `layers.marking.MarkingError` before anything is read."""
     fmt = fmt or (guess_format(path) if path is not None else None)
-    label = parse(marking or DEFAULT_MARKING.get(fmt or "", "TLP:CLEAR")).label
+    label = marking_of(marking, fmt).label
     with _paused_gc():
         return _import(
             store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, label

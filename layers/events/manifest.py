@@ -7,13 +7,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from layers.marking import MarkingError, parse
+from layers.marking import Marking, MarkingError, parse
 
 FORMAT = "briefmap-events/1"
 DATA = re.compile(r"^events-(\d{6})\.parquet$")
 _ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
 _OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict}
 _DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
+
+
+# What an import is marked when nobody says otherwise: ACLED publishes its data for anyone to
+# use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
+# given its marking (`briefmap import --marking`). An import recorded before markings were
+# kept counts as its format's default.
+DEFAULT_MARKING = {"acled": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
+
+
+def marking_of(given: str | None, fmt: str | None) -> Marking:
+    """The marking an import carries: the one given, else its format's default."""
+    return parse(given or DEFAULT_MARKING.get(fmt or "", "TLP:CLEAR"))
+
+
+def import_marking(entry: dict[str, Any]) -> Marking:
+    """One import's marking, as recorded (or its format's default if none was)."""
+    return marking_of(entry.get("marking"), entry.get("format"))
 
 
 class ManifestError(ValueError):

@@ -31,7 +31,7 @@ from platformdirs import user_data_dir
 from layers.atomic import write_text_atomic
 from layers.events import merge
 from layers.events.manifest import DATA as _DATA
-from layers.events.manifest import FORMAT, ManifestError
+from layers.events.manifest import FORMAT, ManifestError, import_marking
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
@@ -46,11 +46,6 @@ _SYSTEM = tuple(
 ) + tuple(Path(p) for p in ("/lib", "/lib32", "/lib64"))
 _TMP = re.compile(r"^\.events-\d{6}\.parquet\.tmp$")
 ROW_GROUP = 8192
-# What an import is marked when nobody says otherwise: ACLED publishes its data for anyone to
-# use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
-# given its marking (`briefmap import --marking`). An import recorded before markings were
-# kept counts as its format's default.
-DEFAULT_MARKING = {"acled": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
 Stage = Callable[[str], None]  # told each step of a write (tests stop an import there)
 
 
@@ -374,11 +369,6 @@ def _entry(source: Source, counts: Counts) -> dict[str, Any]:
             "rows": source.deletions_rows,
         }
     return entry
-
-
-def import_marking(entry: dict[str, Any]) -> Marking:
-    """One import's marking, as recorded (or its format's default if none was)."""
-    return parse(entry.get("marking") or DEFAULT_MARKING.get(entry.get("format", ""), "TLP:CLEAR"))
 
 
 def _date_span(table: pa.Table) -> dict[str, str | None]:

@@ -185,6 +185,9 @@ def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser,
         # the analyst view shows the scene's view (its layers) …
         assert pres.get_by_role("checkbox", name=re.compile("Iraqi factions")).is_checked()
         assert not pres.get_by_role("checkbox", name=re.compile("Oil pipelines")).is_checked()
+        # the page has drawn what waits for the map's first report (the timeline) before the
+        # press, as a person sees it finish drawing
+        pres.get_by_role("button", name="Show on map").first.wait_for(timeout=15_000)
         resume.click()
         pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
         assert pres.get_by_text(walkthrough.scenes[3].title_en).first.is_visible()

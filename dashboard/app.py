@@ -55,6 +55,7 @@ def main() -> None:
         st.error("The geodata has problems; fix them and reload.")
         st.code("\n".join(str(p) for p in exc.problems))
         return
+    state.settle_navigation()
     mode = state.mode()
     state.seed_from_url(geodata, events_panel.type_names)
     if mode == "dashboard":

@@ -69,7 +69,7 @@ def _present(walkthrough_id: str, token: str | None) -> None:
     lang = st.session_state.get(state.KEY_LANG, "en")
     if lang != "en":
         params["lang"] = lang
-    st.query_params.from_dict(params)
+    state.navigate(params)
 
 
 def _author(geodata: Geodata, view: View, lang: str) -> None:

@@ -126,7 +126,7 @@ def _exit_to_dashboard(seat: Seat) -> None:
             {"bounds": list(frame), "max_zoom": 9},
         )
     st.session_state[state.PAUSED] = seat.key
-    st.query_params.from_dict({state.KEY_MODE: "dashboard"})
+    state.navigate({state.KEY_MODE: "dashboard"})
 
 
 def scene_map(

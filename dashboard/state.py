@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -208,10 +208,42 @@ def clear_focus() -> None:
 KEY_MODE = "mode"  # query key: presenter | audience | dashboard
 DRAFT = "bm_draft"  # the walkthrough being authored in this session
 PAUSED = "bm_paused"  # the briefing a presenter left with Esc, to resume it
+NAVIGATION = "bm_navigation"  # a move to another window's mode, until the browser's link has it
+RUNS = "bm_runs"  # full runs of the page in this session
+
+
+def navigate(params: dict[str, str]) -> None:
+    """Move this window to another mode (Present, Resume, Esc) by its link.
+
+    Every run starts from the link the browser sent with it. A run the browser asked for
+    before it had the new link (the map reporting in the same moment as the click) carries
+    the old link and would undo the move, so the move is kept here, and re-applied, until a
+    later run arrives from a browser that has it (`settle_navigation`)."""
+    ss = st.session_state
+    ss[NAVIGATION] = {"wanted": dict(params), "run": ss.get(RUNS, 0) + 1}
+    st.query_params.from_dict(params)
+
+
+def settle_navigation() -> None:
+    """First thing in a run (callbacks have run before it): re-apply a move that this run's
+    link does not show; forget it once a run after the move's own shows it."""
+    ss = st.session_state
+    ss[RUNS] = ss.get(RUNS, 0) + 1
+    pending = ss.get(NAVIGATION)
+    if not pending:
+        return
+    wanted = pending["wanted"]
+    if mode() != _mode_of(wanted):  # an old link: this run was asked for before the move
+        st.query_params.from_dict(wanted)
+    elif ss[RUNS] > pending["run"]:  # not the move's own run: the browser has the link
+        ss[NAVIGATION] = None
 
 
 def mode() -> str:
-    params = st.query_params
+    return _mode_of(st.query_params)
+
+
+def _mode_of(params: Mapping[str, str]) -> str:
     wanted = params.get(KEY_MODE)
     if wanted in ("presenter", "audience", "dashboard"):
         return wanted

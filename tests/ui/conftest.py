@@ -8,9 +8,27 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.ui.harness import Guard, Server, chromium_path, launch, run_server
+from tests.ui.harness import Guard, Server, chromium_path, describe_pages, launch, run_server
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows what its pages showed and the end of the server's log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    browser = item.funcargs.get("browser")
+    if browser is not None:
+        pages = [page for context in browser.contexts for page in context.pages]
+        if pages:
+            report.sections.append(("pages at the failure", describe_pages(pages)))
+    server = item.funcargs.get("server")
+    if server is not None and server.log.exists():
+        tail = server.log.read_text(errors="replace").splitlines()[-40:]
+        report.sections.append(("end of the server log", "\n".join(tail)))
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,19 @@ class Guard:
             route.abort()
 
 
+def describe_pages(pages) -> str:
+    """What each page showed (its link and the start of its text): printed when a browser
+    test fails, so a failure in CI says what the person would have seen."""
+    lines = []
+    for page in pages:
+        try:
+            text = page.locator(".stApp").inner_text(timeout=2_000)
+        except Exception as exc:  # noqa: BLE001 - evidence only; the failure is reported anyway
+            text = f"(no text: {type(exc).__name__})"
+        lines.append(f"page {page.url}\n  " + " | ".join(text.split("\n"))[:1200])
+    return "\n".join(lines)
+
+
 @dataclass
 class Browsing:
     page: object

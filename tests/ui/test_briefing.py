@@ -14,7 +14,15 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, audience_link, map_view, open_map, upload, wait_until
+from tests.ui.harness import (
+    Guard,
+    audience_link,
+    describe_pages,
+    map_view,
+    open_map,
+    upload,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -34,7 +42,11 @@ def window(browser, width: int, height: int, pages: int = 1):
     context.route("**/*", guard)
     try:
         made = [context.new_page() for _ in range(pages)]
-        yield made[0] if pages == 1 else made
+        try:
+            yield made[0] if pages == 1 else made
+        except BaseException:
+            print(describe_pages(made))  # shown with the failure: what the windows showed
+            raise
     finally:
         context.close()
         assert guard.offenders == [], f"requests left the machine: {guard.offenders}"
@@ -191,6 +203,53 @@ def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser,
         resume.click()
         pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
         assert pres.get_by_text(walkthrough.scenes[3].title_en).first.is_visible()
+
+
+# The map's report posted from its frame, as st_folium posts it after a pan.
+_MAP_REPORT = (
+    "window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',"
+    " dataType: 'json', value: {center: {lat: 34, lng: 40}, zoom: 6, bounds: {_southWest:"
+    " {lat: 30, lng: 35}, _northEast: {lat: 38, lng: 45}}}}, '*')"
+)
+
+
+def _press_as_the_map_reports(page, label: str, delay_ms: int) -> None:
+    """Press a sidebar button and have the map report a pan `delay_ms` later: the report's
+    rerun carries the link the browser had before the press."""
+    page.evaluate(
+        """([label, report, delay]) => {
+          const button = [...document.querySelectorAll('button')]
+            .find(b => b.innerText.trim().startsWith(label));
+          const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+          button.click();
+          setTimeout(() => frame.contentWindow.eval(report), delay);
+        }""",
+        [label, _MAP_REPORT, delay_ms],
+    )
+
+
+@pytest.mark.parametrize("delay_ms", [0, 30])
+def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, delay_ms):
+    with window(browser, 1440, 900) as pres:
+        open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
+        pres.mouse.click(700, 12)
+        pres.keyboard.press("Escape")
+        pres.get_by_role("button", name="Show on map").first.wait_for(timeout=15_000)
+        _press_as_the_map_reports(pres, "Resume presenting at scene 4", delay_ms)
+        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
+        time.sleep(1.5)  # a stale run would take the window back to the analyst's page
+        assert pres.get_by_text("Scene 4 / 10", exact=False).first.is_visible()
+        assert parse_qs(urlparse(pres.url).query)["mode"] == ["presenter"]
+
+
+def test_a_map_report_at_the_moment_of_present_does_not_undo_it(server, browser):
+    with window(browser, 1440, 900) as page:
+        open_map(page, server.url)
+        page.get_by_role("button", name="Present").first.wait_for(timeout=15_000)
+        _press_as_the_map_reports(page, "Present", 0)
+        page.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
+        time.sleep(1.5)
+        assert page.get_by_text("Scene 1 / 10", exact=False).first.is_visible()
 
 
 def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_path):

@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, exports, state
+from dashboard.press import SureButton, sure_buttons
 from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
 from layers.model import Geodata, Scene, Walkthrough
@@ -32,14 +33,9 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
     paused = st.session_state.get(state.PAUSED)
     seat = data.briefing_room().find(paused) if paused else None
     if seat:
-        st.sidebar.button(
-            t("resume", lang, n=seat.briefing.index + 1),
-            key="resume",
-            on_click=_present,
-            args=(seat.briefing.walkthrough.id, seat.key),
-            type="primary",
-            use_container_width=True,
-        )
+        label = t("resume", lang, n=seat.briefing.index + 1)
+        if sure_buttons(st.sidebar, "resume", [SureButton("resume", label, True)], lang):
+            _present(seat.briefing.walkthrough.id, seat.key)
     choices = dict(geodata.walkthroughs)
     draft = st.session_state.get(state.DRAFT)
     if draft is not None and draft.scenes:
@@ -50,19 +46,15 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
         key="walk-pick",
         format_func=lambda k: pick(choices[k].title_en, choices[k].title_ar, lang),
     )
-    st.sidebar.button(
-        t("present", lang),
-        key="present",
-        on_click=_present,
-        args=(chosen, None),
-        use_container_width=True,
-    )
+    if sure_buttons(st.sidebar, "present", [SureButton("present", t("present", lang))], lang):
+        _present(chosen, None)
     exports.pack_panel(choices[chosen], geodata, lang)
     with st.sidebar.expander(t("author", lang)):
         _author(geodata, view, lang)
 
 
 def _present(walkthrough_id: str, token: str | None) -> None:
+    """Start presenting (or resume a briefing by its key): this window becomes the presenter's."""
     params = {"mode": "presenter", "walkthrough": walkthrough_id, "scene": "1"}
     if token:
         params["briefing"] = token
@@ -70,6 +62,7 @@ def _present(walkthrough_id: str, token: str | None) -> None:
     if lang != "en":
         params["lang"] = lang
     state.navigate(params)
+    st.rerun()
 
 
 def _author(geodata: Geodata, view: View, lang: str) -> None:

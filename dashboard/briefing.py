@@ -15,8 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, state
-from dashboard.clicker import new_presses, show_clicker
+from dashboard.clicker import show_clicker
 from dashboard.markup import html_block
+from dashboard.press import new_presses
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.i18n import pick, t

@@ -134,6 +134,11 @@ def open_map(page, url: str):
     return frame
 
 
+def sure_button(page, key: str):
+    """A button of dashboard.press (in its own frame), by the key the app gave it."""
+    return page.frame_locator(f".st-key-{key} iframe").get_by_role("button")
+
+
 def count_shapes(frame, selector: str = "path.bm-f") -> int:
     return frame.locator(selector).count()
 

@@ -20,6 +20,7 @@ from tests.ui.harness import (
     describe_pages,
     map_view,
     open_map,
+    sure_button,
     upload,
     wait_until,
 )
@@ -192,14 +193,12 @@ def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser,
         open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
-        resume = pres.get_by_role("button", name=re.compile("Resume presenting at scene 4"))
+        resume = sure_button(pres, "resume")
         resume.wait_for(timeout=10_000)
+        assert resume.inner_text() == "Resume presenting at scene 4"
         # the analyst view shows the scene's view (its layers) …
         assert pres.get_by_role("checkbox", name=re.compile("Iraqi factions")).is_checked()
         assert not pres.get_by_role("checkbox", name=re.compile("Oil pipelines")).is_checked()
-        # the page has drawn what waits for the map's first report (the timeline) before the
-        # press, as a person sees it finish drawing
-        pres.get_by_role("button", name="Show on map").first.wait_for(timeout=15_000)
         resume.click()
         pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
         assert pres.get_by_text(walkthrough.scenes[3].title_en).first.is_visible()
@@ -213,18 +212,18 @@ _MAP_REPORT = (
 )
 
 
-def _press_as_the_map_reports(page, label: str, delay_ms: int) -> None:
+def _press_as_the_map_reports(page, key: str, delay_ms: int) -> None:
     """Press a sidebar button and have the map report a pan `delay_ms` later: the report's
-    rerun carries the link the browser had before the press."""
+    rerun carries the link the browser had before the press, and reaches the server as the
+    press's run starts."""
     page.evaluate(
-        """([label, report, delay]) => {
-          const button = [...document.querySelectorAll('button')]
-            .find(b => b.innerText.trim().startsWith(label));
+        """([key, report, delay]) => {
+          const holder = document.querySelector(`.st-key-${key} iframe`);
           const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-          button.click();
+          holder.contentDocument.querySelector('button').click();
           setTimeout(() => frame.contentWindow.eval(report), delay);
         }""",
-        [label, _MAP_REPORT, delay_ms],
+        [key, _MAP_REPORT, delay_ms],
     )
 
 
@@ -235,7 +234,8 @@ def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, 
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
         pres.get_by_role("button", name="Show on map").first.wait_for(timeout=15_000)
-        _press_as_the_map_reports(pres, "Resume presenting at scene 4", delay_ms)
+        sure_button(pres, "resume").wait_for(timeout=10_000)
+        _press_as_the_map_reports(pres, "resume", delay_ms)
         pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
         time.sleep(1.5)  # a stale run would take the window back to the analyst's page
         assert pres.get_by_text("Scene 4 / 10", exact=False).first.is_visible()
@@ -245,8 +245,8 @@ def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, 
 def test_a_map_report_at_the_moment_of_present_does_not_undo_it(server, browser):
     with window(browser, 1440, 900) as page:
         open_map(page, server.url)
-        page.get_by_role("button", name="Present").first.wait_for(timeout=15_000)
-        _press_as_the_map_reports(page, "Present", 0)
+        sure_button(page, "present").wait_for(timeout=15_000)
+        _press_as_the_map_reports(page, "present", 0)
         page.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
         time.sleep(1.5)
         assert page.get_by_text("Scene 1 / 10", exact=False).first.is_visible()

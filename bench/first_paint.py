@@ -1,17 +1,19 @@
 """Time to a usable map, measured end to end (not a unit test: it prints figures).
 
 - server start: `briefmap serve` until /_stcore/health answers;
-- first paint: browser navigation until the basemap is drawn and every default report shape is
-  on the map, in a fresh browser context (nothing cached in the browser). "cold" is the first
-  page a new server shows (it pays the one-off imports and data loading); "warm" is the next.
+- first paint: from the browser's navigation start until the basemap is drawn and every
+  default report shape is on the map, by the browser's own clock (performance.now(), noted by
+  a MutationObserver at each step), in a fresh browser context (nothing cached in the
+  browser). "cold" is the first page a new server shows (it pays the one-off imports and data
+  loading); "warm" is the next. This is what a person at the screen waits for, and what the
+  targets are checked against;
+- the wall clock around the same wait, seen from this script: it adds Playwright's work
+  (creating the page, driving navigation, reading the result back), about half a second;
 - the browser's main thread busy time until the paint (CDP TaskDuration: the page and the
   map's frame share that thread), which moves less with the machine's load than the wall
   clock does;
-- where the warm time goes, from the browser's own clock (performance.now() from navigation
-  start at each step, read back after the page is painted, so polling costs nothing): the
-  page's first Streamlit element, the map's frame in the page, Leaflet in the frame, the
-  basemap drawn, every report shape drawn. The wall-clock figures above also hold
-  Playwright's navigation and polling (about half a second here).
+- where the warm time goes, by the browser's clock: the page's first Streamlit element, the
+  map's frame in the page, Leaflet in the frame, the basemap drawn, every report shape drawn.
 
 Targets (issue 10): warm <= 2.0 s, cold <= 3.0 s. The machine's load moves these figures a
 lot: `uptime` is printed beside them.
@@ -34,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from layers.boundary import load_geodata  # noqa: E402
-from tests.ui.harness import Guard, launch, open_map, run_server, wait_for_count  # noqa: E402
+from tests.ui.harness import MAP_FRAME, Guard, launch, run_server  # noqa: E402
 
 
 def _summary(name: str, values: list[float]) -> str:
@@ -78,17 +80,27 @@ def _paint(browser, guard: Guard, url: str, shapes: int, phases: list | None = N
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
     t0 = time.perf_counter()
-    frame = open_map(page, url)
-    drawn = wait_for_count(frame, "path.bm-f", shapes, timeout=60)
+    page.goto(url)
+    # waits in the page, checked every animation frame: no polling delay in the wall clock
+    page.wait_for_function(
+        "() => window.__bmMarks && 'basemap' in window.__bmMarks"
+        " && 'report shapes' in window.__bmMarks",
+        polling="raf",
+        timeout=60_000,
+    )
     seconds = time.perf_counter() - t0
+    marks = _phases(page)
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    marks["painted"] = max(marks["basemap"], marks["report shapes"])
+    marks["main thread busy"] = metrics["TaskDuration"]
     if phases is not None:
-        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        phases.append({**_phases(page), "main thread busy": metrics["TaskDuration"]})
+        phases.append(marks)
+    drawn = page.frame_locator(MAP_FRAME).locator("path.bm-f").count()
     context.close()
     if drawn != shapes:
         print(f"only {drawn} of {shapes} shapes drawn", file=sys.stderr)
         return None
-    return seconds
+    return seconds, marks["painted"]
 
 
 def main() -> int:
@@ -98,7 +110,8 @@ def main() -> int:
     geodata = load_geodata()
     shapes = sum(1 for f in geodata.features if geodata.layers[f.layer].visible)
     starts: list[float] = []
-    paints: dict[str, list[float]] = {"cold": [], "warm": []}
+    paints: dict[str, list[float]] = {"cold": [], "warm": []}  # the browser's clock
+    walls: dict[str, list[float]] = {"cold": [], "warm": []}
     phases: list[dict[str, float]] = []
     guard = Guard()
     with sync_playwright() as p:
@@ -110,10 +123,11 @@ def main() -> int:
                     starts.append(time.perf_counter() - t0)
                     for kind in ("cold", "warm"):
                         record = phases if kind == "warm" else None
-                        seconds = _paint(browser, guard, server.url, shapes, record)
-                        if seconds is None:
+                        result = _paint(browser, guard, server.url, shapes, record)
+                        if result is None:
                             return 1
-                        paints[kind].append(seconds)
+                        walls[kind].append(result[0])
+                        paints[kind].append(result[1])
         browser.close()
     print(_summary("server start", starts))
     for kind in ("cold", "warm"):
@@ -121,6 +135,8 @@ def main() -> int:
         verdict = "meets" if median <= TARGETS[kind] else "MISSES"
         line = _summary(f"first paint ({kind})", paints[kind])
         print(f"{line}   {verdict} target <= {TARGETS[kind]:.1f} s")
+    for kind in ("cold", "warm"):
+        print(_summary(f"  wall clock ({kind})", walls[kind]))
     steps = ("page", "map frame", "leaflet", "basemap", "report shapes", "main thread busy")
     for step in steps:
         values = [p[step] for p in phases if step in p]

@@ -116,6 +116,13 @@ def seed_widgets(view: View, geodata: Geodata) -> None:
     ss[SEEDED] = True
 
 
+def tidy_actors(geodata: Geodata) -> None:
+    """Drop chosen actors the data does not know (before the view is read, and before the
+    actors' widget is drawn: a widget's value can only be set before it in a run)."""
+    ss = st.session_state
+    ss[KEY_ACTORS] = [a for a in ss.get(KEY_ACTORS, []) if a in geodata.actors]
+
+
 def current_view(geodata: Geodata) -> View:
     ss = st.session_state
     chosen = frozenset(lid for lid in geodata.layers if ss.get(layer_key(lid)))

@@ -247,26 +247,8 @@ def offline_html(
         }
         for i, (g, p) in enumerate(zip(groups, pages, strict=True))
     ]
-    direction = "rtl" if lang == "ar" else "ltr"
-    nav = "" if len(pages) > 1 else ' style="display:none"'
-    prev, nxt = ("السابق", "التالي") if lang == "ar" else ("Previous", "Next")
-    banner = f'style="background:{esc(marking.background)};color:{esc(marking.foreground)}"'
-    root.html.add_child(
-        folium.Element(
-            f'<div class="bm-banner bm-banner-top" {banner}>{esc(marking.label)}</div>'
-            f'<div class="bm-head" dir="{direction}" lang="{lang}"><h1>{esc(title)}</h1>'
-            f'<div class="bm-meta">{esc(meta)}</div></div>'
-            f'<div id="bm-scenes" class="bm-scenes" dir="{direction}" lang="{lang}">'
-            f'<div{nav}><button class="bm-prev" type="button">{prev}</button>'
-            f'<button class="bm-next" type="button">{nxt}</button> '
-            f'<span class="bm-scene-count"></span></div>'
-            f'<strong class="bm-scene-title"></strong><ul></ul>'
-            f'<div class="bm-scene-sources"></div></div>'
-            f'<div dir="{direction}">{legend}</div>'
-            f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
-        ),
-        name="briefmap_page",
-    )
+    page_markup = _page_markup(lang, title, meta, marking, legend, several=len(pages) > 1)
+    root.html.add_child(folium.Element(page_markup), name="briefmap_page")
     root.header.add_child(
         folium.Element(
             f"<style>#{m.get_name()} {{ position: absolute !important; top: 78px !important; "
@@ -278,3 +260,26 @@ def offline_html(
     root.script.add_child(folium.Element(script), name="briefmap_pages")
     html = root.render()
     return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def _page_markup(
+    lang: str, title: str, meta: str, marking: Marking, legend: str, several: bool
+) -> str:
+    """Banners, title block, the scene panel (its buttons only for several pages), legend."""
+    direction = "rtl" if lang == "ar" else "ltr"
+    nav = "" if several else ' style="display:none"'
+    prev, nxt = ("السابق", "التالي") if lang == "ar" else ("Previous", "Next")
+    banner = f'style="background:{esc(marking.background)};color:{esc(marking.foreground)}"'
+    return (
+        f'<div class="bm-banner bm-banner-top" {banner}>{esc(marking.label)}</div>'
+        f'<div class="bm-head" dir="{direction}" lang="{lang}"><h1>{esc(title)}</h1>'
+        f'<div class="bm-meta">{esc(meta)}</div></div>'
+        f'<div id="bm-scenes" class="bm-scenes" dir="{direction}" lang="{lang}">'
+        f'<div{nav}><button class="bm-prev" type="button">{prev}</button>'
+        f'<button class="bm-next" type="button">{nxt}</button> '
+        f'<span class="bm-scene-count"></span></div>'
+        f'<strong class="bm-scene-title"></strong><ul></ul>'
+        f'<div class="bm-scene-sources"></div></div>'
+        f'<div dir="{direction}">{legend}</div>'
+        f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
+    )

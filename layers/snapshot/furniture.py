@@ -142,23 +142,7 @@ def legend(
     needed += sum(0.18 * len(b) + 0.06 for b in bullets) + (0.1 if bullets else 0)
     k = min(1.0, height / needed)
     rtl = lang == "ar"
-    y = height - 0.05
-    for lines in bullets:
-        for j, line in enumerate(lines):
-            mark = "• " if j == 0 else "  "
-            write(
-                ax,
-                width if rtl else 0,
-                y,
-                mark + line,
-                lang,
-                9 * max(k, 0.75),
-                va="top",
-                color=INK,
-                fontweight="bold",
-            )
-            y -= 0.18 * k
-        y -= 0.06 * k
+    y = _write_points(ax, bullets, height - 0.05, k, lang)
     y -= 0.1 * k if bullets else 0
     write(
         ax,
@@ -189,6 +173,19 @@ def legend(
             y -= 0.15 * k
         y -= 0.03 * k
     return k
+
+
+def _write_points(ax: Axes, bullets: list[list[str]], y: float, k: float, lang: str) -> float:
+    """The scene's key points as bold bullets from `y` down; returns where the next line goes."""
+    x = ax.get_xlim()[1] if lang == "ar" else 0
+    for lines in bullets:
+        for j, line in enumerate(lines):
+            mark = "• " if j == 0 else "  "
+            size = 9 * max(k, 0.75)
+            write(ax, x, y, mark + line, lang, size, va="top", color=INK, fontweight="bold")
+            y -= 0.18 * k
+        y -= 0.06 * k
+    return y
 
 
 def _swatches(ax: Axes, x: float, y: float, item: LegendItem) -> None:

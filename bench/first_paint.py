@@ -2,13 +2,13 @@
 
 - server start: `briefmap serve` until /_stcore/health answers;
 - first paint: from the browser's navigation start until the basemap is drawn and every
-  default report shape is on the map, by the browser's own clock (performance.now(), noted by
-  a MutationObserver at each step), in a fresh browser context (nothing cached in the
+  default report shape is on the map, by the browser's own clock (performance.now(), looked
+  at in the page every animation frame), in a fresh browser context (nothing cached in the
   browser). "cold" is the first page a new server shows (it pays the one-off imports and data
-  loading); "warm" is the next. This is what a person at the screen waits for, and what the
-  targets are checked against;
-- the wall clock around the same wait, seen from this script: it adds Playwright's work
-  (creating the page, driving navigation, reading the result back), about half a second;
+  loading); "warm" is the next. This is what a person at the screen waits for;
+- the wall clock around the same wait, seen from this script (it adds Playwright's driving
+  of the navigation; the page is watched from inside, once per animation frame). The targets
+  are checked against the slower of the two medians;
 - the browser's main thread busy time until the paint (CDP TaskDuration: the page and the
   map's frame share that thread), which moves less with the machine's load than the wall
   clock does;
@@ -50,6 +50,7 @@ TARGETS = {"cold": 3.0, "warm": 2.0}
 # Browser-side marks: a MutationObserver notes when each step first appears.
 MARKS = """
 (() => {
+  if (window !== window.top) { return; }  // the page only, not each of its frames
   const t = {}, seen = (k) => { if (!(k in t)) { t[k] = performance.now(); } };
   window.__bmMarks = t;
   const look = () => {
@@ -131,7 +132,8 @@ def main() -> int:
         browser.close()
     print(_summary("server start", starts))
     for kind in ("cold", "warm"):
-        median = statistics.median(paints[kind])
+        # judged on the slower of the two clocks
+        median = max(statistics.median(paints[kind]), statistics.median(walls[kind]))
         verdict = "meets" if median <= TARGETS[kind] else "MISSES"
         line = _summary(f"first paint ({kind})", paints[kind])
         print(f"{line}   {verdict} target <= {TARGETS[kind]:.1f} s")

@@ -23,7 +23,7 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
     # The view comes from session state, where the widgets' values already are when a run
     # starts, so the map can be sent before the sidebar's widgets: the browser creates the
     # map's frame before it renders the sidebar (about 0.3 s sooner, bench/first_paint.py).
-    state.tidy_actors(geodata)
+    state.tidy_filters(geodata, events_panel.type_names)
     view = state.current_view(geodata)
     features = view.select(geodata)
     state.sync_url(view)

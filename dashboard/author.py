@@ -7,6 +7,7 @@ same boundary as the shipped files, every problem shown with scene and field).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
@@ -34,8 +35,10 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
     seat = data.briefing_room().find(paused) if paused else None
     if seat:
         label = t("resume", lang, n=seat.briefing.index + 1)
-        if sure_buttons(st.sidebar, "resume", [SureButton("resume", label, True)], lang):
-            _present(seat.briefing.walkthrough.id, seat.key)
+        button = SureButton("resume", label, primary=True)
+        pressed, done = sure_buttons(st.sidebar, "resume", [button], lang)
+        if pressed:
+            _present(seat.briefing.walkthrough.id, seat.key, done)
     choices = dict(geodata.walkthroughs)
     draft = st.session_state.get(state.DRAFT)
     if draft is not None and draft.scenes:
@@ -46,14 +49,16 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
         key="walk-pick",
         format_func=lambda k: pick(choices[k].title_en, choices[k].title_ar, lang),
     )
-    if sure_buttons(st.sidebar, "present", [SureButton("present", t("present", lang))], lang):
-        _present(chosen, None)
+    button = SureButton("present", t("present", lang))
+    pressed, done = sure_buttons(st.sidebar, "present", [button], lang)
+    if pressed:
+        _present(chosen, None, done)
     exports.pack_panel(choices[chosen], geodata, lang)
     with st.sidebar.expander(t("author", lang)):
         _author(geodata, view, lang)
 
 
-def _present(walkthrough_id: str, token: str | None) -> None:
+def _present(walkthrough_id: str, token: str | None, done: Callable[[], None]) -> None:
     """Start presenting (or resume a briefing by its key): this window becomes the presenter's."""
     params = {"mode": "presenter", "walkthrough": walkthrough_id, "scene": "1"}
     if token:
@@ -61,7 +66,7 @@ def _present(walkthrough_id: str, token: str | None) -> None:
     lang = st.session_state.get(state.KEY_LANG, "en")
     if lang != "en":
         params["lang"] = lang
-    state.navigate(params)
+    state.navigate(params, done)
     st.rerun()
 
 

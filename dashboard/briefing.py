@@ -80,6 +80,7 @@ def resolve(geodata: Geodata, mode: str) -> Seat | None:
         st.error(md(str(exc)))
         return None
     params["briefing"] = briefing.presenter_key
+    state.keep_in_move("briefing", briefing.presenter_key)
     return Seat(briefing, Role.PRESENTER)
 
 
@@ -167,6 +168,7 @@ def follow(seat: Seat, every: float, clock_lang: str | None = None) -> None:
 
     @st.fragment(run_every=every)
     def _watch() -> None:
+        state.confirm_navigation()
         current = data.briefing_room().find(key)
         if current is None or current.briefing.version != st.session_state.get(SHOWN):
             st.rerun()

@@ -188,8 +188,9 @@ def toggle(lang: str) -> None:
 
 def uploader(lang: str) -> None:
     """Import a file into the store, with a progress bar and rows per second. The file box
-    appears once the analyst opens the importer; the outcome of the last import stays shown
-    (the map redraws with the new data, which reruns the page)."""
+    appears once the analyst opens the importer; the outcome of the last import stays shown.
+    The map is drawn before the sidebar, so a run that imports reruns the page to draw it
+    with the new data."""
     if not st.sidebar.toggle(w("import", lang), key="events-import-open"):
         return
     with st.sidebar.container(border=True):
@@ -205,7 +206,10 @@ def uploader(lang: str) -> None:
         )
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
         if upload is not None and st.button(w("import_go", lang), key="events-go"):
-            st.session_state[state.EVENTS_IMPORT] = _run_import(upload, fmt, skip, marking, lang)
+            outcome = _run_import(upload, fmt, skip, marking, lang)
+            st.session_state[state.EVENTS_IMPORT] = outcome
+            if outcome.ok:
+                st.rerun()
         _show_outcome(st.session_state.get(state.EVENTS_IMPORT), lang)
 
 

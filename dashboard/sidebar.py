@@ -70,7 +70,7 @@ def filters(geodata: Geodata, lang: str) -> None:
     view = state.current_view(geodata)
     base = view.with_changes(actors=frozenset())
     counts = _actor_counts(base, geodata)
-    selected = st.session_state.get(state.KEY_ACTORS, [])  # tidied by state.tidy_actors
+    selected = st.session_state.get(state.KEY_ACTORS, [])  # tidied by state.tidy_filters
     # actors with something to show, plus any already chosen (a choice never disappears)
     options = sorted(
         {a for a in geodata.actors if counts.get(a)} | set(selected),

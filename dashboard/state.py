@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import streamlit as st
 
 from layers.model import Geodata
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM, fit_view
+from layers.table import feature_type
 from layers.view import DATE_RANGE, View
 from layers.view_url import from_query, to_query
 
@@ -116,11 +118,17 @@ def seed_widgets(view: View, geodata: Geodata) -> None:
     ss[SEEDED] = True
 
 
-def tidy_actors(geodata: Geodata) -> None:
-    """Drop chosen actors the data does not know (before the view is read, and before the
-    actors' widget is drawn: a widget's value can only be set before it in a run)."""
+def tidy_filters(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] = tuple) -> None:
+    """Before the view is read, and before the filters' widgets are drawn (a widget's value
+    can only be set before it in a run): drop chosen actors and types the data no longer has
+    (the widgets would drop them silently, after the map had used them), and switch the
+    incidents layer on again if its value was cleared while the widget was not drawn (a
+    presenter's page), as a new session has it."""
     ss = st.session_state
+    ss.setdefault(KEY_EVENTS, True)
     ss[KEY_ACTORS] = [a for a in ss.get(KEY_ACTORS, []) if a in geodata.actors]
+    known = {feature_type(f) for f in geodata.features} | set(event_types())
+    ss[KEY_TYPES] = [x for x in ss.get(KEY_TYPES, []) if x in known]
 
 
 def current_view(geodata: Geodata) -> View:
@@ -215,19 +223,30 @@ def clear_focus() -> None:
 KEY_MODE = "mode"  # query key: presenter | audience | dashboard
 DRAFT = "bm_draft"  # the walkthrough being authored in this session
 PAUSED = "bm_paused"  # the briefing a presenter left with Esc, to resume it
-NAVIGATION = "bm_navigation"  # a move to another window's mode, until the browser's link has it
+NAVIGATION = "bm_navigation"  # the move in progress (a dict, empty when none)
 RUNS = "bm_runs"  # full runs of the page in this session
+# A run asked for with the old link reaches the server within moments of the move; after this
+# long, a link that differs is the user's own (the browser's Back), and it is followed.
+MOVE_HOLD_S = 10.0
 
 
-def navigate(params: dict[str, str]) -> None:
+def navigate(params: dict[str, str], done: Callable[[], None] | None = None) -> None:
     """Move this window to another mode (Present, Resume, Esc) by its link.
 
     Every run starts from the link the browser sent with it. A run the browser asked for
     before it had the new link (the map reporting in the same moment as the click) carries
     the old link and would undo the move, so the move is kept here, and re-applied, until a
-    later run arrives from a browser that has it (`settle_navigation`)."""
+    later run arrives from a browser that has it (`settle_navigation`). `done` (no Streamlit
+    call in it) is run with the keeping of the move, so a press is marked as applied exactly
+    when its move is kept, whatever stops the run."""
     ss = st.session_state
-    ss[NAVIGATION] = {"wanted": dict(params), "run": ss.get(RUNS, 0) + 1}
+    move = ss.setdefault(NAVIGATION, {})  # Streamlit may stop the run here, before any change
+    runs = ss.get(RUNS, 0)
+    # from here to from_dict, plain Python only: nothing can stop the run in between
+    move.clear()
+    move.update(wanted=dict(params), run=runs + 1, at=time.monotonic())
+    if done is not None:
+        done()
     st.query_params.from_dict(params)
 
 
@@ -235,15 +254,32 @@ def settle_navigation() -> None:
     """First thing in a run (callbacks have run before it): re-apply a move that this run's
     link does not show; forget it once a run after the move's own shows it."""
     ss = st.session_state
-    ss[RUNS] = ss.get(RUNS, 0) + 1
-    pending = ss.get(NAVIGATION)
-    if not pending:
+    runs = ss[RUNS] = ss.get(RUNS, 0) + 1
+    move = ss.get(NAVIGATION)
+    if not move:
         return
-    wanted = pending["wanted"]
-    if mode() != _mode_of(wanted):  # an old link: this run was asked for before the move
-        st.query_params.from_dict(wanted)
-    elif ss[RUNS] > pending["run"]:  # not the move's own run: the browser has the link
-        ss[NAVIGATION] = None
+    if time.monotonic() - move["at"] > MOVE_HOLD_S:
+        move.clear()
+    elif mode() != _mode_of(move["wanted"]):  # an old link: asked for before the move
+        st.query_params.from_dict(move["wanted"])
+    elif runs > move["run"]:  # not the move's own run: the browser has the link
+        move.clear()
+
+
+def confirm_navigation() -> None:
+    """In a fragment's run (the presenter's clock): its link is the browser's, so a move it
+    shows is done (a presenter page may not run in full again for minutes)."""
+    move = st.session_state.get(NAVIGATION)
+    if move and mode() == _mode_of(move["wanted"]):
+        move.clear()
+
+
+def keep_in_move(key: str, value: str) -> None:
+    """Add to the move in progress what its own run chose (a new briefing's key), so a run
+    with the old link re-applies the same move instead of making another briefing."""
+    move = st.session_state.get(NAVIGATION)
+    if move and mode() == _mode_of(move["wanted"]):
+        move["wanted"][key] = value
 
 
 def mode() -> str:

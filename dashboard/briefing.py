@@ -165,10 +165,12 @@ def follow(seat: Seat, every: float, clock_lang: str | None = None) -> None:
     """Rerun this window when the briefing moves elsewhere; optionally show the clock."""
     st.session_state[SHOWN] = seat.briefing.version
     key, started = seat.key, seat.briefing.started
+    inline = [True]  # drawn inside this full run; its later runs are the fragment's own
 
     @st.fragment(run_every=every)
     def _watch() -> None:
-        state.confirm_navigation()
+        if not inline[0]:
+            state.confirm_navigation()
         current = data.briefing_room().find(key)
         if current is None or current.briefing.version != st.session_state.get(SHOWN):
             st.rerun()
@@ -180,6 +182,7 @@ def follow(seat: Seat, every: float, clock_lang: str | None = None) -> None:
             )
 
     _watch()
+    inline[0] = False
 
 
 def _sync_url(seat: Seat, mode: str, lang: str) -> None:

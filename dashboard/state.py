@@ -267,8 +267,9 @@ def settle_navigation() -> None:
 
 
 def confirm_navigation() -> None:
-    """In a fragment's run (the presenter's clock): its link is the browser's, so a move it
-    shows is done (a presenter page may not run in full again for minutes)."""
+    """In a fragment's own run (the presenter's clock, not its first drawing inside a full
+    run, whose link may be ours): its link is the browser's, so a move it shows is done (a
+    presenter page may not run in full again for minutes)."""
     move = st.session_state.get(NAVIGATION)
     if move and mode() == _mode_of(move["wanted"]):
         move.clear()

@@ -250,6 +250,7 @@ def test_a_map_report_at_the_moment_of_present_does_not_undo_it(server, browser)
         page.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
         time.sleep(1.5)
         assert page.get_by_text("Scene 1 / 10", exact=False).first.is_visible()
+        assert parse_qs(urlparse(page.url).query)["mode"] == ["presenter"]
 
 
 def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_path):

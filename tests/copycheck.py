@@ -2,7 +2,9 @@
 
 Words are compared in the normal form of `layers.names.words` (Arabic letter forms, diacritics
 and punctuation of both scripts folded), once with the tatweel as a word break and once with it
-deleted, so neither a run glued together with "ـ" nor a word stretched by it slips through.
+deleted, so neither a run glued together with "ـ" nor a word stretched by it slips through; and
+each of those again with the conjunction «و» and the article «ال» folded off every word, so a run
+respelt by adding or dropping them is caught too.
 """
 
 from __future__ import annotations
@@ -19,8 +21,20 @@ NGRAM = 6
 DATA_SUFFIXES = (".json", ".geojson", ".yaml", ".yml")
 
 
+def fold_affixes(word: str) -> str:
+    """A word without a leading conjunction «و» and article «ال», so that adding or dropping
+    either («التقارير» / «تقارير», «والأسلحة» / «أسلحة») does not hide a copied run. At least
+    two letters are kept («الى» stays)."""
+    if word.startswith("و") and len(word) > 3:
+        word = word[1:]
+    if word.startswith("ال") and len(word) > 3:
+        word = word[2:]
+    return word
+
+
 def word_variants(text: str) -> tuple[list[str], ...]:
-    return (words(text), normalize(text).split())
+    plain = (words(text), normalize(text).split())
+    return plain + tuple([fold_affixes(w) for w in ws] for ws in plain)
 
 
 def runs(text: str, n: int = NGRAM) -> set[tuple[str, ...]]:

@@ -7,10 +7,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
 from layers.boundary import validate
 from layers.locations import GrammarError, parse
+from layers.locations.checks import (
+    contradicts,
+    foreign_km,
+    implied_countries,
+    named_countries,
+    stated_error_km,
+)
 from layers.locations.derive import DerivationError, Sources, derive, distance_km, natural_earth
 from layers.model import PRECISION_KM, Precision
 from tests.conftest import GEODATA
@@ -167,3 +174,83 @@ def test_validate_names_the_feature_with_a_malformed_coord_source(geodata_copy):
     [problem] = result.problems
     assert "albu-kamal-qaim-crossing" in str(problem) and "coord_source" in str(problem)
     assert "unknown function 'closest'" in str(problem)
+
+
+# -- a line crossing a country it is not about; a precision its note contradicts ----------
+
+
+def _lines(geodata):
+    return [f for f in geodata.features if "LineString" in f.geometry.geom_type]
+
+
+def test_lines_cross_only_the_countries_they_are_about(geodata, sources):
+    lines = _lines(geodata)
+    assert len(lines) >= 6
+    crossing = {}
+    for f in lines:
+        about = implied_countries(f.geometry, f.coord_source, sources.countries)
+        foreign = foreign_km(f.geometry, about, sources.countries)
+        if foreign:
+            crossing[f.id] = {code: round(km, 1) for code, km in foreign.items()}
+    assert not crossing, crossing
+
+
+def test_the_pipeline_cutting_through_syria_is_caught(geodata, sources):
+    """Kirkuk-Ceyhan once ran straight from Silopi to Idil, 12 km of it through Syria's
+    north-east tip (about 4 km of it more than 1 km inside); the vertex north of Cizre keeps
+    it in Turkey."""
+    f = geodata.feature("kirkuk-ceyhan-pipeline")
+    coords = [c for c in f.geometry.coords if c != (42.19, 37.34)]
+    assert len(coords) == len(f.geometry.coords) - 1, "the Cizre vertex is in the line"
+    about = implied_countries(f.geometry, f.coord_source, sources.countries)
+    assert about == {"IRQ", "TUR"}
+    old = foreign_km(LineString(coords), about, sources.countries)
+    assert set(old) == {"SYR"} and 2 < old["SYR"] < 15, old  # km deeper than 1 km in
+    assert not foreign_km(f.geometry, about, sources.countries)
+
+
+def test_a_line_along_a_border_is_about_both_sides(geodata, sources):
+    f = geodata.feature("iraq-syria-border")
+    assert named_countries(f.coord_source) == {"SYR", "IRQ"}
+    assert not foreign_km(f.geometry, {"SYR", "IRQ"}, sources.countries)
+    assert foreign_km(f.geometry, {"IRQ"}, sources.countries).get("SYR", 0) == 0  # on the line
+
+
+def test_no_location_note_states_an_error_beyond_its_precision(geodata):
+    noted = [f for f in geodata.features if stated_error_km(f.location_note_en) is not None]
+    assert len(noted) >= 3  # al-Hol, the crossing, the two pipelines
+    wrong = {
+        f.id: (f.precision.value, contradicts(f.precision, f.location_note_en, f.location_note_ar))
+        for f in geodata.features
+        if contradicts(f.precision, f.location_note_en, f.location_note_ar)
+    }
+    assert not wrong, wrong
+    for f in noted:  # both languages state the same error
+        assert stated_error_km(f.location_note_en) == stated_error_km(f.location_note_ar), f.id
+
+
+@pytest.mark.parametrize(
+    ("note", "km"),
+    [
+        ("Route reconstructed; accurate to a few tens of kilometres, not surveyed.", 20),
+        ("between them it may be off by a few tens of kilometres", 20),
+        ("the camp itself may lie up to about 2 km away.", 2),
+        ("the crossing's buildings lie within a few kilometres of it.", 3),
+        ("دقته في حدود عشرات الكيلومترات، وليس مسحاً.", 20),
+        ("وقد يبعد المخيم نفسه عنها نحو كيلومترين.", 2),
+        ("Its length, about 600 km, is our measurement; a 30 km belt.", None),
+        ("طوله نحو 600 كيلومتر؛ حزام بعرض 30 كيلومتراً؛ على بعد نحو 28 كيلومتراً جنوباً.", None),
+    ],
+)
+def test_the_error_a_note_states_is_read(note, km):
+    assert stated_error_km(note) == km
+
+
+def test_approximate_pipelines_with_tens_of_km_notes_are_caught():
+    """Both pipelines were 'approximate' (2 km) with notes saying tens of kilometres."""
+    old = "Route reconstructed through known pumping stations and towns on the line; "
+    old += "accurate to a few tens of kilometres, not surveyed."
+    assert contradicts(Precision.APPROXIMATE, old) == 20
+    assert contradicts(Precision.REGION, old) == 20
+    assert contradicts(Precision.NOTIONAL, old) is None
+    assert contradicts(Precision.APPROXIMATE, "may lie up to about 2 km away") is None

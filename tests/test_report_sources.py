@@ -38,18 +38,26 @@ def test_every_citation_points_to_a_real_paragraph(geodata, reports_dir):
 
 
 def test_named_places_appear_in_the_paragraphs_cited_for_them(geodata, reports_dir):
+    """A place is named in at least one paragraph cited for it; every other paragraph cited for
+    it names the place or one of its actors (report 001 often tells the same fact as "the Gulf
+    states" or "the Iraqi factions", without the town)."""
     texts = {r: report_paragraphs(reports_dir / r) for r in geodata.reports}
     checked = 0
     for f in geodata.features:
         if f.kind not in PLACE_KINDS or f.claim_type == ClaimType.BACKGROUND:
             continue
         names = (f.name_ar, *f.aliases_ar)
+        who = tuple(n for a in f.actors for n in (geodata.actors[a].name_ar, *geodata.actors[a].aliases_ar))
+        named = 0
         for c in f.sources:
             paragraph = texts[c.report][c.paragraph - 1]
-            assert any(contains_name(paragraph, n) for n in names), (
-                f"{f.id}: {c.label()} contains none of {names}"
+            here = any(contains_name(paragraph, n) for n in names)
+            named += here
+            assert here or any(contains_name(paragraph, n) for n in who), (
+                f"{f.id}: {c.label()} contains none of {names} nor of its actors {who}"
             )
             checked += 1
+        assert named, f"{f.id}: none of its paragraphs contains any of {names}"
     assert checked >= 20
 
 
@@ -95,4 +103,4 @@ def test_a_year_taken_from_the_reports_is_in_a_cited_paragraph(geodata, reports_
         cited = [texts[c.report][c.paragraph - 1] for c in item.sources]
         assert any(year in p for p in cited), f"{item.id}: {year} is in none of its paragraphs"
         checked += 1
-    assert checked >= 8
+    assert checked >= 6  # the presence points have an unknown start (issue 18)

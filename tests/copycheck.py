@@ -25,9 +25,9 @@ def fold_affixes(word: str) -> str:
     """A word without a leading conjunction «و» and article «ال», so that adding or dropping
     either («التقارير» / «تقارير», «والأسلحة» / «أسلحة») does not hide a copied run. At least
     two letters are kept («الى» stays)."""
-    if word.startswith("و") and len(word) > 3:
+    if word.startswith("و") and len(word) >= 3:
         word = word[1:]
-    if word.startswith("ال") and len(word) > 3:
+    if word.startswith("ال") and len(word) >= 4:
         word = word[2:]
     return word
 

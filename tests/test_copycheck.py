@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from layers.names import normalize, words
 from tests.conftest import report_paragraphs
-from tests.copycheck import NGRAM, report_runs, shared_runs
+from tests.copycheck import NGRAM, fold_affixes, report_runs, shared_runs
 
 PARAGRAPH = (
     "أعلنت الهيئة الإقليمية للمياه أن القناة الجديدة ستصل إلى مستشفى المدينة "
@@ -77,3 +78,60 @@ def test_runs_of_a_real_report_glued_by_a_mark_are_caught(reports_dir, mark):
     raw = report_paragraphs(path)[7].split()
     planted = mark.join(raw[3 : 3 + NGRAM])
     assert shared_runs(planted, grams), planted
+
+
+def _respell_affixes(run: list[str]) -> list[str]:
+    """Drop the article and the conjunction from every word that has them, and join the third
+    word with «و»: the near-copies of issue 18 did as much."""
+    out = []
+    for w in run:
+        if w.startswith("ال") and len(w) > 4:
+            w = w[2:]
+        elif w.startswith("و") and len(w) >= 3:
+            w = w[1:]
+        out.append(w)
+    if not out[2].startswith("و"):
+        out[2] = "و" + out[2]
+    return out
+
+
+def test_an_article_added_is_caught(grams):
+    planted = "المستشفى مدينة وبعد مئة يوم من"  # of: مستشفى المدينة بعد مئة يوم من
+    assert shared_runs(planted, grams), planted
+
+
+@pytest.mark.parametrize("start", range(len(WORDS) - NGRAM + 1))
+def test_a_run_with_articles_and_conjunctions_added_or_dropped_is_caught(grams, start):
+    run = WORDS[start : start + NGRAM]
+    planted = " ".join(_respell_affixes(run))
+    assert planted != " ".join(run)
+    assert shared_runs(f"مقدمة {planted} خاتمة", grams), planted
+
+
+def test_folding_the_affixes_keeps_short_words_and_five_words_free(grams):
+    assert fold_affixes("الى") == "الى" and fold_affixes("ون") == "ون"
+    assert fold_affixes("والمياه") == "مياه" and fold_affixes("الهيئة") == "هيئة"
+    five = " ".join(_respell_affixes(WORDS[:5]))
+    assert not shared_runs(five, grams)
+
+
+@pytest.mark.parametrize(("report", "index"), [("000_0f03b8209ef71bac.txt", 7), ("001_dfc6dfa4d6bd7bc6.txt", 7)])
+def test_near_copies_of_a_real_report_are_caught_only_with_the_affixes_folded(
+    reports_dir, report, index
+):
+    """000 p8 and 001 p8 are where the two near-copies came from: a run of them with articles
+    added or dropped slips past the plain comparison and is caught by the folded one."""
+    paragraphs = report_paragraphs(reports_dir / report)
+    grams = report_runs(paragraphs)
+    raw = words(paragraphs[index])
+    plain = set()
+    for p in paragraphs:
+        for w in (words(p), normalize(p).split()):
+            plain.update(tuple(w[i : i + NGRAM]) for i in range(len(w) - NGRAM + 1))
+    hidden = 0
+    for start in range(0, len(raw) - NGRAM, 3):
+        planted = " ".join(_respell_affixes(raw[start : start + NGRAM]))
+        assert shared_runs(planted, grams), planted
+        w = words(planted)
+        hidden += not {tuple(w[i : i + NGRAM]) for i in range(len(w) - NGRAM + 1)} & plain
+    assert hidden >= 3  # most respelt runs are invisible without the folding

@@ -5,11 +5,14 @@ on a report item is backed by its reference."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from pyproj import Geod
 
 from layers.model import ClaimType
 from layers.render.basemap import load_layer
-from tests.conftest import GEODATA
+from tests.conftest import GEODATA, report_paragraphs
 
 R0 = "000_0f03b8209ef71bac.txt"
 # Admiralty credibility by claim type (README, "Grades"): the reliability letter is the
@@ -86,3 +89,74 @@ def test_anbar_is_the_largest_governorate_of_iraq():
     }
     assert len(iraq) >= 18
     assert max(iraq, key=iraq.get) == "Al-Anbar"
+
+
+# -- a claim whose paragraph credits someone other than its originator ----------------------
+
+# Words with which a paragraph credits someone other than the report it retells: unnamed
+# sources («ووفق مصادر عراقية»), a named centre («مركز حرمون»), a ministry (the photo credit),
+# other reports («وتشير التقارير»).
+CREDITS = {
+    "unnamed sources": re.compile(r"مصادر"),
+    "a named centre": re.compile(r"(?<![\w])[وفلب]?مركز(?![\w])"),
+    "a ministry": re.compile(r"وزارة"),
+    "other reports": re.compile(r"تشير التقارير"),
+}
+
+
+def _credits(paragraph: str) -> list[str]:
+    return [who for who, pattern in CREDITS.items() if pattern.search(paragraph)]
+
+
+def _unreviewed_credits(geodata, paragraphs, reviewed: set[tuple[str, str, int]]):
+    """(item, report, paragraph, who) for each Washington Institute item citing a paragraph
+    that credits someone else, unless the citation was reviewed."""
+    found = []
+    for _kind, item in _claims(geodata):
+        if item.originator != "winep":
+            continue
+        for c in item.sources:
+            who = _credits(paragraphs[c.report][c.paragraph - 1])
+            if who and (item.id, c.report, c.paragraph) not in reviewed:
+                found.append((item.id, c.report, c.paragraph, who))
+    return found
+
+
+def _reviews() -> list[dict]:
+    data = json.loads((GEODATA / "sources.json").read_text(encoding="utf-8"))
+    return data["attribution_reviews"]
+
+
+def test_the_credit_words_are_found_where_the_reports_have_them(reports_dir):
+    r0 = report_paragraphs(reports_dir / R0)
+    assert _credits(r0[15]) == ["unnamed sources"]  # ووفق مصادر عراقية
+    assert _credits(r0[23]) == ["a named centre"]  # مركز حرمون للدراسات
+    assert _credits(r0[0]) == ["a ministry"]  # the photo credit
+    assert _credits(r0[7]) == ["other reports"]
+    assert _credits("مراكز تنسيق حدودية") == []  # border coordination centres credit no one
+
+
+def test_claims_citing_a_paragraph_that_credits_someone_else_were_reviewed(geodata, reports_dir):
+    paragraphs = {r: report_paragraphs(reports_dir / r) for r in geodata.reports}
+    reviews = _reviews()
+    reviewed = {(r["item"], r["report"], r["paragraph"]) for r in reviews}
+    assert all(r.get("note_en", "").strip() for r in reviews), "each review says why"
+    assert not _unreviewed_credits(geodata, paragraphs, reviewed)
+    # and no review is stale: each names a Washington Institute item citing such a paragraph
+    flagged = {(i, r, p) for i, r, p, _who in _unreviewed_credits(geodata, paragraphs, set())}
+    assert reviewed <= flagged, reviewed - flagged
+
+
+def test_an_unreviewed_institute_claim_on_unnamed_sources_is_flagged(geodata, reports_dir):
+    """The mechanism, Tehran and 'Iran seeks a way back' once carried the Iraqi sources' claim
+    of 000 p16 as the Institute's B2: without their reviews they are flagged again."""
+    paragraphs = {r: report_paragraphs(reports_dir / r) for r in geodata.reports}
+    reviewed = {(r["item"], r["report"], r["paragraph"]) for r in _reviews()}
+    for item in ("tehran-baghdad-damascus-mechanism", "tehran", "iran-seeks-way-back"):
+        without = reviewed - {(item, R0, 16)}
+        assert _unreviewed_credits(geodata, paragraphs, without) == [
+            (item, R0, 16, ["unnamed sources"])
+        ]
+    split = next(a for a in geodata.annotations if a.id == "iraqi-sources-tehran-leverage")
+    assert split.originator == "iraqi-sources-000" and split.grade == "F3"
+    assert geodata.originators["iraqi-sources-000"].reliability == "F"

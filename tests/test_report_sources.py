@@ -103,4 +103,4 @@ def test_a_year_taken_from_the_reports_is_in_a_cited_paragraph(geodata, reports_
         cited = [texts[c.report][c.paragraph - 1] for c in item.sources]
         assert any(year in p for p in cited), f"{item.id}: {year} is in none of its paragraphs"
         checked += 1
-    assert checked >= 6  # the presence points have an unknown start (issue 18)
+    assert checked >= 8

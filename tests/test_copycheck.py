@@ -115,7 +115,9 @@ def test_folding_the_affixes_keeps_short_words_and_five_words_free(grams):
     assert not shared_runs(five, grams)
 
 
-@pytest.mark.parametrize(("report", "index"), [("000_0f03b8209ef71bac.txt", 7), ("001_dfc6dfa4d6bd7bc6.txt", 7)])
+@pytest.mark.parametrize(
+    ("report", "index"), [("000_0f03b8209ef71bac.txt", 7), ("001_dfc6dfa4d6bd7bc6.txt", 7)]
+)
 def test_near_copies_of_a_real_report_are_caught_only_with_the_affixes_folded(
     reports_dir, report, index
 ):

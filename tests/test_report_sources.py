@@ -47,7 +47,9 @@ def test_named_places_appear_in_the_paragraphs_cited_for_them(geodata, reports_d
         if f.kind not in PLACE_KINDS or f.claim_type == ClaimType.BACKGROUND:
             continue
         names = (f.name_ar, *f.aliases_ar)
-        who = tuple(n for a in f.actors for n in (geodata.actors[a].name_ar, *geodata.actors[a].aliases_ar))
+        who = tuple(
+            n for a in f.actors for n in (geodata.actors[a].name_ar, *geodata.actors[a].aliases_ar)
+        )
         named = 0
         for c in f.sources:
             paragraph = texts[c.report][c.paragraph - 1]

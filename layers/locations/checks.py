@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from layers.locations.derive import _local, _transform
+from layers.locations.derive import local_transformers, transform_geometry
 from layers.model import Precision
 
 BORDER_KM = 1.0
@@ -63,13 +63,13 @@ def foreign_km(
     geom: BaseGeometry, about: set[str], countries: Mapping[str, BaseGeometry]
 ) -> dict[str, float]:
     """Kilometres of the line inside each country it is not about, deeper than BORDER_KM."""
-    to_local, _ = _local(geom)
-    line = _transform(to_local, geom)
+    to_local, _ = local_transformers(geom)
+    line = transform_geometry(to_local, geom)
     out = {}
     for code, shape in countries.items():
         if code in about or not shape.intersects(geom.envelope.buffer(0.5)):
             continue
-        inside = line.intersection(_transform(to_local, shape).buffer(-BORDER_KM * 1000))
+        inside = line.intersection(transform_geometry(to_local, shape).buffer(-BORDER_KM * 1000))
         if not inside.is_empty and inside.length > 0:
             out[code] = inside.length / 1000
     return out

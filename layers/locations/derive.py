@@ -211,3 +211,8 @@ _FUNCTIONS = {
     "clip": lambda args, src: _eval(args[0], src).intersection(_eval(args[1], src)),
     "simplify": _simplify,
 }
+
+
+# Public names for the other location checks (layers.locations.checks).
+local_transformers = _local
+transform_geometry = _transform

@@ -1,16 +1,21 @@
-"""ACLED CSV, streamed and validated row by row: any column order, extra columns ignored,
-optional columns may be missing, UTF-8 with or without BOM, CRLF, quoted newlines."""
+"""ACLED CSV of every era, streamed and validated row by row: any column order, header names in
+any case and by their historical names (`layers.events.eras`), extra columns ignored, optional
+columns (`timestamp` too) may be missing; UTF-8 with or without BOM, or Windows-1252/Latin-1
+detected; CRLF, quoted newlines; blank rows and the HXL hashtag row of HDX copies skipped."""
 
 from __future__ import annotations
 
 import csv
 import os
+import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from layers.boundary.regular import open_regular
-from layers.events.batch import RECORD, Batch, Rejected, parse_record
-from layers.events.fields import AREA_OF_INTEREST
+from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record, undated_revision
+from layers.events.encoding import SAMPLE, detect
+from layers.events.eras import column_name, is_hxl_row
 from layers.events.lines import LineReader
 from layers.events.problems import EventDataError, ProblemList, RowProblem
 from layers.events.rejects import Rejects
@@ -19,31 +24,41 @@ from layers.events.schema import LIMITS, REQUIRED
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
 PROGRESS_EVERY = 5_000
 _SNIFF = 8192
+MAX_COLUMNS = 1_000  # ACLED has 31; a header of more is not an incident file
 
 
 def read_acled(
     path: Path,
     *,
     skip_invalid: bool = False,
-    aoi=AREA_OF_INTEREST,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    now: float | None = None,
 ) -> tuple[Batch, str]:
     """Every valid row as a Batch, and the file's SHA-256. Raises EventDataError listing the
-    problems (listed up to a limit, then counted; unless `skip_invalid`: then bad rows are
-    spooled to `batch.rejected`, on disk). Memory holds the valid rows only."""
+        problems (listed up to a limit, then counted; unless `skip_invalid`: then bad rows are
+        spooled to `batch.rejected`, on disk). Memory holds the valid rows only. `encoding`: the
+    file's, when the user names it (else detected). `now`: the import's time, the revision time
+    of a file without `timestamp`."""
     name = path.name
     problems = ProblemList(name)
     csv.field_size_limit(LIMITS["line_bytes"])  # longer cells are reported by column
     with open_regular(path) as handle:  # a FIFO or a device is refused, not waited on
         total = os.fstat(handle.fileno()).st_size
-        _check_text(handle.read(_SNIFF), name)
+        head = handle.read(SAMPLE)
+        _check_text(head[:_SNIFF], name)
         handle.seek(0)
-        lines = LineReader(handle, problems)
+        batch = Batch(name, rejected=Rejects(keep=skip_invalid))
+        batch.encoding = encoding or detect(head)
+        lines = LineReader(handle, problems, batch.encoding)
         reader = csv.reader(iter(lines))
         header = _header(reader, name, problems)
-        batch = Batch(name, rejected=Rejects(keep=skip_invalid))
         positions = {col: k for k, col in enumerate(header) if col}
         index = [positions.get(name) for name in RECORD]
+        rules = Rules()
+        if "timestamp" not in positions:
+            batch.undated = True
+            rules.undated_revision = undated_revision(time.time() if now is None else now)
         last_line, rows = reader.line_num, 0
         while True:
             start = last_line + 1
@@ -59,11 +74,16 @@ def read_acled(
                 continue
             last_line, rows = reader.line_num, rows + 1
             unreadable = lines.take_bad(last_line)
-            if not row:
+            if not row or not any(cell.strip() for cell in row):
                 if start in unreadable:
                     batch.rejected.append(Rejected(f"line {start}", {}, ["unreadable line"]))
+                else:
+                    batch.blank += 1
                 continue
-            _one_row(row, header, index, f"line {start}", batch, problems, skip_invalid, aoi)
+            if rows == 1 and is_hxl_row(row):
+                batch.hxl = True
+                continue
+            _one_row(row, header, index, f"line {start}", batch, problems, skip_invalid, rules)
             if progress and rows % PROGRESS_EVERY == 0:
                 progress(lines.bytes_read, total, rows)
         sha256 = lines.drain()
@@ -123,8 +143,18 @@ def _header(reader, name: str, problems: ProblemList) -> list[str]:
         raise EventDataError(name, [problem]) from None
     if problems:
         raise problems.error()
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED if c not in header]
+    if len(header) > MAX_COLUMNS:
+        problem = _p(
+            name,
+            "line 1",
+            "column 1",
+            f"the header has {len(header):,} columns (limit {MAX_COLUMNS:,}); "
+            "expected ACLED's columns (event_id_cnty, event_date, …)",
+        )
+        raise EventDataError(name, [problem])
+    header = [column_name(h) for h in header]
+    names = set(header)
+    missing = [c for c in REQUIRED if c not in names and c != "timestamp"]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
@@ -133,7 +163,8 @@ def _header(reader, name: str, problems: ProblemList) -> list[str]:
         for col in missing:
             problems.add("line 1", col, f"required column is missing{hint}")
         raise problems.error()
-    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    counts = Counter(header)
+    repeated = sorted(h for h, n in counts.items() if h and n > 1)
     for col in repeated:
         problems.add("line 1", col, "column appears more than once in the header")
     if problems:
@@ -141,7 +172,7 @@ def _header(reader, name: str, problems: ProblemList) -> list[str]:
     return header
 
 
-def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, aoi) -> None:
+def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, rules) -> None:
     if len(row) != len(header):
         message = f"expected {len(header)} fields as in the header, got {len(row)}"
         column = header[min(len(row), len(header)) - 1] if header else "column 1"
@@ -150,7 +181,7 @@ def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, ao
         batch.rejected.append(Rejected(where, raw, [f"{column}: {message}"]))
         return
 
-    record, bad = parse_record([row[k] if k is not None else None for k in index], aoi)
+    record, bad = parse_record([row[k] if k is not None else None for k in index], rules, where)
     if record is not None:
         batch.add(record, where)
         return

@@ -14,6 +14,9 @@ import pyarrow as pa
 import shapely
 
 from layers.events import fields as fx
+from layers.events.countries import swapped
+from layers.events.dates import OneForm
+from layers.events.eras import today_type
 from layers.events.problems import ProblemList
 from layers.events.rejects import Rejected, Rejects
 from layers.events.schema import H3_RES, MONADIC_PAIRS, STORE_SCHEMA, TEXT_COLUMNS
@@ -37,6 +40,24 @@ _POS = {name: i for i, name in enumerate(RECORD)}
 _SWAP = [(_POS[a], _POS[b]) for a, b in MONADIC_PAIRS]
 
 
+# A file without `timestamp` (ACLED before about 2019): its events are revisions dated by
+# the import, below every real timestamp, so any later file that has one revises them.
+UNDATED_BASE = -(10**11)
+
+
+@dataclass
+class Rules:
+    """What a file's rows share: the one date form they keep to, and the revision time of a
+    file without `timestamp` (None: the file has the column)."""
+
+    dates: OneForm = field(default_factory=OneForm)
+    undated_revision: int | None = None
+
+
+def undated_revision(seconds: float) -> int:
+    return UNDATED_BASE + int(seconds)
+
+
 def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
     """How to read each RECORD column: (name, parser or None for plain text, required)."""
     parsers: dict[str, Callable[[str], object]] = {
@@ -49,7 +70,7 @@ def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
         "longitude": lambda r: fx.degrees(r, 180, "longitude"),
         "geo_precision": lambda r: fx.integer(r, 1, 3, 1),
         "fatalities": lambda r: fx.integer(r, 0, 1_000_000, 0),
-        "timestamp": lambda r: fx.integer(r, 0, 10**11),
+        "timestamp": fx.timestamp,
         "interaction": fx.interaction,
         "event_type": lambda r: fx.text(r, True),
         "actor1": lambda r: fx.text(r, True),
@@ -72,17 +93,22 @@ def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
 
 _PLAN = _plan()
 _LONGEST = fx.LIMITS["field_chars"]
+_MISSING = fx.missing
 
 
 def parse_record(
-    raws: list[str | None], aoi=fx.AREA_OF_INTEREST
+    raws: list[str | None], rules: Rules | None = None, where: str = ""
 ) -> tuple[tuple | None, list[tuple[str, str]]]:
     """A record in RECORD order from raw texts in RECORD order (None: no such column), or the
-    problems as (column, what was expected)."""
+    problems as (column, what was expected). `NA`, `NULL`, `N/A`, `nan` are empty cells."""
+    rules = rules or Rules()
     problems: list[tuple[str, str]] = []
     out: list[object] = []
     for (name, parse, required), raw in zip(_PLAN, raws, strict=True):
-        if not raw:
+        if name == "timestamp" and rules.undated_revision is not None:
+            out.append(rules.undated_revision)
+            continue
+        if not raw or _MISSING(raw):
             if required:
                 problems.append((name, "is empty or missing (required)"))
                 out.append(None)
@@ -100,25 +126,44 @@ def parse_record(
             problems.append((name, str(exc)))
             out.append(None)
     values = dict(zip(RECORD, out, strict=True))
+    other_form = rules.dates.check(raws[_POS["event_date"]] or "", where)
+    if other_form and isinstance(values["event_date"], date):
+        problems.append(("event_date", other_form))
+    problems.extend(_consistency(values))
+    if problems:
+        return None, problems
+    return _today_type(out), []
+
+
+def _consistency(values: dict) -> list[tuple[str, str]]:
+    problems = []
     day, year = values["event_date"], values["year"]
     if isinstance(day, date) and year and year != day.year:
         problems.append(("year", f"is {year} but event_date is in {day.year}"))
     lat, lon = values["latitude"], values["longitude"]
-    if (
-        isinstance(lat, float)
-        and isinstance(lon, float)
-        and fx.swapped(lat, lon, values["iso"] or 0, aoi)
-    ):
+    if isinstance(lat, float) and isinstance(lon, float) and swapped(lat, lon, values["iso"] or 0):
         problems.append(
             (
                 "latitude",
-                f"latitude {lat:g} and longitude {lon:g} look swapped (the point falls "
-                "outside its country, and inside it with the two exchanged)",
+                f"latitude {lat:g} and longitude {lon:g} look swapped (the point lies outside "
+                "the country its iso code names, and inside it with the two exchanged)",
             )
         )
-    if problems:
-        return None, problems
-    return tuple(out), []
+    return problems
+
+
+_TYPE, _SUB, _INTER1, _INTER2, _TAGS = (
+    _POS[n] for n in ("event_type", "sub_event_type", "inter1", "inter2", "tags")
+)
+
+
+def _today_type(out: list[object]) -> tuple:
+    """An event type of ACLED's earlier eras as today's, the type as filed kept in the tags."""
+    new, sub, tag = today_type(out[_TYPE], out[_INTER1], out[_INTER2], out[_SUB])
+    if tag:
+        out[_TYPE], out[_SUB] = new, sub
+        out[_TAGS] = f"{out[_TAGS]}; {tag}" if out[_TAGS] else tag
+    return tuple(out)
 
 
 @dataclass
@@ -131,6 +176,10 @@ class Batch:
     rejected: Rejects = field(default_factory=Rejects)  # counted; kept with --skip-invalid
     folded: int = 0  # rows of a monadic export folded into their event
     superseded: int = 0  # older versions of an event met later in the same file
+    blank: int = 0  # blank rows skipped
+    hxl: bool = False  # the HXL hashtag row (HDX copies) was skipped
+    encoding: str = "utf-8"
+    undated: bool = False  # no `timestamp` column: revisions dated by the import
 
     def add(self, record: tuple, where: str) -> None:
         self.records.append(record)

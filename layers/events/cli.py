@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from layers.events.encoding import EncodingError, known
 from layers.events.importer import FORMATS, import_file
 from layers.events.manifest import import_marking
 from layers.events.problems import EventDataError
@@ -52,6 +53,13 @@ def add_commands(sub) -> None:
         help="the data's handling marking, e.g. TLP:AMBER (default: ACLED's public data and "
         "GeoJSON are TLP:CLEAR); exports showing these events are marked at least this",
     )
+    imp.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the CSV's text encoding, e.g. cp1252 (default: UTF-8, or Windows-1252/Latin-1 "
+        "when detected; named in the summary)",
+    )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
 
@@ -62,6 +70,13 @@ def add_commands(sub) -> None:
     )
     store.add_argument("--store", type=store_dir, help="store directory")
     store.set_defaults(run=run_store)
+
+
+def _encoding(text: str) -> str:
+    try:
+        return known(text)
+    except EncodingError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def store_dir(text: str) -> Path:
@@ -117,6 +132,7 @@ def run_import(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             progress=bar,
             marking=args.marking,
+            encoding=args.encoding,
         )
     except MarkingError as exc:
         if bar:

@@ -5,43 +5,63 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+import time
+from datetime import date, timedelta
 from functools import lru_cache
 
 from layers.events.problems import show
 from layers.events.schema import INTER_CODES, LIMITS
 
-# (west, south, east, north): where a point must not turn out to be lat/lon swapped.
-AREA_OF_INTEREST = (25.0, 20.0, 60.0, 40.5)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DMY_DATE = re.compile(r"^\d{2}-\d{2}-\d{4}$")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_INT = re.compile(r"^[+-]?\d+$")
+_INT = re.compile(r"^[+-]?[0-9]+$")
+# a decimal number as spreadsheets and ACLED write it: no underscores, hex, inf or nan
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
 _DIGITS = 30  # a longer number is out of any range here, and Python refuses > 4,300 digits
 _EPOCH = date(1970, 1, 1)
+EARLIEST = date(1900, 1, 1)
+# R's write.csv, pandas and spreadsheets write these for an empty cell
+MISSING = frozenset({"na", "n/a", "null", "nan", "none", "#n/a"})
 
 
 class FieldError(ValueError):
     """What was expected of a value."""
 
 
-@lru_cache(maxsize=65_536)
+def missing(raw: str) -> bool:
+    """True for an empty cell or a spreadsheet's word for one (NA, N/A, NULL, nan)."""
+    value = raw.strip()
+    return not value or (len(value) <= 4 and value.lower() in MISSING)
+
+
+def latest_date() -> date:
+    """The latest event date accepted: a year past today."""
+    today = date.today()
+    return (
+        today.replace(year=today.year + 1)
+        if (today.month, today.day) != (2, 29)
+        else (today + timedelta(days=365))
+    )
+
+
 def parse_date(raw: str) -> date:
-    """`2025-05-16`, `16-05-2025` or `16 May 2025` (also `16 January 2025`)."""
-    text = raw.strip()
-    try:
-        if _ISO_DATE.match(text):
-            return date.fromisoformat(text)
-        if _DMY_DATE.match(text):
-            return datetime.strptime(text, "%d-%m-%Y").date()
-        for fmt in ("%d %B %Y", "%d %b %Y"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    except ValueError:
-        pass
-    raise FieldError(f"expected a date like 2025-05-16, 16-05-2025 or 16 May 2025, got {show(raw)}")
+    """A date in any one of the forms of `layers.events.dates` (ISO, 16 May 2025,
+    01-January-2015, 16-05-2025, 16/05/2025, 9-May-20, 31-12-19), from 1900 to a year past
+    today. A file keeps to one form: see `dates.DateForm`."""
+    from layers.events.dates import FORM_NAMES, form_of
+
+    form = form_of(raw)
+    if form is None:
+        raise FieldError(f"expected a date in one of the forms {FORM_NAMES}, got {show(raw)}")
+    return form.parse(raw)
+
+
+def within_range(day: date, raw: str) -> date:
+    if not EARLIEST <= day <= latest_date():
+        raise FieldError(
+            f"expected a date from {EARLIEST.isoformat()} to {latest_date().isoformat()}, "
+            f"got {show(raw)}"
+        )
+    return day
 
 
 @lru_cache(maxsize=65_536)
@@ -86,10 +106,7 @@ def integer(raw: str, low: int, high: int, default: int | None = None) -> int:
     if _INT.match(value):
         number = int(value)
     else:
-        try:
-            as_float = float(value)
-        except ValueError:
-            as_float = float("nan")
+        as_float = float(value) if _DECIMAL.match(value) else float("nan")
         if not as_float.is_integer():
             raise FieldError(f"expected a whole number from {low} to {high}, got {show(raw)}")
         number = int(as_float)
@@ -99,45 +116,26 @@ def integer(raw: str, low: int, high: int, default: int | None = None) -> int:
 
 
 def degrees(raw: str, limit: float, name: str) -> float:
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise FieldError(f"expected {name} in decimal degrees, got {show(raw)}") from None
+    text = raw.strip()
+    if len(text) > _DIGITS or not _DECIMAL.match(text):
+        raise FieldError(f"expected {name} in decimal degrees, got {show(raw)}")
+    value = float(text)
     if not -limit <= value <= limit or value != value:
         raise FieldError(f"expected {name} from {-limit:g} to {limit:g}, got {show(raw)}")
     return value
 
 
-# Rough country boxes (west, south, east, north), padded by 0.5 degrees below, by ACLED's
-# numeric ISO code: used only to tell swapped coordinates from real ones.
-COUNTRY_BOXES = {
-    368: (38.79, 29.06, 48.57, 37.38),  # Iraq
-    760: (35.70, 32.31, 42.38, 37.32),  # Syria
-    792: (25.66, 35.81, 44.82, 42.11),  # Turkey
-    400: (34.92, 29.18, 39.30, 33.38),  # Jordan
-    422: (35.10, 33.05, 36.63, 34.69),  # Lebanon
-    364: (44.03, 25.06, 63.33, 39.78),  # Iran
-    682: (34.50, 16.35, 55.67, 32.16),  # Saudi Arabia
-    376: (34.27, 29.49, 35.90, 33.34),  # Israel
-    275: (34.20, 31.20, 35.60, 32.60),  # Palestine
-    414: (46.55, 28.52, 48.43, 30.10),  # Kuwait
-}
-
-
-def _inside(lat: float, lon: float, box, pad: float = 0.0) -> bool:
-    w, s, e, n = box
-    return w - pad <= lon <= e + pad and s - pad <= lat <= n + pad
-
-
-def swapped(lat: float, lon: float, iso: int = 0, aoi=AREA_OF_INTEREST) -> bool:
-    """True when the point is well away from its country (2 degrees; or, country unknown,
-    outside the area of interest) but inside it with latitude and longitude exchanged: the
-    usual sign of swapped columns. A point near its country is never called swapped, even
-    where latitude and longitude are close (the Syrian coast: 35.5 N, 35.2 E)."""
-    if iso in COUNTRY_BOXES:
-        box = COUNTRY_BOXES[iso]
-        return not _inside(lat, lon, box, 2.0) and _inside(lon, lat, box, 0.5)
-    return not _inside(lat, lon, aoi) and _inside(lon, lat, aoi)
+def timestamp(raw: str) -> int:
+    """ACLED's `timestamp` (Unix seconds of the last change): no later than a day past now,
+    so no row can pin its revision against every later file."""
+    latest = int(time.time()) + 86_400
+    value = integer(raw, 0, 10**11)
+    if value > latest:
+        raise FieldError(
+            f"is {value}, later than a day past now ({latest}); a revision's time cannot be "
+            "in the future"
+        )
+    return value
 
 
 def actor_type(raw: str) -> str:

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.boundary.regular import read_bounded
-from layers.events.batch import RECORD, Batch, Rejected, parse_record
-from layers.events.fields import AREA_OF_INTEREST
+from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record
 from layers.events.jsonscan import Scan
 from layers.events.problems import ProblemList, show
 from layers.events.rejects import Rejects
@@ -26,9 +25,7 @@ _SURROGATE_SAYS = (
 )
 
 
-def read_geojson(
-    path: Path, *, skip_invalid: bool = False, aoi=AREA_OF_INTEREST, progress=None
-) -> tuple[Batch, str]:
+def read_geojson(path: Path, *, skip_invalid: bool = False, progress=None) -> tuple[Batch, str]:
     """Every valid feature as a Batch, and the file's SHA-256. Features are decoded and checked
     one by one (a file of millions of tiny features never becomes millions of objects); at
     most MAX_FEATURES of them, from a file of at most MAX_BYTES."""
@@ -39,10 +36,11 @@ def read_geojson(
     sha256 = hashlib.sha256(raw).hexdigest()
     scan = Scan(raw, name)
     batch = Batch(name, rejected=Rejects(keep=skip_invalid))
+    rules = Rules()
 
     def one(i: int, feature: Any) -> None:
         where = f"feature {i}"
-        bad = _feature(feature, where, batch, aoi)
+        bad = _feature(feature, where, batch, rules)
         for column, message in bad:
             problems.add(where, column, message)
         if bad and skip_invalid:
@@ -65,7 +63,7 @@ def _raw(feature: Any) -> dict[str, str]:
     return {k: str(v) for k, v in props.items() if k in ACLED_COLUMNS}
 
 
-def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str]]:
+def _feature(feature: Any, where: str, batch: Batch, rules: Rules) -> list[tuple[str, str]]:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return [("type", f"expected a GeoJSON Feature, got {show(feature)}")]
     geometry, props = feature.get("geometry"), feature.get("properties")
@@ -99,7 +97,7 @@ def _feature(feature: Any, where: str, batch: Batch, aoi) -> list[tuple[str, str
     if odd or broken:
         return odd + broken
 
-    record, bad = parse_record([get(name) for name in RECORD], aoi)
+    record, bad = parse_record([get(name) for name in RECORD], rules, where)
     if record is not None:
         batch.add(record, where)
     return bad

@@ -15,6 +15,7 @@ from pathlib import Path
 from layers.boundary.regular import open_regular
 from layers.events.acled import read_acled
 from layers.events.batch import Batch
+from layers.events.encoding import display
 from layers.events.geojson import read_geojson
 from layers.events.lines import LineReader
 from layers.events.manifest import marking_of
@@ -36,6 +37,7 @@ class ImportResult:
     folded: int
     superseded: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what the reader did with the file (encoding, eras)
 
     def summary(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0
@@ -46,6 +48,7 @@ class ImportResult:
             parts.append(f"{self.superseded} older versions in the file skipped")
         if self.rejected:
             parts.append(f"{self.rejected} rows rejected, see {self.rejects_file}")
+        parts.extend(self.notes)
         return f"{self.counts.words()}; " + "; ".join(parts)
 
 
@@ -64,15 +67,26 @@ def import_file(
     progress: Progress | None = None,
     display_name: str | None = None,
     marking: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Validate `path` (and `deletions`) completely, then change the store in one step.
     `marking` is the data's handling marking (default: its format's, `manifest.DEFAULT_MARKING`); an
-    unknown one raises `layers.marking.MarkingError` before anything is read."""
+    unknown one raises `layers.marking.MarkingError` before anything is read. `encoding`: the
+    CSV's, when the user names it (else detected and named in the summary)."""
     fmt = fmt or (guess_format(path) if path is not None else None)
     label = marking_of(marking, fmt).label
     with _paused_gc():
         return _import(
-            store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, label
+            store,
+            path,
+            fmt,
+            skip_invalid,
+            deletions,
+            rejects,
+            progress,
+            display_name,
+            label,
+            encoding,
         )
 
 
@@ -90,12 +104,18 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, marking):
+def _import(
+    store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, marking, encoding
+):
     started = time.perf_counter()
     batch, sha256 = None, ""
     if path is not None:
-        reader = read_geojson if fmt == "geojson" else read_acled
-        batch, sha256 = reader(path, skip_invalid=skip_invalid, progress=progress)
+        if fmt == "geojson":
+            batch, sha256 = read_geojson(path, skip_invalid=skip_invalid, progress=progress)
+        else:
+            batch, sha256 = read_acled(
+                path, skip_invalid=skip_invalid, progress=progress, encoding=encoding
+            )
     gone, gone_sha = read_deletions(deletions) if deletions else (None, None)
     checkpoint("parsed")
     rejects_file = None
@@ -123,7 +143,25 @@ def _import(store, path, fmt, skip_invalid, deletions, rejects, progress, displa
         folded=batch.folded if batch else 0,
         superseded=batch.superseded if batch else 0,
         seconds=time.perf_counter() - started,
+        notes=reader_notes(batch) if batch else (),
     )
+
+
+def reader_notes(batch: Batch) -> tuple[str, ...]:
+    """What the reader did with the file, in words for the summary."""
+    notes = []
+    if batch.encoding != "utf-8":
+        notes.append(f"read as {display(batch.encoding)}")
+    if batch.undated:
+        notes.append(
+            "no timestamp column (an ACLED file from before about 2019): its events are "
+            "revisions dated by this import, and a later file with timestamps revises them"
+        )
+    if batch.blank:
+        notes.append(f"{batch.blank:,} blank rows skipped")
+    if batch.hxl:
+        notes.append("the HXL hashtag row skipped")
+    return tuple(notes)
 
 
 def read_deletions(path: Path) -> tuple[Deletions, str]:

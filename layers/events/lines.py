@@ -13,8 +13,9 @@ from layers.events.schema import LIMITS
 
 
 class LineReader:
-    def __init__(self, handle: BinaryIO, problems: ProblemList):
+    def __init__(self, handle: BinaryIO, problems: ProblemList, encoding: str = "utf-8"):
         self.handle, self.problems = handle, problems
+        self.encoding = encoding
         self.sha256 = hashlib.sha256()
         self.bytes_read = 0
         self.line_no = 0
@@ -41,13 +42,13 @@ class LineReader:
             if self.line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield raw.decode("utf-8")
+                yield raw.decode(self.encoding)
             except UnicodeDecodeError as exc:
                 byte = raw[exc.start]
                 self._bad(
                     f"column {exc.start + 1}",
-                    f"invalid UTF-8 (byte 0x{byte:02x} at byte {exc.start + 1} of the line); "
-                    "save the file as UTF-8",
+                    f"invalid {_name(self.encoding)} (byte 0x{byte:02x} at byte {exc.start + 1} "
+                    "of the line); save the file as UTF-8, or name its encoding (--encoding)",
                 )
                 yield "\n"
 
@@ -80,3 +81,7 @@ class LineReader:
         for chunk in iter(lambda: self.handle.read(1 << 20), b""):
             self._count(chunk)
         return self.sha256.hexdigest()
+
+
+def _name(encoding: str) -> str:
+    return "UTF-8" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from layers.boundary.regular import open_regular
+from layers.events import ucdp
 from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record, undated_revision
 from layers.events.encoding import SAMPLE, detect
 from layers.events.eras import column_name, is_hxl_row
@@ -34,12 +35,14 @@ def read_acled(
     progress: Progress | None = None,
     encoding: str | None = None,
     now: float | None = None,
+    dialect: str | None = None,
 ) -> tuple[Batch, str]:
     """Every valid row as a Batch, and the file's SHA-256. Raises EventDataError listing the
-        problems (listed up to a limit, then counted; unless `skip_invalid`: then bad rows are
-        spooled to `batch.rejected`, on disk). Memory holds the valid rows only. `encoding`: the
-    file's, when the user names it (else detected). `now`: the import's time, the revision time
-    of a file without `timestamp`."""
+            problems (listed up to a limit, then counted; unless `skip_invalid`: then bad rows are
+            spooled to `batch.rejected`, on disk). Memory holds the valid rows only. `encoding`: the
+        file's, when the user names it (else detected). `now`: the import's time, the revision time
+        of a file without `timestamp`. `dialect`: "acled" or "ucdp" (UCDP GED,
+    `layers.events.ucdp`); by default told from the header."""
     name = path.name
     problems = ProblemList(name)
     csv.field_size_limit(LIMITS["line_bytes"])  # longer cells are reported by column
@@ -52,9 +55,9 @@ def read_acled(
         batch.encoding = encoding or detect(head)
         lines = LineReader(handle, problems, batch.encoding)
         reader = csv.reader(iter(lines))
-        header = _header(reader, name, problems)
+        header, batch.dialect = _header(reader, name, problems, dialect)
         positions = {col: k for k, col in enumerate(header) if col}
-        index = [positions.get(name) for name in RECORD]
+        build = _builder(batch.dialect, positions)
         rules = Rules()
         if "timestamp" not in positions:
             batch.undated = True
@@ -83,7 +86,7 @@ def read_acled(
             if rows == 1 and is_hxl_row(row):
                 batch.hxl = True
                 continue
-            _one_row(row, header, index, f"line {start}", batch, problems, skip_invalid, rules)
+            _one_row(row, header, build, f"line {start}", batch, problems, skip_invalid, rules)
             if progress and rows % PROGRESS_EVERY == 0:
                 progress(lines.bytes_read, total, rows)
         sha256 = lines.drain()
@@ -133,7 +136,22 @@ def _p(name: str, where: str, column: str, message: str) -> RowProblem:
     return RowProblem(name, where, column, message)
 
 
-def _header(reader, name: str, problems: ProblemList) -> list[str]:
+def _builder(dialect: str, positions: dict[str, int]):
+    """A row's raw texts in RECORD order (None: no such column)."""
+    if dialect == "ucdp":
+
+        def cell(row, name):
+            k = positions.get(name)
+            return row[k] if k is not None else ""
+
+        return lambda row: [
+            raw.get(name) for raw in [ucdp.raws(lambda n: cell(row, n))] for name in RECORD
+        ]
+    index = [positions.get(name) for name in RECORD]
+    return lambda row: [row[k] if k is not None else None for k in index]
+
+
+def _header(reader, name: str, problems: ProblemList, dialect: str | None) -> tuple[list[str], str]:
     try:
         header = next(reader)
     except StopIteration:
@@ -154,7 +172,10 @@ def _header(reader, name: str, problems: ProblemList) -> list[str]:
         raise EventDataError(name, [problem])
     header = [column_name(h) for h in header]
     names = set(header)
-    missing = [c for c in REQUIRED if c not in names and c != "timestamp"]
+    if dialect is None:
+        dialect = "ucdp" if ucdp.looks_like(header) else "acled"
+    required = ucdp.REQUIRED if dialect == "ucdp" else REQUIRED
+    missing = [c for c in required if c not in names and c != "timestamp"]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
@@ -169,10 +190,10 @@ def _header(reader, name: str, problems: ProblemList) -> list[str]:
         problems.add("line 1", col, "column appears more than once in the header")
     if problems:
         raise problems.error()
-    return header
+    return header, dialect
 
 
-def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, rules) -> None:
+def _one_row(row, header, build, where, batch: Batch, problems, skip_invalid, rules) -> None:
     if len(row) != len(header):
         message = f"expected {len(header)} fields as in the header, got {len(row)}"
         column = header[min(len(row), len(header)) - 1] if header else "column 1"
@@ -181,12 +202,13 @@ def _one_row(row, header, index, where, batch: Batch, problems, skip_invalid, ru
         batch.rejected.append(Rejected(where, raw, [f"{column}: {message}"]))
         return
 
-    record, bad = parse_record([row[k] if k is not None else None for k in index], rules, where)
+    raws = build(row)
+    record, bad = parse_record(raws, rules, where)
     if record is not None:
         batch.add(record, where)
         return
     for column, message in bad:
         problems.add(where, column, message)
     if skip_invalid:
-        raw = {col: row[k] for col, k in zip(RECORD, index, strict=True) if k is not None}
+        raw = {col: v for col, v in zip(RECORD, raws, strict=True) if v is not None}
         batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))

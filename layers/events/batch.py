@@ -52,10 +52,17 @@ class Rules:
 
     dates: OneForm = field(default_factory=OneForm)
     undated_revision: int | None = None
+    used_undated: bool = False
 
 
 def undated_revision(seconds: float) -> int:
     return UNDATED_BASE + int(seconds)
+
+
+def revision_time(timestamp: int) -> int:
+    """Unix seconds of a stored revision: its timestamp, or the import's for a file that had
+    none (stored below every real timestamp)."""
+    return timestamp - UNDATED_BASE if timestamp < 0 else timestamp
 
 
 def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
@@ -105,8 +112,13 @@ def parse_record(
     problems: list[tuple[str, str]] = []
     out: list[object] = []
     for (name, parse, required), raw in zip(_PLAN, raws, strict=True):
-        if name == "timestamp" and rules.undated_revision is not None:
+        if (
+            name == "timestamp"
+            and rules.undated_revision is not None
+            and (not raw or _MISSING(raw))
+        ):
             out.append(rules.undated_revision)
+            rules.used_undated = True
             continue
         if not raw or _MISSING(raw):
             if required:
@@ -180,6 +192,7 @@ class Batch:
     hxl: bool = False  # the HXL hashtag row (HDX copies) was skipped
     encoding: str = "utf-8"
     undated: bool = False  # no `timestamp` column: revisions dated by the import
+    dialect: str = "acled"  # or "ucdp", "geojson": what the file was read as
 
     def add(self, record: tuple, where: str) -> None:
         self.records.append(record)

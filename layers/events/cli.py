@@ -27,7 +27,11 @@ def add_commands(sub) -> None:
         "removed counts.",
     )
     imp.add_argument("file", nargs="?", type=Path, metavar="FILE")
-    imp.add_argument("--format", choices=FORMATS, help="default: from the file name")
+    imp.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="default: GeoJSON by the file name; a CSV is told ACLED or UCDP GED by its header",
+    )
     imp.add_argument(
         "--store",
         type=store_dir,

@@ -23,8 +23,12 @@ def events_csv(store: EventStore, generation: int, mask: np.ndarray) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ACLED_COLUMNS)
     columns = [table.column(name).to_pylist() for name in ACLED_COLUMNS]
+    stamp = ACLED_COLUMNS.index("timestamp")
     for values in zip(*columns, strict=True):
-        writer.writerow([_cell(v) for v in values])
+        cells = [_cell(v) for v in values]
+        if values[stamp] is not None and values[stamp] < 0:
+            cells[stamp] = ""  # a file without timestamps: it imports again as it came
+        writer.writerow(cells)
     return buffer.getvalue()
 
 
@@ -46,6 +50,8 @@ def events_features(store: EventStore, generation: int, mask: np.ndarray) -> lis
     out = []
     for i in range(table.num_rows):
         props = {"kind": KIND, **{k: _value(v[i]) for k, v in columns.items()}}
+        if props["timestamp"] is not None and props["timestamp"] < 0:
+            props["timestamp"] = None  # no timestamp in the file it came from
         point = [round(float(columns["longitude"][i]), 6), round(float(columns["latitude"][i]), 6)]
         out.append({"type": "Feature", "properties": props, "geometry": _point(point)})
     return out

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 from layers.boundary.regular import read_bounded
-from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record
+from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record, undated_revision
 from layers.events.jsonscan import Scan
 from layers.events.problems import ProblemList, show
 from layers.events.rejects import Rejects
@@ -36,7 +37,7 @@ def read_geojson(path: Path, *, skip_invalid: bool = False, progress=None) -> tu
     sha256 = hashlib.sha256(raw).hexdigest()
     scan = Scan(raw, name)
     batch = Batch(name, rejected=Rejects(keep=skip_invalid))
-    rules = Rules()
+    rules = Rules(undated_revision=undated_revision(time.time()))
 
     def one(i: int, feature: Any) -> None:
         where = f"feature {i}"
@@ -49,6 +50,7 @@ def read_geojson(path: Path, *, skip_invalid: bool = False, progress=None) -> tu
             progress(scan.pos, size, i)
 
     scan.collection(one)
+    batch.undated = rules.used_undated
     batch.settle_repeats(problems)
     if problems and not skip_invalid:
         raise problems.error()

@@ -23,7 +23,7 @@ from layers.events.merge import Counts, Deletions
 from layers.events.problems import ProblemList
 from layers.events.store import EventStore, Source, checkpoint
 
-FORMATS = ("acled", "geojson")
+FORMATS = ("acled", "ucdp", "geojson")
 Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
 
 
@@ -52,8 +52,9 @@ class ImportResult:
         return f"{self.counts.words()}; " + "; ".join(parts)
 
 
-def guess_format(path: Path) -> str:
-    return "geojson" if path.suffix.lower() in (".geojson", ".json") else "acled"
+def guess_format(path: Path) -> str | None:
+    """GeoJSON by its name; a CSV is told ACLED or UCDP by its header."""
+    return "geojson" if path.suffix.lower() in (".geojson", ".json") else None
 
 
 def import_file(
@@ -114,8 +115,13 @@ def _import(
             batch, sha256 = read_geojson(path, skip_invalid=skip_invalid, progress=progress)
         else:
             batch, sha256 = read_acled(
-                path, skip_invalid=skip_invalid, progress=progress, encoding=encoding
+                path,
+                skip_invalid=skip_invalid,
+                progress=progress,
+                encoding=encoding,
+                dialect=fmt if fmt in ("acled", "ucdp") else None,
             )
+            fmt = batch.dialect
     gone, gone_sha = read_deletions(deletions) if deletions else (None, None)
     checkpoint("parsed")
     rejects_file = None

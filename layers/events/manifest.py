@@ -20,7 +20,7 @@ _DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
 # use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
 # given its marking (`briefmap import --marking`). An import recorded before markings were
 # kept counts as its format's default.
-DEFAULT_MARKING = {"acled": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
+DEFAULT_MARKING = {"acled": "TLP:CLEAR", "ucdp": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
 
 
 def marking_of(given: str | None, fmt: str | None) -> Marking:

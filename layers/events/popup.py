@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from layers.events.batch import revision_time
 from layers.events.schema import SPREAD_KM
 from layers.events.words import w
 from layers.render.escape import esc
@@ -42,10 +43,16 @@ def _actors(e: dict[str, Any]) -> str:
     return " · ".join(sides)
 
 
+def dataset(event_id: str) -> str:
+    """The dataset an event came from, by its id: UCDP GED's are `UCDP-<id>`."""
+    return "UCDP GED" if event_id.startswith("UCDP-") else "ACLED"
+
+
 def event_html(e: dict[str, Any], lang: str = "en") -> str:
     place = ", ".join(esc(e[k]) for k in ("location", "admin2", "admin1", "country") if e.get(k))
-    changed = datetime.fromtimestamp(e["timestamp"], UTC).date().isoformat()
+    changed = datetime.fromtimestamp(revision_time(e["timestamp"]), UTC).date().isoformat()
     colour = type_colour(e["event_type"])
+    src = dataset(e["event_id_cnty"])
     when = date_label(e["event_date"], e["time_precision"], lang)
     title = esc(e["event_type"]) + (f" — {esc(e['sub_event_type'])}" if e["sub_event_type"] else "")
     return (
@@ -57,10 +64,10 @@ def event_html(e: dict[str, Any], lang: str = "en") -> str:
         f"<div><b>{w('location', lang)}:</b> {place}<br><i>"
         f"{esc(place_label(e['geo_precision'], lang))}</i></div>"
         f"<div><b>{w('fatalities', lang)}:</b> {int(e['fatalities'])} "
-        f"({w('estimate', lang)})</div>"
+        f"({w('estimate', lang, src=src)})</div>"
         f"<div class='bm-notes'>{esc(e['notes'])}</div>"
         f"<div class='bm-event-src'>{w('source', lang)}: {esc(e['source'])} · "
-        f"{esc(w('updated', lang, id=e['event_id_cnty'], day=changed))}</div>"
+        f"{esc(w('updated', lang, src=src, id=e['event_id_cnty'], day=changed))}</div>"
         "</div>"
     )
 

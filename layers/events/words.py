@@ -34,9 +34,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "أرقام القتلى في ACLED تقديرات من التقارير؛ كثيراً ما تُعدَّل وقد تكون أعلى أو أدنى من "
         "الحقيقة.",
     ),
-    "estimate": ("ACLED estimate", "تقدير ACLED"),
+    "estimate": ("{src} estimate", "تقدير {src}"),
     "source": ("Source", "المصدر"),
-    "updated": ("ACLED {id}, last changed {day}", "ACLED {id}، آخر تعديل {day}"),
+    "updated": ("{src} {id}, last changed {day}", "{src} {id}، آخر تعديل {day}"),
     "week_of": ("week of {lo} – {hi}", "أسبوع {lo} – {hi}"),
     "month_of": ("{month} (day not known)", "{month} (اليوم غير معروف)"),
     "day_known": ("", ""),

@@ -187,3 +187,45 @@ def test_a_named_encoding_is_used(tmp_path):
     with pytest.raises(EventDataError) as caught:
         read_acled(FIXTURES / "acled-2016-cp1252.csv", encoding="utf-8")
     assert "invalid UTF-8" in str(caught.value)
+
+
+def test_ucdp_ged_is_read_onto_the_event_record_with_its_hxl_row():
+    batch, by_id = _read("ucdp-ged-hdx.csv", now=1_700_000_000)
+    assert batch.dialect == "ucdp" and batch.hxl and batch.undated
+    assert sorted(by_id) == ["UCDP-180001", "UCDP-180002", "UCDP-180003"]
+    mosul, anbar, raqqa = by_id["UCDP-180001"], by_id["UCDP-180002"], by_id["UCDP-180003"]
+    assert (mosul[COL["event_type"]], mosul[COL["actor1"]], mosul[COL["actor2"]]) == (
+        "Battles",
+        "Government of Iraq",
+        "IS",
+    )
+    assert mosul[COL["event_date"]] == date(2017, 3, 2) and mosul[COL["time_precision"]] == 1
+    assert (
+        mosul[COL["fatalities"]] == 14
+        and "best estimate 14, low 10, high 20" in (mosul[COL["tags"]])
+    )
+    assert anbar[COL["event_type"]] == "Violence against civilians"
+    assert anbar[COL["event_date"]] == date(2017, 4, 12) and anbar[COL["time_precision"]] == 2
+    assert anbar[COL["geo_precision"]] == 3  # a province
+    assert raqqa[COL["time_precision"]] == 3 and raqqa[COL["sub_event_type"]].startswith("UCDP")
+
+
+def test_a_ucdp_import_is_recorded_as_ucdp_and_its_popup_says_so(tmp_path):
+    from layers.events.popup import event_html
+
+    store = open_store(tmp_path / "store")
+    result = import_file(store, FIXTURES / "ucdp-ged-hdx.csv")
+    assert result.counts.new == 3
+    assert store.describe().imports[-1]["format"] == "ucdp"
+    event = next(r for r in store.table().to_pylist() if r["event_id_cnty"] == "UCDP-180001")
+    html = event_html(event)
+    assert "UCDP GED UCDP-180001" in html and "UCDP GED estimate" in html
+    assert "ACLED" not in html
+
+
+def test_a_file_of_neither_dataset_is_refused_naming_acled_columns(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("id,date_start,lat,lon\n1,2020-01-01,33,44\n", encoding="utf-8")
+    with pytest.raises(EventDataError) as caught:
+        read_acled(path)
+    assert "'event_id_cnty'" in str(caught.value)

@@ -161,7 +161,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_store(args: argparse.Namespace) -> int:
     try:
-        info = open_store(args.store).describe()
+        store = open_store(args.store)
+        info = store.describe()
+        store.check()  # the data file too: readable, of our schema, the rows the manifest says
         marking = info.marking() if info.rows else None
     except (StoreError, MarkingError) as exc:
         print(f"briefmap store: {exc}", file=sys.stderr)

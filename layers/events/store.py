@@ -30,6 +30,7 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic
 from layers.events import merge
+from layers.events.datafile import StoreError, check_data, read_data
 from layers.events.manifest import DATA as _DATA
 from layers.events.manifest import FORMAT, ManifestError, import_marking
 from layers.events.manifest import check as check_manifest
@@ -55,10 +56,6 @@ def checkpoint(name: str) -> None:
     if os.environ.get("BRIEFMAP_STALL_AT") == name:
         print(f"briefmap: stalled at {name}", file=sys.stderr, flush=True)
         time.sleep(600)
-
-
-class StoreError(RuntimeError):
-    """A store that cannot be read or written; says which and why."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +130,8 @@ class EventStore(Protocol):
 
     def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table: ...
 
+    def check(self) -> None: ...
+
 
 def default_location() -> Path:
     """$BRIEFMAP_STORE, else the per-user data directory."""
@@ -195,9 +194,10 @@ class ParquetStore:
             return m["generation"], schema.empty_table()
         text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
         path = self.root / m["data"]
+        check_data(path, m["rows"])
         try:
             table = pq.read_table(path, columns=list(columns), read_dictionary=text)
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         return m["generation"], table.unify_dictionaries().combine_chunks()
 
@@ -210,9 +210,10 @@ class ParquetStore:
             return m["generation"], 0, iter(())
         text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
         path = self.root / m["data"]
+        check_data(path, m["rows"])
         try:
             handle = pq.ParquetFile(path, read_dictionary=text)
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, pa.ArrowException, ValueError) as exc:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         rows = handle.metadata.num_rows
         return m["generation"], rows, handle.iter_batches(ROW_GROUP, columns=list(columns))
@@ -237,7 +238,7 @@ class ParquetStore:
         path = self.root / f"events-{generation:06d}.parquet"
         try:
             table = pq.read_table(path, columns=list(columns))
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         return table.take(pa.array(rows, type=pa.int64()))
 
@@ -245,7 +246,13 @@ class ParquetStore:
         m = self.manifest()
         if not m["data"]:
             return None
-        return pq.read_table(self.root / m["data"], schema=STORE_SCHEMA)
+        return read_data(self.root / m["data"], m["rows"])
+
+    def check(self) -> None:
+        """StoreError naming the data file when it is missing, unreadable, foreign or short."""
+        m = self.manifest()
+        if m["data"]:
+            check_data(self.root / m["data"], m["rows"])
 
     # -- writing --------------------------------------------------------------------------
     def upsert(self, batch: pa.Table, source: Source) -> Counts:

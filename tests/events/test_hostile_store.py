@@ -154,3 +154,51 @@ def test_app_shows_a_damaged_manifest(store_dir, monkeypatch):
     assert not at.exception
     errors = " ".join(e.value for e in at.sidebar.error)
     assert "manifest" in errors and "generation" in errors
+
+
+def _data_file(store_dir: Path) -> Path:
+    return store_dir / json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))["data"]
+
+
+def _foreign(path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"a": [1, 2, 3]}), path)
+
+
+def _short(path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, max(table.num_rows - 1, 0)), path)
+
+
+DATA_FILES = {
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+    "empty": lambda p: p.write_bytes(b""),
+    "foreign-parquet": _foreign,
+    "deleted": lambda p: p.unlink(),
+    "fewer-rows": _short,
+    "not-parquet": lambda p: p.write_text("event_id_cnty\nX1\n"),
+}
+
+
+@pytest.mark.parametrize("case", DATA_FILES, ids=list(DATA_FILES))
+def test_damaged_data_file_is_one_store_error(tmp_path, store_dir, capsys, case):
+    """Issue 17: ArrowInvalid, KeyError and InvalidIndexError tracebacks on import and export,
+    and `briefmap store` calling a damaged store healthy."""
+    path = _data_file(store_dir)
+    DATA_FILES[case](path)
+    before = snapshot(store_dir)
+    store = open_store(store_dir)
+    for call in (store.check, store.table, lambda: store.load(["event_type"])):
+        with pytest.raises(StoreError, match=path.name):
+            call()
+    capsys.readouterr()
+    assert main(["store", "--store", str(store_dir)]) == 1
+    source = write(tmp_path / "more.csv", rows(2, seed=9))
+    assert main(["import", str(source), "--quiet", "--store", str(store_dir)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(path.name in line and "damaged" in line for line in err), err
+    assert snapshot(store_dir) == before

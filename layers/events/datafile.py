@@ -1,0 +1,56 @@
+"""The store's data file checked before it is read: present, a Parquet file, of the event
+table's schema, and holding the number of events the manifest records. A damaged store (a
+truncated, empty or foreign file; a deleted one) is one StoreError naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from layers.events.schema import STORE_SCHEMA
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be read or written; says which and why."""
+
+
+def check_data(path: Path, rows: int) -> None:
+    try:
+        meta = pq.ParquetFile(path).metadata
+        schema = meta.schema.to_arrow_schema()
+    except FileNotFoundError:
+        raise StoreError(
+            f"{path}: the data file the manifest names is missing (the store is damaged: "
+            "restore the file, or start a new store)"
+        ) from None
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise StoreError(
+            f"{path}: not a readable Parquet file ({str(exc)[:200]}); the store is damaged"
+        ) from exc
+    missing = [f.name for f in STORE_SCHEMA if schema.get_field_index(f.name) < 0]
+    wrong = [
+        f.name
+        for f in STORE_SCHEMA
+        if f.name not in missing and not schema.field(f.name).type.equals(f.type)
+    ]
+    if missing or wrong:
+        said = ", ".join(
+            [*(f"{n} missing" for n in missing), *(f"{n} of another type" for n in wrong)]
+        )
+        raise StoreError(f"{path}: not briefmap's event table ({said[:300]}); the store is damaged")
+    if meta.num_rows != rows:
+        raise StoreError(
+            f"{path}: holds {meta.num_rows:,} events where the manifest records {rows:,}; "
+            "the store is damaged"
+        )
+
+
+def read_data(path: Path, rows: int) -> pa.Table:
+    """The whole event table, checked first."""
+    check_data(path, rows)
+    try:
+        return pq.read_table(path, schema=STORE_SCHEMA)
+    except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
+        raise StoreError(f"{path}: cannot read ({str(exc)[:200]})") from exc

@@ -264,7 +264,7 @@ def reports_folder(args: argparse.Namespace) -> Path | None:
 def _validate(args: argparse.Namespace) -> int:
     result = boundary.validate(args.geodata, args.files)
     if not result.ok:
-        print(f"{len(result.problems)} problem(s):", file=sys.stderr)
+        print(f"{result.count} problem(s):", file=sys.stderr)
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

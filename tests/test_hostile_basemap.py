@@ -7,6 +7,7 @@ stays, and the size cap."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -221,3 +222,45 @@ def test_briefmap_serve_refuses_without_a_traceback(pm_cases, tmp_path, capsys, 
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"cannot serve this basemap: {path}: " in err
     assert PMTILES_SAYS[case] in err
+
+
+def _fifo(path):
+    os.mkfifo(path)
+    return path
+
+
+def _zero_link(path):
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _folder(path):
+    path.mkdir()
+    return path
+
+
+def _lfs(path):
+    path.write_text(
+        "version https://git-lfs.github.com/spec/v1\n"
+        "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+        "size 12345\n"
+    )
+    return path
+
+
+NOT_ARCHIVES = {
+    "fifo": (_fifo, "named pipe"),
+    "link-to-dev-zero": (_zero_link, "character device"),
+    "folder": (_folder, "a folder"),
+    "missing": (lambda p: p, "no such file"),
+    "git-lfs-pointer": (_lfs, "git lfs pull"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_ARCHIVES, ids=list(NOT_ARCHIVES))
+def test_a_path_that_is_not_an_archive_is_named_as_what_it_is(tmp_path, case):
+    make, says = NOT_ARCHIVES[case]
+    path = make(tmp_path / "basemap.pmtiles")
+    with pytest.raises(ArchiveError) as caught:
+        inspect_archive(path)
+    assert says in str(caught.value) and str(path) in str(caught.value)

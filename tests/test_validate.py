@@ -336,3 +336,18 @@ def test_console_script_runs():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok: ")
+
+
+def test_a_capped_problem_list_gives_the_honest_total():
+    """Issue 17: `validate` printed '201 problem(s)' then '… and 178657 more'."""
+    from layers.boundary.problems import MAX_PROBLEMS, GeodataError, ProblemLog
+
+    log = ProblemLog()
+    for i in range(MAX_PROBLEMS + 57):
+        log.add("features/x.geojson", f"feature {i}", "id", "expected text")
+    assert log.total == MAX_PROBLEMS + 57
+    with pytest.raises(GeodataError) as caught:
+        log.raise_if_any()
+    text = str(caught.value)
+    assert text.startswith(f"{MAX_PROBLEMS + 57} problem(s)")
+    assert text.rstrip().endswith("... and 57 more problem(s) not listed")

@@ -49,17 +49,22 @@ class ValidationResult:
     geodata: Geodata | None
     problems: tuple[Problem, ...]
     files: tuple[str, ...]
+    total: int = 0  # every problem found, listed or not (the list stops at MAX_PROBLEMS)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def count(self) -> int:
+        return max(self.total, len(self.problems))
 
 
 def load_geodata(root: Path | None = None) -> Geodata:
     """Load the geodata folder (default: the shipped one); raise GeodataError on any problem."""
     result = validate(root)
     if result.problems:
-        raise GeodataError(result.problems)
+        raise GeodataError(result.problems, result.count)
     assert result.geodata is not None
     return result.geodata
 
@@ -110,7 +115,7 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
     walkthroughs = _read_walkthroughs(plan["walkthroughs"], scene_ctx, log)
     shown = tuple(display_path(p) for group in plan.values() for p in group)
     if log.problems:
-        return ValidationResult(None, tuple(log.problems), shown)
+        return ValidationResult(None, tuple(log.problems), shown, log.total)
     geodata = Geodata(
         layers=context.layers,
         actors=context.actors,

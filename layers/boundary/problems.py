@@ -43,10 +43,11 @@ class Problem:
 class GeodataError(Exception):
     """One error carrying every problem found, so all can be fixed in one pass."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], total: int | None = None):
         self.problems = tuple(problems)
+        self.total = total if total is not None else len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in geodata:\n{lines}")
+        super().__init__(f"{self.total} problem(s) in geodata:\n{lines}")
 
 
 class ProblemLog:
@@ -64,6 +65,11 @@ class ProblemLog:
         more = Problem("", "", "", f"... and {self._dropped} more problem(s) not listed")
         return [*self._problems, more]
 
+    @property
+    def total(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self._problems) + self._dropped
+
     def add(self, file: str, item: str, field: object, message: str) -> None:
         if len(self._problems) >= MAX_PROBLEMS:
             self._dropped += 1
@@ -76,7 +82,7 @@ class ProblemLog:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise GeodataError(self.problems)
+            raise GeodataError(self.problems, self.total)
 
 
 class Fields:

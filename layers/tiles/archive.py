@@ -23,6 +23,7 @@ from typing import Any
 from pmtiles.reader import MmapSource, Reader, all_tiles
 from pmtiles.tile import Compression
 
+from layers.boundary.regular import FileRefused, open_regular
 from layers.tiles.archive_meta import SCHEMA_LAYERS, ArchiveError, ArchiveInfo, plain_text
 from layers.tiles.mbtiles_file import convert_mbtiles, read_mbtiles
 from layers.tiles.pmtiles_file import read_pmtiles
@@ -35,18 +36,28 @@ SPARE_BYTES = 200_000_000  # left free on the static folder's disk after a copy
 USER_PREFIX = "user-"
 
 
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
 def inspect_archive(path: Path) -> ArchiveInfo:
-    if not path.is_file():
-        raise ArchiveError(f"{path}: no such file")
     try:
-        with path.open("rb") as f:
-            head = f.read(16)
+        with open_regular(path) as f:  # a folder, FIFO or device is named as what it is
+            head = f.read(64)
         if head.startswith(PMTILES_MAGIC):
             return read_pmtiles(path)
-        if head == SQLITE_MAGIC:
+        if head[:16] == SQLITE_MAGIC:
             return read_mbtiles(path)
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}: no such file") from None
+    except FileRefused as exc:
+        raise ArchiveError(str(exc)) from None
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if head.startswith(LFS_POINTER):
+        raise ArchiveError(
+            f"{path}: this is a Git LFS pointer, not the archive: fetch the file with "
+            "`git lfs pull`"
+        )
     raise ArchiveError(f"{path}: not a PMTiles or MBTiles archive (unknown file signature)")
 
 

@@ -38,6 +38,7 @@ from layers.snapshot.draw import (
 )
 from layers.snapshot.events import draw_events, events_for
 from layers.snapshot.labels import basemap_labels, equivalent_zoom, place_labels, report_labels
+from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.projection import Bounds, Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
@@ -64,6 +65,10 @@ RC = {
     # Every text we draw is plain text: "$5 and $6", "$$" or "$\\foo$" in a title or a label is
     # shown as typed, never typeset as maths (nor a mathtext parse error).
     "text.parse_math": False,
+    # Glyphs at their unhinted positions, as a PDF places them: the PNG's lines are then as
+    # long as the PDF's (hinting rounds each advance to the pixel grid; over a footer line of
+    # 150 glyphs that drifts by a word).
+    "text.hinting": "none",
 }
 
 
@@ -288,5 +293,6 @@ def save(fig: Figure, fmt: str, dpi: int | None = None, when: datetime | None = 
     if fmt == "pdf":
         metadata = {"Creator": "briefmap", "Producer": "briefmap", "CreationDate": when}
     with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata)
+        backend = PDF_BACKEND if fmt == "pdf" else None  # glyphs where the PNG has them
+        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata, backend=backend)
     return buffer.getvalue()

@@ -109,7 +109,7 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     assert sources.startswith("Sources: report 000 (outlet not named, November 2025), ¶")
     lat, lon, zoom = _settled(page)
     page.locator(".leaflet-control-zoom-in").click()
-    assert _settled(page)[2] == zoom + 1
+    assert _settled(page)[2] == pytest.approx(zoom + 1)  # the page opens between zooms
     box = page.locator(".leaflet-container").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)

@@ -56,16 +56,17 @@ def _regions(lang: str) -> dict[str, tuple[float, float, float, float]]:
     return {"title block": lay.header, "legend": (x0, above_inset, x1, y1), "footer": lay.footer}
 
 
-@pytest.mark.parametrize("n", SCENES)
-def test_arabic_scene_pdf_reads_as_its_png(geodata, tmp_path, n):
+@pytest.mark.parametrize(("n", "lang"), [*((n, "ar") for n in SCENES), (3, "en")])
+def test_scene_pdf_reads_as_its_png(geodata, tmp_path, n, lang):
+    """Title block, legend and footer of a scene: Arabic, and English (same writer)."""
     scene = geodata.walkthroughs["iraq-syria-2025"].scenes[n - 1]
-    snap = Snapshot.of_scene(scene, geodata, "ar", when=WHEN, dpi=DPI)
+    snap = Snapshot.of_scene(scene, geodata, lang, when=WHEN, dpi=DPI)
     fig, _ = render(snap, geodata)
     png, pdf = _png(save(fig, "png")), _raster(save(fig, "pdf"), tmp_path)
     assert png.shape == pdf.shape
     found = {
         name: row_differences(png, pdf, _pixels(rect, png.shape), wide=4)
-        for name, rect in _regions("ar").items()
+        for name, rect in _regions(lang).items()
     }
     assert found == {name: [] for name in found}
 

@@ -4,8 +4,9 @@ VENV ?= .venv
 PORT ?= 8501
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-# Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test).
-SYSTEM_PACKAGES := chromium fonts-noto-core strace
+# Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test),
+# poppler-utils (pdftoppm: PDFs rasterised and compared with the PNGs of the same pages).
+SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils
 
 .PHONY: run test install install-test system-deps lint bench screenshot basemap clean
 

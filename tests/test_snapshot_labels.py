@@ -4,6 +4,7 @@ of each other or close enough to read as one."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 
@@ -11,7 +12,12 @@ from layers.aliases import load_aliases
 from layers.render.labels import Priority, feature_label, label_style
 from layers.render.style import PX_PER_PT
 from layers.snapshot import Snapshot, render
-from layers.snapshot.labels import basemap_labels
+from layers.snapshot.labels import (
+    HIGHLIGHT_REACH_PT,
+    LEADER_FROM_PT,
+    REACH_PT,
+    basemap_labels,
+)
 from layers.snapshot.projection import Projection, fit_to_aspect
 
 LINE_GAP_PT = 8  # side by side on one line: well over a word space (~3 pt at these sizes)
@@ -93,3 +99,41 @@ def test_label_look_comes_from_the_maps_label_style(geodata):
         assert by_text[text].get_fontsize() == pytest.approx(style.size / PX_PER_PT)
         assert by_text[text].get_color() == style.colour
         assert by_text[text].get_gid() == f"bm-label-{int(priority)}"
+
+
+def _gap_pt(placed, to_pt: float) -> float:
+    """Points between a label's text box and its anchor (0 when the anchor is inside)."""
+    x, y = placed.anchor
+    x0, y0, x1, y1 = placed.box
+    return math.hypot(max(x0 - x, 0, x - x1), max(y0 - y, 0, y - y1)) * to_pt
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_labels_sit_by_their_places_or_are_joined_to_them(geodata, lang):
+    """Every scene: each label within reach of its anchor (what the scene highlights a little
+    further), and a point's label off its point joined to it by a leader line that starts at
+    the point and ends at the text."""
+    scenes = geodata.walkthroughs["iraq-syria-2025"].scenes
+    far, loose = [], []
+    for n, scene in enumerate(scenes, start=1):
+        fig, contents = render(Snapshot.of_scene(scene, geodata, lang, dpi=60), geodata)
+        to_pt = 72 / fig.dpi
+        assert len(contents.labels) >= 5, f"scene {n}: hardly anything labelled"
+        named = {feature_label(f, lang) for f in contents.highlight}
+        for p in contents.labels:
+            gap = _gap_pt(p, to_pt)
+            reach = HIGHLIGHT_REACH_PT if p.text in named else REACH_PT
+            if gap > reach + 12:  # the reach is measured from a box padded by half an em
+                far.append(f"scene {n}: {p.text!r} {gap:.0f} pt from its place")
+            if not p.point or gap <= LEADER_FROM_PT:
+                continue
+            if p.leader is None:
+                loose.append(f"scene {n}: {p.text!r} {gap:.0f} pt off and not joined")
+                continue
+            (sx, sy), (ex, ey) = p.leader
+            start = math.hypot(sx - p.anchor[0], sy - p.anchor[1]) * to_pt
+            x0, y0, x1, y1 = p.box
+            end = math.hypot(max(x0 - ex, 0, ex - x1), max(y0 - ey, 0, ey - y1)) * to_pt
+            if start > 4 or end > 2.5:
+                loose.append(f"scene {n}: {p.text!r} leader {start:.1f} / {end:.1f} pt off")
+    assert far == [] and loose == []

@@ -193,7 +193,8 @@
    * [{text, priority, size, kind, box: [x0, y0, x1, y1]}]. Used by the tests; handy in a
    * console. Marker footprints (no text) are left out. */
   B.placedLabels = function (map) {
-    var layer = map._bmBasemap, z = map.getZoom(), out = [];
+    /* labels are placed per whole zoom (the tiles'); the map may sit between two */
+    var layer = map._bmBasemap, z = Math.round(map.getZoom()), out = [];
     var index = layer && layer.labelers.getIndex(z);
     if (!index) { return out; }
     var size = map.getSize(), seen = new Set();

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from layers.pack.content import PackContent
 from layers.snapshot import furniture
+from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.render import BANNER_IN, PAGE_SIZES, RC
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
@@ -89,9 +90,8 @@ def write_pdf(
         "CreationDate": when,
     }
     with matplotlib.rc_context(RC), PdfPages(buffer, metadata=metadata) as pdf:
-        pdf.savefig(_title_page(content, size))
-        for fig in scene_figures:
-            pdf.savefig(fig)
-        pdf.savefig(_legend_page(content, size, descriptions))
-        pdf.savefig(_sources_page(content, size))
+        pages = [_title_page(content, size), *scene_figures]
+        pages += [_legend_page(content, size, descriptions), _sources_page(content, size)]
+        for fig in pages:  # glyphs placed where the PNG has them (layers.snapshot.pdf_text)
+            fig.savefig(pdf, format="pdf", backend=PDF_BACKEND)
     return buffer.getvalue()

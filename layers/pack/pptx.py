@@ -1,7 +1,11 @@
 """The pack as a PowerPoint deck (python-pptx): title, one slide per scene, legend, sources.
 
 python-pptx has no right-to-left API: Arabic paragraphs get `rtl="1"` and `algn="r"` on their
-`a:pPr`, and runs name Noto Sans Arabic as their complex-script font (`a:cs`).
+`a:pPr`, and runs name Noto Sans Arabic as their complex-script font (`a:cs`). Their text is
+the one the snapshots draw (`layers.snapshot.text.bidi`): a right-to-left mark first and each
+Latin run — file names, dates, ranges such as 1–5, names — isolated (LRI … PDI), so the
+viewer's bidi algorithm keeps a range in order and a file name whole instead of turning the
+digits next to Arabic into Arabic numbers (5–1, 000 _0f03…).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from layers.pack.content import PackContent
+from layers.snapshot.text import bidi
 from layers.snapshot.words import w
 
 SLIDE_W, SLIDE_H = Inches(40 / 3), Inches(7.5)
@@ -59,7 +64,7 @@ def paragraph(tf, text: str, lang: str, size: float, *, bold=False, colour=INK, 
     """One paragraph; in Arabic marked right to left and right-aligned in the XML."""
     p = tf.paragraphs[0] if first else tf.add_paragraph()
     run = p.add_run()
-    run.text = text
+    run.text = bidi(text, lang)
     run.font.size, run.font.bold = Pt(size), bold
     run.font.color.rgb = colour
     if lang == "ar":
@@ -104,7 +109,7 @@ def _scene_slide(prs, content: PackContent, i: int, png: bytes) -> None:
     for point in content.scene_points(i):
         paragraph(tf, "• " + point, lang, 16)
     notes = slide.notes_slide.notes_text_frame
-    notes.text = content.scene_notes(i)
+    notes.text = bidi(content.scene_notes(i), lang)
     if lang == "ar":
         ppr = notes.paragraphs[0]._p.get_or_add_pPr()
         ppr.set("rtl", "1")

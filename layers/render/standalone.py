@@ -127,6 +127,8 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
     p.points.forEach(function (t) { var li = document.createElement("li"); li.textContent = t;
       ul.appendChild(li); });
     box.querySelector(".bm-scene-sources").textContent = p.sources;
+    /* the page's own legend: markup built and escaped by layers.render.legend */
+    document.getElementById("bm-legend-box").innerHTML = p.legend;
     document.body.setAttribute("data-scene", String(at + 1));
   }
   box.querySelector(".bm-prev").addEventListener("click", function () { show(at - 1); });
@@ -135,7 +137,7 @@ document.addEventListener("DOMContentLoaded", function () {  /* after the map's 
     if (e.key === "ArrowRight" || e.key === "PageDown") { show(at + 1); }
     if (e.key === "ArrowLeft" || e.key === "PageUp") { show(at - 1); }
   });
-  window.briefmapPages = { show: show };
+  window.briefmapPages = { show: show, pages: pages, map: map };
   show(0);
 });
 """
@@ -196,14 +198,18 @@ class _Halo(folium.MacroElement):
 
 
 class _Fit(folium.MacroElement):
-    """Fit the map to a page's frame each time the page is shown."""
+    """Fit the map to a page's frame each time the page is shown, as closely as a tenth of a
+    zoom level allows."""
 
     _template = folium.template.Template(
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.on("add", function () {
             var b = {{ this.target|tojson }}.bounds, map = this._map;
-            map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [40, 40], maxZoom: 9 });
+            /* the frame as exported: zoom in tenths (whole zooms showed up to twice the
+               frame), a thin margin */
+            map.options.zoomSnap = 0.1;
+            map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8], maxZoom: 9 });
         });
         {% endmacro %}
         """
@@ -225,7 +231,7 @@ def offline_html(
     meta: str = "",
 ) -> str:
     """One HTML file: banner, title block, the map with every page's layers, the scene panel
-    (when there is more than one page) and the legend of everything the pages show."""
+    (when there is more than one page) and the legend of what the page shown draws."""
     m = base_map(lang=lang, basemap_data=offline_basemap_data())
     m.default_js, m.default_css = [], []
     groups = [_page_group(i, p, geodata, lang) for i, p in enumerate(pages)]
@@ -233,9 +239,7 @@ def offline_html(
         g.add_to(m)
     root = m.get_root()
     root.header.add_child(folium.Element(inline_assets()), name="briefmap_inline")
-    shown = [f for p in pages for f in {x.id: x for x in p.features}.values()]
-    unique = list({f.id: f for f in shown}.values())
-    legend = legend_html(legend_items(unique, geodata, lang), legend_keys(unique, lang), lang)
+    legends = [_legend(p, geodata, lang) for p in pages]
     counter = "المشهد {n} من {total}" if lang == "ar" else "Scene {n} of {total}"
     data = [
         {
@@ -244,10 +248,12 @@ def offline_html(
             "points": list(p.points),
             "counter": counter.format(n=i + 1, total=len(pages)) if len(pages) > 1 else "",
             "sources": page_sources(p, geodata, lang),
+            "legend": legend,
+            "frame": list(p.frame) if p.frame else None,
         }
-        for i, (g, p) in enumerate(zip(groups, pages, strict=True))
+        for i, (g, p, legend) in enumerate(zip(groups, pages, legends, strict=True))
     ]
-    page_markup = _page_markup(lang, title, meta, marking, legend, several=len(pages) > 1)
+    page_markup = _page_markup(lang, title, meta, marking, legends[0], several=len(pages) > 1)
     root.html.add_child(folium.Element(page_markup), name="briefmap_page")
     root.header.add_child(
         folium.Element(
@@ -260,6 +266,12 @@ def offline_html(
     root.script.add_child(folium.Element(script), name="briefmap_pages")
     html = root.render()
     return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def _legend(page: Page, geodata: Geodata, lang: str) -> str:
+    """The legend of what one page draws (each layer once)."""
+    unique = list({f.id: f for f in page.features}.values())
+    return legend_html(legend_items(unique, geodata, lang), legend_keys(unique, lang), lang)
 
 
 def _page_markup(
@@ -280,6 +292,6 @@ def _page_markup(
         f'<span class="bm-scene-count"></span></div>'
         f'<strong class="bm-scene-title"></strong><ul></ul>'
         f'<div class="bm-scene-sources"></div></div>'
-        f'<div dir="{direction}">{legend}</div>'
+        f'<div id="bm-legend-box" dir="{direction}">{legend}</div>'
         f'<div class="bm-banner bm-banner-bottom" {banner}>{esc(marking.label)}</div>'
     )

@@ -17,6 +17,7 @@ from layers.view import View
 
 if TYPE_CHECKING:
     from layers.snapshot.events import EventsDrawn
+    from layers.snapshot.labels import PlacedLabel
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Contents:
     credits: tuple[str, ...]
     cutoff: str
     events: EventsDrawn | None = None  # imported incidents drawn, if any are in the frame
+    labels: tuple[PlacedLabel, ...] = ()  # the map's labels as placed and joined
 
 
 def layer_markings(view: View, geodata: Geodata) -> dict[str, Marking]:

@@ -4,14 +4,12 @@ projection note and the footer (citations, credits, boundary disclaimer)."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrow, PathPatch, Rectangle
 from matplotlib.patheffects import withStroke
 from matplotlib_scalebar.scalebar import ScaleBar
@@ -25,46 +23,10 @@ from layers.snapshot.draw import Extent, dash_style, line_segments, polygon_path
 from layers.snapshot.projection import Projection, degrees
 from layers.snapshot.text import bidi, families
 from layers.snapshot.words import w
+from layers.snapshot.wrap import fit_lines, measured_lines
 
 HALO = [withStroke(linewidth=2.0, foreground="white")]
 INK, MUTED = "#1f1f1f", "#555555"
-
-
-def fit_lines(text: str, width_in: float, size_pt: float, max_lines: int) -> list[str]:
-    """Wrap `text` to a box `width_in` wide (average glyph ~0.52 em); cut with … if needed."""
-    chars = max(20, int(width_in * 72 / (size_pt * 0.52)))
-    lines = textwrap.wrap(text, chars) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-    return lines
-
-
-def measured_lines(
-    fig: Figure, text: str, width_in: float, size_pt: float, lang: str, max_lines: int
-) -> list[str]:
-    """Wrap `text` to `width_in` as the renderer measures it in the page's font (a long
-    footer of Latin titles outgrows an average-glyph estimate); cut with … if needed."""
-    renderer = fig.canvas.get_renderer()
-    font = FontProperties(family=families(lang), size=size_pt)
-    limit = width_in * fig.dpi
-
-    def fits(line: str) -> bool:
-        width, _h, _d = renderer.get_text_width_height_descent(line, font, ismath=False)
-        return width <= limit
-
-    lines: list[str] = []
-    for word in text.split():
-        if lines and fits(f"{lines[-1]} {word}"):
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        while lines[-1] and not fits(lines[-1] + " …"):
-            lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else ""
-        lines[-1] += " …"
-    return lines or [""]
 
 
 def write(fig_or_ax, x, y, text, lang, size, *, ha=None, **kw):

@@ -17,6 +17,10 @@ without overlap by `textalloc`.
   already placed, the markers, the towns and the lines is left out, never drawn over them.
   Each label is measured with half an em of space on either side (then drawn centred in its
   box), so two labels side by side never read as one line.
+- **Near its place**: a label is placed within `REACH_PT` of its anchor (what the scene
+  highlights within `HIGHLIGHT_REACH_PT`, so that the subject is named), measured on the page
+  whatever its size; a point's label further than `LEADER_FROM_PT` from its point is joined to
+  it by a leader line from the point to the text.
 """
 
 from __future__ import annotations
@@ -51,6 +55,22 @@ PAD = "\u2002"  # an en space (half an em) each side of a label while it is plac
 RULE = {"highlight": 0, "named_place": 1, "feature": 2, "capital": 3, "town": 4, "lake": 5}
 RULE_COUNTRY = 6
 DOT_PX = {"named_place": 3, "capital": 3, "town": 2}  # the map's town dots (radius, px)
+# How far a label may sit from its anchor, in points on the page (between the padded box and
+# the anchor); from LEADER_FROM_PT on, a point's label gets a leader line.
+REACH_PT, HIGHLIGHT_REACH_PT, LEADER_FROM_PT = 22.0, 42.0, 5.0
+LEADER_GAP_PT, LEADER_WIDTH_PT, LEADER_COLOUR = 1.5, 0.6, "#666666"
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A label as drawn, in display pixels of the rendered figure: its text box, its anchor
+    and the leader line joining them (None when the label sits at its place)."""
+
+    text: str
+    anchor: tuple[float, float]
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1
+    leader: tuple[tuple[float, float], tuple[float, float]] | None
+    point: bool  # a point's label (may get a leader), not an area's, a line's or a country's
 
 
 @dataclass(frozen=True)
@@ -242,11 +262,11 @@ def place_labels(
     lang: str,
     obstacles: Sequence[tuple[float, float, float]] = (),
     lines: Sequence = (),
-) -> list[Text]:
+) -> list[PlacedLabel]:
     """Place labels in priority order clear of each other, of `obstacles` (x, y and a radius
     in points: markers and halos; every candidate label's anchor is one too) and of `lines`
-    (arrays of projected vertices); draw the town dots of the placed ones; return the texts
-    drawn.
+    (arrays of projected vertices); draw the town dots of the placed ones and the leader
+    lines of those placed off their point; return what was drawn.
 
     What the scene highlights is placed first and may cross a line (its halo keeps it
     readable, as on the map), so the subject of a slide is named; everything else then keeps
@@ -255,7 +275,7 @@ def place_labels(
     to_px = ax.get_figure().dpi / 72
     markers = [(x, y, r * to_px) for x, y, r in obstacles]
     first = [lab for lab in chosen if lab.priority == Priority.HIGHLIGHT]
-    placed = _allocate(ax, first, lang, markers, (), 0.06)
+    placed = _allocate(ax, first, lang, markers, (), HIGHLIGHT_REACH_PT)
     boxes = [box for _lab, _text, box in placed]
     rest = [
         lab
@@ -264,7 +284,7 @@ def place_labels(
     ]
     anchors = [(lab.x, lab.y, lab.dot * to_px) for lab in rest]
     taken = [p for box in boxes for p in _box_obstacles(ax, box)]
-    placed += _allocate(ax, rest, lang, markers + anchors + taken, lines, 0.03)
+    placed += _allocate(ax, rest, lang, markers + anchors + taken, lines, REACH_PT)
     drawn = []
     for lab, text, _box in placed:
         _centre(ax, text, bidi(lab.text, lang))
@@ -272,15 +292,46 @@ def place_labels(
         text.set_gid(f"bm-label-{lab.priority}")
         if lab.dot:
             _dot(ax, lab)
-        drawn.append(text)
+        drawn.append(_joined(ax, lab, text))
     return drawn
 
 
-def _allocate(ax, labels, lang, obstacles, lines, max_distance) -> list[tuple]:
-    """textalloc over `labels` (padded); (label, text, box in display px) of those placed.
-    `obstacles`: (x, y, radius in display px)."""
+def _joined(ax: Axes, lab: Label, text: Text) -> PlacedLabel:
+    """The label as placed; a point's label off its point gets a leader line from the edge of
+    the point's dot to just short of the text."""
+    to_px = ax.get_figure().dpi / 72
+    b = text.get_window_extent(ax.get_figure().canvas.get_renderer())
+    ax_, ay = (float(v) for v in ax.transData.transform((lab.x, lab.y)))
+    nx, ny = min(max(ax_, b.x0), b.x1), min(max(ay, b.y0), b.y1)  # nearest point of the box
+    gap = math.hypot(nx - ax_, ny - ay)
+    leader = None
+    if lab.leader and gap > LEADER_FROM_PT * to_px:
+        ux, uy = (nx - ax_) / gap, (ny - ay) / gap
+        start_off, end_off = lab.dot * to_px, gap - LEADER_GAP_PT * to_px
+        start = (ax_ + ux * start_off, ay + uy * start_off)
+        end = (ax_ + ux * end_off, ay + uy * end_off)
+        inverse = ax.transData.inverted()
+        (x0, y0), (x1, y1) = inverse.transform([start, end])
+        ax.plot(
+            [x0, x1],
+            [y0, y1],
+            color=LEADER_COLOUR,
+            linewidth=LEADER_WIDTH_PT,
+            solid_capstyle="round",
+            zorder=Z["labels"] - 0.5,
+            gid="bm-leader",
+        )
+        leader = (start, end)
+    return PlacedLabel(lab.text, (ax_, ay), (b.x0, b.y0, b.x1, b.y1), leader, lab.leader)
+
+
+def _allocate(ax, labels, lang, obstacles, lines, reach_pt) -> list[tuple]:
+    """textalloc over `labels` (padded), each within `reach_pt` points of its anchor; (label,
+    text, box in display px) of those placed. `obstacles`: (x, y, radius in display px)."""
     if not labels:
         return []
+    width_px = ax.get_window_extent().width
+    max_distance = reach_pt * ax.get_figure().dpi / 72 / width_px  # textalloc: axes widths
     radius: dict[tuple[float, float], float] = {}
     for x, y, r in obstacles:
         radius[(x, y)] = max(radius.get((x, y), 0.0), r)
@@ -299,17 +350,15 @@ def _allocate(ax, labels, lang, obstacles, lines, max_distance) -> list[tuple]:
             textsize=[lab.size for lab in labels],
             fontweight=[lab.weight for lab in labels],
             textcolor=[lab.colour for lab in labels],
-            linecolor=["#777777" if lab.leader else "none" for lab in labels],
-            linewidth=0.4,
             margin=0.006,  # about 3.5 pt between boxes, lines and markers on a slide
             min_distance=0.006,
             max_distance=max_distance,  # beside its place or not at all, as on the map
             nbr_candidates=120,
             draw_all=False,
+            draw_lines=False,  # leader lines are drawn to the text as placed (_joined)
             fontfamily=families(lang),
             va="bottom",  # measured and drawn from the box's bottom edge alike
             zorder=Z["labels"],
-            plot_kwargs={"zorder": Z["labels"] - 0.5},
         )
     renderer = ax.get_figure().canvas.get_renderer()
     return [

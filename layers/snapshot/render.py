@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import matplotlib
@@ -37,7 +37,14 @@ from layers.snapshot.draw import (
     line_segments,
 )
 from layers.snapshot.events import draw_events, events_for
-from layers.snapshot.labels import basemap_labels, equivalent_zoom, place_labels, report_labels
+from layers.snapshot.labels import (
+    PlacedLabel,
+    basemap_labels,
+    equivalent_zoom,
+    place_labels,
+    report_labels,
+)
+from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.projection import Bounds, Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
@@ -64,6 +71,10 @@ RC = {
     # Every text we draw is plain text: "$5 and $6", "$$" or "$\\foo$" in a title or a label is
     # shown as typed, never typeset as maths (nor a mathtext parse error).
     "text.parse_math": False,
+    # Glyphs at their unhinted positions, as a PDF places them: the PNG's lines are then as
+    # long as the PDF's (hinting rounds each advance to the pixel grid; over a footer line of
+    # 150 glyphs that drifts by a word).
+    "text.hinting": "none",
 }
 
 
@@ -187,9 +198,9 @@ def render(snap: Snapshot, geodata: Geodata) -> tuple[Figure, Contents]:
         fig = Figure(figsize=(fw, fh), dpi=snap.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         ax = fig.add_axes(_axes_rect(lay.map))
-        _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom)
+        placed = _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom)
         _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang)
-    return fig, contents
+    return fig, replace(contents, labels=tuple(placed))
 
 
 def map_zoom(proj: Projection, extent: Bounds, map_width_in: float) -> float:
@@ -198,7 +209,7 @@ def map_zoom(proj: Projection, extent: Bounds, map_width_in: float) -> float:
     return equivalent_zoom(extent, map_width_in, centre_lat)
 
 
-def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> None:
+def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> list[PlacedLabel]:
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
@@ -211,7 +222,7 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> None:
     draw_features(ax, proj, extent, contents.features, geodata)
     if contents.events is not None:
         draw_events(ax, proj, contents.events)
-    _labels(ax, proj, extent, contents, geodata, lang, zoom)
+    placed = _labels(ax, proj, extent, contents, geodata, lang, zoom)
     furniture.graticule_labels(ax, lines, extent)
     furniture.scale_bar(ax, lang)
     furniture.projection_note(ax, proj, lang)
@@ -226,9 +237,10 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> None:
             color="#555555",
             zorder=9,
         )
+    return placed
 
 
-def _labels(ax, proj, extent, contents, geodata, lang, zoom) -> None:
+def _labels(ax, proj, extent, contents, geodata, lang, zoom) -> list[PlacedLabel]:
     highlight = {f.id for f in contents.highlight}
     labels, named = report_labels(proj, extent, zoom, contents.features, highlight, lang)
     labels += basemap_labels(proj, extent, zoom, lang, named)
@@ -241,7 +253,7 @@ def _labels(ax, proj, extent, contents, geodata, lang, zoom) -> None:
         for f in contents.features
         if "Line" in f.geometry.geom_type
     ]
-    place_labels(ax, labels, lang, obstacles, lines=line_segments(clip(routes, extent)))
+    return place_labels(ax, labels, lang, obstacles, lines=line_segments(clip(routes, extent)))
 
 
 def _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang) -> None:
@@ -288,5 +300,6 @@ def save(fig: Figure, fmt: str, dpi: int | None = None, when: datetime | None = 
     if fmt == "pdf":
         metadata = {"Creator": "briefmap", "Producer": "briefmap", "CreationDate": when}
     with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata)
+        backend = PDF_BACKEND if fmt == "pdf" else None  # glyphs where the PNG has them
+        fig.savefig(buffer, format=fmt, dpi=dpi or fig.dpi, metadata=metadata, backend=backend)
     return buffer.getvalue()

@@ -109,7 +109,7 @@ def test_scene_html_draws_pans_zooms_and_opens_a_popup_offline(tmp_path, offline
     assert sources.startswith("Sources: report 000 (outlet not named, November 2025), ¶")
     lat, lon, zoom = _settled(page)
     page.locator(".leaflet-control-zoom-in").click()
-    assert _settled(page)[2] == zoom + 1
+    assert _settled(page)[2] == pytest.approx(zoom + 1)  # the page opens between zooms
     box = page.locator(".leaflet-container").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
@@ -163,3 +163,44 @@ def test_view_html_draws_imported_incidents_offline(tmp_path, offline_page):
     assert "Incidents by type" in page.locator(".bm-events-legend").inner_text()
     assert page.locator(".bm-banner-top").inner_text() == "TLP:GREEN"
     page.screenshot(path=str(tmp_path / "events.png"))
+
+
+LAYERS_DRAWN = """() => [...new Set([...document.querySelectorAll('path[class*="bm-layer-"]')]
+  .map(p => (p.getAttribute('class').match(/bm-layer-(\\S+)/) || [])[1]).filter(Boolean))]"""
+LEGEND_LAYERS = """() => [...document.querySelectorAll('#bm-legend-box .bm-legend-item')]
+  .map(li => li.dataset.layer)"""
+
+
+def test_each_scene_of_the_walkthrough_html_shows_its_own_legend(tmp_path, offline_page):
+    """Scene by scene, the legend names exactly the layers the scene draws (it listed all
+    twelve layers on every scene)."""
+    page, _guard, _ = offline_page(_export(tmp_path, "--pack", "--walkthrough", "iraq-syria-2025"))
+    seen = set()
+    for n in (1, 2, 3):
+        if n > 1:
+            page.locator(".bm-next").click()
+        page.wait_for_function(f"() => document.body.dataset.scene === '{n}'")
+        drawn, legend = set(page.evaluate(LAYERS_DRAWN)), page.evaluate(LEGEND_LAYERS)
+        assert len(legend) == len(set(legend)), legend  # each layer once
+        assert set(legend) == drawn, (n, sorted(legend), sorted(drawn))
+        seen.add(tuple(sorted(legend)))
+    assert len(seen) == 3  # three scenes, three legends
+
+
+def test_view_html_opens_on_the_exported_frame(tmp_path, offline_page):
+    """The page opens showing the frame it was exported with: all of it, and not much more
+    (whole zoom levels and a 40 px margin showed up to twice the frame)."""
+    page, _guard, _ = offline_page(_export(tmp_path))
+    _settled(page)
+    frame, bounds = page.evaluate(
+        """() => { var m = briefmapPages.map, b = m.getBounds();
+          return [briefmapPages.pages[0].frame,
+                  [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]]; }"""
+    )
+    west, south, east, north = frame
+    slack = 0.01 * (east - west)
+    assert bounds[0] <= west + slack and bounds[2] >= east - slack, (frame, bounds)
+    assert bounds[1] <= south + slack and bounds[3] >= north - slack, (frame, bounds)
+    across = (east - west) / (bounds[2] - bounds[0])
+    up = (north - south) / (bounds[3] - bounds[1])
+    assert max(across, up) >= 0.85, (frame, bounds)

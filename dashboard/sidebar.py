@@ -147,7 +147,7 @@ def downloads_and_link(view: View, geodata: Geodata, chosen: list) -> None:
     lang = view.lang
     exports.export_panel(view, geodata, lang)
     base = st.context.url or ""
-    query = urlencode(to_query(view))
+    query = urlencode(to_query(view, state.highlighted_ids()))
     # In a popover: its content (st.code, whose highlighter costs the browser about a second
     # of work) is only drawn when opened, so it does not slow the map's first paint.
     with st.sidebar.popover(t("link", lang), icon=":material/link:", width="stretch"):

@@ -36,6 +36,10 @@ section[data-testid="stSidebar"] .block-container { padding-top: 1rem; }
 .bm-legend-keys { margin-top: 6px !important; font-size: 0.85em; color: #444; }
 .bm-pres-points { font-size: 1.15rem; }
 .stApp ul.bm-pres-points li, .stApp ul.bm-aud-points li { text-align: start !important; }
+/* A code box's copy button (the link to the view) is shown without hovering over the box:
+ * Streamlit hides its toolbar until hover, and a help line cannot point at a hidden button. */
+[data-testid="stCode"] > div:has([data-testid="stElementToolbarButton"]) {
+  opacity: 1 !important; visibility: visible !important; }
 </style>
 """
 RTL_CSS = """

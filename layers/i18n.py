@@ -157,7 +157,11 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
     ),
     "pack_building": ("Building the pack…", "جارٍ إنشاء الحزمة…"),
     "link": ("Link to this view", "رابط هذا العرض"),
-    "link_help": ("Copy with the button at the right of the box", "انسخه بالزر في طرف المربع"),
+    "link_help": (
+        "Copy it with the button at the top right of the box. The link keeps the filters, the "
+        "map's frame and what is highlighted.",
+        "انسخه بالزر أعلى يمين المربع. يحفظ الرابط المرشحات وإطار الخريطة وما هو مميَّز.",
+    ),
     "timeline": ("Timeline from the reports", "الخط الزمني من التقريرين"),
     "show_on_map": ("Show on map", "اعرض على الخريطة"),
     "legend": ("On the map", "على الخريطة"),

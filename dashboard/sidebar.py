@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import events_panel, exports, state
+from dashboard import events_panel, state
 from layers.i18n import pick, t, type_label
 from layers.model import Geodata, Theme
 from layers.render.escape import md
@@ -144,6 +144,10 @@ def layer_toggles(geodata: Geodata, lang: str) -> None:
 
 def downloads_and_link(view: View, geodata: Geodata, chosen: list) -> None:
     """The files of this view (built on request: `dashboard.exports`) and the link to it."""
+    # imported here, not at the top: exports import matplotlib (about 1 s of a cold start,
+    # 4 s on a loaded machine), which the map's first paint does not need
+    from dashboard import exports
+
     lang = view.lang
     exports.export_panel(view, geodata, lang)
     base = st.context.url or ""

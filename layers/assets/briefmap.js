@@ -52,7 +52,27 @@
       }
     });
     if (opts && opts.rings) { B.rings(group, opts.ring); }
+    group.on("add", function () { B._stackAreas(group._map); });
     return group;
+  };
+
+  /* Areas stacked largest at the bottom, so the shape under the pointer (its tooltip, a
+   * click) is the smallest one there, not whichever layer was added last: a governorate
+   * must not cover the corridor inside it. Pixel areas keep their order at every zoom. */
+  B._stackAreas = function (map) {
+    if (!map || map._bmStacking) { return; }
+    map._bmStacking = true;
+    setTimeout(function () {
+      map._bmStacking = false;
+      var areas = [];
+      map.eachLayer(function (l) {
+        if (l instanceof L.Polygon && l.feature && l.feature.properties._popup && l._path) {
+          areas.push({ layer: l, size: B._pxArea(l) });
+        }
+      });
+      areas.sort(function (a, b) { return b.size - a.size; });
+      areas.forEach(function (a) { a.layer.bringToFront(); });
+    }, 0);
   };
 
   /* An approximate point carries a translucent ring showing its uncertainty radius. */

@@ -1,6 +1,6 @@
-"""Clicks reach what the briefer means: where report shapes overlap, a click opens the one the
-scene is about (highlighted first, then the smallest shape) at the top of one popup that lists
-every feature under the point."""
+"""Clicks reach what the briefer means: where report shapes overlap, the smaller is drawn on top
+(hover and click reach it), and a click opens the one the scene is about (highlighted first,
+then the smallest shape) at the top of one popup that lists every feature under the point."""
 
 from __future__ import annotations
 
@@ -47,20 +47,39 @@ def overlap_points():
     return points
 
 
-def _covered_point(frame, points):
-    """A container point inside the corridor where a governorate is drawn above it (the
-    case a click used to miss), or None."""
+def _top_at(frame, lat: float, lon: float):
+    """The container point of (lat, lon) and the id of the report shape drawn on top there."""
     container = frame.locator(".leaflet-container")
+    x, y = container.evaluate(f"(el) => ({_TO_PIXELS})([{lat}, {lon}])")
+    width, height = container.evaluate("el => [el.clientWidth, el.clientHeight]")
+    if not (20 < x < width - 20 and 20 < y < height - 20):
+        return (x, y), None  # off the map
+    return (x, y), container.evaluate(f"(el) => ({_TOP_AT})([{x}, {y}])")
+
+
+def _spot_in_both(frame, points):
+    """A point of the overlap on the map, with the shape on top there (once drawn)."""
     for lat, lon in points:
-        x, y = container.evaluate(f"(el) => ({_TO_PIXELS})([{lat}, {lon}])")
-        if container.evaluate(f"(el) => ({_TOP_AT})([{x}, {y}])") in GOVERNORATES:
-            return x, y
+        spot, top = _top_at(frame, lat, lon)
+        if top is not None:
+            return spot, top
     return None
+
+
+# Draw a governorate above everything in its pane, as the drawing order used to leave it.
+_RAISE = """(el, ids) => { window.map.eachLayer(l => {
+  if (l.feature && ids.includes(l.feature.properties.id) && l.bringToFront && l._path
+      && l.feature.properties._popup) { l.bringToFront(); } }); }"""
 
 
 def _click_opens_corridor(frame, points) -> None:
     container = frame.locator(".leaflet-container")
     frame.locator(f"path.bm-id-{CORRIDOR}").first.wait_for(state="attached", timeout=30_000)
+    # the smaller shape is drawn on top, so hovering and clicking reach it
+    found = wait_until(lambda: (s := _spot_in_both(frame, points)) and s[1] == CORRIDOR, 20)
+    assert found, _spot_in_both(frame, points)
+    # and where a larger shape is drawn above it, a click still opens the corridor first
+    container.evaluate(_RAISE, list(GOVERNORATES))
     spot = wait_until(lambda: _covered_point(frame, points), timeout=20)
     assert spot, "no point of the corridor lies under a governorate drawn above it"
     container.click(position={"x": spot[0], "y": spot[1]})
@@ -72,6 +91,15 @@ def _click_opens_corridor(frame, points) -> None:
         "els => els.map(e => e.getAttribute('data-feature'))"
     )
     assert ids[0] == CORRIDOR and any(g in ids[1:] for g in GOVERNORATES), ids
+
+
+def _covered_point(frame, points):
+    """A container point inside the corridor where a governorate is drawn above it, or None."""
+    for lat, lon in points:
+        spot, top = _top_at(frame, lat, lon)
+        if top in GOVERNORATES:
+            return spot
+    return None
 
 
 def test_a_click_on_the_corridor_under_a_governorate_opens_the_corridor(

@@ -18,6 +18,11 @@
 Targets (issue 10): warm <= 2.0 s, cold <= 3.0 s. The machine's load moves these figures a
 lot: `uptime` is printed beside them.
 
+The floor (issue 16): in the same run, the first paint of a bare Streamlit page holding an
+empty `st_folium` map (local Leaflet, no basemap, no data, no sidebar), by the same clock,
+served by the same Streamlit in a fresh browser context. The load of the machine moves both
+alike, so the ratio briefmap / floor is the figure to judge: target warm <= 1.5x the floor.
+
     python bench/first_paint.py [--runs 5]
 """
 
@@ -26,9 +31,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,7 +44,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from layers.boundary import load_geodata  # noqa: E402
-from tests.ui.harness import MAP_FRAME, Guard, launch, run_server  # noqa: E402
+from layers.render.assets import install_static  # noqa: E402
+from layers.serve import config_flags  # noqa: E402
+from tests.ui.harness import (  # noqa: E402
+    MAP_FRAME,
+    Guard,
+    _stop,
+    _wait_healthy,
+    free_port,
+    launch,
+    run_server,
+)
 
 
 def _summary(name: str, values: list[float]) -> str:
@@ -47,6 +65,34 @@ def _summary(name: str, values: list[float]) -> str:
 
 
 TARGETS = {"cold": 3.0, "warm": 2.0}
+FLOOR_RATIO = 1.5  # warm first paint / the bare page's warm first paint
+# The floor: a bare page with an empty map, Leaflet served locally as briefmap serves it.
+FLOOR_APP = """
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+m = folium.Map(location=[34.4, 43.2], zoom_start=6, tiles=None)
+m.default_js = [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
+m.default_css = [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
+st_folium(m, key="map", height=700, use_container_width=True, returned_objects=[])
+"""
+FLOOR_MARKS = """
+(() => {
+  if (window !== window.top) { return; }
+  const t = {};
+  window.__bmMarks = t;
+  const look = () => {
+    const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    const d = f && f.contentDocument;
+    if (d && d.querySelector(".leaflet-container .leaflet-map-pane")) {
+      t.painted = performance.now(); return;
+    }
+    requestAnimationFrame(look);
+  };
+  document.addEventListener("DOMContentLoaded", look);
+})();
+"""
 # Browser-side marks: a MutationObserver notes when each step first appears.
 MARKS = """
 (() => {
@@ -104,6 +150,63 @@ def _paint(browser, guard: Guard, url: str, shapes: int, phases: list | None = N
     return seconds, marks["painted"]
 
 
+@contextmanager
+def floor_server(tmp: Path) -> Iterator[str]:
+    """Streamlit serving FLOOR_APP (with its own static folder) on a free port."""
+    app = tmp / "floor_app.py"
+    app.write_text(FLOOR_APP, encoding="utf-8")
+    install_static(tmp / "static")
+    port = free_port()
+    flags = {**config_flags(), "server.port": port, "server.address": "127.0.0.1"}
+    command = [sys.executable, "-m", "streamlit", "run", str(app)]
+    command += [f"--{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in flags.items()]
+    log = tmp / "floor.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=tmp, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        _stop(process)
+
+
+def _floor_paint(browser, guard: Guard, url: str) -> tuple[float, float]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.add_init_script(FLOOR_MARKS)
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(
+        "() => window.__bmMarks && 'painted' in window.__bmMarks", polling="raf", timeout=60_000
+    )
+    seconds = time.perf_counter() - t0
+    painted = page.evaluate("() => window.__bmMarks.painted") / 1000
+    context.close()
+    return seconds, painted
+
+
+def _print_floor(paints: dict, walls: dict, floor: dict, floor_walls: dict) -> None:
+    for kind in ("cold", "warm"):
+        print(_summary(f"floor paint ({kind})", floor[kind]))
+    for kind in ("cold", "warm"):
+        ours = statistics.median(paints[kind])
+        bare = statistics.median(floor[kind])
+        ratio = ours / bare
+        wall_ratio = statistics.median(walls[kind]) / statistics.median(floor_walls[kind])
+        verdict = ""
+        if kind == "warm":
+            verdict = "meets" if max(ratio, wall_ratio) <= FLOOR_RATIO else "MISSES"
+            verdict += f" target <= {FLOOR_RATIO:.1f}x"
+        print(
+            f"  ratio to the floor ({kind}) {ratio:5.2f}x by the browser's clock, "
+            f"{wall_ratio:5.2f}x by the wall clock   {verdict}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -114,10 +217,18 @@ def main() -> int:
     paints: dict[str, list[float]] = {"cold": [], "warm": []}  # the browser's clock
     walls: dict[str, list[float]] = {"cold": [], "warm": []}
     phases: list[dict[str, float]] = []
+    floor: dict[str, list[float]] = {"cold": [], "warm": []}
+    floor_walls: dict[str, list[float]] = {"cold": [], "warm": []}
     guard = Guard()
     with sync_playwright() as p:
         browser = launch(p)
         for _ in range(args.runs):
+            # the floor and briefmap in turns, so a change in the machine's load hits both
+            with tempfile.TemporaryDirectory() as tmp, floor_server(Path(tmp)) as url:
+                for kind in ("cold", "warm"):
+                    wall, painted = _floor_paint(browser, guard, url)
+                    floor_walls[kind].append(wall)
+                    floor[kind].append(painted)
             with tempfile.TemporaryDirectory() as tmp:
                 t0 = time.perf_counter()
                 with run_server(Path(tmp)) as server:
@@ -139,6 +250,7 @@ def main() -> int:
         print(f"{line}   {verdict} target <= {TARGETS[kind]:.1f} s")
     for kind in ("cold", "warm"):
         print(_summary(f"  wall clock ({kind})", walls[kind]))
+    _print_floor(paints, walls, floor, floor_walls)
     steps = ("page", "map frame", "leaflet", "basemap", "report shapes", "main thread busy")
     for step in steps:
         values = [p[step] for p in phases if step in p]

@@ -36,6 +36,11 @@ section[data-testid="stSidebar"] .block-container { padding-top: 1rem; }
 .bm-legend-keys { margin-top: 6px !important; font-size: 0.85em; color: #444; }
 .bm-pres-points { font-size: 1.15rem; }
 .stApp ul.bm-pres-points li, .stApp ul.bm-aud-points li { text-align: start !important; }
+/* A code box's copy button (the link to the view) is shown without hovering over the box:
+ * Streamlit hides its toolbar (the box's one child div; the code is in a pre) until hover,
+ * and a help line cannot point at a hidden button. No :has(), which Chrome re-checks as the
+ * page's elements come and go. */
+[data-testid="stCode"] > div { opacity: 1 !important; visibility: visible !important; }
 </style>
 """
 RTL_CSS = """

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, exports, state
+from dashboard import data, state
 from dashboard.press import SureButton, sure_buttons
 from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
@@ -53,6 +53,8 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
     pressed, done = sure_buttons(st.sidebar, "present", [button], lang)
     if pressed:
         _present(chosen, None, done)
+    from dashboard import exports  # matplotlib: not before the map's first paint (sidebar.py)
+
     exports.pack_panel(choices[chosen], geodata, lang)
     with st.sidebar.expander(t("author", lang)):
         _author(geodata, view, lang)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import events_panel, exports, state
+from dashboard import events_panel, state
 from layers.i18n import pick, t, type_label
 from layers.model import Geodata, Theme
 from layers.render.escape import md
@@ -144,10 +144,14 @@ def layer_toggles(geodata: Geodata, lang: str) -> None:
 
 def downloads_and_link(view: View, geodata: Geodata, chosen: list) -> None:
     """The files of this view (built on request: `dashboard.exports`) and the link to it."""
+    # imported here, not at the top: exports import matplotlib (about 1 s of a cold start,
+    # 4 s on a loaded machine), which the map's first paint does not need
+    from dashboard import exports
+
     lang = view.lang
     exports.export_panel(view, geodata, lang)
     base = st.context.url or ""
-    query = urlencode(to_query(view))
+    query = urlencode(to_query(view, state.highlighted_ids()))
     # In a popover: its content (st.code, whose highlighter costs the browser about a second
     # of work) is only drawn when opened, so it does not slow the map's first paint.
     with st.sidebar.popover(t("link", lang), icon=":material/link:", width="stretch"):

@@ -20,7 +20,7 @@ from layers.model import Geodata
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM, fit_view
 from layers.table import feature_type
 from layers.view import DATE_RANGE, View
-from layers.view_url import from_query, to_query
+from layers.view_url import from_query, link_highlight, to_query
 
 KEY_LANG = "lang"
 KEY_ACTORS = "actors"
@@ -76,10 +76,40 @@ def seed_from_url(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] =
     if st.session_state.get(SEEDED):
         return
     st.session_state.setdefault(KEY_EVENTS, True)
-    view = from_query(st.query_params.to_dict(), geodata, DATE_RANGE, event_types())
+    params = st.query_params.to_dict()
+    view = from_query(params, geodata, DATE_RANGE, event_types())
     seed_widgets(view, geodata)
     if view.bbox is not None:
         _pin_link_box(view)
+    _highlight_from_link(link_highlight(params, geodata), geodata, view)
+
+
+def _highlight_from_link(ids: tuple[str, ...], geodata: Geodata, view: View) -> None:
+    """A link's highlighted features: highlighted again, and flown to when the link gives
+    no frame of its own (no centre, no `inview` box)."""
+    if not ids:
+        return
+    features = [geodata.feature(fid) for fid in ids]
+    sep = "، " if view.lang == "ar" else ", "
+    label = sep.join(f.name_ar if view.lang == "ar" else f.name_en for f in features)
+    bounds = [f.geometry.bounds for f in features]
+    target = {
+        "bounds": [
+            min(b[0] for b in bounds),
+            min(b[1] for b in bounds),
+            max(b[2] for b in bounds),
+            max(b[3] for b in bounds),
+        ],
+        "max_zoom": 9,
+    }
+    fly = view.center is None and view.bbox is None
+    st.session_state[FOCUS] = Focus(label, ids, target, nonce=1, fly=fly)
+
+
+def highlighted_ids() -> tuple[str, ...]:
+    """The features the map highlights now (for the link to this view)."""
+    focus = st.session_state.get(FOCUS)
+    return focus.feature_ids if focus else ()
 
 
 def _pin_link_box(view: View) -> None:
@@ -154,7 +184,7 @@ def current_view(geodata: Geodata) -> View:
 
 def sync_url(view: View) -> None:
     """Write the view into the address bar (only when it changed, to spare history)."""
-    wanted = to_query(view)
+    wanted = to_query(view, highlighted_ids())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

@@ -1,11 +1,57 @@
 """UI words in English and Arabic. Data carries its own names in both languages; this module
-holds only the interface's fixed words, so that every label switches with the language."""
+holds only the interface's fixed words, so that every label switches with the language.
+
+A word with a count in it is a `Counted`: its forms by CLDR plural category (babel's rules).
+Arabic has six: "zero", "one", "two", "few" (3–10 and n % 100 in 3–10: a plural noun in the
+genitive, «5 معالم»), "many" (11–99: a singular noun in the accusative, «11 معلماً») and
+"other" (100, 1000, …: a singular noun in the genitive, «100 معلم»); English has "one" and
+"other". `t()` picks the form from the count, so a caller passes the number as for any word.
+"""
 
 from __future__ import annotations
 
-LANGS = ("en", "ar")
+from dataclasses import dataclass
+from functools import lru_cache
 
-_WORDS: dict[str, tuple[str, str]] = {
+from babel import Locale
+
+LANGS = ("en", "ar")
+CATEGORIES = {"en": ("one", "other"), "ar": ("zero", "one", "two", "few", "many", "other")}
+
+
+@lru_cache(maxsize=4)
+def _plural_rule(lang: str):
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(count: int, lang: str) -> str:
+    """The CLDR plural category of `count` in `lang`: 'zero', 'one', 'two', 'few', 'many' or
+    'other' (babel's copy of the CLDR rules)."""
+    return _plural_rule(lang)(abs(count))
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A phrase with a counted noun: its forms in each language by plural category.
+    `by` names the value whose number picks the form (it may be given as text: "1,234")."""
+
+    en: dict[str, str]
+    ar: dict[str, str]
+    by: str = "n"
+
+    def format(self, lang: str, **values: object) -> str:
+        forms = self.ar if lang == "ar" else self.en
+        count = _as_count(values[self.by])
+        return forms[plural_category(count, lang)].format(**values)
+
+
+def _as_count(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    return int(str(value).replace(",", "").replace("٬", "").strip())
+
+
+_WORDS: dict[str, tuple[str, str] | Counted] = {
     # popup field labels
     "actors": ("Actors", "الأطراف"),
     "date": ("Date", "التاريخ"),
@@ -29,7 +75,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "sources_label": ("Sources", "المصادر"),
     "via_two_reports": ("via 2 reports", "عبر تقريرين"),
-    "via_reports": ("via {n} reports", "عبر {n} تقارير"),
+    "via_reports": Counted(
+        {"one": "via {n} report", "other": "via {n} reports"},
+        {
+            "zero": "دون تقارير",
+            "one": "عبر تقرير واحد",
+            "two": "عبر تقريرين",
+            "few": "عبر {n} تقارير",
+            "many": "عبر {n} تقريراً",
+            "other": "عبر {n} تقرير",
+        },
+    ),
     "via_report": ("via 1 report", "عبر تقرير واحد"),
     "no_report": ("not from the reports", "ليس من التقريرين"),
     "as_of": ("as of", "حتى"),
@@ -101,7 +157,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "pack_building": ("Building the pack…", "جارٍ إنشاء الحزمة…"),
     "link": ("Link to this view", "رابط هذا العرض"),
-    "link_help": ("Copy with the button at the right of the box", "انسخه بالزر في طرف المربع"),
+    "link_help": (
+        "Copy it with the button at the top right of the box. The link keeps the filters, the "
+        "map's frame and what is highlighted.",
+        "انسخه بالزر أعلى يمين المربع. يحفظ الرابط المرشحات وإطار الخريطة وما هو مميَّز.",
+    ),
     "timeline": ("Timeline from the reports", "الخط الزمني من التقريرين"),
     "show_on_map": ("Show on map", "اعرض على الخريطة"),
     "legend": ("On the map", "على الخريطة"),
@@ -119,7 +179,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "clear_highlight": ("Clear highlight", "إزالة التمييز"),
     "highlighted": ("Highlighted: {label}", "مميَّز: {label}"),
-    "n_features": ("{n} features shown", "{n} معلماً معروضاً"),
+    "n_features": Counted(
+        {"one": "{n} feature shown", "other": "{n} features shown"},
+        {
+            "zero": "لا معالم معروضة",
+            "one": "معلم واحد معروض",
+            "two": "معلمان معروضان",
+            "few": "{n} معالم معروضة",
+            "many": "{n} معلماً معروضاً",
+            "other": "{n} معلم معروض",
+        },
+    ),
     "scenario_badge": ("hypothetical", "افتراضي"),
     "conflict_badge": ("sources disagree", "تعارض المصادر"),
     "background_badge": ("background", "خلفية"),
@@ -184,7 +254,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "until_date": ("until {d}", "حتى {d}"),
     "dated_only": ("dated items only", "المؤرخ فقط"),
     "in_view": ("within the map view", "ضمن إطار الخريطة"),
-    "layers_some": ("{n} of {total} layers", "{n} من {total} طبقة"),
+    "layers_some": Counted(
+        {"one": "{n} of {total} layer", "other": "{n} of {total} layers"},
+        {
+            "zero": "{n} من {total} طبقة",
+            "one": "{n} من طبقة واحدة",
+            "two": "{n} من طبقتين",
+            "few": "{n} من {total} طبقات",
+            "many": "{n} من {total} طبقة",
+            "other": "{n} من {total} طبقة",
+        },
+        by="total",
+    ),
     "no_layers": ("no layers", "لا طبقات"),
     "everything": (
         "All default layers, all actors, all dates",
@@ -230,7 +311,10 @@ def type_label(type_id: str, lang: str) -> str:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    en, ar = _WORDS[key]
+    word = _WORDS[key]
+    if isinstance(word, Counted):
+        return word.format(lang, **values)
+    en, ar = word
     text = ar if lang == "ar" else en
     return text.format(**values) if values else text
 

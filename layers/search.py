@@ -1,12 +1,16 @@
 """Find a place or actor by an English or Arabic name or alias, and where to fly to.
 
 Matching folds case, diacritics, alef/yā' forms and punctuation (`layers.names.normalize`), so
-"Al Hawl", "al-Hol" and "الهول" all find al-Hol camp. Report features come first, then actors
-(framed by the features that name them), then Natural Earth places from the basemap.
+"Al Hawl", "al-Hol" and "الهول" all find al-Hol camp; on top of that (`fold`) it ignores
+apostrophes, ʿayn/hamza marks and the bare hamza, and the article (al-, el-, the assimilated
+ad-/ar-/as-/ash-/…, and Arabic "ال"), so "Qaim", "al-Qaim" and "القائم" all find al-Qa'im.
+Report features come first, then actors (framed by the features that name them), then
+Natural Earth places from the basemap.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +23,13 @@ from layers.render.basemap import load_layer
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 _KIND_RANK = {"feature": 0, "actor": 1, "place": 2}
+# apostrophes and the marks for ʿayn and hamza in Latin transliteration, and the bare hamza:
+# deleted (not word breaks), so "Qa'im" and "Qaim" are one word
+_MARKS = re.compile("['’‘`ʿʾʼʻء]")
+# the Latin article as its own word (after normalize turned "al-" into "al "), including the
+# forms assimilated to a "sun letter": ad-Dawr, ar-Raqqa, as-Sukhnah, ash-Sham, …
+_LATIN_ARTICLES = frozenset("al el ad adh an ar as ash at ath az".split())
+_ARABIC_ARTICLE = "ال"
 
 
 @dataclass(frozen=True)
@@ -46,8 +57,21 @@ class _Entry:
     bounds: Bounds
 
 
+def fold(text: str) -> str:
+    """The search form of a name: `normalize`, without apostrophes, hamza and articles."""
+    words = normalize(_MARKS.sub("", text)).split()
+    out = []
+    for i, word in enumerate(words):
+        if word in _LATIN_ARTICLES and i + 1 < len(words):
+            continue  # an article before another word
+        if word.startswith(_ARABIC_ARTICLE) and len(word) > len(_ARABIC_ARTICLE) + 1:
+            word = word[len(_ARABIC_ARTICLE) :]
+        out.append(word)
+    return " ".join(out)
+
+
 def search(query: str, geodata: Geodata, limit: int = 8) -> list[Hit]:
-    q = normalize(query)
+    q = fold(query)
     if len(q) < 2:
         return []
     hits = []
@@ -114,9 +138,7 @@ def _index(geodata: Geodata) -> tuple[_Entry, ...]:
 
 
 def _entry(kind, ident, en, ar, names, bounds) -> _Entry:
-    return _Entry(
-        kind, ident, en, ar, tuple(names), tuple(normalize(n) for n in names), tuple(bounds)
-    )
+    return _Entry(kind, ident, en, ar, tuple(names), tuple(fold(n) for n in names), tuple(bounds))
 
 
 def _union_bounds(geoms) -> Bounds:

@@ -3,7 +3,7 @@ saying what was ignored, so a stale or hand-edited link still opens."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from layers.boundary.problems import show
@@ -12,7 +12,7 @@ from layers.model import Geodata
 from layers.table import feature_table
 from layers.view import LANGS, View, params_get
 
-KEYS = ("layers", "actors", "types", "from", "to", "undated", "inview", "lang", "c", "z")
+KEYS = ("layers", "actors", "types", "from", "to", "undated", "inview", "lang", "c", "z", "hl")
 # Keys a link may carry that are not about the view: which window and briefing it opens.
 WINDOW_KEYS = ("mode", "walkthrough", "scene", "briefing")
 MAX_VALUE = 2000  # characters in one query value; a longer one is dropped whole
@@ -20,8 +20,9 @@ MAX_PARTS = 200  # comma-separated ids in one value
 MAX_NOTES = 12
 
 
-def to_query(view: View) -> dict[str, str]:
-    """Only what differs from the default view, so links stay short."""
+def to_query(view: View, highlight: Sequence[str] = ()) -> dict[str, str]:
+    """Only what differs from the default view, so links stay short. `highlight`: the ids of
+    the features the map highlights (a search hit, an annotation), carried as `hl`."""
     q: dict[str, str] = {}
     if view.layers is not None:
         q["layers"] = ",".join(sorted(view.layers)) or "none"
@@ -43,7 +44,17 @@ def to_query(view: View) -> dict[str, str]:
         q["c"] = f"{view.center[0]:.4f},{view.center[1]:.4f}"
     if view.zoom is not None:
         q["z"] = f"{view.zoom:g}"
+    if highlight:
+        q["hl"] = ",".join(dict.fromkeys(highlight))  # in order, once each
     return q
+
+
+def link_highlight(params: Mapping[str, object], geodata: Geodata) -> tuple[str, ...]:
+    """The known feature ids a link's `hl` highlights, in its order (unknown ones are named in
+    `from_query`'s notes)."""
+    params = _bounded(params, [])
+    known = {f.id for f in geodata.features}
+    return tuple(dict.fromkeys(p for p in _split(params, "hl") or () if p in known))
 
 
 def from_query(
@@ -73,6 +84,7 @@ def from_query(
         center=_numbers(params, "c", 2, notes),  # type: ignore[arg-type]
         zoom=_zoom(params, notes),
     )
+    _ids(params, "hl", {f.id for f in geodata.features}, notes)  # kept by link_highlight
     if view.date_from and view.date_to and view.date_from > view.date_to:
         notes.append("from is after to: dates ignored")
         view = view.with_changes(date_from=None, date_to=None)

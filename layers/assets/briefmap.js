@@ -52,7 +52,27 @@
       }
     });
     if (opts && opts.rings) { B.rings(group, opts.ring); }
+    group.on("add", function () { B._stackAreas(group._map); });
     return group;
+  };
+
+  /* Areas stacked largest at the bottom, so the shape under the pointer (its tooltip, a
+   * click) is the smallest one there, not whichever layer was added last: a governorate
+   * must not cover the corridor inside it. Pixel areas keep their order at every zoom. */
+  B._stackAreas = function (map) {
+    if (!map || map._bmStacking) { return; }
+    map._bmStacking = true;
+    setTimeout(function () {
+      map._bmStacking = false;
+      var areas = [];
+      map.eachLayer(function (l) {
+        if (l instanceof L.Polygon && l.feature && l.feature.properties._popup && l._path) {
+          areas.push({ layer: l, size: B._pxArea(l) });
+        }
+      });
+      areas.sort(function (a, b) { return b.size - a.size; });
+      areas.forEach(function (a) { a.layer.bringToFront(); });
+    }, 0);
   };
 
   /* An approximate point carries a translucent ring showing its uncertainty radius. */
@@ -71,7 +91,10 @@
     if (!map) { return; }
     if (B._measure && B._measure.on) { B._measure.add(map, layer.getLatLng ? layer.getLatLng() : latlng); return; }
     var parts = [layer.feature.properties._popup];
-    if (layer.getLatLng) {
+    if (!layer.getLatLng) {
+      parts = B.shapesAt(map, latlng).map(function (l) { return l.feature.properties._popup; });
+      if (!parts.length) { parts = [layer.feature.properties._popup]; }
+    } else {
       var here = map.latLngToContainerPoint(layer.getLatLng());
       B._points.forEach(function (other) {
         if (other === layer || !map.hasLayer(other)) { return; }
@@ -96,6 +119,42 @@
       if (quote && !quote.textContent) { B.paragraph(quote).then(function () { popup.update(); }); }
       popup.update();
     }, true);
+  };
+
+  /* Every report shape under a click, the one the briefer means first: where areas and lines
+   * overlap, the top one in the drawing order is not necessarily the subject (a governorate
+   * drawn over the corridor inside it). Highlighted features come first, then the smallest
+   * shape (a line before any area); the others follow in the same popup. Hit tests are
+   * Leaflet's own (those of its canvas renderer), on the map's layer points. */
+  B.shapesAt = function (map, latlng) {
+    var p = map.latLngToLayerPoint(latlng), lit = {}, found = [];
+    map.eachLayer(function (l) {
+      if (l.feature && l.options && l.options.className === "bm-highlight") {
+        lit[l.feature.properties.id] = true;
+      }
+    });
+    map.eachLayer(function (l) {
+      var props = l.feature && l.feature.properties;
+      if (!props || !props._popup || l.getLatLng || !l._containsPoint || !l._pxBounds) { return; }
+      if (!l._containsPoint(p)) { return; }
+      found.push({ layer: l, lit: lit[props.id] ? 1 : 0, size: B._pxArea(l) });
+    });
+    found.sort(function (a, b) { return (b.lit - a.lit) || (a.size - b.size); });
+    return found.map(function (f) { return f.layer; });
+  };
+
+  /* A shape's area in square pixels (shoelace over its projected rings); a line has none. */
+  B._pxArea = function (layer) {
+    if (!(layer instanceof L.Polygon)) { return 0; }
+    var total = 0;
+    (layer._rings || []).forEach(function (ring) {
+      var a = 0;
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        a += (ring[j].x + ring[i].x) * (ring[j].y - ring[i].y);
+      }
+      total += Math.abs(a) / 2;
+    });
+    return total;
   };
 
   /* A cited paragraph fetched from the local server when its citation is opened (one JSON file

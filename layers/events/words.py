@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-_WORDS: dict[str, tuple[str, str]] = {
+from layers.i18n import CATEGORIES, Counted
+
+_WORDS: dict[str, tuple[str, str] | Counted] = {
     "layer": ("Imported incidents", "الأحداث المستوردة"),
     "import_marking": ("Marking of this data", "تصنيف تداول هذه البيانات"),
     "hex_title": ("Incidents per hexagon", "الأحداث في كل خلية سداسية"),
@@ -18,12 +20,34 @@ _WORDS: dict[str, tuple[str, str]] = {
         "somewhere inside",
         "دائرة متقطعة: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما داخلها",
     ),
-    "about": ("≈ {n} incidents", "≈ {n} حدثاً"),
-    "area_tip": (
-        "{n} incidents placed on this centre; location known only within about {km} km",
-        "{n} حدثاً في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+    # filled in by the browser (any number): the Arabic names the count, not a counted noun
+    "about": ("≈ {n} incidents", "عدد الأحداث ≈ {n}"),
+    "area_tip": Counted(
+        {
+            "one": "{n} incident placed on this centre; location known only within about {km} km",
+            "other": "{n} incidents placed on this centre; location known only within about "
+            "{km} km",
+        },
+        {
+            "zero": "لا أحداث في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+            "one": "حدث واحد في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+            "two": "حدثان في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+            "few": "{n} أحداث في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+            "many": "{n} حدثاً في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+            "other": "{n} حدث في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
+        },
     ),
-    "more_here": ("… and {n} more incidents here", "… و{n} حدثاً آخر هنا"),
+    "more_here": Counted(
+        {"one": "… and {n} more incident here", "other": "… and {n} more incidents here"},
+        {
+            "zero": "…",
+            "one": "… وحدث آخر هنا",
+            "two": "… وحدثان آخران هنا",
+            "few": "… و{n} أحداث أخرى هنا",
+            "many": "… و{n} حدثاً آخر هنا",
+            "other": "… و{n} حدث آخر هنا",
+        },
+    ),
     "actors": ("Actors", "الأطراف"),
     "date": ("Date", "التاريخ"),
     "location": ("Location", "الموقع"),
@@ -58,23 +82,42 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "import_go": ("Import", "استيراد"),
     "import_reading": ("Reading…", "جارٍ القراءة…"),
-    "import_refused": (
-        "Nothing was imported: {n} problem(s) in the file (below).",
-        "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
+    "import_refused": Counted(
+        {
+            "one": "Nothing was imported: {n} problem in the file (below).",
+            "other": "Nothing was imported: {n} problems in the file (below).",
+        },
+        {
+            "zero": "لم يُستورد شيء (أدناه).",
+            "one": "لم يُستورد شيء: مشكلة واحدة في الملف (أدناه).",
+            "two": "لم يُستورد شيء: مشكلتان في الملف (أدناه).",
+            "few": "لم يُستورد شيء: {n} مشكلات في الملف (أدناه).",
+            "many": "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
+            "other": "لم يُستورد شيء: {n} مشكلة في الملف (أدناه).",
+        },
     ),
-    "download_csv": ("Download these {n} incidents (CSV)", "تنزيل هذه الأحداث ({n}) بصيغة CSV"),
+    "download_csv": Counted(
+        {"one": "Download this incident (CSV)", "other": "Download these {n} incidents (CSV)"},
+        dict.fromkeys(CATEGORIES["ar"], "تنزيل هذه الأحداث ({n}) بصيغة CSV")
+        | {"one": "تنزيل هذا الحدث بصيغة CSV", "two": "تنزيل هذين الحدثين بصيغة CSV"},
+    ),
     "no_data": ("No incident data imported.", "لم تُستورد بيانات أحداث."),
     "as_of": (
         "Incident data as of {when} UTC: {rows} events from {first} to {last}; last import "
         "{file} (SHA-256 {sha}…, {n} rows)",
-        "بيانات الأحداث حتى {when} (UTC): {rows} حدثاً من {first} إلى {last}؛ آخر استيراد "
-        "{file} (SHA-256 {sha}…، {n} صفاً)",
+        # two counts in one sentence: each named as a number ("عددها"), so neither noun
+        # takes a counted form
+        "بيانات الأحداث حتى {when} (UTC): عدد الأحداث {rows}، من {first} إلى {last}؛ آخر "
+        "استيراد {file} (SHA-256 {sha}…، عدد الصفوف {n})",
     ),
     "rejects": ("Download the rejected rows", "تنزيل الصفوف المرفوضة"),
 }
 
 
 def w(key: str, lang: str, **values: object) -> str:
-    en, ar = _WORDS[key]
+    word = _WORDS[key]
+    if isinstance(word, Counted):  # a count in it: the form its number takes (layers.i18n)
+        return word.format(lang, **values)
+    en, ar = word
     text = ar if lang == "ar" else en
     return text.format(**values) if values else text

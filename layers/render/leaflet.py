@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import folium
+from branca.element import Element
 from folium.elements import MacroElement
 from folium.template import Template
 
@@ -52,7 +53,38 @@ def fit_view(
     return (lat, (w + e) / 2), max(MIN_ZOOM, min(MAX_ZOOM, zoom))
 
 
-class Basemap(MacroElement):
+class _Rendered(Element):
+    """Text a macro has already rendered, put into the page as it is."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+class DataElement(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as plain text.
+
+    branca's `MacroElement.render` wraps each rendered part in `Element(text)`, which compiles
+    the text as a Jinja template: for a layer's data that is ~0.2 s of lexing per Streamlit
+    run (a third of the analyst page's script time, bench/first_paint.py), and when the whole
+    page is rendered (the offline HTML), any `{{ ... }}` in the data is evaluated as a Jinja
+    expression on the server. Here the text is never compiled."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        parts = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = parts.get(part)
+            if macro is not None:
+                target = getattr(figure, part)
+                target.add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class Basemap(DataElement):
     """The PMTiles basemap (served locally, or embedded for offline pages) and its style."""
 
     _template = Template(
@@ -71,7 +103,7 @@ class Basemap(MacroElement):
         self.image_path = assets.leaflet_image_url()
 
 
-class FeatureLabels(MacroElement):
+class FeatureLabels(DataElement):
     """A feature group's labels and marker footprints, placed by the basemap's labeller for
     as long as the group is on the map."""
 
@@ -90,7 +122,7 @@ class FeatureLabels(MacroElement):
         self.data_js = script_json(self.data)
 
 
-class ReportLayer(MacroElement):
+class ReportLayer(DataElement):
     """One layer's features as GeoJSON with escaped popup/tooltip HTML in their properties."""
 
     _template = Template(
@@ -111,7 +143,7 @@ class ReportLayer(MacroElement):
         self.options = {"rings": rings, "ring": ring_options()}
 
 
-class MeasureControl(MacroElement):
+class MeasureControl(DataElement):
     """The offline distance tool (two clicks, geodesic km on WGS84)."""
 
     _template = Template(
@@ -129,7 +161,7 @@ class MeasureControl(MacroElement):
         self.labels = {"title": t("measure", lang), "km": t("km", lang)}
 
 
-class Focus(MacroElement):
+class Focus(DataElement):
     """Fly the map to a target once: placed in its own feature group, keyed by a nonce."""
 
     _template = Template(
@@ -149,7 +181,7 @@ class Focus(MacroElement):
         self.nonce = nonce
 
 
-class Highlight(MacroElement):
+class Highlight(DataElement):
     """Halos under the features an annotation or a search is about."""
 
     _template = Template(
@@ -179,7 +211,7 @@ CLICKER_KEYS = {
 }
 
 
-class ClickerKeys(MacroElement):
+class ClickerKeys(DataElement):
     """Presentation keys pressed in the map frame, passed on to the page (briefmap.clicker)."""
 
     _template = Template(

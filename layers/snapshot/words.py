@@ -6,7 +6,9 @@ than a screen does (disclaimer, credits, cut-off), and none of it appears in the
 
 from __future__ import annotations
 
-_WORDS: dict[str, tuple[str, str]] = {
+from layers.i18n import Counted
+
+_WORDS: dict[str, tuple[str, str] | Counted] = {
     "dtg": ("DTG", "تاريخ ووقت الإصدار"),
     "cutoff": ("Information cut-off: {d}", "آخر معلومات حتى: {d}"),
     "legend": ("On the map", "على الخريطة"),
@@ -28,16 +30,46 @@ _WORDS: dict[str, tuple[str, str]] = {
     "north": ("N", "ش"),
     "km": ("km", "كم"),
     "m": ("m", "م"),
-    "features_shown": ("{n} features", "{n} معلماً"),
-    "incidents_shown": ("{n} imported incidents", "{n} حدثاً مستورداً"),
+    "features_shown": Counted(
+        {"one": "{n} feature", "other": "{n} features"},
+        {
+            "zero": "لا معالم",
+            "one": "معلم واحد",
+            "two": "معلمان",
+            "few": "{n} معالم",
+            "many": "{n} معلماً",
+            "other": "{n} معلم",
+        },
+    ),
+    "incidents_shown": Counted(
+        {"one": "{n} imported incident", "other": "{n} imported incidents"},
+        {
+            "zero": "لا أحداث مستوردة",
+            "one": "حدث مستورد واحد",
+            "two": "حدثان مستوردان",
+            "few": "{n} أحداث مستوردة",
+            "many": "{n} حدثاً مستورداً",
+            "other": "{n} حدث مستورد",
+        },
+    ),
     "nothing_drawn": (
         "Nothing of this view lies in the frame.",
         "لا شيء من هذا العرض داخل الإطار.",
     ),
     # briefing pack
-    "pack_title_note": (
-        "Briefing pack · {n} scenes · built offline by briefmap",
-        "حزمة إحاطة · {n} مشاهد · أُعدّت دون اتصال بواسطة briefmap",
+    "pack_title_note": Counted(
+        {
+            "one": "Briefing pack · {n} scene · built offline by briefmap",
+            "other": "Briefing pack · {n} scenes · built offline by briefmap",
+        },
+        {
+            "zero": "حزمة إحاطة · دون مشاهد · أُعدّت دون اتصال بواسطة briefmap",
+            "one": "حزمة إحاطة · مشهد واحد · أُعدّت دون اتصال بواسطة briefmap",
+            "two": "حزمة إحاطة · مشهدان · أُعدّت دون اتصال بواسطة briefmap",
+            "few": "حزمة إحاطة · {n} مشاهد · أُعدّت دون اتصال بواسطة briefmap",
+            "many": "حزمة إحاطة · {n} مشهداً · أُعدّت دون اتصال بواسطة briefmap",
+            "other": "حزمة إحاطة · {n} مشهد · أُعدّت دون اتصال بواسطة briefmap",
+        },
     ),
     "legend_slide": ("Legend: what the maps show", "مفتاح الخريطة: ما تعرضه الخرائط"),
     "sources_slide": ("Sources", "المصادر"),
@@ -49,6 +81,9 @@ _WORDS: dict[str, tuple[str, str]] = {
 
 
 def w(key: str, lang: str, **values: object) -> str:
-    en, ar = _WORDS[key]
+    word = _WORDS[key]
+    if isinstance(word, Counted):  # a count in it: the form its number takes (layers.i18n)
+        return word.format(lang, **values)
+    en, ar = word
     text = ar if lang == "ar" else en
     return text.format(**values) if values else text

@@ -53,7 +53,7 @@ def test_bad_upload_lists_problems_and_stores_nothing(upload_server, browsing, t
     data = rows(5, seed=22)
     data[3]["latitude"] = "![x](http://e.invalid/p.png) <b>95</b>"
     _upload(page, write(tmp_path / "bad.csv", data))
-    page.get_by_text("Nothing was imported: 1 problem(s) in the file").wait_for(timeout=30_000)
+    page.get_by_text("Nothing was imported: 1 problem in the file").wait_for(timeout=30_000)
     code = page.locator("[data-testid='stCode']").filter(has_text="bad.csv: line 5")
     assert "column 'latitude'" in code.inner_text()
     assert "![x](http://e.invalid/p.png) <b>95</b>" in code.inner_text()  # text, not markup

@@ -1,0 +1,39 @@
+"""The map's data goes into the page as text: never compiled or evaluated as a Jinja template
+(branca compiles a MacroElement's rendered script as one, which evaluates `{{ ... }}` in the
+data when a whole page is rendered, as the offline HTML is)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import folium
+import pytest
+
+from layers.render.leaflet import highlight_group, layer_groups
+
+PAYLOADS = ["{{ 7*7 }}", "{% if true %}yes{% endif %}", "{{ this.__class__.__name__ }}"]
+
+
+@pytest.fixture
+def planted(geodata):
+    feature = geodata.feature("deir-ez-zor-anbar-corridor")
+    return dataclasses.replace(feature, name_en=" ".join(PAYLOADS), summary_en="{#")
+
+
+def _popups(page: str) -> list[str]:
+    return [json.loads(f'"{p}"') for p in re.findall(r'"_popup":"((?:[^"\\]|\\.)*)"', page)]
+
+
+def test_a_whole_page_keeps_template_syntax_in_data_as_text(geodata, planted):
+    m = folium.Map(tiles=None)
+    for group in layer_groups([planted], geodata, [planted.layer], "en"):
+        group.add_to(m)
+    highlight_group([planted], "en").add_to(m)
+    page = m.get_root().render()  # as the offline HTML is rendered
+    popups = _popups(page)
+    assert len(popups) == 1
+    for payload in PAYLOADS:
+        assert payload in popups[0]
+    assert "49" not in popups[0] and "yes" not in popups[0].replace("{% if true %}yes", "")

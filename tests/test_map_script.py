@@ -37,3 +37,27 @@ def test_a_whole_page_keeps_template_syntax_in_data_as_text(geodata, planted):
     for payload in PAYLOADS:
         assert payload in popups[0]
     assert "49" not in popups[0] and "yes" not in popups[0].replace("{% if true %}yes", "")
+
+
+def test_the_offline_html_keeps_template_syntax_in_titles_points_and_data(geodata, planted):
+    """The offline page's own markup, its pages' script and the halo were branca Elements
+    (compiled as templates): a walkthrough title `{{ 7*7 }}` came out as 49."""
+    from layers.marking import parse
+    from layers.render.standalone import Page, offline_html
+
+    page = Page(
+        title="«T{{ 7*7 }}»",
+        points=("«P{{ 7*7 }}»", "«Q{% if true %}yes{% endif %}»"),
+        features=(planted,),
+        frame=(40.0, 33.0, 42.0, 35.0),
+        highlight=(planted,),
+    )
+    html = offline_html(
+        [page, page], geodata, "en", title="«H{{ 7*7 }}»", marking=parse("TLP:CLEAR")
+    )
+    # the page's title block, the pages' titles and points in the script: all as typed
+    for typed in ("«T{{ 7*7 }}»", "«P{{ 7*7 }}»", "«H{{ 7*7 }}»", "«Q{% if true %}yes{% endif %}»"):
+        assert typed in html, typed
+    for evaluated in ("«T49»", "«P49»", "«H49»", "«Qyes»"):
+        assert evaluated not in html, evaluated
+    assert "MacroElement" not in html and "DataElement" not in html

@@ -28,7 +28,14 @@ from layers.render import assets
 from layers.render.basemap import offline_basemap_data
 from layers.render.escape import esc
 from layers.render.labels import halo_obstacles, label_items, marker_obstacles
-from layers.render.leaflet import FeatureLabels, ReportLayer, base_map, feature_collection
+from layers.render.leaflet import (
+    DataElement,
+    FeatureLabels,
+    ReportLayer,
+    _Rendered,
+    base_map,
+    feature_collection,
+)
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.render.style import highlight_options
 from layers.reports.labels import sources_line
@@ -181,7 +188,7 @@ def _page_group(i: int, page: Page, geodata: Geodata, lang: str) -> folium.Featu
     return group
 
 
-class _Halo(folium.MacroElement):
+class _Halo(DataElement):
     _template = folium.template.Template(
         """
         {% macro script(this, kwargs) %}
@@ -197,7 +204,7 @@ class _Halo(folium.MacroElement):
         self.data, self.options = data, highlight_options()
 
 
-class _Fit(folium.MacroElement):
+class _Fit(DataElement):
     """Fit the map to a page's frame each time the page is shown, as closely as a tenth of a
     zoom level allows."""
 
@@ -238,7 +245,7 @@ def offline_html(
     for g in groups:
         g.add_to(m)
     root = m.get_root()
-    root.header.add_child(folium.Element(inline_assets()), name="briefmap_inline")
+    root.header.add_child(_Rendered(inline_assets()), name="briefmap_inline")
     legends = [_legend(p, geodata, lang) for p in pages]
     counter = "المشهد {n} من {total}" if lang == "ar" else "Scene {n} of {total}"
     data = [
@@ -254,16 +261,16 @@ def offline_html(
         for i, (g, p, legend) in enumerate(zip(groups, pages, legends, strict=True))
     ]
     page_markup = _page_markup(lang, title, meta, marking, legends[0], several=len(pages) > 1)
-    root.html.add_child(folium.Element(page_markup), name="briefmap_page")
+    root.html.add_child(_Rendered(page_markup), name="briefmap_page")
     root.header.add_child(
-        folium.Element(
+        _Rendered(
             f"<style>#{m.get_name()} {{ position: absolute !important; top: 78px !important; "
             "bottom: 24px !important; height: auto !important; }</style>"
         ),
         name="briefmap_layout",
     )
     script = PAGE_SCRIPT % {"pages": _json(data), "map": m.get_name()}
-    root.script.add_child(folium.Element(script), name="briefmap_pages")
+    root.script.add_child(_Rendered(script), name="briefmap_pages")
     html = root.render()
     return html.replace("<html>", f'<html lang="{lang}">', 1)
 

@@ -18,11 +18,18 @@ _WORDS: dict[str, tuple[str, str]] = {
         "somewhere inside",
         "دائرة متقطعة: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما داخلها",
     ),
+    "area_key_web": (
+        "Circle with a number: events placed on a district or province centre; each happened "
+        "somewhere around it (point at it to see how far)",
+        "دائرة برقم: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما حوله (أشر إليها "
+        "لترى المدى)",
+    ),
     "about": ("≈ {n} incidents", "≈ {n} حدثاً"),
     "area_tip": (
         "{n} incidents placed on this centre; location known only within about {km} km",
         "{n} حدثاً في هذا المركز؛ الموقع معروف ضمن نحو {km} كم فقط",
     ),
+    "cluster": ("{n} incidents close together: click to zoom in", "{n} حدثاً متقاربة: انقر للتكبير"),
     "more_here": ("… and {n} more incidents here", "… و{n} حدثاً آخر هنا"),
     "actors": ("Actors", "الأطراف"),
     "date": ("Date", "التاريخ"),

@@ -33,7 +33,7 @@ PEER_RES = 5  # the H3 resolution the peer aggregates at (ours picks by zoom: 4 
 
 PEER = textwrap.dedent(
     """
-    import sys
+    import sys, urllib.parse
     import numpy as np, pandas as pd, pydeck as pdk, streamlit as st
     sys.path.insert(0, {root!r})
     from layers.events.grid import parents
@@ -44,13 +44,20 @@ PEER = textwrap.dedent(
     def cells(store, res):
         index = load_index(open_store(store))
         c, n = np.unique(parents(index.h3, res), return_counts=True)
-        return pd.DataFrame({{"hex": [format(int(x), "x") for x in c], "n": n.astype(int)}})
+        alpha = np.minimum(40 + n, 220).astype(int)
+        return pd.DataFrame({{"hex": [format(int(x), "x") for x in c], "n": n.astype(int),
+                              "a": alpha}})
 
+    st.set_page_config(layout="wide")  # a map about as wide as briefmap's
     df = cells({store!r}, {res})
+    # Streamlit falls back to a CDN style without one: a blank local style keeps it offline
+    STYLE = "data:application/json," + urllib.parse.quote(
+        '{{"version": 8, "sources": {{}}, "layers": [{{"id": "land", "type": "background", '
+        '"paint": {{"background-color": "#f4f1ea"}}}}]}}')
     layer = pdk.Layer("H3HexagonLayer", df, get_hexagon="hex", pickable=True, extruded=False,
-                      get_fill_color="[240, 120, 60, 40 + Math.min(n, 200)]", stroked=False)
+                      get_fill_color="[240, 120, 60, a]", stroked=False)
     view = pdk.ViewState(latitude=34.0, longitude=41.5, zoom=6)
-    st.pydeck_chart(pdk.Deck([layer], initial_view_state=view, map_style=None,
+    st.pydeck_chart(pdk.Deck([layer], initial_view_state=view, map_style=STYLE,
                              tooltip={{"text": "{{n}}"}}), height=700)
     """
 )
@@ -71,8 +78,8 @@ def make_store(tmp: Path, n: int) -> Path:
 @contextmanager
 def peer_server(tmp: Path, store: Path):
     script = tmp / "peer.py"
-    script.write_text(PEER.format(root=str(ROOT), store=str(store), res=PEER_RES))
     port = free_port()
+    script.write_text(PEER.format(root=str(ROOT), store=str(store), res=PEER_RES, port=port))
     cmd = [
         sys.executable,
         "-m",

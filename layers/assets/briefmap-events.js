@@ -58,9 +58,7 @@
     var hit = false;
     for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
       var a = ring[i], b = ring[j];
-      if ((a.y > p.y) !== (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) {
-        hit = !hit;
-      }
+      if ((a.y > p.y) !== (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) { hit = !hit; }
     }
     return hit;
   }
@@ -68,10 +66,7 @@
   var EventsCanvas = L.Canvas.extend({
     initialize: function (data, options) {
       L.Canvas.prototype.initialize.call(this, options);
-      this._data = data;
-      this._shapes = decode(data);
-      this._drawn = [];
-      this._ready = false;
+      this._data = data; this._shapes = decode(data); this._drawn = []; this._ready = false;
     },
     onAdd: function () {
       L.Canvas.prototype.onAdd.call(this);
@@ -109,9 +104,7 @@
       });
       function go() {
         if (!self._map || self._ready) { return; }
-        self._ready = true;
-        self._paint();
-        self.fire("ready");
+        self._ready = true; self._paint(); self.fire("ready");
       }
       if (!base) { go(); return; }
       base.once("load", function () { window.requestAnimationFrame(go); });
@@ -120,15 +113,12 @@
     _paint: function () {
       var ctx = this._ctx, b = this._bounds;
       if (!ctx || !b) { return; }
-      var size = b.getSize();
-      ctx.clearRect(b.min.x, b.min.y, size.x, size.y);
+      ctx.clearRect(b.min.x, b.min.y, b.getSize().x, b.getSize().y);
       this._drawn = [];
       if (!this._ready) { return; }
       if (this._data.mode === "hex") { this._paintHex(ctx, b); } else { this._paintPoints(ctx, b); }
       if (this._lit) { this._paintLit(ctx); }
-      var box = this._map.getContainer();
-      box.setAttribute("data-events-drawn", String(this._drawn.length));
-      box.setAttribute("data-events-painted", String((+box.getAttribute("data-events-painted") || 0) + 1));
+      this._map.getContainer().setAttribute("data-events-drawn", String(this._drawn.length));
     },
     _paintHex: function (ctx, b) {
       var map = this._map, s = this._data.style, cells = this._shapes.cells;
@@ -238,16 +228,11 @@
       var cp = map.mouseEventToContainerPoint(ev), d = this._ready ? this.hit(cp) : null;
       var text = d ? this.tipText(d) : "";
       map.getContainer().style.cursor = d && d.kind !== "cell" ? "pointer" : "";
-      var relit = (d && d.kind === "area" ? d : null) !== (this._lit || null);
-      this._lit = d && d.kind === "area" ? d : null;
-      if (relit) { this._paint(); }
+      var lit = d && d.kind === "area" ? d : null, relit = lit !== (this._lit || null);
+      this._lit = lit; if (relit) { this._paint(); }
       if (!text) { this._hideTip(); return; }
-      if (!this._tip) {
-        this._tip = L.tooltip({ className: "bm-tooltip bm-events-tip", direction: "top",
-          offset: [0, -10] });
-      }
-      var span = document.createElement("span");
-      span.textContent = text; // data and words as text, never HTML
+      this._tip = this._tip || L.tooltip({ className: "bm-tooltip bm-events-tip", offset: [0, -10] });
+      var span = document.createElement("span"); span.textContent = text; // as text, never HTML
       this._tip.setLatLng(map.containerPointToLatLng(cp)).setContent(span);
       if (!this._tip._map) { this._tip.addTo(map); }
     },
@@ -260,8 +245,7 @@
     _click: function (ev) {
       var map = this._map;
       if (!map || !this._ready || (map.dragging && map.dragging.moved())) { return; }
-      var d = this.hit(map.mouseEventToContainerPoint(ev));
-      if (!d) { return; }
+      var d = this.hit(map.mouseEventToContainerPoint(ev)); if (!d) { return; }
       if (d.kind === "cell") { this._hover(ev); return; } // below the shapes: theirs too
       ev.stopPropagation(); // an incident drawn above a shape is what was clicked
       if (d.kind === "cluster") { map.setView(d.at, Math.min(map.getZoom() + 2, 18)); return; }
@@ -275,9 +259,7 @@
       var box = L.DomUtil.create("div", "bm-events-legend");
       box.setAttribute("dir", data.dir === "rtl" ? "rtl" : "ltr");
       var title = L.DomUtil.create("button", "bm-events-legend-title", box);
-      title.type = "button";
-      title.textContent = data.legend.title;
-      title.setAttribute("aria-expanded", "true");
+      title.type = "button"; title.textContent = data.legend.title;
       var body = L.DomUtil.create("div", "bm-events-legend-body", box);
       var rows = data.mode === "hex"
         ? data.legend.labels.map(function (label, i) { return [label, data.colours[i], "hex"]; })
@@ -289,16 +271,15 @@
         L.DomUtil.create("span", "", line).textContent = row[0];
       });
       var words = data.legend.web_note || data.legend.note;
-      if (words) {
-        var note = L.DomUtil.create("div", "bm-events-legend-note", body);
-        note.textContent = words;
-      }
-      L.DomEvent.on(title, "click", function () {
-        var open = box.classList.toggle("bm-collapsed") === false;
+      if (words) { L.DomUtil.create("div", "bm-events-legend-note", body).textContent = words; }
+      function show(open) {
+        box.classList.toggle("bm-collapsed", !open);
         title.setAttribute("aria-expanded", String(open));
-        E.legendOpen = open;
+      }
+      show(E.legendOpen !== false); // as the analyst left it
+      L.DomEvent.on(title, "click", function () {
+        E.legendOpen = box.classList.contains("bm-collapsed"); show(E.legendOpen);
       });
-      if (E.legendOpen === false) { box.classList.add("bm-collapsed"); title.setAttribute("aria-expanded", "false"); }
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -326,9 +307,8 @@
   /* Drop groups the component removed (it keeps every group it ever added in
    * window.feature_group, so replaced layers were never released). */
   function release() {
-    if (Array.isArray(window.feature_group)) {
-      window.feature_group = window.feature_group.filter(function (g) { return g && g._map; });
-    }
+    var groups = window.feature_group;
+    if (Array.isArray(groups)) { window.feature_group = groups.filter(function (g) { return g && g._map; }); }
   }
 
   /* Draw the layer into `group` once the group is on the map; remove the legend with it. */
@@ -363,16 +343,14 @@
       if (control) { control.remove(); control = null; }
       if (layer) { group.removeLayer(layer); layer._shapes = null; layer._drawn = []; layer = null; }
       if (E.current && E.current.group === group) { E.current = null; }
-      group.clearLayers();
     });
   };
 
   /* Whether the view still lies inside what the payload covers at a zoom of the same
    * resolution: then a pan or zoom need not be reported (nor the page rerun). */
   E.covers = function (bounds, zoom) {
-    var cur = E.current;
+    var cur = E.current, d = cur && cur.data, box = d && d.box;
     if (!cur || !cur.layer || !cur.layer._map) { return false; }
-    var d = cur.data, box = d.box;
     if (!box || zoom < d.zooms[0] || zoom > d.zooms[1]) { return false; }
     return bounds.getWest() >= box[0] && bounds.getSouth() >= box[1] &&
       bounds.getEast() <= box[2] && bounds.getNorth() <= box[3];
@@ -386,7 +364,7 @@
     if (!S || S.__bmHeld) { return; }
     var send = S.setComponentValue.bind(S), last = null, pending = null;
     var EXTENT = ["center", "zoom", "bounds"];
-    function others(v) {
+    function others(v) { // the report without the map's extent
       var o = {};
       Object.keys(v || {}).forEach(function (k) { if (EXTENT.indexOf(k) < 0) { o[k] = v[k]; } });
       return JSON.stringify(o);
@@ -394,9 +372,7 @@
     S.setComponentValue = function (value) {
       var map = window.map;
       if (last && map && others(value) === others(last) && E.covers(map.getBounds(), map.getZoom())) {
-        pending = value;
-        E.held = (E.held || 0) + 1;
-        return;
+        pending = value; E.held = (E.held || 0) + 1; return;
       }
       pending = null; last = value; E.sent = (E.sent || 0) + 1;
       send(value);
@@ -407,7 +383,7 @@
     E.flush = flush;
     S.__bmHeld = true;
   };
-  E.hold();
+  E.hold(); // at load: the component's script is loaded before the map's scripts
 
   /* The popup of a clicked place, opened once per click (the nonce), not on every redraw. */
   E.popup = function (group, spec) {

@@ -244,3 +244,25 @@ def test_an_admin_centre_is_one_circle_with_its_count(events_server, browsing):
     tip = frame.locator(".bm-events-tip")
     tip.wait_for(timeout=10_000)
     assert tip.inner_text().startswith(f"{n} incidents placed on this centre")
+
+
+def test_the_density_legend_is_compact_and_collapses(events_server, browsing):
+    frame = open_map(browsing.page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    legend = frame.locator(".bm-events-legend")
+    box = legend.bounding_box()
+    assert box["width"] <= 200 and box["height"] <= 190  # was 270 x 170 px
+    assert _attr(frame, "data-events-legend") in (
+        "topleft",
+        "topright",
+        "bottomleft",
+        "bottomright",
+    )
+    title = legend.locator(".bm-events-legend-title")
+    title.click()
+    assert wait_until(lambda: title.get_attribute("aria-expanded") == "false", timeout=10)
+    assert not legend.locator(".bm-events-legend-body").is_visible()
+    assert legend.bounding_box()["height"] < 40
+    title.click()
+    assert wait_until(lambda: legend.locator(".bm-events-legend-body").is_visible(), timeout=10)

@@ -3,6 +3,8 @@ to the browser and memory per event, for seeded ACLED-shaped data at several siz
 plain per-point folium (a GeoJson layer, and FastMarkerCluster) on the same filtered rows.
 
     python bench/events.py [--sizes 10k,100k,300k,1m] [--changes 30] [--baseline-changes 5]
+    python bench/events.py --browser [--sizes 100k]   (browser figures beside st.pydeck_chart:
+                                                       bench/events_browser.py)
 
 Targets (300,000 events): filter → new map p50 <= 150 ms, p95 <= 300 ms; filter <= 20 ms;
 payload <= 1 MB at any size; cold load <= 1.5 s; <= 200 bytes per event; import <= 30 s;
@@ -297,7 +299,12 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--baseline-changes", type=int, default=5)
     parser.add_argument("--baseline-sizes", default="10k,100k,300k,1m")
+    parser.add_argument("--browser", action="store_true", help="the browser section only")
+    parser.add_argument("--gestures", type=int, default=10)
+    parser.add_argument("--filter-changes", type=int, default=20)
     args = parser.parse_args()
+    if args.browser:
+        return browser_section(args)
     args.baseline_sizes = {_size(s) for s in args.baseline_sizes.split(",") if s}
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     geodata = load_geodata()
@@ -309,6 +316,19 @@ def main() -> int:
             print("\n".join(report(row)), flush=True)
     print("targets:")
     print("\n".join(verdicts(rows)))
+    return 0
+
+
+def browser_section(args) -> int:
+    from bench.events_browser import run
+
+    sizes = (
+        [_size(s) for s in args.sizes.split(",")] if args.sizes != "10k,100k,300k,1m" else [100_000]
+    )
+    with tempfile.TemporaryDirectory(prefix="briefmap-bench-") as tmp:
+        for n in sizes:
+            lines = run(Path(tmp), n, args.gestures, args.filter_changes)
+            print("\n".join(lines), flush=True)
     return 0
 
 

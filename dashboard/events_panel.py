@@ -31,6 +31,7 @@ from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
 
+FRAME = "bm_events_frame"  # bounds and zoom the events layer was last built for, and its cover
 MAP_WIDTH_PX = 1100  # a fair guess of the map's width before the browser reports its bounds
 # Vega-Lite draws its axes left to right; under the page's right-to-left direction (Arabic) the
 # labels would slide under the bars.
@@ -108,8 +109,9 @@ def map_groups(view: View, geodata: Geodata) -> list[folium.FeatureGroup]:
     mask = event_mask(index, view, geodata)
     if not mask.any():
         return []
-    zoom = st.session_state[state.EXTENT][2]
-    shown = render_events(index, mask, _bounds(), zoom, view.lang)
+    bounds, zoom = _frame(_bounds(), st.session_state[state.EXTENT][2])
+    shown = render_events(index, mask, bounds, zoom, view.lang)
+    st.session_state[FRAME] = (bounds, zoom, shown.box, shown.zooms)
     groups = [shown.group]
     click = _new_click()
     if click is not None:
@@ -117,6 +119,21 @@ def map_groups(view: View, geodata: Geodata) -> list[folium.FeatureGroup]:
         if popup is not None:
             groups.append(popup)
     return groups
+
+
+def _frame(bounds: tuple, zoom: float) -> tuple[tuple, float]:
+    """The bounds and zoom to build the events layer for: those of the last layer while the
+    view stays inside what it covers at a zoom of the same resolution (the browser then gets
+    the very same layer and redraws nothing), else the map's own."""
+    last = st.session_state.get(FRAME)
+    if last is None:
+        return bounds, zoom
+    was_bounds, was_zoom, box, zooms = last
+    w_, s, e, n = bounds
+    inside = box[0] <= w_ and box[1] <= s and e <= box[2] and n <= box[3]
+    if inside and zoom is not None and zooms[0] <= zoom <= zooms[1]:
+        return was_bounds, was_zoom
+    return bounds, zoom
 
 
 def _new_click() -> tuple[float, float, int] | None:

@@ -1,6 +1,7 @@
 """The events layer for the folium map: density hexagons when many events are in view,
-canvas points (and dashed areas for imprecise places) when at most POINT_LIMIT are; what to
-draw is `layers.events.payload`'s.
+points (and one counted circle per admin centre for imprecise places) when at most
+POINT_LIMIT are; what to draw is `layers.events.payload`'s. The browser draws a payload as one
+canvas layer that hit-tests itself (`briefmap-events.js`).
 
 What reaches the browser is compact: integer coordinates, delta-encoded, and class numbers;
 labels are set with textContent by `briefmap-events.js`, and popup HTML is made on the server
@@ -61,6 +62,8 @@ class EventsRender:
     mode: str  # "hex" or "points"
     in_view: int  # events in the view (before padding)
     payload_bytes: int  # JSON handed to the browser for this layer
+    box: tuple[float, float, float, float]  # what the layer covers (west, south, east, north)
+    zooms: tuple[int, int]  # the zooms at which it is drawn the same
 
 
 def render_events(
@@ -75,7 +78,8 @@ def render_events(
     group = folium.FeatureGroup(name=w("layer", lang), control=False)
     EventsLayer(data).add_to(group)
     size = len(json.dumps(data, separators=(",", ":")))
-    return EventsRender(group, data["mode"], data["in_view"], size)
+    box, zooms = tuple(data["box"]), tuple(data["zooms"])
+    return EventsRender(group, data["mode"], data["in_view"], size, box, zooms)
 
 
 def events_at(

@@ -28,6 +28,7 @@ from layers.render.event_style import (
 
 POINT_LIMIT = 10_000
 PAD = 0.15  # share of the view added on each side, so a small pan still has data
+HEX_PAD = 0.3  # hexagons are cheap: a wider margin, so more pans need no new payload
 
 
 def padded(bounds: tuple[float, float, float, float], share: float = PAD):
@@ -48,13 +49,22 @@ def payload(
     in_view = mask & in_box(index, bounds)
     count = int(in_view.sum())
     if count <= POINT_LIMIT:
-        near = mask & in_box(index, padded(bounds))
-        rows = near if int(near.sum()) <= POINT_LIMIT * 1.3 else in_view
-        data = points_payload(index, rows, lang)
+        box = padded(bounds)
+        near = mask & in_box(index, box)
+        if int(near.sum()) > POINT_LIMIT * 1.3:
+            near, box = in_view, bounds
+        data = points_payload(index, near, lang)
+        zooms = [0, 30]  # points are the same at any zoom; a wider view leaves the box
     else:
-        near = mask & in_box(index, padded(bounds, 0.3))
-        data = hex_payload(index, near, grid.resolution(zoom), lang)
+        box = padded(bounds, HEX_PAD)
+        res = grid.resolution(zoom)
+        data = hex_payload(index, mask & in_box(index, box), res, lang)
+        same = [z for z in range(31) if grid.resolution(z) == res]
+        zooms = [min(same), max(same)] if same else [round(zoom), round(zoom)]
     data["in_view"] = count
+    # What the payload covers: the browser reports no move that stays inside it
+    data["box"] = [round(v, 5) for v in box]
+    data["zooms"] = zooms
     data["dir"] = "rtl" if lang == "ar" else "ltr"
     return data
 
@@ -101,17 +111,7 @@ def points_payload(index: EventIndex, rows: np.ndarray, lang: str) -> dict[str, 
     lat = np.round(index.lat[exact].astype(np.float64) * 1e5).astype(np.int64)
     lon = np.round(index.lon[exact].astype(np.float64) * 1e5).astype(np.int64)
     names = index.event_type.names
-    areas = []
-    for level, km in SPREAD_KM.items():
-        vague = np.flatnonzero(rows & (index.geo_precision == level))
-        if not len(vague):
-            continue
-        places, counts = np.unique(
-            np.stack([index.lat[vague], index.lon[vague]], axis=1), axis=0, return_counts=True
-        )
-        for (alat, alon), n in zip(places.tolist(), counts.tolist(), strict=True):
-            tip = w("area_tip", lang, n=n, km=int(km))
-            areas.append([round(alat * 1e5), round(alon * 1e5), int(km * 1000), int(n), tip])
+    areas = _centres(index, rows, lang)
     present = sorted(set(index.event_type.codes[exact].tolist()))
     return {
         "mode": "points",
@@ -122,12 +122,35 @@ def points_payload(index: EventIndex, rows: np.ndarray, lang: str) -> dict[str, 
         "style": POINT_STYLE,
         "areas": areas,
         "area_style": AREA_STYLE,
+        "words": {"cluster": w("cluster", lang, n="{n}")},
         "legend": {
             "title": w("points_title", lang),
             "items": [[names[c], type_colour(names[c])] for c in present],
-            "note": w("area_key", lang) if areas else "",
+            "note": w("area_key", lang) if areas else "",  # print: dashed areas
+            "web_note": w("area_key_web", lang) if areas else "",  # web: counted circles
         },
     }
+
+
+def _centres(index: EventIndex, rows: np.ndarray, lang: str) -> list[list]:
+    """Imprecise events as one entry per admin centre, whatever their precision level: the
+    centre, the radius of the widest area they may lie in, their count and its words."""
+    vague = np.flatnonzero(rows & (index.geo_precision >= min(SPREAD_KM)))
+    if not len(vague):
+        return []
+    places, inverse = np.unique(
+        np.stack([index.lat[vague], index.lon[vague]], axis=1), axis=0, return_inverse=True
+    )
+    inverse = inverse.reshape(-1)
+    counts = np.bincount(inverse, minlength=len(places))
+    km_of = np.vectorize(lambda g: SPREAD_KM.get(int(g), 0.0))(index.geo_precision[vague])
+    widest = np.zeros(len(places))
+    np.maximum.at(widest, inverse, km_of)
+    areas = []
+    for (alat, alon), n, km in zip(places.tolist(), counts.tolist(), widest.tolist(), strict=True):
+        tip = w("area_tip", lang, n=n, km=int(km))
+        areas.append([round(alat * 1e5), round(alon * 1e5), int(km * 1000), int(n), tip])
+    return areas
 
 
 def _deltas(values: np.ndarray) -> list[int]:

@@ -20,6 +20,17 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "somewhere inside",
         "دائرة متقطعة: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما داخلها",
     ),
+    "area_key_web": (
+        "Circle with a number: events placed on a district or province centre; each happened "
+        "somewhere around it (point at it to see how far)",
+        "دائرة برقم: أحداث وُضعت في مركز قضاء أو محافظة؛ وقع كل منها في مكان ما حوله (أشر إليها "
+        "لترى المدى)",
+    ),
+    # filled in by the browser (any number): the Arabic names the count, not a counted noun
+    "cluster": (
+        "{n} incidents close together: click to zoom in",
+        "أحداث متقاربة (عددها {n}): انقر للتكبير",
+    ),
     # filled in by the browser (any number): the Arabic names the count, not a counted noun
     "about": ("≈ {n} incidents", "عدد الأحداث ≈ {n}"),
     "area_tip": Counted(

@@ -15,7 +15,7 @@ from layers.events.payload import POINT_LIMIT
 from layers.events.store import Source, open_store
 from layers.view import View
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, run_server, wait_until
+from tests.ui.harness import open_map, run_server, wait_map_settled, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,160 @@ def test_zooming_in_shows_points_and_a_popup_with_notes_as_text(events_server, b
     assert "week of" in popup and "ACLED SYR1" in popup
     assert frame.locator(".bm-event-popup script, .bm-event-popup img").count() == 0
     assert browsing.dialogs == []
+
+
+# --- one canvas layer per payload, no rerun for a move it covers, released layers ----------
+
+_LAYER = "briefmapEvents.current && briefmapEvents.current.layer"
+
+
+def _js(frame, code: str):
+    return frame.locator(".leaflet-container").evaluate(f"el => {{ {code} }}")
+
+
+def _ready(frame) -> bool:
+    return bool(_js(frame, f"var l = {_LAYER}; return !!(l && l._ready && l._drawn.length);"))
+
+
+def _reports(page) -> None:
+    """Count, in the page, what the map's component reports to Streamlit (each report of a
+    new value reruns the script)."""
+    page.add_init_script(
+        "if (window === window.top) { window.__bmReports = 0;"
+        " window.addEventListener('message', function (e) {"
+        "  if (e.data && e.data.type === 'streamlit:setComponentValue') { window.__bmReports++; }"
+        " }); }"
+    )
+
+
+def _reported(page) -> int:
+    return page.evaluate("window.__bmReports")
+
+
+def test_the_events_payload_is_one_canvas_layer(events_server, browsing):
+    frame = open_map(browsing.page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    cells = int(_attr(frame, "data-events-shapes"))
+    assert cells > 200  # many hexagons ...
+    # ... and no Leaflet layer, SVG path or canvas per hexagon: one canvas draws them all
+    assert frame.locator(".leaflet-bm-events-hex-pane canvas").count() == 1
+    assert frame.locator(".leaflet-bm-events-hex-pane path").count() == 0
+    assert _js(frame, "return briefmapEvents.current.group.getLayers().length;") == 1
+    assert int(_attr(frame, "data-events-drawn")) > 200
+
+
+def test_a_hovered_cell_shows_its_own_count_as_text(events_server, browsing):
+    page = browsing.page
+    frame = open_map(page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    # the middle of a drawn cell (the mean of its corners on screen) and that cell's count
+    x, y, count = _js(
+        frame,
+        f"var l = {_LAYER}, size = window.map.getSize(), best = null;"
+        "l._drawn.forEach(function (d) {"
+        "  var x = 0, y = 0; d.pts.forEach(function (p) { x += p.x; y += p.y; });"
+        "  var c = window.map.layerPointToContainerPoint([x / d.pts.length, y / d.pts.length]);"
+        "  if (!best && c.x > 300 && c.y > 200 && c.x < size.x - 300 && c.y < size.y - 200 &&"
+        "      d.item.count >= 10) { best = [c.x, c.y, d.item.count]; } });"
+        "return best;",
+    )
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    tip = frame.locator(".bm-events-tip")
+    tip.wait_for(timeout=10_000)
+    assert tip.inner_text().strip() == f"≈ {round(count)} incidents"
+    assert tip.locator("*").count() == 1  # one span of text: nothing parsed as markup
+
+
+def test_a_pan_inside_the_payload_does_not_rerun_the_page(events_server, browsing):
+    page = browsing.page
+    _reports(page)
+    frame = open_map(page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    wait_map_settled(frame)
+    held = _js(frame, "return briefmapEvents.held || 0;")
+    sent = _reported(page)
+    for dx, dy in ((60, 40), (-90, 20), (30, -50)):  # small pans: inside the padded payload
+        _js(frame, f"window.map.panBy([{dx}, {dy}], {{animate: false}}); return 1;")
+    # the map tried to report each move (the component's debounce), and none was sent
+    assert wait_until(lambda: _js(frame, "return briefmapEvents.held || 0;") > held, timeout=10)
+    assert _reported(page) == sent
+    # a move past what the payload covers is reported and the page draws a new layer for it
+    before = _attr(frame, "data-events-in-view")
+    _js(frame, "window.map.setView([36.3, 43.1], 9, {animate: false}); return 1;")
+    assert wait_until(lambda: _reported(page) > sent, timeout=20)
+    assert wait_until(lambda: _attr(frame, "data-events-in-view") != before, timeout=30)
+
+
+def test_replaced_layers_are_released(events_server, browsing):
+    page = browsing.page
+    frame = open_map(page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    count = "return [window.feature_group.length, Object.keys(window.map._layers).length];"
+    groups, layers = _js(frame, count)
+    places = ((36.3, 43.1, 9), (33.3, 44.4, 8), (35.3, 40.1, 9), (34.0, 40.0, 6))
+    for k in range(8):  # each jump leaves the payload: a new layer replaces the old
+        lat, lon, zoom = places[k % len(places)]
+        before = _js(frame, f"return {_LAYER} ? L.stamp({_LAYER}) : 0;")
+        _js(frame, f"window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); return 1;")
+        assert wait_until(
+            lambda b=before: _js(frame, f"return {_LAYER} ? L.stamp({_LAYER}) : 0;") != b,
+            timeout=30,
+        )
+    now_groups, now_layers = _js(frame, count)
+    assert now_groups <= groups + 1  # the component's list no longer keeps every group
+    assert now_layers <= layers + 20
+
+
+def test_an_admin_centre_is_one_circle_with_its_count(events_server, browsing):
+    page = browsing.page
+    frame = open_map(page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    palmyra = "window.map.setView([34.56, 38.267], 12, {animate: false}); return 1;"
+    _js(frame, palmyra)  # a town ACLED-like data places district-level events on
+    assert wait_until(lambda: _attr(frame, "data-events-mode") == "points", timeout=30)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    centres = _js(
+        frame,
+        f"return {_LAYER}._drawn.filter(function (d) {{ return d.kind === 'area'; }})"
+        ".map(function (d) { return [d.p.x, d.p.y, d.item.n]; });",
+    )
+    assert centres, "no imprecise events drawn at the centre"
+    places = {(round(x), round(y)) for x, y, _n in centres}
+    assert len(places) == len(centres)  # one circle per centre, never a stack
+    x, y, n = max(centres, key=lambda c: c[2])
+    assert n > 1
+    cx, cy = _js(
+        frame, f"var c = window.map.layerPointToContainerPoint([{x}, {y}]); return [c.x, c.y];"
+    )
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + cx, box["y"] + cy)
+    tip = frame.locator(".bm-events-tip")
+    tip.wait_for(timeout=10_000)
+    assert tip.inner_text().startswith(f"{n} incidents placed on this centre")
+
+
+def test_the_density_legend_is_compact_and_collapses(events_server, browsing):
+    frame = open_map(browsing.page, events_server.url)
+    _map(frame).wait_for(timeout=60_000)
+    assert wait_until(lambda: _ready(frame), timeout=30)
+    legend = frame.locator(".bm-events-legend")
+    box = legend.bounding_box()
+    assert box["width"] <= 200 and box["height"] <= 190  # was 270 x 170 px
+    assert _attr(frame, "data-events-legend") in (
+        "topleft",
+        "topright",
+        "bottomleft",
+        "bottomright",
+    )
+    title = legend.locator(".bm-events-legend-title")
+    title.click()
+    assert wait_until(lambda: title.get_attribute("aria-expanded") == "false", timeout=10)
+    assert not legend.locator(".bm-events-legend-body").is_visible()
+    assert legend.bounding_box()["height"] < 40
+    title.click()
+    assert wait_until(lambda: legend.locator(".bm-events-legend-body").is_visible(), timeout=10)

@@ -61,3 +61,13 @@ def test_the_offline_html_keeps_template_syntax_in_titles_points_and_data(geodat
     for evaluated in ("«T49»", "«P49»", "«H49»", "«Qyes»"):
         assert evaluated not in html, evaluated
     assert "MacroElement" not in html and "DataElement" not in html
+
+
+def test_an_event_popup_keeps_template_syntax_as_text():
+    from layers.events.layer import EventPopup
+
+    m = folium.Map(tiles=None)
+    group = folium.FeatureGroup().add_to(m)
+    EventPopup(33.0, 44.0, "<p>QN{{ 7*7 }}NQ</p>", 1).add_to(group)
+    page = m.get_root().render()
+    assert "QN{{ 7*7 }}NQ" in page and "QN49NQ" not in page

@@ -16,15 +16,15 @@ from typing import Any
 
 import folium
 import numpy as np
-from folium.elements import MacroElement
 from folium.template import Template
 
 from layers.events.index import EventIndex
 from layers.events.payload import payload
 from layers.events.words import w
+from layers.render.leaflet import DataElement
 
 
-class EventsLayer(MacroElement):
+class EventsLayer(DataElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -39,7 +39,7 @@ class EventsLayer(MacroElement):
         self.data = data
 
 
-class EventPopup(MacroElement):
+class EventPopup(DataElement):
     """Opens the server-built popup of a clicked place once (keyed by a nonce)."""
 
     _template = Template(

@@ -8,7 +8,7 @@
   "use strict";
   var B = (window.briefmap = window.briefmap || {});
   var P = window.protomapsL;
-  var footprintAt = B._lab.footprintAt, meta = B._lab.meta;
+  var footprintAt = B._lab.footprintAt, meta = B._lab.meta, Pt = B._lab.Pt;
 
   /* ---- symbolizers built from protomaps-leaflet's own ---- */
 
@@ -73,11 +73,80 @@
   var PLACEMENTS = [["E", 1, 0], ["W", -1, 0], ["NE", 0.75, -0.75], ["SE", 0.75, 0.75],
     ["NW", -0.75, -0.75], ["SW", -0.75, 0.75], ["N", 0, -1], ["S", 0, 1]];
 
+  /* Latin letters, digits, punctuation and spaces only: the scripts whose letters stand
+   * apart, so a spaced label may be drawn a letter at a time (protomaps-leaflet does so). */
+  var MAX_LINE_CHARS = 24;
+  var LATIN_ONLY = /^[\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u00a0]*$/;
+  function latinOnly(text) { return LATIN_ONLY.test(text || ""); }
+
+  /* Letter-spacing for Latin text only: protomaps-leaflet draws a spaced label one letter
+   * at a time, which unjoins Arabic and reverses its order («اي روس» for سوريا); any other
+   * script is drawn as one shaped string, measured as drawn. */
+  function spacing(st) {
+    var ls = st.letter_spacing || 0;
+    if (!ls) { return 0; }
+    return function (z, f) { return latinOnly(f.props._bm_text) ? ls : 0; };
+  }
+
   function textOptions(st, family) {
     return { labelProps: ["_bm_text"], fill: st.colour, stroke: st.halo, width: st.halo_width,
       font: st.weight + " " + st.size + "px " + family, lineHeight: 1.1,
-      letterSpacing: st.letter_spacing || 0, maxLineChars: 24,
+      letterSpacing: spacing(st), maxLineChars: MAX_LINE_CHARS,
       textTransform: st.uppercase ? "uppercase" : undefined };
+  }
+
+  /* A label's text, measured as one shaped string (spaced only when Latin), its box grown
+   * by its halo: the halo is drawn, so two labels whose boxes touch must not have halos
+   * that overlap the other's letters. */
+  function shapedText(st, opts) {
+    return new P.Padding(st.halo_width || 0, new SpacedWidth(new P.TextSymbolizer(opts), st));
+  }
+
+  /* A letter-spaced (Latin) label is drawn a letter at a time, each letter measured alone:
+   * its box is as wide as those letters and spaces, which is more than the whole string
+   * measured once plus the spacing (AZERBAIJAN: 4 px more at 12 px). */
+  function SpacedWidth(inner, st) {
+    this.inner = inner; this.ls = st.letter_spacing || 0; this.upper = st.uppercase;
+  }
+  SpacedWidth.prototype.place = function (layout, geom, f) {
+    var placed = this.inner.place(layout, geom, f), text = f.props._bm_text || "";
+    if (!placed || !this.ls || !latinOnly(text) || text.length > MAX_LINE_CHARS) {
+      return placed;
+    }
+    if (this.upper) { text = text.toUpperCase(); }
+    var width = -this.ls;  /* the scratch context holds the label's font (set by place) */
+    for (var i = 0; i < text.length; i++) {
+      width += layout.scratch.measureText(text[i]).width + this.ls;
+    }
+    var box = placed[0].bboxes[0];
+    box.maxX = Math.max(box.maxX, box.minX + width);
+    return placed;
+  };
+
+  /* Text centred on a point (an area's middle, a country's label point). Not
+   * protomaps-leaflet's CenteredSymbolizer: that one takes a box's left edge for 0 (a padded
+   * box's is not) and centres each line by its width without the letter-spacing, which put
+   * a spaced name half its spacing to the right of its box (AZERBAIJAN: 7 px). */
+  function Centred(inner, spaced) { this.inner = inner; this.spaced = spaced; }
+  Centred.prototype.place = function (layout, geom, f) {
+    var a = geom[0][0], placed = this.inner.place(layout, [[new Pt(0, 0)]], f);
+    if (!placed || !placed.length) { return undefined; }
+    var label = placed[0], b = label.bboxes[0], w = b.maxX - b.minX, h = b.maxY - b.minY;
+    /* one spaced line starts at its box's left; unspaced lines are centred on the widest */
+    var justify = this.spaced(f) ? 1 : 2;
+    return [{ anchor: a,
+      bboxes: [{ minX: a.x - w / 2, maxX: a.x + w / 2, minY: a.y - h / 2, maxY: a.y + h / 2 }],
+      draw: function (ctx) {
+        ctx.translate(-w / 2 - b.minX, h / 2 - b.maxY);
+        label.draw(ctx, { justify: justify });
+      } }];
+  };
+
+  function centredText(st, family) {
+    var ls = st.letter_spacing || 0;
+    return new Centred(shapedText(st, textOptions(st, family)), function (f) {
+      return ls > 0 && latinOnly(f.props._bm_text);
+    });
   }
 
   /* Text beside a point, `gap` px from it, in the first of eight positions that is free. */
@@ -89,7 +158,7 @@
       opts.offsetY = function (z, f) { return pl[2] * away(f); };
       opts.placements = [P.TextPlacements[pl[0] === "NE" ? "Ne" : pl[0] === "SE" ? "Se" :
         pl[0] === "NW" ? "Nw" : pl[0] === "SW" ? "Sw" : pl[0]]];
-      var text = new P.OffsetTextSymbolizer(opts);
+      var text = new P.OffsetSymbolizer(shapedText(st, opts), opts);
       return dot ? new Dotted(dot, text) : text;
     }));
   }
@@ -121,6 +190,6 @@
   }
 
   B._sym = { FirstFit: FirstFit, Checked: Checked, Tagged: Tagged, Obstacle: Obstacle,
-    besidePoint: besidePoint, textOptions: textOptions, aliasIndex: aliasIndex,
+    besidePoint: besidePoint, centredText: centredText, textOptions: textOptions, latinOnly: latinOnly, aliasIndex: aliasIndex,
     basemapText: basemapText };
 })();

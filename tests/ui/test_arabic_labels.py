@@ -75,7 +75,9 @@ def check_drawn(placed, drawn, split, where: str) -> None:
         if la["text"] == lb["text"]:
             continue  # two lines of one label, or one label drawn in two tiles
         area = overlap(a["box"], b["box"])
-        assert area <= 2, f"{where}: '{a['text']}' and '{b['text']}' drawn over each other ({area:.0f} px²)"
+        assert area <= 2, (
+            f"{where}: '{a['text']}' and '{b['text']}' drawn over each other ({area:.0f} px²)"
+        )
 
 
 VIEWS = {

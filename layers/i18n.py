@@ -56,6 +56,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     # map controls
     "measure": ("Measure a distance: click two points", "قياس مسافة: انقر نقطتين"),
     "km": ("km", "كم"),
+    "m": ("m", "م"),
+    "zoom_in": ("Zoom in", "تكبير"),
+    "zoom_out": ("Zoom out", "تصغير"),
     # dashboard
     "choose": ("Any — choose to narrow", "الكل — اختر للتضييق"),
     "attribution": (

@@ -99,29 +99,67 @@
    * by its halo: the halo is drawn, so two labels whose boxes touch must not have halos
    * that overlap the other's letters. */
   function shapedText(st, opts) {
-    return new P.Padding(st.halo_width || 0, new SpacedWidth(new P.TextSymbolizer(opts), st));
+    return new P.Padding(st.halo_width || 0, new ShapedText(opts));
   }
 
-  /* A letter-spaced (Latin) label is drawn a letter at a time, each letter measured alone:
-   * its box is as wide as those letters and spaces, which is more than the whole string
-   * measured once plus the spacing (AZERBAIJAN: 4 px more at 12 px). */
-  function SpacedWidth(inner, st) {
-    this.inner = inner; this.ls = st.letter_spacing || 0; this.upper = st.uppercase;
+  /* protomaps-leaflet's line breaking (maxLineChars, at the space nearest the limit). */
+  function linebreak(text, max) {
+    if (text.length <= max) { return [text]; }
+    var t = max - 1, before = text.lastIndexOf(" ", t), after = text.indexOf(" ", t);
+    if (before === -1 && after === -1) { return [text]; }
+    var cut = after === -1 || (before >= 0 && t - before < after - t) ? before : after;
+    return [text.substring(0, cut)].concat(linebreak(text.substring(cut + 1), max));
   }
-  SpacedWidth.prototype.place = function (layout, geom, f) {
-    var placed = this.inner.place(layout, geom, f), text = f.props._bm_text || "";
-    if (!placed || !this.ls || !latinOnly(text) || text.length > MAX_LINE_CHARS) {
-      return placed;
-    }
-    if (this.upper) { text = text.toUpperCase(); }
-    var width = -this.ls;  /* the scratch context holds the label's font (set by place) */
-    for (var i = 0; i < text.length; i++) {
-      width += layout.scratch.measureText(text[i]).width + this.ls;
-    }
-    var box = placed[0].bboxes[0];
-    box.maxX = Math.max(box.maxX, box.minX + width);
-    return placed;
+
+  /* One line's width as drawn: the shaped string, or (spaced Latin) letter by letter. */
+  function lineWidth(ctx, line, ls) {
+    if (!ls) { return ctx.measureText(line).width; }
+    var w = -ls;
+    Array.from(line).forEach(function (c) { w += ctx.measureText(c).width + ls; });
+    return w;
+  }
+
+  /* protomaps-leaflet's TextSymbolizer (its options and attributes), measured as drawn:
+   * every line's width and height, not only those of the line with the most characters (a
+   * two-line Arabic label's shorter line by count can be the wider: «مركز تنسيق حدودي» was
+   * drawn 23 px past its box), and a spaced line as wide as its letters and spaces. */
+  function ShapedText(opts) { this.s = new P.TextSymbolizer(opts); }
+  ShapedText.prototype.place = function (layout, geom, f) {
+    var s = this.s, z = layout.zoom, text = s.text.get(z, f);
+    if (!text) { return undefined; }
+    var ctx = layout.scratch, font = s.font.get(z, f), ls = s.letterSpacing.get(z, f);
+    ctx.font = font;
+    var lines = linebreak(text, s.maxLineCodeUnits.get(z, f)), asc = 0, desc = 0;
+    var widths = lines.map(function (line) {
+      var m = ctx.measureText(line);
+      asc = Math.max(asc, m.actualBoundingBoxAscent);
+      desc = Math.max(desc, m.actualBoundingBoxDescent);
+      return lineWidth(ctx, line, ls);
+    });
+    var w = Math.max.apply(null, widths), step = (asc + desc) * s.lineHeight.get(z, f);
+    var a = geom[0][0], fill = s.fill.get(z, f), halo = s.width.get(z, f);
+    var stroke = s.stroke.get(z, f);
+    var draw = function (g, extra) {
+      var justify = (extra && extra.justify) || s.justify, y = 0;
+      g.globalAlpha = 1; g.font = font; g.fillStyle = fill;
+      lines.forEach(function (line, i) {
+        var x = justify === 2 ? (w - widths[i]) / 2 : justify === 3 ? w - widths[i] : 0;
+        if (halo) {
+          g.lineWidth = halo * 2; g.strokeStyle = stroke;
+          put(g, "strokeText", line, x, y, ls);
+        }
+        put(g, "fillText", line, x, y, ls);
+        y += step;
+      });
+    };
+    return [{ anchor: new Pt(a.x, a.y), draw: draw, bboxes: [{ minX: a.x, minY: a.y - asc,
+      maxX: a.x + w, maxY: a.y + desc + (lines.length - 1) * step }] }];
   };
+
+  function put(g, op, line, x, y, ls) {
+    if (!ls) { g[op](line, x, y); return; }
+    Array.from(line).forEach(function (c) { g[op](c, x, y); x += g.measureText(c).width + ls; });
+  }
 
   /* Text centred on a point (an area's middle, a country's label point). Not
    * protomaps-leaflet's CenteredSymbolizer: that one takes a box's left edge for 0 (a padded

@@ -112,6 +112,9 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
     # map controls
     "measure": ("Measure a distance: click two points", "قياس مسافة: انقر نقطتين"),
     "km": ("km", "كم"),
+    "m": ("m", "م"),
+    "zoom_in": ("Zoom in", "تكبير"),
+    "zoom_out": ("Zoom out", "تصغير"),
     # dashboard
     "choose": ("Any — choose to narrow", "الكل — اختر للتضييق"),
     "attribution": (

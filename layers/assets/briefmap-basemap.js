@@ -18,7 +18,7 @@
   var FEATURES = lab.FEATURES, TILE = lab.TILE, FeatureSource = lab.FeatureSource;
   var guardRenders = lab.guardRenders, relayoutWhenIdle = lab.relayoutWhenIdle;
   var FirstFit = sym.FirstFit, Checked = sym.Checked, Tagged = sym.Tagged, Obstacle = sym.Obstacle;
-  var besidePoint = sym.besidePoint, textOptions = sym.textOptions;
+  var besidePoint = sym.besidePoint;
   var aliasIndex = sym.aliasIndex, basemapText = sym.basemapText;
 
   /* ---- the style: paint rules and label rules ---- */
@@ -74,8 +74,11 @@
     /* on the projector (larger type, a room reading from afar) governorate seats and other
      * towns come a zoom later; national capitals and the places the reports name do not */
     var later = spec.mode === "projector" ? 1 : 0;
+    /* capitals, governorate seats and major cities (by population, never a city's
+     * section: layers/tiles/towns.py) share the capitals' style and priority */
     var isCapital = function (f) {
-      return f.props.capital === "yes" || f.props.region_capital === "yes";
+      return f.props.capital === "yes" || f.props.region_capital === "yes" ||
+        f.props.major === "yes";
     };
     var dot = function (colour, r) {
       return new P.CircleSymbolizer({ radius: r, fill: colour, stroke: "#ffffff", width: 1.2 });
@@ -87,9 +90,7 @@
         return true;
       };
     };
-    var centred = function (s) {
-      return new P.CenteredTextSymbolizer(textOptions(s, fam));
-    };
+    var centred = function (s) { return sym.centredText(s, fam); };
     /* points: beside the marker; lines: beside their middle; areas: inside, else beside */
     var reportSym = function (s) {
       var point = besidePoint(s, fam, function (f) { return (f.props.r || 4) + 3; });
@@ -150,14 +151,46 @@
     ];
   }
 
+  /* ---- Leaflet's own controls in the page's language ---- */
+
+  /* A metric scale bar whose units are the page's («20 كم» on an Arabic map, written right
+   * to left), and the zoom buttons' titles. `words`: {km, m, zoom_in, zoom_out, lang}. */
+  B.localControls = function (map, words) {
+    var Scale = L.Control.Scale.extend({
+      _updateMetric: function (maxMeters) {
+        var meters = this._getRoundNum(maxMeters);
+        var text = meters < 1000 ? meters + " " + words.m : (meters / 1000) + " " + words.km;
+        this._mScale.textContent = text;
+        this._mScale.style.width = Math.round(this.options.maxWidth * meters / maxMeters) + "px";
+      }
+    });
+    var scale = new Scale({ imperial: false, maxWidth: 160 }).addTo(map);
+    var rtl = words.lang === "ar";
+    scale.getContainer().setAttribute("lang", words.lang);
+    scale.getContainer().setAttribute("dir", rtl ? "rtl" : "ltr");
+    var zoom = map.zoomControl;
+    if (zoom && zoom._zoomInButton) {
+      [[zoom._zoomInButton, words.zoom_in], [zoom._zoomOutButton, words.zoom_out]]
+        .forEach(function (pair) {
+          pair[0].title = pair[1];
+          pair[0].setAttribute("aria-label", pair[1]);
+        });
+    }
+    return scale;
+  };
+
   /* ---- the layer ---- */
   B.vectorBasemap = function (map, spec) {
     if (B.panes) { B.panes(map); }
     if (spec.mode === "projector") { L.DomUtil.addClass(map.getContainer(), "bm-projector"); }
     var src = spec.source;
     var url = src.tiles ? B.memoryTiles(src.tiles) : src.url;
+    /* both weights of the Arabic face before any label is measured: a label measured in a
+     * fallback face and drawn in ours is wider than the box the labeller kept for it */
     var fontReady = document.fonts && document.fonts.load
-      ? document.fonts.load("400 16px bm-arabic", "\u0639\u0631\u0628\u064a") : Promise.resolve();
+      ? Promise.all(["400", "700"].map(function (w) {
+        return document.fonts.load(w + " 16px bm-arabic", "\u0639\u0631\u0628\u064a");
+      })) : Promise.resolve();
     /* Two layers share one set of tiles: the land, water, roads and borders beneath the
      * report layers, and every label in a pane above them, so no report line is drawn
      * across a name (labels keep clear of markers by the labeller's own rules). */

@@ -149,7 +149,7 @@ class MeasureControl(DataElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        briefmap.localControls({{ this._parent.get_name() }}, {{ this.labels|tojson }});
         briefmap.measureControl({{ this._parent.get_name() }}, {{ this.labels|tojson }});
         {% endmacro %}
         """
@@ -158,7 +158,11 @@ class MeasureControl(DataElement):
     def __init__(self, lang: str):
         super().__init__()
         self._name = "MeasureControl"
-        self.labels = {"title": t("measure", lang), "km": t("km", lang)}
+        self.labels = {
+            "title": t("measure", lang),
+            **{key: t(key, lang) for key in ("km", "m", "zoom_in", "zoom_out")},
+            "lang": lang,
+        }
 
 
 class Focus(DataElement):

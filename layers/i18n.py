@@ -56,6 +56,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # map controls
     "measure": ("Measure a distance: click two points", "قياس مسافة: انقر نقطتين"),
     "km": ("km", "كم"),
+    "metres": ("m", "م"),
     # dashboard
     "choose": ("Any — choose to narrow", "الكل — اختر للتضييق"),
     "attribution": (
@@ -148,6 +149,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "شاشة الجمهور سوداء (اضغط B لإظهارها).",
     ),
     "elapsed": ("elapsed", "المنقضي"),
+    "audience_paused": (
+        "The presenter has stopped presenting. This screen follows again when the briefing "
+        "resumes.",
+        "أوقف مقدّم الإحاطة العرض. تعود هذه الشاشة إلى المتابعة عند استئناف الإحاطة.",
+    ),
     "no_walkthrough": (
         "No such walkthrough: check the link.",
         "لا توجد جولة بهذا الاسم: تحقق من الرابط.",

@@ -108,7 +108,9 @@ def controls(seat: Seat, lang: str, show: bool) -> Briefing:
     key = f"bm-clicker-{briefing.channel}"
     for action in new_presses(key, actions):
         if action == "exit":
-            room.act(seat.key, "pause")  # the audience says the presenter has stopped
+            # the audience says the presenter has stopped; this window's own clock must not
+            # take the pause for a move made elsewhere (it would rerun as a presenter)
+            st.session_state[SHOWN] = room.act(seat.key, "pause").version
             _exit_to_dashboard(seat)
             st.rerun()
         briefing = room.act(seat.key, action)

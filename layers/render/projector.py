@@ -15,8 +15,8 @@ from shapely.geometry import box
 
 from layers.i18n import t
 from layers.marking import Marking, banner_marking, parse
-from layers.render.escape import esc
 from layers.model import Feature, Geodata, Scene
+from layers.render.escape import esc
 from layers.render.legend import legend_html, legend_items, legend_keys
 from layers.walkthrough import SCENE_PADDING, scene_frame, scene_view
 

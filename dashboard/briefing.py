@@ -25,7 +25,7 @@ from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
-from layers.render.projector import banner_html, extras_group, projector_frame
+from layers.render.projector import MAP_PX, banner_html, extras_group, projector_frame
 from layers.view_words import describe
 from layers.walkthrough import SCENE_PADDING, scene_frame, scene_index, scene_view
 
@@ -41,7 +41,9 @@ AUDIENCE_CSS = """
 <style>
 header[data-testid="stHeader"], section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding: 44px 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+.block-container { padding: 40px 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+.block-container [data-testid="stVerticalBlock"] { gap: 0 !important; }
+[class*="st-key-bm-clicker-"] { height: 0 !important; overflow: hidden; }
 .bm-banner { position: fixed; left: 0; right: 0; height: 34px; z-index: 999990; display: flex;
   align-items: center; justify-content: center; font: 700 22px/1 "Source Sans", "Source Sans Pro",
   sans-serif; letter-spacing: 0.08em; }
@@ -50,7 +52,7 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"],
   margin: 0.3rem 0; background: #fff4d6; border-inline-start: 6px solid #b8860b; }
 .stApp .bm-aud-title { font-size: 52px !important; font-weight: 700; line-height: 1.15;
   margin: 0 0 0.2rem 0; }
-.stApp .bm-aud-count { font-size: 22px !important; color: #555; }
+.stApp .bm-aud-count { font-size: 22px !important; color: #555; line-height: 1.3; padding-bottom: 10px; }
 .stApp ul.bm-aud-points { padding-inline-start: 1.1em; margin: 0; }
 .stApp ul.bm-aud-points li { font-size: 34px !important; line-height: 1.3 !important;
   margin: 0 0 0.7em 0 !important; }
@@ -239,7 +241,7 @@ def audience_page(geodata: Geodata, lang: str) -> None:
             briefing,
             geodata,
             lang,
-            820,
+            MAP_PX[1],
             actions=(),
             key="aud-map",
             mode="projector",

@@ -333,7 +333,7 @@
       legend.addTo(map);
       scale.addTo(map);
       L.DomUtil.addClass(scale.getContainer(), "bm-proj-scale");
-      scale.getContainer().setAttribute("dir", "ltr");
+      scale.getContainer().setAttribute("dir", spec.rtl ? "rtl" : "ltr");
     });
     group.on("remove", function () { legend.remove(); scale.remove(); });
     return group;

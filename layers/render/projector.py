@@ -22,7 +22,7 @@ from layers.walkthrough import SCENE_PADDING, scene_frame, scene_view
 
 # The audience map's size on a 1920×1080 projector (dashboard.briefing lays it out) and the
 # highest zoom a scene is framed at: enough to work out what the fitted map shows.
-MAP_PX = (1280, 820)
+MAP_PX = (1280, 890)
 MAX_ZOOM = 10
 
 

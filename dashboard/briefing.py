@@ -52,7 +52,8 @@ header[data-testid="stHeader"], section[data-testid="stSidebar"],
   margin: 0.3rem 0; background: #fff4d6; border-inline-start: 6px solid #b8860b; }
 .stApp .bm-aud-title { font-size: 52px !important; font-weight: 700; line-height: 1.15;
   margin: 0 0 0.2rem 0; }
-.stApp .bm-aud-count { font-size: 22px !important; color: #555; line-height: 1.3; padding-bottom: 10px; }
+.stApp .bm-aud-count { font-size: 22px !important; color: #555; line-height: 1.3;
+  padding-bottom: 10px; }
 .stApp ul.bm-aud-points { padding-inline-start: 1.1em; margin: 0; }
 .stApp ul.bm-aud-points li { font-size: 34px !important; line-height: 1.3 !important;
   margin: 0 0 0.7em 0 !important; }

@@ -258,7 +258,7 @@
       var copy = part.cloneNode(true), from = part.querySelectorAll("canvas");
       copy.querySelectorAll("canvas").forEach(function (c, i) {
         c.width = from[i].width; c.height = from[i].height;
-        c.getContext("2d").drawImage(from[i], 0, 0);
+        if (c.width && c.height) { c.getContext("2d").drawImage(from[i], 0, 0); }
       });
       cover.appendChild(copy);
     });
@@ -301,7 +301,9 @@
     map._bmHolds = true;
     var remove = map.removeLayer;
     map.removeLayer = function (layer) {
-      if ((window.feature_group || []).indexOf(layer) >= 0) { B.hold(map); }
+      if ((window.feature_group || []).indexOf(layer) >= 0) {
+        try { B.hold(map); } catch (err) { B._hold = null; }  /* never in the swap's way */
+      }
       return remove.apply(this, arguments);
     };
   };

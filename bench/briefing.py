@@ -35,7 +35,6 @@ from tests.ui.harness import (  # noqa: E402
     Guard,
     audience_link,
     launch,
-    open_map,
     run_server,
     wait_until,
 )
@@ -44,6 +43,7 @@ WALK = "iraq-syria-2025"
 TARGET_S = 1.0
 SETTLED_TARGETS = (1.0, 2.0)  # median, p95
 QUIET_S = 1.5
+OPEN_TIMEOUT_MS = 240_000
 
 # In every frame: the wall-clock times (ms) of changes to a Leaflet map that the room could see.
 CHANGES = """
@@ -70,6 +70,14 @@ CHANGES = """
     { subtree: true, childList: true, attributes: true, attributeFilter: ['style', 'class'] }));
 })();
 """
+
+
+def _open(page, url: str) -> None:
+    """The app with its map drawn (as tests.ui.harness.open_map, with room for a loaded
+    machine: the figures are what this bench is for, not the first paint)."""
+    page.goto(url)
+    ready = '.leaflet-container[data-basemap="ready"]'
+    page.frame_locator(MAP_FRAME).locator(ready).wait_for(timeout=OPEN_TIMEOUT_MS)
 
 
 def _last_change(aud) -> float:
@@ -151,8 +159,8 @@ def main() -> int:
                     ctx.route("**/*", guard)
                 aud_ctx.add_init_script(CHANGES)
                 pres, aud = pres_ctx.new_page(), aud_ctx.new_page()
-                open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=1")
-                open_map(aud, audience_link(pres))
+                _open(pres, f"{server.url}/?walkthrough={WALK}&scene=1")
+                _open(aud, audience_link(pres))
                 results[name] = _lags(pres, aud, titles, args.presses)
                 for ctx in {id(pres_ctx): pres_ctx, id(aud_ctx): aud_ctx}.values():
                     ctx.close()

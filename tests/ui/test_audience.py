@@ -19,10 +19,10 @@ from layers.snapshot.contents import layer_markings
 from layers.walkthrough import scene_view
 from tests.conftest import GEODATA
 from tests.ui.harness import (
+    MAP_FRAME,
     Guard,
     audience_link,
     describe_pages,
-    open_map,
     sure_button,
     wait_until,
 )
@@ -30,6 +30,7 @@ from tests.ui.harness import (
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
 LANGS = ["en", "ar"]
+OPEN_MS = 180_000  # a first paint on a loaded 2-core machine; a condition, not a figure
 
 # Every text drawn on a canvas, with the briefing version the map showed then and whether a
 # held picture covered the map (what the room could see). Runs in every frame.
@@ -58,6 +59,14 @@ def geodata():
 @pytest.fixture(scope="module")
 def walkthrough(geodata):
     return geodata.walkthroughs[WALK]
+
+
+def open_map(page, url: str):
+    """As tests.ui.harness.open_map, with room for a loaded machine."""
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=OPEN_MS)
+    return frame
 
 
 @contextmanager

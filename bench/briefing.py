@@ -94,6 +94,12 @@ def _last_change(aud) -> float:
     return last
 
 
+def _nonce(aud):
+    """The briefing version the audience's map was last moved for (its focus nonce)."""
+    frame = aud.frame_locator(MAP_FRAME).locator(".leaflet-container")
+    return frame.evaluate("el => window.__bmFocusNonce")
+
+
 def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list[float]]:
     title = aud.locator("#bm-aud-title")
     pres.mouse.click(700, 12)  # focus the presenter page, as a clicker's keys would
@@ -101,6 +107,7 @@ def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list
     for i in range(presses):
         key, step = ("ArrowRight", 1) if i % 2 == 0 else ("ArrowLeft", -1)
         _last_change(aud)  # both windows at rest
+        shown = _nonce(aud)
         pressed_ms = pres.evaluate("Date.now()")
         pressed = time.monotonic()
         pres.keyboard.press(key)
@@ -108,6 +115,8 @@ def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list
         if not wait_until(lambda s=scene: title.inner_text() == titles[s], timeout=10):
             raise SystemExit(f"the audience never reached scene {scene + 1}")
         lags.append(time.monotonic() - pressed)
+        if not wait_until(lambda n=shown: _nonce(aud) != n, timeout=30):
+            raise SystemExit(f"the audience's map never took scene {scene + 1}")
         settled.append(max(0.0, (_last_change(aud) - pressed_ms) / 1000))
     return lags, settled
 

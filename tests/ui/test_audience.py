@@ -100,6 +100,11 @@ def _focus_page(page) -> None:
     page.locator('[data-testid="stPopoverBody"]').first.wait_for(state="hidden", timeout=30_000)
 
 
+def _clicker_ready(page) -> None:
+    clicker = page.frame_locator('iframe[title*="clicker"]')
+    clicker.locator('button[data-action="next"]').wait_for(timeout=OPEN_MS)
+
+
 def _map_js(frame, script: str):
     return frame.locator(".leaflet-container").evaluate(script)
 
@@ -184,6 +189,7 @@ def test_the_audience_says_so_when_the_presenter_stops(server, browser, walkthro
         sure_button(pres, "resume").click()
         notice.wait_for(state="detached", timeout=60_000)
         assert aud.locator("#bm-aud-title").inner_text() == _title(walkthrough.scenes[1], lang)
+        _clicker_ready(pres)  # presenting again: its keys are heard once its clicker is drawn
         _focus_page(pres)
         pres.keyboard.press("ArrowRight")
         want = _title(walkthrough.scenes[2], lang)

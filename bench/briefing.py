@@ -66,8 +66,21 @@ CHANGES = """
       (n) => n.classList && n.classList.contains('bm-freeze')));
     if (lifted || (!covered() && records.some((r) => seen(r.target)))) { log.push(Date.now()); }
   });
-  document.addEventListener('DOMContentLoaded', () => watch.observe(document.documentElement,
-    { subtree: true, childList: true, attributes: true, attributeFilter: ['style', 'class'] }));
+  // streamlit-folium may write a new document into its frame: follow it; and a held
+  // picture taken down is a change, seen per frame
+  let observed = null, wasCovered = false;
+  const tick = () => {
+    if (document !== observed) {
+      observed = document;
+      watch.observe(document, { subtree: true, childList: true, attributes: true,
+        attributeFilter: ['style', 'class'] });
+    }
+    const now = covered();
+    if (wasCovered && !now) { log.push(Date.now()); }
+    wasCovered = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 })();
 """
 

@@ -66,8 +66,15 @@ CHANGES = """
       (n) => n.classList && n.classList.contains('bm-freeze')));
     if (lifted || (!covered() && records.some((r) => seen(r.target)))) { log.push(Date.now()); }
   });
-  // streamlit-folium may write a new document into its frame: follow it; and a held
-  // picture taken down is a change, seen per frame
+  // a held picture taken down is a change (a prototype wrapper outlives a document written
+  // anew into the frame, which drops observers and animation frames)
+  const removeChild = Node.prototype.removeChild;
+  Node.prototype.removeChild = function (child) {
+    if (child && child.classList && child.classList.contains('bm-freeze')) {
+      log.push(Date.now());
+    }
+    return removeChild.apply(this, arguments);
+  };
   let observed = null, wasCovered = false;
   const tick = () => {
     if (document !== observed) {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -24,6 +25,7 @@ from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
+from layers.render.projector import MAP_PX, banner_html, extras_group, projector_frame
 from layers.view_words import describe
 from layers.walkthrough import SCENE_PADDING, scene_frame, scene_index, scene_view
 
@@ -39,10 +41,19 @@ AUDIENCE_CSS = """
 <style>
 header[data-testid="stHeader"], section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
-.block-container { padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
-.stApp .bm-aud-title { font-size: 56px !important; font-weight: 700; line-height: 1.15;
-  margin: 0 0 0.3rem 0; }
-.stApp .bm-aud-count { font-size: 22px !important; color: #555; }
+.block-container { padding: 40px 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+.block-container [data-testid="stVerticalBlock"] { gap: 0 !important; }
+[class*="st-key-bm-clicker-"] { height: 0 !important; overflow: hidden; }
+.bm-banner { position: fixed; left: 0; right: 0; height: 34px; z-index: 999990; display: flex;
+  align-items: center; justify-content: center; font: 700 22px/1 "Source Sans", "Source Sans Pro",
+  sans-serif; letter-spacing: 0.08em; }
+.bm-banner-top { top: 0; } .bm-banner-bottom { bottom: 0; }
+.stApp .bm-aud-paused { font-size: 28px !important; font-weight: 700; padding: 10px 16px;
+  margin: 0.3rem 0; background: #fff4d6; border-inline-start: 6px solid #b8860b; }
+.stApp .bm-aud-title { font-size: 52px !important; font-weight: 700; line-height: 1.15;
+  margin: 0 0 0.2rem 0; }
+.stApp .bm-aud-count { font-size: 22px !important; color: #555; line-height: 1.3;
+  padding-bottom: 10px; }
 .stApp ul.bm-aud-points { padding-inline-start: 1.1em; margin: 0; }
 .stApp ul.bm-aud-points li { font-size: 34px !important; line-height: 1.3 !important;
   margin: 0 0 0.7em 0 !important; }
@@ -100,6 +111,9 @@ def controls(seat: Seat, lang: str, show: bool) -> Briefing:
     key = f"bm-clicker-{briefing.channel}"
     for action in new_presses(key, actions):
         if action == "exit":
+            # the audience says the presenter has stopped; this window's own clock must not
+            # take the pause for a move made elsewhere (it would rerun as a presenter)
+            st.session_state[SHOWN] = room.act(seat.key, "pause").version
             _exit_to_dashboard(seat)
             st.rerun()
         briefing = room.act(seat.key, action)
@@ -139,8 +153,10 @@ def scene_map(
     actions: tuple[str, ...],
     key: str,
     mode: str = "screen",
+    extras: folium.FeatureGroup | None = None,
 ) -> None:
-    """The scene's map, fitted to what it highlights; `mode` "projector" for the audience."""
+    """The scene's map, fitted to what it highlights; `mode` "projector" for the audience,
+    whose `extras` (legend, scale) change with the scene."""
     scene = briefing.scene
     view = scene_view(scene, lang)
     m = base_map(lang=lang, basemap_source=data.basemap_source(), clicker=actions, mode=mode)
@@ -151,6 +167,8 @@ def scene_map(
     if frame:
         target = {"bounds": list(frame), "max_zoom": 10, "padding": SCENE_PADDING}
         groups.append(focus_group(target, briefing.version))
+    if extras is not None:
+        groups.append(extras)
     st_folium(
         m,
         key=key,
@@ -212,24 +230,47 @@ def audience_page(geodata: Geodata, lang: str) -> None:
     _sync_url(seat, "audience", lang)
     briefing = seat.briefing
     scene = briefing.scene
+    frame = projector_frame(scene, geodata, lang)
     if briefing.blank:
         html_block('<div class="bm-blank" data-testid="bm-blank"></div>')
     else:
-        title = esc(pick(scene.title_en, scene.title_ar, lang))
-        counter = esc(t("scene_counter", lang, n=briefing.index + 1, total=briefing.count))
-        direction = "rtl" if lang == "ar" else "ltr"
-        html_block(
-            f'<div dir="{direction}" lang="{lang}"><div class="bm-aud-title" '
-            f'id="bm-aud-title">{title}</div><div class="bm-aud-count">{counter}</div>'
-            "</div>"
-        )
+        html_block(banner_html(frame.marking, "top") + banner_html(frame.marking, "bottom"))
+        _audience_head(briefing, lang)
     left, right = st.columns([2.3, 1], gap="large")
     with left:
-        scene_map(briefing, geodata, lang, 860, actions=(), key="aud-map", mode="projector")
+        scene_map(
+            briefing,
+            geodata,
+            lang,
+            MAP_PX[1],
+            actions=(),
+            key="aud-map",
+            mode="projector",
+            extras=extras_group(frame, lang),
+        )
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en
         html_block(_points_html(points, lang, "bm-aud-points"), right)
     follow(seat, AUDIENCE_POLL_SECONDS)
+
+
+def _audience_head(briefing: Briefing, lang: str) -> None:
+    """The scene's title and count, and a notice while the presenter has stopped presenting
+    (the screen is not frozen: it says so, and follows again on resume)."""
+    title = esc(pick(briefing.scene.title_en, briefing.scene.title_ar, lang))
+    counter = esc(t("scene_counter", lang, n=briefing.index + 1, total=briefing.count))
+    direction = "rtl" if lang == "ar" else "ltr"
+    paused = ""
+    if briefing.paused:
+        paused = (
+            f'<div class="bm-aud-paused" data-testid="bm-aud-paused" role="status">'
+            f"{esc(t('audience_paused', lang))}</div>"
+        )
+    html_block(
+        f'<div dir="{direction}" lang="{lang}"><div class="bm-aud-title" '
+        f'id="bm-aud-title">{title}</div><div class="bm-aud-count">{counter}</div>'
+        f"{paused}</div>"
+    )
 
 
 def presenter_page(geodata: Geodata, lang: str) -> None:
@@ -239,6 +280,8 @@ def presenter_page(geodata: Geodata, lang: str) -> None:
     if seat.role != Role.PRESENTER:  # an audience key never drives nor sees the notes
         st.error(t("audience_key_cannot_present", lang))
         return
+    if seat.briefing.paused:  # presenting again (Resume, or the presenter's link reopened)
+        seat = Seat(data.briefing_room().act(seat.key, "resume"), seat.role)
     seat = Seat(controls(seat, lang, show=True), seat.role)
     _sync_url(seat, "presenter", lang)
     briefing = seat.briefing

@@ -32,7 +32,7 @@ SECRET_BYTES = 18  # 144 bits, 24 URL-safe characters
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 IDLE_SECONDS = 6 * 3600
 MAX_BRIEFINGS = 200
-ACTIONS = ("first", "prev", "next", "last", "blank")
+ACTIONS = ("first", "prev", "next", "last", "blank", "pause", "resume")
 
 
 class Role(StrEnum):
@@ -52,6 +52,7 @@ class Briefing:
     walkthrough: Walkthrough
     index: int  # 0-based scene
     blank: bool = False
+    paused: bool = False  # the presenter stopped presenting (the audience says so)
     version: int = 1
     started: float = 0.0
     touched: float = 0.0  # the presenter's last activity
@@ -152,7 +153,8 @@ class BriefingRoom:
             return Seat(self._briefings[owner], Role.AUDIENCE) if owner else None
 
     def act(self, key: str, action: str) -> Briefing:
-        """Apply one clicker action; only the presenter's key may. Moving lifts a blank screen."""
+        """Apply one clicker action; only the presenter's key may. Moving lifts a blank screen;
+        any action but "pause" ends a pause. Pausing a paused briefing changes nothing."""
         if action not in ACTIONS:
             raise BriefingError(f"unknown action {action[:20]!r}")
         with self._lock:
@@ -162,13 +164,17 @@ class BriefingRoom:
                 raise BriefingError(
                     "an audience key cannot drive a briefing" if known else "no such briefing"
                 )
-            if action == "blank":
-                b = replace(b, blank=not b.blank)
+            if action == "pause" and b.paused or action == "resume" and not b.paused:
+                return b
+            if action in ("pause", "resume"):
+                b = replace(b, paused=action == "pause", blank=False)  # never a black room
+            elif action == "blank":
+                b = replace(b, blank=not b.blank, paused=False)
             else:
                 target = {"first": 0, "last": b.count - 1, "prev": b.index - 1}.get(
                     action, b.index + 1
                 )
-                b = replace(b, index=_clamp(target, b.walkthrough), blank=False)
+                b = replace(b, index=_clamp(target, b.walkthrough), blank=False, paused=False)
             b = replace(b, version=b.version + 1, touched=self._clock())
             self._briefings[key] = b
             return b

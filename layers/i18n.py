@@ -113,6 +113,7 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
     "measure": ("Measure a distance: click two points", "قياس مسافة: انقر نقطتين"),
     "km": ("km", "كم"),
     "m": ("m", "م"),
+    "metres": ("m", "م"),
     "zoom_in": ("Zoom in", "تكبير"),
     "zoom_out": ("Zoom out", "تصغير"),
     # dashboard
@@ -221,6 +222,11 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "شاشة الجمهور سوداء (اضغط B لإظهارها).",
     ),
     "elapsed": ("elapsed", "المنقضي"),
+    "audience_paused": (
+        "The presenter has stopped presenting. This screen follows again when the briefing "
+        "resumes.",
+        "أوقف مقدّم الإحاطة العرض. تعود هذه الشاشة إلى المتابعة عند استئناف الإحاطة.",
+    ),
     "no_walkthrough": (
         "No such walkthrough: check the link.",
         "لا توجد جولة بهذا الاسم: تحقق من الرابط.",

@@ -178,19 +178,26 @@
       var map = group._map;
       if (!map || window.__bmFocusNonce === nonce) { return; }
       window.__bmFocusNonce = nonce;
-      /* On a fresh mount the frame may still be growing to its final width: measure first,
-       * or the zoom is worked out for a smaller map. */
-      setTimeout(function () {
+      /* Behind a held picture (the projector) the map jumps: nobody sees a flight. */
+      var held = !!B._hold;
+      var move = function () {
+        map._bmFocusPending = false;
         map.invalidateSize({ pan: false });
         if (target.bounds) {
           var b = target.bounds;  /* [west, south, east, north] */
           var pad = target.padding || 60;
-          map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [pad, pad],
-            maxZoom: target.max_zoom || 9, duration: 0.8 });
+          map[held ? "fitBounds" : "flyToBounds"]([[b[1], b[0]], [b[3], b[2]]], {
+            padding: [pad, pad], maxZoom: target.max_zoom || 9, duration: 0.8,
+            animate: !held });
         } else if (target.center) {
-          map.flyTo(target.center, target.zoom || map.getZoom(), { duration: 0.8 });
+          map[held ? "setView" : "flyTo"](target.center, target.zoom || map.getZoom(),
+            { duration: 0.8, animate: !held });
         }
-      }, 80);
+      };
+      /* On a fresh mount the frame may still be growing to its final width: measure first,
+       * or the zoom is worked out for a smaller map. */
+      map._bmFocusPending = true;
+      if (held) { move(); } else { setTimeout(move, 80); }
     });
     return group;
   };
@@ -290,6 +297,107 @@
       }
     };
     map.on("click", function (e) { if (state.on) { state.add(map, e.latlng); } });
+  };
+
+  /* ---- The projector (the audience's window) ----
+   * A scene change is drawn behind a still copy of the scene before, dropped in one step once
+   * the new frame's tiles and labels are all drawn: the room never sees a half-drawn map, a
+   * label of the scene before, or labels scaled from the old zoom. The copy goes up before
+   * streamlit-folium takes the old scene's groups off (its first removeLayer), and comes down
+   * when the map has settled, or after HOLD_MAX ms whatever happens. */
+  var HOLD_MAX = 6000;
+  B._hold = null;
+
+  function stillCopy(map) {
+    var box = map.getContainer(), cover = document.createElement("div");
+    cover.className = "bm-freeze";
+    ["leaflet-map-pane", "leaflet-control-container"].forEach(function (name) {
+      var part = box.querySelector("." + name);
+      if (!part) { return; }
+      var copy = part.cloneNode(true), from = part.querySelectorAll("canvas");
+      copy.querySelectorAll("canvas").forEach(function (c, i) {
+        c.width = from[i].width; c.height = from[i].height;
+        if (c.width && c.height) { c.getContext("2d").drawImage(from[i], 0, 0); }
+      });
+      cover.appendChild(copy);
+    });
+    box.appendChild(cover);
+    return cover;
+  }
+
+  function mapSettled(map) {
+    if (B._relabelPending || map._bmFocusPending) { return false; }
+    var ok = true;
+    map.eachLayer(function (l) {
+      if (!(l instanceof L.GridLayer)) { return; }
+      if (l._loading || l._bmBusy > 0 || l._bmDirty) { ok = false; }
+      if (l._noTilesToLoad && !l._noTilesToLoad()) { ok = false; }
+    });
+    return ok;
+  }
+
+  B.hold = function (map) {
+    if (B._hold) { return; }
+    var hold = B._hold = { cover: stillCopy(map), since: Date.now(), calm: 0 };
+    var release = function () {
+      if (hold.cover.parentNode) { hold.cover.parentNode.removeChild(hold.cover); }
+      B._hold = null;
+      map.getContainer().setAttribute("data-shown", String(window.__bmFocusNonce));
+      map.fire("briefmap:shown");
+    };
+    var check = function () {
+      hold.calm = mapSettled(map) ? hold.calm + 1 : 0;
+      if (hold.calm >= 3 || Date.now() - hold.since > HOLD_MAX) { release(); return; }
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  };
+
+  /* streamlit-folium swaps a scene's groups by removing every group it added, then adding the
+   * new ones: the first removal is the moment to hold the picture. */
+  B.holdSwaps = function (map) {
+    if (map._bmHolds) { return; }
+    map._bmHolds = true;
+    var remove = map.removeLayer;
+    map.removeLayer = function (layer) {
+      if ((window.feature_group || []).indexOf(layer) >= 0) {
+        try { B.hold(map); } catch (err) { B._hold = null; }  /* never in the swap's way */
+      }
+      return remove.apply(this, arguments);
+    };
+  };
+
+  /* Metric scale bar whose unit is in the page's language («كم» in Arabic). */
+  var Scale = L.Control.Scale.extend({
+    _updateMetric: function (maxMeters) {
+      var m = this._getRoundNum(maxMeters), u = this.options.units;
+      var label = m < 1000 ? m + " " + u.m : (m / 1000) + " " + u.km;
+      this._updateScale(this._mScale, label, m / maxMeters);
+    }
+  });
+
+  /* The legend (HTML built and escaped in Python: layers.render.legend) and the scale bar, on
+   * the scene's group: they come and go with it. Mirrored for right-to-left pages. A legend
+   * row whose layer has nothing inside the fitted map is hidden once the map is framed. */
+  B.projectorExtras = function (group, spec) {
+    var legend = L.control({ position: spec.rtl ? "bottomleft" : "bottomright" });
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div", "bm-proj-legend");
+      box.innerHTML = spec.legend;  /* server-built, every value escaped */
+      return box;
+    };
+    var scale = new Scale({ position: spec.rtl ? "bottomright" : "bottomleft", metric: true,
+      imperial: false, maxWidth: 220, units: spec.units });
+    group.on("add", function () {
+      var map = group._map;
+      B.holdSwaps(map);
+      legend.addTo(map);
+      scale.addTo(map);
+      L.DomUtil.addClass(scale.getContainer(), "bm-proj-scale");
+      scale.getContainer().setAttribute("dir", spec.rtl ? "rtl" : "ltr");
+    });
+    group.on("remove", function () { legend.remove(); scale.remove(); });
+    return group;
   };
 
   /* Inside streamlit-folium's frame: its first report of the map (bounds, zoom) makes the

@@ -135,10 +135,10 @@ def test_each_scene_is_framed_and_labelled_for_the_projector(server, browser, wa
         labels = check_no_collisions(page, frame, f"scene {number}")
         # every map label is at least 16 px on the projector
         assert min(lab["size"] for lab in labels) >= 16
-        # no zoom, measuring or scale control; no focus ring
+        # no zoom or measuring control, one scale bar (a slide's); no focus ring
         container = frame.locator(".leaflet-container")
-        controls = ".leaflet-control-zoom, .bm-measure, .leaflet-control-scale"
-        assert frame.locator(controls).count() == 0
+        assert frame.locator(".leaflet-control-zoom, .bm-measure").count() == 0
+        assert frame.locator(".leaflet-control-scale").count() == 1
         container.click(position={"x": 400, "y": 400})
         outline = container.evaluate("el => getComputedStyle(document.activeElement).outlineStyle")
         assert outline in ("none", "")

@@ -64,8 +64,9 @@ def test_arabic_popup_keeps_coordinates_left_to_right_and_grades_explain_themsel
     assert "≈ 36.39° N, 41.15° E" in isolated  # approximate: to 0.01°, latitude first
     assert any(t.startswith("MGRS 37S") and len(t.split()) == 5 for t in isolated)
     grade = popup.locator("abbr.bm-grade")
-    assert grade.inner_text() == "B2"
-    assert grade.get_attribute("title") == "موثوق عادةً؛ صحيحة على الأرجح"
+    # al-Hol: Baghdad's fear is the Institute's assessment, judgement B3 (issue 18)
+    assert grade.inner_text() == "B3"
+    assert grade.get_attribute("title") == "موثوق عادةً؛ ربما صحيحة"
 
 
 def test_timeline_and_presenter_citations_open_their_paragraphs(server, browsing, reports_dir):
@@ -80,7 +81,7 @@ def test_timeline_and_presenter_citations_open_their_paragraphs(server, browsing
     assert shown.inner_text().strip() == paragraphs[6].strip()
     assert _direction(shown) == "rtl"
     grade = entry.locator("abbr.bm-grade")
-    assert grade.get_attribute("title") == "موثوق عادةً؛ صحيحة على الأرجح"
+    assert grade.get_attribute("title") == "موثوق عادةً؛ ربما صحيحة"
 
     open_map(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=3")
     cite = page.locator('[data-testid="stExpander"]').filter(has_text="report 000").first

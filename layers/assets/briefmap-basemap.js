@@ -17,8 +17,10 @@
   var lab = B._lab, sym = B._sym;
   var FEATURES = lab.FEATURES, TILE = lab.TILE, FeatureSource = lab.FeatureSource;
   var guardRenders = lab.guardRenders, relayoutWhenIdle = lab.relayoutWhenIdle;
-  var FirstFit = sym.FirstFit, Checked = sym.Checked, Tagged = sym.Tagged, Obstacle = sym.Obstacle;
+  var FirstFit = sym.FirstFit, Checked = sym.Checked, Anchors = sym.Anchors, Tagged = sym.Tagged, Obstacle = sym.Obstacle;
   var besidePoint = sym.besidePoint;
+  /* an area name's line length when the wide form does not fit (characters) */
+  var NARROW_CHARS = 12;
   var aliasIndex = sym.aliasIndex, basemapText = sym.basemapText;
 
   /* ---- the style: paint rules and label rules ---- */
@@ -90,13 +92,21 @@
         return true;
       };
     };
-    var centred = function (s) { return sym.centredText(s, fam); };
+    var centred = function (s, chars) { return sym.centredText(s, fam, chars); };
     /* points: beside the marker; lines: beside their middle; areas: inside, else beside */
     var reportSym = function (s) {
       var point = besidePoint(s, fam, function (f) { return (f.props.r || 4) + 3; });
-      var line = new FirstFit([besidePoint(s, fam, function () { return 8; }),
-        besidePoint(s, fam, function () { return 40; })]);
-      var area = new FirstFit([new Checked(centred(s)), line]);
+      var line = new FirstFit([new Anchors(besidePoint(s, fam, function () { return 8; })),
+        new Anchors(besidePoint(s, fam, function () { return 40; }))]);
+      /* an area's name inside it, wrapped narrower if it would cross a highlight's
+       * outline, else beside its middle; a long name in a thin area last of all in
+       * short lines further out (a border strip in scene 10) */
+      var narrow = function (d) {
+        return besidePoint(s, fam, function () { return d; }, undefined, NARROW_CHARS);
+      };
+      var area = new FirstFit([new Anchors(new Checked(centred(s))),
+        new Anchors(new Checked(centred(s, NARROW_CHARS))), line,
+        new Anchors(narrow(8)), new Anchors(narrow(40)), new Anchors(narrow(80))]);
       return { place: function (layout, geom, f) {
         var sym = f.props.shape === "point" ? point : f.props.shape === "line" ? line : area;
         return sym.place(layout, geom, f);
@@ -119,6 +129,8 @@
         !!alias(f.props) === want; };
     };
     return [
+      /* overlays first: a marker's footprint there would refuse the overlay's box */
+      { dataSource: FEATURES, dataLayer: "keepouts", symbolizer: new Obstacle() },
       { dataSource: FEATURES, dataLayer: "markers", symbolizer: new Obstacle() },
       { dataSource: FEATURES, dataLayer: "labels", filter: report(0), sort: placesFirst,
         symbolizer: new Tagged(reportSym(st.HIGHLIGHT), 0, st.HIGHLIGHT.size) },

@@ -69,12 +69,55 @@
       return it;
     });
     var grid = {};
+    keepOutAreas().forEach(function (o) { obstacles.push(o); });
     obstacles.forEach(function (o) {
+      if (o.box) { return; }
       var k = Math.floor(o.lon * 10) + "|" + Math.floor(o.lat * 10);
       (grid[k] = grid[k] || []).push(o);
     });
     return { items: items, obstacles: obstacles, keys: keys, grid: grid };
   };
+
+  /* Parts of the map an overlay covers (the projector's legend): no label is placed under
+   * them. Kept as the geographic box the overlay covers at the map's view, refreshed when
+   * the map has moved (the labels are laid out again only if that box changed). */
+  B._keepOuts = [];
+  B.keepOut = function (map, element) {
+    B._keepOuts = B._keepOuts.filter(function (k) { return k.element !== element; });
+    var changed = function () {
+      var seen = B._keepOutSeen;
+      if (JSON.stringify(keepOutAreas()) !== seen) { B._relabel(); }
+    };
+    if (!map._bmKeepOutWatch) {
+      map._bmKeepOutWatch = true;
+      map.on("moveend", changed);
+      /* an overlay that grows after it is added (its font arrives) */
+      map._bmKeepOutSize = window.ResizeObserver ? new ResizeObserver(changed) : null;
+    }
+    if (map._bmKeepOutSize) { map._bmKeepOutSize.observe(element); }
+    B._keepOuts.push({ map: map, element: element });
+    B._relabel();
+  };
+  B.releaseKeepOut = function (element) {
+    B._keepOuts.forEach(function (k) {
+      if (k.element === element && k.map._bmKeepOutSize) { k.map._bmKeepOutSize.unobserve(element); }
+    });
+    B._keepOuts = B._keepOuts.filter(function (k) { return k.element !== element; });
+    B._relabel();
+  };
+  function keepOutAreas() {
+    var out = [];
+    B._keepOuts.forEach(function (k) {
+      if (!k.element.isConnected || !k.map._loaded) { return; }
+      var r = k.element.getBoundingClientRect(), c = k.map.getContainer().getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var nw = k.map.containerPointToLatLng([r.left - c.left, r.top - c.top]);
+      var se = k.map.containerPointToLatLng([r.right - c.left, r.bottom - c.top]);
+      out.push({ lon: nw.lng, lat: nw.lat, box: [nw.lng, nw.lat, se.lng, se.lat] });
+    });
+    B._keepOutSeen = JSON.stringify(out);
+    return out;
+  }
 
   /* Labels changed (a group came or went): lay every label out again. A tile render that
    * started earlier would put stale report labels into the new layout, so the relayout
@@ -157,6 +200,9 @@
   B._markReady = function () { if (readyResolve) { readyResolve(); readyResolve = null; } };
   setTimeout(function () { B._markReady(); }, 800);
 
+  /* How far past its tile's edge a label may reach (px): a long name beside a point. */
+  var OBSTACLE_REACH = 512;
+
   /* The in-memory tile source of report labels and marker footprints. */
   function FeatureSource() {}
   FeatureSource.prototype.get = function (c, size) {
@@ -164,16 +210,36 @@
     return B._labelsReady.then(function () { return self.tiles(c, size); });
   };
   FeatureSource.prototype.tiles = function (c, size) {
-    var labels = [], markers = [];
+    var labels = [], markers = [], keepouts = [];
+    var local = function (lon, lat) {
+      var p = worldPx(lon, lat, c.z);
+      return new Pt((p[0] - c.x) * size, (p[1] - c.y) * size);
+    };
+    /* a label's anchor, then its other anchors (briefmap._sym.Anchors tries them), which
+     * may lie in other tiles: the tile of the first anchor lays the label out */
     var add = function (list, props, lon, lat) {
-      var p = worldPx(lon, lat, c.z), x = (p[0] - c.x) * size, y = (p[1] - c.y) * size;
+      var a = local(lon, lat), x = a.x, y = a.y;
       if (x < 0 || y < 0 || x >= size || y >= size) { return; }
-      list.push({ props: props, geomType: 1, geom: [[new Pt(x, y)]], numVertices: 1,
+      var geom = [[a]].concat((props.alt || []).map(function (q) {
+        return [local(q[0], q[1])];
+      }));
+      list.push({ props: props, geomType: 1, geom: geom, numVertices: geom.length,
         bbox: { minX: x, minY: y, maxX: x, maxY: y } });
     };
+    /* a marker's footprint in every tile it is near, not only its own: a label laid out
+     * from one tile may reach into the next, and a footprint indexed only when that tile
+     * arrives later would push the label out again (the labeller lays tiles out as they
+     * come, so whether a name showed depended on the order tiles loaded in) */
+    var near = function (o) {
+      var a = local(o.lon, o.lat), m = OBSTACLE_REACH + (o.r || 0), b = a;
+      if (o.box) { b = local(o.box[2], o.box[3]); }  /* an overlay's box: two corners */
+      if (b.x < -m || b.y < -m || a.x >= size + m || a.y >= size + m) { return; }
+      (o.box ? keepouts : markers).push({ props: o, geomType: 1, geom: o.box ? [[a], [b]] : [[a]],
+        numVertices: o.box ? 2 : 1, bbox: { minX: a.x, minY: a.y, maxX: b.x, maxY: b.y } });
+    };
     B._current.items.forEach(function (it) { add(labels, it, it.lon, it.lat); });
-    B._current.obstacles.forEach(function (o) { add(markers, o, o.lon, o.lat); });
-    return new Map([["labels", labels], ["markers", markers]]);
+    B._current.obstacles.forEach(near);
+    return new Map([["labels", labels], ["markers", markers], ["keepouts", keepouts]]);
   };
 
   /* Tiles held in the page (offline exports): {"z/x/y": base64 MVT}. */

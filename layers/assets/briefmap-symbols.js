@@ -34,6 +34,17 @@
     return placed;
   };
 
+  /* The first of a label's anchors (its own, then the others the feature source adds for
+   * lines and areas) where `inner` finds room. */
+  function Anchors(inner) { this.inner = inner; }
+  Anchors.prototype.place = function (layout, geom, f) {
+    for (var i = 0; i < geom.length; i++) {
+      var placed = this.inner.place(layout, [geom[i]], f);
+      if (placed) { return placed; }
+    }
+    return undefined;
+  };
+
   /* Records what each placed label says, for tests and for briefmap.placedLabels. */
   function Tagged(inner, priority, size) { this.inner = inner; this.priority = priority; this.size = size; }
   Tagged.prototype.place = function (layout, geom, f) {
@@ -51,10 +62,16 @@
     return placed;
   };
 
-  /* A footprint that takes part in collisions and draws nothing: a marker's disc. */
+  /* A footprint that takes part in collisions and draws nothing: a marker's disc, or the
+   * box an overlay covers. */
   function Obstacle() {}
   Obstacle.prototype.place = function (layout, geom, f) {
     var a = geom[0][0], r = f.props.r || 8;
+    if (f.props.box) {  /* an overlay's box (the projector's legend), corner to corner */
+      var b = geom[1][0];
+      return [{ anchor: a, bboxes: [{ minX: a.x, minY: a.y, maxX: b.x, maxY: b.y }],
+        draw: function () {} }];
+    }
     return [{ anchor: a, bboxes: [{ minX: a.x - r, minY: a.y - r, maxX: a.x + r, maxY: a.y + r }],
       draw: function () {} }];
   };
@@ -88,10 +105,12 @@
     return function (z, f) { return latinOnly(f.props._bm_text) ? ls : 0; };
   }
 
-  function textOptions(st, family) {
+  /* `lineChars`: where long names break (protomaps-leaflet's maxLineChars); an area's
+   * name is tried again narrower when the wide one would cross a highlight. */
+  function textOptions(st, family, lineChars) {
     return { labelProps: ["_bm_text"], fill: st.colour, stroke: st.halo, width: st.halo_width,
       font: st.weight + " " + st.size + "px " + family, lineHeight: 1.1,
-      letterSpacing: spacing(st), maxLineChars: MAX_LINE_CHARS,
+      letterSpacing: spacing(st), maxLineChars: lineChars || MAX_LINE_CHARS,
       textTransform: st.uppercase ? "uppercase" : undefined };
   }
 
@@ -180,17 +199,17 @@
       } }];
   };
 
-  function centredText(st, family) {
+  function centredText(st, family, lineChars) {
     var ls = st.letter_spacing || 0;
-    return new Centred(shapedText(st, textOptions(st, family)), function (f) {
+    return new Centred(shapedText(st, textOptions(st, family, lineChars)), function (f) {
       return ls > 0 && latinOnly(f.props._bm_text);
     });
   }
 
   /* Text beside a point, `gap` px from it, in the first of eight positions that is free. */
-  function besidePoint(st, family, gap, dot) {
+  function besidePoint(st, family, gap, dot, lineChars) {
     return new FirstFit(PLACEMENTS.map(function (pl) {
-      var opts = textOptions(st, family);
+      var opts = textOptions(st, family, lineChars);
       var away = function (f) { return Math.max(gap(f), (f.props._bm_clear || 0) + 3); };
       opts.offsetX = function (z, f) { return pl[1] * away(f); };
       opts.offsetY = function (z, f) { return pl[2] * away(f); };
@@ -227,7 +246,7 @@
     return props["name:en"] || props.name || "";
   }
 
-  B._sym = { FirstFit: FirstFit, Checked: Checked, Tagged: Tagged, Obstacle: Obstacle,
+  B._sym = { FirstFit: FirstFit, Checked: Checked, Anchors: Anchors, Tagged: Tagged, Obstacle: Obstacle,
     besidePoint: besidePoint, centredText: centredText, textOptions: textOptions, latinOnly: latinOnly, aliasIndex: aliasIndex,
     basemapText: basemapText };
 })();

@@ -109,8 +109,10 @@
      * paragraph (<details> toggle) keeps what is open; a string would be re-parsed. */
     var box = document.createElement("div");
     box.innerHTML = content;  /* server-built, every value escaped (layers/render/popup.py) */
+    /* the projector keeps the scene's frame: a click there never moves the map */
+    var still = L.DomUtil.hasClass(map.getContainer(), "bm-projector");
     var popup = L.popup({ maxWidth: 440, maxHeight: 440, className: "bm-popup-wrap",
-      autoPanPadding: [20, 20] })
+      autoPan: !still, autoPanPadding: [20, 20] })
       .setLatLng(layer.getLatLng ? layer.getLatLng() : latlng)
       .setContent(box)
       .openOn(map);
@@ -379,6 +381,11 @@
   /* The legend (HTML built and escaped in Python: layers.render.legend) and the scale bar, on
    * the scene's group: they come and go with it. Mirrored for right-to-left pages. A legend
    * row whose layer has nothing inside the fitted map is hidden once the map is framed. */
+  function extras(map, legend, scale) {
+    var credits = map && map.attributionControl && map.attributionControl.getContainer();
+    return [legend.getContainer(), scale.getContainer(), credits].filter(Boolean);
+  }
+
   B.projectorExtras = function (group, spec) {
     var legend = L.control({ position: spec.rtl ? "bottomleft" : "bottomright" });
     legend.onAdd = function () {
@@ -393,10 +400,15 @@
       B.holdSwaps(map);
       legend.addTo(map);
       scale.addTo(map);
+      /* no name hides under the legend, the scale or the credits */
+      extras(map, legend, scale).forEach(function (el) { B.keepOut(map, el); });
       L.DomUtil.addClass(scale.getContainer(), "bm-proj-scale");
       scale.getContainer().setAttribute("dir", spec.rtl ? "rtl" : "ltr");
     });
-    group.on("remove", function () { legend.remove(); scale.remove(); });
+    group.on("remove", function () {
+      extras(group._map || legend._map, legend, scale).forEach(B.releaseKeepOut);
+      legend.remove(); scale.remove();
+    });
     return group;
   };
 

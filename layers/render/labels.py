@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from enum import IntEnum
 from typing import Any
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.aliases import AliasTable, load_aliases
@@ -138,6 +139,41 @@ def anchor(geometry: BaseGeometry) -> tuple[float, float]:
     return pt.x, pt.y
 
 
+# Where else along a line (fractions of its length) its name may hang when the middle is
+# taken, nearest the middle first.
+LINE_ALTERNATIVES = (0.35, 0.65, 0.2, 0.8)
+# An area's other anchors: points inside it, on a grid of this many cells a side.
+AREA_GRID = 4
+
+
+def alternatives(geometry: BaseGeometry) -> list[tuple[float, float]]:
+    """Other places a line's or an area's label may hang when its anchor is taken (a thin
+    highlighted strip crossed by a highlighted route leaves its middle no room): points along
+    the line, or points inside the area nearest its anchor first. Points: none."""
+    kind = geometry.geom_type
+    if kind == "Point" or geometry.is_empty:
+        return []
+    if "Line" in kind:
+        line = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.length)
+        points = [line.interpolate(t, normalized=True) for t in LINE_ALTERNATIVES]
+        return [(round(p.x, 5), round(p.y, 5)) for p in points]
+    west, south, east, north = geometry.bounds
+    first = anchor(geometry)
+    cells = [
+        shapely.box(
+            west + (east - west) * i / AREA_GRID,
+            south + (north - south) * j / AREA_GRID,
+            west + (east - west) * (i + 1) / AREA_GRID,
+            south + (north - south) * (j + 1) / AREA_GRID,
+        ).intersection(geometry)
+        for i in range(AREA_GRID)
+        for j in range(AREA_GRID)
+    ]
+    points = [c.representative_point() for c in cells if c.area > 0]
+    points.sort(key=lambda p: (p.x - first[0]) ** 2 + (p.y - first[1]) ** 2)
+    return [(round(p.x, 5), round(p.y, 5)) for p in points]
+
+
 def span_min_zoom(geometry: BaseGeometry) -> int:
     """The first zoom at which a line or area spans MIN_SPAN_PX (points: 0, always)."""
     if geometry.geom_type == "Point":
@@ -160,7 +196,8 @@ def label_items(
     """Report labels for the browser, one per text and place (highest priority kept).
 
     Each item: text, lon, lat, priority (int), shape (point/line/area), min_zoom, key (the
-    alias key of the place it names, or null), id (of one feature it labels).
+    alias key of the place it names, or null), id (of one feature it labels), alt (other
+    anchors [lon, lat] to try, see `alternatives`).
     """
     table = aliases or load_aliases()
     best: dict[tuple[str, float, float], dict[str, Any]] = {}
@@ -177,6 +214,7 @@ def label_items(
             "shape": _shape(f.geometry),
             "min_zoom": span_min_zoom(f.geometry),
             "key": place_key(f, lang, table),
+            "alt": alternatives(f.geometry),
         }
         where = (text, round(lon, 3), round(lat, 3))
         if where not in best or best[where]["priority"] > item["priority"]:

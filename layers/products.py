@@ -209,7 +209,8 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
         markings[MARKING_NAME] = snap.events.marking
         zoom = view.zoom if view.zoom is not None else fit_zoom(frame)
         events = payload(snap.events.index, snap.events.mask, frame, zoom, view.lang)
-        meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} (ACLED)"
+        named = ", ".join(snap.events.datasets(snap.events.within(frame))) or "ACLED"
+        meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} ({named})"
     marking = banner_marking(markings, req.classification)
     title = snap.title or t("app_title", view.lang)
     points: tuple[str, ...] = ()

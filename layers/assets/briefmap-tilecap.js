@@ -20,8 +20,9 @@
       transform: function (chunk, controller) {
         seen += chunk.byteLength;
         if (seen > MAX_TILE_BYTES) {
-          controller.error(new RangeError(
-            "briefmap: a tile unpacks to more than " + MAX_TILE_BYTES + " bytes; not drawn"));
+          var says = "briefmap: a tile unpacks to more than " + MAX_TILE_BYTES + " bytes; not drawn";
+          console.warn(says); // the map leaves the tile empty and says nothing itself
+          controller.error(new RangeError(says));
           return;
         }
         controller.enqueue(chunk);

@@ -145,3 +145,27 @@ def test_an_attribution_with_tabs_line_breaks_and_arabic_is_read(tmp_path):
     text = '<a href="https://osm.org">© OpenStreetMap</a>\n\tمساهمو &amp; Natural Earth'
     path = good_pmtiles(tmp_path / "a.pmtiles", {**GOOD_META, "attribution": text})
     assert inspect_archive(path).attribution == "© OpenStreetMap مساهمو & Natural Earth"
+
+
+def test_a_tile_too_large_as_stored_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = good_pmtiles(tmp_path / "a.pmtiles")
+    monkeypatch.setattr(bounds, "MAX_STORED_TILE", 20)  # the fixture's tiles are ~30 bytes
+    reads: list[int] = []
+    real = bounds.inflated_size
+    monkeypatch.setattr(bounds, "inflated_size", lambda *a, **k: reads.append(1) or real(*a, **k))
+    with pytest.raises(ArchiveError, match=r"tile \d/\d/\d is \d\d bytes as stored \(at most 20\)"):
+        inspect_archive(path)
+    assert reads == []
+
+
+def test_a_sample_out_of_time_ends_without_refusing(tmp_path, monkeypatch):
+    """Past its CPU budget the sample stops (a large valid archive is not refused for its
+    size); the bomb is then stopped where the tiles are read."""
+    monkeypatch.setattr(bounds, "SAMPLE_SECONDS", 0.0)
+    monkeypatch.setattr(bounds, "LEAF_SECONDS", 0.0)
+    mb = bomb_mbtiles(tmp_path / "bomb.mbtiles", 64)
+    pm = bomb_pmtiles(tmp_path / "bomb.pmtiles", 64, leaves=True)
+    assert inspect_archive(pm).kind == "pmtiles"
+    info = inspect_archive(mb)
+    with pytest.raises(TileTooLarge, match="tile 2/1/1"):
+        serve_copy(info, tmp_path / "static")

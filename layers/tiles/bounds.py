@@ -112,22 +112,24 @@ class Sample:
     """Tiles checked at open within a CPU-time budget: past it the remaining zooms are left to
     the readers' own caps (a large valid archive must not be refused for being large)."""
 
-    def __init__(self, path: Path, seconds: float = SAMPLE_SECONDS):
+    def __init__(self, path: Path):
         self.path = path
-        self.deadline = time.thread_time() + seconds
+        self.deadline = time.thread_time() + SAMPLE_SECONDS
         self.zooms: list[int] = []  # the zooms whose tiles were checked
 
     @property
     def spent(self) -> bool:
         return time.thread_time() > self.deadline
 
-    def check(self, where: str, data: bytes) -> None:
-        if len(data) > MAX_STORED_TILE:
+    def check(self, where: str, length: int, read: Callable[[], bytes]) -> None:
+        """Refuse a tile over MAX_STORED_TILE as stored (before reading it) or over the cap
+        unpacked."""
+        if length > MAX_STORED_TILE:
             raise ArchiveError(
-                f"{self.path}: tile {where} is {len(data):,} bytes as stored (at most "
+                f"{self.path}: tile {where} is {length:,} bytes as stored (at most "
                 f"{MAX_STORED_TILE:,})"
             )
-        inflated_size(self.path, data, where)
+        inflated_size(self.path, read(), where)
 
 
 def sample_pmtiles(
@@ -163,7 +165,7 @@ def sample_pmtiles(
             break
         for tile_id, length, offset in largest(tiles.get(z, ())):
             z_, x, y = tileid_to_zxy(tile_id)
-            sample.check(f"{z_}/{x}/{y}", read_tile(offset, length))
+            sample.check(f"{z_}/{x}/{y}", length, lambda o=offset, n=length: read_tile(o, n))
         sample.zooms.append(z)
     return sample
 
@@ -197,18 +199,26 @@ def largest(tiles) -> list:
 
 def sample_mbtiles(path: Path, db: sqlite3.Connection, lo: int, hi: int) -> Sample:
     """Check the SAMPLE_PER_ZOOM largest stored tiles of each zoom from `lo` to `hi` of an
-    MBTiles database (tiles that are not gzip or zlib data are drawn as stored)."""
+    MBTiles database (tiles that are not gzip or zlib data are drawn as stored). A query
+    still running when the sample's CPU budget is spent is interrupted, and the sample ends
+    there: a large valid archive is not refused for being large."""
     sample = Sample(path)
+    db.set_progress_handler(lambda: int(sample.spent), 10_000)
     for z in range(lo, hi + 1):
         if sample.spent:
             break
-        rows = db.execute(
-            "SELECT tile_column, tile_row, tile_data FROM tiles WHERE zoom_level = ? "
-            "ORDER BY length(tile_data) DESC LIMIT ?",
-            (z, SAMPLE_PER_ZOOM),
-        )
+        try:
+            rows = db.execute(
+                "SELECT tile_column, tile_row, tile_data FROM tiles WHERE zoom_level = ? "
+                "ORDER BY length(tile_data) DESC LIMIT ?",
+                (z, SAMPLE_PER_ZOOM),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                break
+            raise
         for x, y, data in rows:
             if isinstance(data, bytes) and compressed(data):
-                sample.check(f"{z}/{x}/{y}", data)
+                sample.check(f"{z}/{x}/{y}", len(data), lambda d=data: d)
         sample.zooms.append(z)
     return sample

@@ -296,13 +296,9 @@ class ParquetStore:
     def _write_parquet(self, table: pa.Table, path: Path) -> None:
         tmp = path.with_name(f".{path.name}.tmp")
         meta = {**(table.schema.metadata or {}), b"geo": json.dumps(_geo_metadata(table))}
+        table = table.replace_schema_metadata(meta)
         with writing(tmp, path):  # a full disk: StoreError, and no temporary file left
-            pq.write_table(
-                table.replace_schema_metadata(meta),
-                tmp,
-                row_group_size=ROW_GROUP,
-                compression="zstd",
-            )
+            pq.write_table(table, tmp, row_group_size=ROW_GROUP, compression="zstd")
             with tmp.open("rb") as handle:
                 os.fsync(handle.fileno())
         self.stage("data-tmp")

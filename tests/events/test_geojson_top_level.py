@@ -65,3 +65,29 @@ def test_a_crs_naming_lon_lat_is_read(tmp_path, name):
     path.write_text(json.dumps(data), encoding="utf-8")
     result = import_file(open_store(tmp_path / "store"), path)
     assert result.counts.new == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"type": "Feature", "properties": {}}, "type"),
+        ([{"type": "Feature"}], "type"),
+        ({"type": "FeatureCollection", "features": {}}, "features"),
+        ({"type": "FeatureCollection", "crs": {"type": "name"}, "features": []}, "crs"),
+    ],
+    ids=["single-feature", "list", "features-object", "crs"],
+)
+def test_the_geodata_boundary_names_the_top_level_too(data, field):
+    """The project's own feature files (layers/boundary/features.py): a problem of the top
+    object has no item, so it reads `file: field 'type': …`, never a feature's index."""
+    from layers.boundary.claims import Known
+    from layers.boundary.features import read_feature_collection
+    from layers.boundary.problems import ProblemLog
+
+    log = ProblemLog()
+    known = Known(frozenset(), frozenset(), frozenset(), frozenset(), {}, {})
+    read_feature_collection(data, "x.geojson", known, log, (-180, -90, 180, 90))
+    (problem,) = log.problems
+    assert (problem.item, problem.field) == ("", field)
+    assert str(problem).startswith(f"x.geojson: field '{field}': ")
+    assert "features[" not in str(problem) and "feature 0" not in str(problem)

@@ -1,10 +1,14 @@
-"""Time and memory of the walkthrough boundary on the worst files an upload can be.
+"""Time and memory of the boundaries on the worst files a user can hand briefmap.
 
-    python bench/boundary.py [--runs 5]
+    python bench/boundary.py [--runs 5] [--bomb-mb 512] [--only walkthrough|files]
 
-Each case runs in a forked child (so memory is its own): the time to accept or refuse the file
-(median and worst of the runs) and the growth of the child's peak resident memory. Targets: at
-most 2 s and 200 MB for any file up to the size limit.
+Walkthrough uploads: each case runs in a forked child (so memory is its own): the time to
+accept or refuse the file (median and worst of the runs) and the growth of the child's peak
+resident memory. Targets: at most 2 s and 200 MB for any file up to the size limit.
+
+Files of issue 17 (`bench/boundary_files.py`): the 80,000-column CSV header, the date
+extremes, the bomb tiles and the damaged store, each in a fresh interpreter: CPU seconds and
+peak memory. Targets: each refused in at most 2 s of CPU and 200 MB.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import boundary_files  # noqa: E402  (beside this file)
 
 from layers.boundary import load_geodata, validate_walkthrough_upload  # noqa: E402
 from layers.boundary.yamlio import MAX_BYTES  # noqa: E402
@@ -62,16 +68,26 @@ def measure(data: bytes, geodata) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bomb-mb", type=int, default=512, help="what a bomb tile unpacks to")
+    parser.add_argument("--only", choices=("walkthrough", "files"))
     args = parser.parse_args()
+    if args.only != "files":
+        walkthroughs(args.runs)
+    if args.only != "walkthrough":
+        boundary_files.report(args.bomb_mb)
+    return 0
+
+
+def walkthroughs(runs: int) -> None:
     geodata = load_geodata()
     shipped = dump_walkthrough(geodata.walkthroughs["iraq-syria-2025"])
     print(f"{'case':<38} {'bytes':>8} {'median s':>9} {'max s':>7} {'+MB':>6}  result")
     worst_s = worst_mb = 0.0
     for name, data in cases(shipped).items():
-        runs = [measure(data, geodata) for _ in range(args.runs)]
-        times = [r["s"] for r in runs]
-        mb = max(r["mb"] for r in runs)
-        result = "accepted" if runs[0]["ok"] else f"refused ({runs[0]['n']} problem)"
+        measured = [measure(data, geodata) for _ in range(runs)]
+        times = [r["s"] for r in measured]
+        mb = max(r["mb"] for r in measured)
+        result = "accepted" if measured[0]["ok"] else f"refused ({measured[0]['n']} problem)"
         print(
             f"{name:<38} {len(data):>8,} {statistics.median(times):>9.3f} {max(times):>7.3f} "
             f"{mb:>6.1f}  {result}"
@@ -79,7 +95,6 @@ def main() -> int:
         worst_s, worst_mb = max(worst_s, max(times)), max(worst_mb, mb)
     verdict = "met" if worst_s <= 2 and worst_mb <= 200 else "MISSED"
     print(f"worst: {worst_s:.3f} s, +{worst_mb:.1f} MB (targets 2 s, 200 MB: {verdict})")
-    return 0
 
 
 if __name__ == "__main__":

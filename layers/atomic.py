@@ -9,6 +9,7 @@ the same folder, is flushed to disk, then renamed over the target. The target is
 - a missing folder is an error unless the caller asks for it to be made (`make_parents`);
 - an existing file keeps its permission bits; a new one gets the usual 0666 less the umask.
 
+A write that runs out of space raises `DiskFull` ("disk full writing <path>").
 Temporary files are removed on failure, and any left by a killed run (named after its process
 id) are removed on the next write to the same target.
 """
@@ -16,6 +17,7 @@ id) are removed on the next write to the same target.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -28,6 +30,33 @@ _STALE_SECONDS = 24 * 3600  # a temporary file this old is stale whoever made it
 
 class UnsafeTarget(ValueError):
     """A path briefmap will not write to; the message says why and what to do."""
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's quota spent
+
+
+class DiskFull(OSError):
+    """A write that ran out of disk space: "disk full writing <path>" (an OSError, so every
+    surface that reports file system errors reports it; its errno is ENOSPC)."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(f"disk full writing {path}")
+        self.errno, self.filename = errno.ENOSPC, str(path)
+
+    def __str__(self) -> str:
+        return f"disk full writing {self.filename}"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in FULL
+
+
+def write_error(exc: OSError, path: Path | str) -> str:
+    """A failed write of `path` in one line: "disk full writing <path>", or "cannot write
+    <path>: <reason>" (the path given, as an error from a write has no file name)."""
+    if is_disk_full(exc):
+        return f"disk full writing {path}"
+    return f"cannot write {path}: {exc.strerror or exc}"
 
 
 def check_target(path: Path, make_parents: bool = False) -> Path:
@@ -60,9 +89,14 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes], make_parents: bool 
     path = check_target(path, make_parents)
     _remove_stale(path)
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:  # no room for even an empty file (or no inode left)
+        if is_disk_full(exc):
+            raise DiskFull(path) from exc
+        raise
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
@@ -71,8 +105,10 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes], make_parents: bool 
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)  # nothing half-written is left; the target is as it was
+        if is_disk_full(exc) and not isinstance(exc, DiskFull):
+            raise DiskFull(path) from exc
         raise
     _sync_folder(path.parent)
 

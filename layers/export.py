@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from layers.atomic import UnsafeTarget, check_target, write_text_atomic
+from layers.atomic import UnsafeTarget, check_target, write_error, write_text_atomic
 from layers.boundary import GeodataError, load_geodata
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS, dumps_collection, feature_dict
 from layers.i18n import pick
@@ -152,8 +152,8 @@ def export_cli(args: Any) -> int:
     except (GeodataError, ExportError, UnsafeTarget) as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 1 if isinstance(exc, GeodataError) else 2
-    except OSError as exc:
-        print(f"briefmap export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+    except OSError as exc:  # a full disk named as such, with the path
+        print(f"briefmap export: {write_error(exc, args.out)}", file=sys.stderr)
         return 1
     print(f"wrote {len(features)} features ({describe(view, geodata)}) to {args.out}")
     return 0

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from layers.atomic import UnsafeTarget, check_target, write_bytes_atomic
+from layers.atomic import UnsafeTarget, check_target, write_bytes_atomic, write_error
 from layers.boundary import GeodataError, load_geodata
 from layers.dtg import dtg, stamp, utc_now
 from layers.events.export import events_features
@@ -209,7 +209,8 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
         markings[MARKING_NAME] = snap.events.marking
         zoom = view.zoom if view.zoom is not None else fit_zoom(frame)
         events = payload(snap.events.index, snap.events.mask, frame, zoom, view.lang)
-        meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} (ACLED)"
+        named = ", ".join(snap.events.datasets(snap.events.within(frame))) or "ACLED"
+        meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} ({named})"
     marking = banner_marking(markings, req.classification)
     title = snap.title or t("app_title", view.lang)
     points: tuple[str, ...] = ()
@@ -343,12 +344,12 @@ def products_cli(args: Any) -> int:
     except (ProductError, ExportError, SnapshotError, MarkingError, UnsafeTarget) as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 2
-    try:
-        for path, product in built:
+    for path, product in built:
+        try:
             write_bytes_atomic(path, product.data, args.mkdir)
-    except OSError as exc:
-        print(f"briefmap export: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 1
+        except OSError as exc:  # a full disk named as such, with the path
+            print(f"briefmap export: {write_error(exc, path)}", file=sys.stderr)
+            return 1
     for path, product in built:
         print(f"wrote {path} ({len(product.data) / 1024:.0f} KiB)")
         if product.note:

@@ -4,11 +4,14 @@ truncated, empty or foreign file; a deleted one) is one StoreError naming the fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from layers.atomic import is_disk_full
 from layers.events.schema import STORE_SCHEMA
 
 
@@ -54,3 +57,17 @@ def read_data(path: Path, rows: int) -> pa.Table:
         return pq.read_table(path, schema=STORE_SCHEMA)
     except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
         raise StoreError(f"{path}: cannot read ({str(exc)[:200]})") from exc
+
+
+@contextmanager
+def writing(tmp: Path, path: Path) -> Iterator[None]:
+    """Around the write of a new data file to `tmp` (renamed to `path` after): on a file system
+    error the temporary file is removed (the store keeps its current data), and a full disk is
+    a StoreError saying so."""
+    try:
+        yield
+    except OSError as exc:  # pyarrow's file system errors carry the errno
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise StoreError(f"disk full writing {path}; nothing was stored") from exc
+        raise

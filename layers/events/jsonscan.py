@@ -15,12 +15,21 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from layers.events.problems import EventDataError, RowProblem
+from layers.events.problems import EventDataError, RowProblem, show
 
 SMALL, LARGE = 16 << 10, 4 << 20  # bytes of text decoded for one feature: first try, limit
 WINDOW = 64 << 10  # bytes of ASCII text decoded once for many small features
 MAX_FEATURES = 1_000_000
 _MISS = object()
+TOP = "top level"  # where a problem of the top object is, not of any one feature
+# A `crs` member (GeoJSON of 2008; RFC 7946 dropped it) is accepted when it names lon/lat WGS84
+_LONLAT_CRS = (
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+    "urn:ogc:def:crs:EPSG:4326",
+)
 _DIGITS = 30
 _WS = re.compile(rb"[ \t\n\r]*")
 
@@ -47,7 +56,7 @@ class Scan:
     def collection(self, each: Callable[[int, Any], None]) -> None:
         kind, count, seen = None, 0, False
         if self._peek() != b"{":
-            fail(self.name, "feature 0", "type", "expected a GeoJSON FeatureCollection at the top")
+            fail(self.name, TOP, "type", "expected a GeoJSON FeatureCollection at the top")
         self.pos += 1
         nxt = self._peek()
         while nxt != b"}":
@@ -61,6 +70,8 @@ class Scan:
                 seen, count = True, self._features(each)
             elif key == "type":
                 kind = self._value()
+            elif key == "crs":
+                _check_crs(self.name, self._value())
             else:
                 self._value()
             nxt = self._peek()
@@ -75,13 +86,14 @@ class Scan:
         if self._peek():
             self._broken("extra data after the top object")
         if kind != "FeatureCollection":
-            fail(self.name, "feature 0", "type", "expected a GeoJSON FeatureCollection at the top")
+            got = f", got {show(kind)}" if kind is not None else " (no 'type' member)"
+            fail(self.name, TOP, "type", f"expected a GeoJSON FeatureCollection at the top{got}")
         if not count:
-            fail(self.name, "feature 0", "features", "expected a non-empty list of features")
+            fail(self.name, TOP, "features", "expected a non-empty list of features")
 
     def _features(self, each: Callable[[int, Any], None]) -> int:
         if self._peek() != b"[":
-            fail(self.name, "feature 0", "features", "expected a non-empty list of features")
+            fail(self.name, TOP, "features", "expected a non-empty list of features")
         self.pos += 1
         if self._peek() == b"]":
             self.pos += 1
@@ -180,6 +192,24 @@ class Scan:
         line = self.raw.count(b"\n", 0, at) + 1
         column = at - self.raw.rfind(b"\n", 0, at)
         return f"line {line}", f"column {column}"
+
+
+def _check_crs(name: str, crs: Any) -> None:
+    """A `crs` that names anything but WGS84 longitude/latitude is refused: the points would be
+    read as degrees when they are metres or another datum's."""
+    if crs is None:
+        return
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    named = props.get("name") if isinstance(props, dict) else None
+    if isinstance(named, str) and named.strip() in _LONLAT_CRS:
+        return
+    fail(
+        name,
+        TOP,
+        "crs",
+        f"names the coordinate system {show(named if named is not None else crs)}; briefmap "
+        "reads WGS84 longitude/latitude only (RFC 7946): reproject the file to EPSG:4326",
+    )
 
 
 def _genuine(exc: json.JSONDecodeError, length: int) -> bool:

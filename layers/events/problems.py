@@ -18,6 +18,8 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
+        if self.where == "top level":  # a member of a JSON file's top object
+            return f"{self.file}: top level, member '{self.column}': {self.message}"
         col = self.column if self.column.startswith("column ") else f"column '{self.column}'"
         return f"{self.file}: {self.where}, {col}: {self.message}"
 

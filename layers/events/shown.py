@@ -1,8 +1,9 @@
 """The imported incidents a view shows, gathered once for an export: which events (a mask over
 the store's loaded columns), the store they come from, and the data's own handling marking.
 
-An export that shows them draws them as the map does (`layers.events.payload`), credits ACLED,
-and is marked at least as the store is (`StoreInfo.marking`).
+An export that shows them draws them as the map does (`layers.events.payload`), credits the
+datasets they come from (ACLED, UCDP GED: `datasets`), and is marked at least as the store is
+(`StoreInfo.marking`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow.compute as pc
 
 from layers.events.index import EventIndex, event_mask, in_box, load_index
 from layers.events.store import EventStore, StoreInfo
@@ -35,6 +37,19 @@ class ShownEvents:
     def within(self, bounds: tuple[float, float, float, float]) -> np.ndarray:
         """The shown events inside a west, south, east, north box."""
         return self.mask & in_box(self.index, bounds)
+
+    def datasets(self, rows: np.ndarray) -> tuple[str, ...]:
+        """The datasets the events of `rows` (a mask) come from, as credited: "ACLED" (its CSV
+        or GeoJSON of its columns) and "UCDP GED" (ids `UCDP-<id>`, `layers.events.ucdp`).
+        A store that never imported UCDP is not read for it."""
+        if not rows.any():
+            return ()
+        if not any(e.get("format") == "ucdp" for e in self.info.imports):
+            return ("ACLED",)
+        where = np.flatnonzero(rows).tolist()
+        ids = self.store.take(self.index.generation, where, ["event_id_cnty"]).column(0)
+        ucdp = pc.sum(pc.starts_with(ids, "UCDP-")).as_py() or 0
+        return (("ACLED",) if ucdp < len(where) else ()) + (("UCDP GED",) if ucdp else ())
 
 
 def shown_events(

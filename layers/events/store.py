@@ -30,7 +30,7 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic
 from layers.events import merge
-from layers.events.datafile import StoreError, check_data, read_data
+from layers.events.datafile import StoreError, check_data, read_data, writing
 from layers.events.manifest import DATA as _DATA
 from layers.events.manifest import FORMAT, ManifestError, import_marking
 from layers.events.manifest import check as check_manifest
@@ -296,14 +296,11 @@ class ParquetStore:
     def _write_parquet(self, table: pa.Table, path: Path) -> None:
         tmp = path.with_name(f".{path.name}.tmp")
         meta = {**(table.schema.metadata or {}), b"geo": json.dumps(_geo_metadata(table))}
-        pq.write_table(
-            table.replace_schema_metadata(meta),
-            tmp,
-            row_group_size=ROW_GROUP,
-            compression="zstd",
-        )
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
+        table = table.replace_schema_metadata(meta)
+        with writing(tmp, path):  # a full disk: StoreError, and no temporary file left
+            pq.write_table(table, tmp, row_group_size=ROW_GROUP, compression="zstd")
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
         self.stage("data-tmp")
         os.replace(tmp, path)
 

@@ -61,6 +61,7 @@ def vendor_assets() -> tuple[Asset, ...]:
         *images,
         *(Asset(_PROTOMAPS / n, f"vendor/protomaps-leaflet/{n}") for n in PROTOMAPS_FILES),
         Asset(_OWN / "briefmap.js", "briefmap/briefmap.js"),
+        Asset(_OWN / "briefmap-tilecap.js", "briefmap/briefmap-tilecap.js"),
         *(Asset(_OWN / f"briefmap-{n}.js", f"briefmap/briefmap-{n}.js") for n in _BASEMAP_JS),
         Asset(_OWN / "briefmap.css", "briefmap/briefmap.css"),
         Asset(_OWN / "briefmap-events.js", "briefmap/briefmap-events.js"),
@@ -80,6 +81,7 @@ BUNDLE_TARGET = "briefmap/map-bundle.js"
 BUNDLE_PARTS = (
     "vendor/leaflet/leaflet.js",
     "vendor/protomaps-leaflet/protomaps-leaflet.js",
+    "briefmap/briefmap-tilecap.js",  # before any map: caps what the browser unpacks
     "briefmap/briefmap.js",
     "briefmap/briefmap-events.js",
     "briefmap/briefmap-labels.js",

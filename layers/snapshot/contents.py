@@ -76,12 +76,14 @@ def gather(
 
 def with_events(contents: Contents, events: EventsDrawn | None, lang: str) -> Contents:
     """The contents with imported incidents drawn: their legend and notes after the layers',
-    and ACLED in the credits."""
+    and the datasets they come from (ACLED, UCDP GED) in the credits."""
     if events is None:
         return contents
     credits = contents.credits
-    if w("credit_acled", lang) not in credits:
-        credits = (*credits, w("credit_acled", lang))
+    for name in events.datasets:
+        credit = w(DATASET_CREDITS[name], lang)
+        if credit not in credits:
+            credits = (*credits, credit)
     return replace(
         contents,
         legend=(*contents.legend, *events.legend),
@@ -89,6 +91,9 @@ def with_events(contents: Contents, events: EventsDrawn | None, lang: str) -> Co
         credits=credits,
         events=events,
     )
+
+
+DATASET_CREDITS = {"ACLED": "credit_acled", "UCDP GED": "credit_ucdp"}
 
 
 def credits(features: Iterable[Feature], lang: str, basemap_credit: str | None = None) -> list[str]:

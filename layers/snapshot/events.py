@@ -31,6 +31,7 @@ class EventsDrawn:
     data: dict[str, Any]  # the payload
     legend: tuple[LegendItem, ...]
     keys: tuple[str, ...]
+    datasets: tuple[str, ...] = ("ACLED",)  # where the events in view come from, as credited
 
     @property
     def in_view(self) -> int:
@@ -62,7 +63,8 @@ def events_for(
             LegendItem(EVENTS, name, colour, ("event",), None, 0) for name, colour in words["items"]
         ]
     keys = (words["note"],) if words["note"] else ()
-    return EventsDrawn(data, tuple(items), keys)
+    datasets = shown.datasets(shown.within(lonlat_bounds(proj, extent)))
+    return EventsDrawn(data, tuple(items), keys, datasets)
 
 
 def draw_events(ax: Axes, proj: Projection, drawn: EventsDrawn) -> None:

@@ -21,6 +21,10 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "ACLED (Armed Conflict Location & Event Data)",
         "ACLED (بيانات مواقع وأحداث النزاعات المسلحة)",
     ),
+    "credit_ucdp": (
+        "UCDP GED (Uppsala Conflict Data Program, Georeferenced Event Dataset)",
+        "UCDP GED (برنامج أوبسالا لبيانات النزاعات، مجموعة الأحداث المحددة جغرافياً)",
+    ),
     "disclaimer": (
         "Boundaries and names are shown as Natural Earth draws them (de facto control) and "
         "imply no endorsement or position on sovereignty.",

@@ -12,7 +12,6 @@ PMTiles once; at most MAX_ARCHIVE_BYTES; only the archive in use is kept there).
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import math
 import os
@@ -25,6 +24,7 @@ from pmtiles.tile import Compression
 
 from layers.boundary.regular import FileRefused, open_regular
 from layers.tiles.archive_meta import SCHEMA_LAYERS, ArchiveError, ArchiveInfo, plain_text
+from layers.tiles.bounds import inflate
 from layers.tiles.mbtiles_file import convert_mbtiles, read_mbtiles
 from layers.tiles.pmtiles_file import read_pmtiles
 
@@ -139,7 +139,7 @@ def embedded_tiles(
         for (z, x, y), data in all_tiles(source):
             if z > max_zoom or (bounds and not _tile_meets(z, x, y, bounds)):
                 continue
-            raw = gzip.decompress(data) if gz else bytes(data)
+            raw = inflate(path, data, f"{z}/{x}/{y}") if gz else bytes(data)  # capped
             tiles[f"{z}/{x}/{y}"] = base64.b64encode(raw).decode("ascii")
     return {"tiles": tiles, "max_zoom": max_zoom}
 

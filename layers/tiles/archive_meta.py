@@ -5,6 +5,7 @@ needs, and the checks of the metadata (JSON read by the bounded loader of
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 SCHEMA_LAYERS = ("earth", "water", "boundaries", "places", "roads", "landuse", "landcover")
 MAX_METADATA_BYTES = 4_000_000  # Protomaps' own metadata is a few KB
 MAX_ATTRIBUTION = 1_000  # characters of plain text
+MAX_ATTRIBUTION_HTML = 20_000  # characters as stored, links and all
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_ZOOM = 24
 
 
@@ -138,6 +141,12 @@ def attribution(path: Path, meta: dict[str, Any]) -> str:
         return ""
     if not isinstance(raw, str):
         raise ArchiveError(f"{path}: metadata 'attribution' is {_kind_of(raw)}; need text")
+    if len(raw) > MAX_ATTRIBUTION_HTML:
+        raise ArchiveError(
+            f"{path}: metadata 'attribution' is {len(raw):,} characters (at most "
+            f"{MAX_ATTRIBUTION_HTML:,} with its HTML)"
+        )
+    _check_text(path, raw)
     text = plain_text(raw)
     if len(text) > MAX_ATTRIBUTION:
         raise ArchiveError(
@@ -145,6 +154,26 @@ def attribution(path: Path, meta: dict[str, Any]) -> str:
             f"{MAX_ATTRIBUTION:,})"
         )
     return text
+
+
+def _check_text(path: Path, raw: str) -> None:
+    """Refuse the attribution, as every other string of a file, when it holds what is not
+    text: a lone surrogate (a JSON `\\ud800` escape; it cannot be written as UTF-8, so the
+    first page or export that shows it breaks) or a control character (C0 but tab and line
+    breaks, DEL, C1: invisible on screen, refused by XML in PPTX and SVG)."""
+    found = _NOT_TEXT.search(raw)
+    if found is None:
+        return
+    char = found.group()
+    code = f"U+{ord(char):04X}"
+    if "\ud800" <= char <= "\udfff":
+        why = f"{code}, half of a surrogate pair on its own, which is not text"
+    else:
+        why = f"the control character {code}"
+    raise ArchiveError(
+        f"{path}: metadata 'attribution' holds {why} (at character {found.start() + 1:,}); "
+        "fix the archive's metadata"
+    )
 
 
 def summary(

@@ -4,7 +4,8 @@ Every query runs read-only under a CPU-time budget (SQLite's progress handler in
 with SQLite's string/blob length limit lowered, and reads a capped number of rows, so a
 recursive view, a huge table or a giant value ends in ArchiveError, not in a hung server.
 Metadata values are checked for type before use; each tile row is checked (whole-number
-zoom, column and row inside the zoom's grid, data present) as it is converted."""
+zoom, column and row inside the zoom's grid, data present, unpacking within the cap of
+`layers.tiles.bounds`) as it is converted; at open the largest tiles of each zoom are unpacked."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from layers.tiles.archive_meta import (
     metadata_object,
     summary,
 )
+from layers.tiles.bounds import compressed, inflated_size, sample_mbtiles
 
 INSPECT_SECONDS = 10.0  # metadata and the tile count
 CONVERT_SECONDS = 300.0  # reading every tile once
@@ -73,7 +75,10 @@ def read_mbtiles(path: Path) -> ArchiveInfo:
     extra = {}
     if "json" in meta:
         extra = metadata_object(path, meta["json"].encode(), "metadata 'json'")
-    return summary(path, "mbtiles", (lo, hi), _bounds(path, meta), {**meta, **extra})
+    info = summary(path, "mbtiles", (lo, hi), _bounds(path, meta), {**meta, **extra})
+    with _database(path, INSPECT_SECONDS) as db:  # the largest tiles of each zoom, unpacked
+        sample_mbtiles(path, db, info.min_zoom, info.max_zoom)
+    return info
 
 
 def _metadata(path: Path, db: sqlite3.Connection) -> dict[str, str]:
@@ -168,6 +173,8 @@ def convert_mbtiles(info: ArchiveInfo, target: Path) -> None:
             if tile_id == last:
                 raise ArchiveError(f"{path}: tile {row[0]}/{row[1]}/{row[2]} appears twice")
             last = tile_id
+            if compressed(data):  # every tile served is within the cap
+                inflated_size(path, data, f"{row[0]}/{row[1]}/{row[2]}")
             writer.write_tile(tile_id, data if data[:2] == b"\x1f\x8b" else gzip.compress(data))
         writer.finalize(_header(info), {**meta, **extra})
 

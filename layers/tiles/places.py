@@ -10,7 +10,6 @@ the places of tile zoom Z - 1 are exactly the places the map can label at Z.
 
 from __future__ import annotations
 
-import gzip
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,7 @@ from typing import Any
 from pmtiles.reader import MmapSource, Reader
 from pmtiles.tile import Compression
 
+from layers.tiles.bounds import inflate
 from layers.tiles.mvt import point_layer
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
@@ -87,7 +87,7 @@ def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int) -> 
     if not data:
         return ()
     if header["tile_compression"] == Compression.GZIP:
-        data = gzip.decompress(data)
+        data = inflate(Path(path), data, f"{z}/{x}/{y}")  # never past the cap
     out = []
     for layer in ("places", "water"):
         extent, points = point_layer(bytes(data), layer)

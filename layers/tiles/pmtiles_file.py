@@ -1,7 +1,8 @@
 """A user's PMTiles (v3) file read at the boundary, within bounds: the 127-byte header, every
 section inside the file, gzip unpacked with an output cap, the metadata as a JSON object, and
 the root directory (and its first leaf) decoded and checked to address tiles inside the tile
-data at the header's zooms, so a file of garbage is refused rather than drawn as empty sea.
+data at the header's zooms, so a file of garbage is refused rather than drawn as empty sea;
+then the largest tiles of each zoom are unpacked within a cap (`layers.tiles.bounds`).
 
 The `pmtiles` package reads our own archive; it is not used on a user's file before these
 checks pass (it raises IndexError, EOFError or unbounded output on malformed input)."""
@@ -21,6 +22,7 @@ from layers.tiles.archive_meta import (
     metadata_object,
     summary,
 )
+from layers.tiles.bounds import sample_pmtiles
 
 HEADER_BYTES = 127
 ROOT_LIMIT = 16_384  # the spec: header and root directory lie in the first 16 KiB
@@ -51,12 +53,30 @@ def read_pmtiles(path: Path) -> ArchiveInfo:
                 raise ArchiveError(f"{path}: a leaf directory of {length:,} bytes is too large")
             leaf = _section(f, header["leaf_directory_offset"] + offset, length)
             directory(path, header, leaf, "first leaf directory")
-    compression = header["internal_compression"]
-    raw = unpack(path, meta_raw, compression, "metadata", MAX_METADATA_BYTES)
-    meta = metadata_object(path, raw)
-    keys = ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
-    bounds = tuple(header[k] / 1e7 for k in keys)
-    return summary(path, "pmtiles", (header["min_zoom"], header["max_zoom"]), bounds, meta)
+        compression = header["internal_compression"]
+        raw = unpack(path, meta_raw, compression, "metadata", MAX_METADATA_BYTES)
+        meta = metadata_object(path, raw)
+        keys = ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
+        bounds = tuple(header[k] / 1e7 for k in keys)
+        zooms = (header["min_zoom"], header["max_zoom"])
+        info = summary(path, "pmtiles", zooms, bounds, meta)
+        tiles = _tile_reader(f, header)
+        sample_pmtiles(path, header, entries, _leaf_reader(path, f, header), tiles)
+    return info
+
+
+def _leaf_reader(path: Path, f: Any, header: dict[str, Any]):
+    def read(offset: int, length: int) -> list:
+        if length > MAX_LEAF_BYTES:
+            raise ArchiveError(f"{path}: a leaf directory of {length:,} bytes is too large")
+        leaf = _section(f, header["leaf_directory_offset"] + offset, length)
+        return directory(path, header, leaf, "a leaf directory")
+
+    return read
+
+
+def _tile_reader(f: Any, header: dict[str, Any]):
+    return lambda offset, length: _section(f, header["tile_data_offset"] + offset, length)
 
 
 def _section(f: Any, offset: int, length: int) -> bytes:

@@ -192,7 +192,7 @@ CASES = [
         "geojson-not-a-collection",
         _geojson(text='{"type": "Feature"}'),
         ".geojson",
-        "feature 0",
+        "top level",
         "'type'",
     ),
 ]

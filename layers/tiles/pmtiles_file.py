@@ -28,6 +28,13 @@ MAX_DIRECTORY_BYTES = 2_000_000  # one directory, unpacked
 MAX_LEAF_BYTES = 4_000_000  # one leaf directory as stored
 MAX_STORED_METADATA = 4_000_000
 READABLE = (Compression.NONE, Compression.GZIP)
+TILE_FORMATS = {
+    TileType.MVT: "mvt",
+    TileType.PNG: "png",
+    TileType.JPEG: "jpeg",
+    TileType.WEBP: "webp",
+}
+MAX_SAMPLE_BYTES = 8_000_000  # the one tile read to tell the schema, stored and unpacked
 SECTIONS = (
     ("root directory", "root_offset", "root_length"),
     ("metadata", "metadata_offset", "metadata_length"),
@@ -50,13 +57,31 @@ def read_pmtiles(path: Path) -> ArchiveInfo:
             if length > MAX_LEAF_BYTES:
                 raise ArchiveError(f"{path}: a leaf directory of {length:,} bytes is too large")
             leaf = _section(f, header["leaf_directory_offset"] + offset, length)
-            directory(path, header, leaf, "first leaf directory")
+            entries = directory(path, header, leaf, "first leaf directory") + entries
+        sample = _first_tile(path, f, header, entries)
     compression = header["internal_compression"]
     raw = unpack(path, meta_raw, compression, "metadata", MAX_METADATA_BYTES)
     meta = metadata_object(path, raw)
     keys = ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
     bounds = tuple(header[k] / 1e7 for k in keys)
-    return summary(path, "pmtiles", (header["min_zoom"], header["max_zoom"]), bounds, meta)
+    zooms = (header["min_zoom"], header["max_zoom"])
+    kind = TILE_FORMATS[header["tile_type"]]
+    return summary(path, "pmtiles", zooms, bounds, meta, kind, sample)
+
+
+def _first_tile(path: Path, f: Any, header: dict[str, Any], entries: list) -> bytes | None:
+    """The first tile a directory addresses, unpacked within MAX_SAMPLE_BYTES (the schema is
+    told from it when the metadata lists no layers, and a raster tile must be its image)."""
+    tiles = [e for e in entries if e[2] > 0]
+    if not tiles:
+        return None
+    _tile, offset, _run, length = tiles[0]
+    if length > MAX_SAMPLE_BYTES:
+        raise ArchiveError(
+            f"{path}: its first tile is {length:,} bytes (at most {MAX_SAMPLE_BYTES:,})"
+        )
+    raw = _section(f, header["tile_data_offset"] + offset, length)
+    return unpack(path, raw, header["tile_compression"], "its first tile", MAX_SAMPLE_BYTES)
 
 
 def _section(f: Any, offset: int, length: int) -> bytes:
@@ -82,8 +107,11 @@ def _header(path: Path, raw: bytes, size: int) -> dict[str, Any]:
         except ValueError:
             raise ArchiveError(f"{path}: unknown {what} (code {raw[pos]}) in the header") from None
     header = dict(deserialize_header(raw))
-    if header["tile_type"] != TileType.MVT:
-        raise ArchiveError(f"{path}: tiles are {header['tile_type'].name}, not vector (MVT)")
+    if header["tile_type"] not in TILE_FORMATS:
+        raise ArchiveError(
+            f"{path}: tiles are {header['tile_type'].name}; briefmap draws vector (MVT) or "
+            "PNG, JPEG and WEBP tiles"
+        )
     for field in ("internal_compression", "tile_compression"):
         if header[field] not in READABLE:
             name = field.replace("internal", "metadata").replace("_", " ")

@@ -21,6 +21,7 @@ from pmtiles.reader import MmapSource, Reader
 from pmtiles.tile import Compression
 
 from layers.tiles.mvt import point_layer
+from layers.tiles.schemas import by_name
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 MAX_TILES = 64  # a print frame needs a handful; more means the zoom is wrong for the frame
@@ -58,10 +59,13 @@ def _tile_y(lat: float, n: int) -> int:
     return min(n - 1, max(0, int(y * n)))
 
 
-def places(archive: Path, bounds: Bounds, leaflet_zoom: float) -> list[TilePlace]:
+def places(
+    archive: Path, bounds: Bounds, leaflet_zoom: float, schema: str = "protomaps-v4"
+) -> list[TilePlace]:
     """Every point of the `places` and `water` layers the web map can label at `leaflet_zoom`
     within `bounds`, each once (a tile's buffer repeats its neighbours' points: only the
-    points inside a tile's own square are taken from it)."""
+    points inside a tile's own square are taken from it). An archive of another `schema`
+    (a name of `layers.tiles.schemas`) has its labelled points mapped onto those layers."""
     stat = archive.stat()
     with archive.open("rb") as handle:
         max_zoom = Reader(MmapSource(handle)).header()["max_zoom"]
@@ -72,14 +76,15 @@ def places(archive: Path, bounds: Bounds, leaflet_zoom: float) -> list[TilePlace
     west, south, east, north = bounds
     out = []
     for x, y in tiles:
-        for p in _tile_places(str(archive), stat.st_size, stat.st_mtime_ns, z, x, y):
+        for p in _tile_places(str(archive), stat.st_size, stat.st_mtime_ns, z, x, y, schema):
             if west <= p.lon <= east and south <= p.lat <= north:
                 out.append(p)
     return out
 
 
 @lru_cache(maxsize=256)
-def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int) -> tuple:
+def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int, schema: str) -> tuple:
+    mapping = by_name(schema)
     with open(path, "rb") as handle:
         reader = Reader(MmapSource(handle))
         header = reader.header()
@@ -89,13 +94,17 @@ def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int) -> 
     if header["tile_compression"] == Compression.GZIP:
         data = gzip.decompress(data)
     out = []
-    for layer in ("places", "water"):
-        extent, points = point_layer(bytes(data), layer)
+    for source in mapping.point_layers:
+        extent, points = point_layer(bytes(data), source)
         for p in points:
             if not (0 <= p.x < extent and 0 <= p.y < extent):
                 continue  # the buffer: this point belongs to a neighbouring tile
+            mapped = mapping.point(source, p.props)
+            if mapped is None:
+                continue
+            layer, props = mapped
             lon, lat = _lonlat(z, x + p.x / extent, y + p.y / extent)
-            out.append(TilePlace(round(lon, 5), round(lat, 5), {"layer": layer, **p.props}))
+            out.append(TilePlace(round(lon, 5), round(lat, 5), {"layer": layer, **props}))
     return tuple(out)
 
 

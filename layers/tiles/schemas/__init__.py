@@ -47,6 +47,8 @@ class Schema:
     # a labelled point of a source layer → (our layer "places" | "water", our attributes)
     point: PointMap = lambda layer, props: None
     point_layers: tuple[str, ...] = ()  # the source layers `point` reads
+    # the tables the browser's mapping reads (briefmap-schemas.js), so both halves agree
+    browser: Mapping[str, Any] = field(default_factory=dict)
 
 
 def fits(layers: tuple[str, ...], own: frozenset[str], distinctive: frozenset[str]) -> bool:

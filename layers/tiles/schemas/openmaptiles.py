@@ -51,6 +51,25 @@ DISTINCTIVE = frozenset(
 # the Leaflet zoom from which a place of each class is named (a capital from its country's)
 PLACE_ZOOM = {"city": 4, "town": 7, "village": 9, "hamlet": 11}
 LOCALITIES = frozenset({"city", "town", "village", "hamlet", "suburb", "neighbourhood"})
+COUNTRY_ZOOM, CAPITAL_ZOOM, REGION_CAPITAL_ZOOM, OTHER_ZOOM = 2, 2, 5, 12
+# `class` values onto the kinds our style paints (others are left undrawn)
+ROADS = {
+    "motorway": "highway",
+    "trunk": "highway",
+    "primary": "major_road",
+    "secondary": "major_road",
+    "tertiary": "minor_road",
+    "minor": "minor_road",
+    "service": "minor_road",
+    "track": "minor_road",
+}
+LANDCOVER = {"wood": "wood", "forest": "forest", "grass": "grass", "park": "park"}
+LANDUSE = {
+    "residential": "residential",
+    "industrial": "industrial",
+    "commercial": "industrial",
+    "retail": "industrial",
+}
 
 
 def recognise(e: Evidence) -> bool:
@@ -70,15 +89,15 @@ def names(props: Props) -> Props:
 def place(props: Props) -> Props | None:
     cls = props.get("class")
     if cls == "country":
-        return {**names(props), "kind": "country", "min_zoom": 2}
+        return {**names(props), "kind": "country", "min_zoom": COUNTRY_ZOOM}
     if cls not in LOCALITIES:
         return None
     capital = props.get("capital")
-    out = {**names(props), "kind": "locality", "min_zoom": PLACE_ZOOM.get(cls, 12)}
+    out = {**names(props), "kind": "locality", "min_zoom": PLACE_ZOOM.get(cls, OTHER_ZOOM)}
     if capital == 2:
-        out.update(capital="yes", min_zoom=2)
+        out.update(capital="yes", min_zoom=CAPITAL_ZOOM)
     elif capital in (3, 4):
-        out.update(region_capital="yes", min_zoom=min(out["min_zoom"], 5))
+        out.update(region_capital="yes", min_zoom=min(out["min_zoom"], REGION_CAPITAL_ZOOM))
     if isinstance(props.get("rank"), int):
         out["population"] = -props["rank"]  # orders places as population does ours
     return out
@@ -93,6 +112,21 @@ def point(layer: str, props: Props) -> tuple[str, Props] | None:
     return None
 
 
+# the same tables for the browser's half of the mapping (layers/assets/briefmap-schemas.js)
+BROWSER = {
+    "place_zoom": PLACE_ZOOM,
+    "localities": sorted(LOCALITIES),
+    "zooms": {
+        "country": COUNTRY_ZOOM,
+        "capital": CAPITAL_ZOOM,
+        "region_capital": REGION_CAPITAL_ZOOM,
+        "other": OTHER_ZOOM,
+    },
+    "roads": ROADS,
+    "landcover": LANDCOVER,
+    "landuse": LANDUSE,
+}
+
 SCHEMA = Schema(
     name="openmaptiles",
     title="OpenMapTiles",
@@ -100,4 +134,5 @@ SCHEMA = Schema(
     recognise=recognise,
     point=point,
     point_layers=("place", "water_name"),
+    browser=BROWSER,
 )

@@ -39,6 +39,8 @@ DISTINCTIVE = frozenset(
 )
 ONLY_V3 = frozenset({"natural", "physical_point", "physical_line"})
 RENAMED = {"pmap:kind": "kind", "pmap:kind_detail": "kind_detail", "pmap:min_zoom": "min_zoom"}
+ROADS = {"medium_road": "major_road"}  # v3's middle class; v4 folds it into major roads
+WATER_POINTS = ("ocean", "sea", "lake", "bay", "strait", "water")  # physical_point kept
 
 
 def recognise(e: Evidence) -> bool:
@@ -62,7 +64,7 @@ def as_v4(props: Props) -> Props:
 def point(layer: str, props: Props) -> tuple[str, Props] | None:
     if layer == "places":
         return "places", as_v4(props)
-    if layer in ("water", "physical_point"):
+    if layer == "water" or (layer == "physical_point" and props.get("pmap:kind") in WATER_POINTS):
         return "water", as_v4(props)
     return None
 
@@ -74,4 +76,5 @@ SCHEMA = Schema(
     recognise=recognise,
     point=point,
     point_layers=("places", "water", "physical_point"),
+    browser={"renamed": RENAMED, "roads": ROADS, "water_points": list(WATER_POINTS)},
 )

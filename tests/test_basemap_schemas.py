@@ -191,3 +191,22 @@ def test_gzip_is_kept_for_vector_tiles_of_an_mbtiles(tmp_path):
         data = next(d for _zxy, d in all_tiles(reader.get_bytes))
     assert header["tile_type"] == TileType.MVT and gzip.decompress(data)
     assert json.loads(json.dumps(inspect_archive(served).layers))
+
+
+@pytest.mark.parametrize("schema", ["openmaptiles", "raster"])
+def test_the_offline_page_embeds_a_users_archive_with_its_schema(tmp_path, schema):
+    from base64 import b64decode
+
+    from layers.render.basemap import offline_basemap_data
+
+    if schema == "raster":
+        archive = raster_mbtiles(tmp_path / "r.mbtiles", max_zoom=5)
+    else:
+        archive = vector_archive(tmp_path, schema, ".mbtiles")
+    data = offline_basemap_data(archive, world_zoom=2, region_zoom=5)
+    assert data["schema"] == schema and data["tiles"]
+    first = b64decode(next(iter(data["tiles"].values())))
+    if schema == "raster":
+        assert first.startswith(b"\x89PNG") and data["tile_format"] == "png"
+    else:  # decompressed MVT, and the tables the browser's mapping reads
+        assert first[:2] != b"\x1f\x8b" and data["mapping"]["roads"]["motorway"] == "highway"

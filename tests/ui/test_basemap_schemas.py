@@ -14,6 +14,7 @@ import pytest
 from tests.schema_archives import NAMES, RASTER_RGB, raster_mbtiles, vector_archive
 from tests.ui.harness import open_map, run_server
 from tests.ui.test_cartography import settled_labels
+from tests.ui.test_offline_html import _export, _settled, offline_page  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 ARCHIVES = {
@@ -79,3 +80,38 @@ def test_each_schema_is_drawn_and_named(schema_server, browsing, lang):
         assert (english if lang == "en" else arabic) in texts, texts
     credit = frame.locator(".leaflet-control-attribution").inner_text()
     assert "OpenStreetMap contributors" in credit
+
+
+OFFLINE_MAP = (
+    "() => { window.map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];"
+)
+
+
+@pytest.mark.parametrize("schema", ["openmaptiles", "raster"])
+def test_the_offline_page_draws_a_users_archive(tmp_path, offline_page, schema):  # noqa: F811
+    """`export --format html --basemap FILE`: the archive's tiles inlined and drawn with no
+    server and no network (the page is served by the test; any other request fails it)."""
+    archive = ARCHIVES[schema](tmp_path)
+    page, _guard, _errors = offline_page(_export(tmp_path, "--basemap", str(archive)))
+    page.evaluate(OFFLINE_MAP + " window.map.setView([34.5, 41.5], 8, {animate: false}); }")
+    _settled(page)
+    container = page.locator(".leaflet-container")
+    found: set[tuple[int, ...]] = set()
+    for _ in range(50):
+        raw = json.loads(container.evaluate(f"() => ({PIXELS})({list(ON_ROAD)})"))
+        found = {tuple(map(int, c.split(","))) for c in raw}
+        if RASTER_RGB in found or any(r - b > 60 for r, _g, b in found):
+            break
+        page.wait_for_timeout(200)
+    texts: set[str] = set()
+    for _ in range(30):
+        texts = set(page.evaluate("() => briefmap.placedLabels(window.map).map(l => l.text)"))
+        if NAMES.get(schema, ("Albu Kamal",))[0] in texts:
+            break
+        page.wait_for_timeout(300)
+    if schema == "raster":
+        assert RASTER_RGB in found, found
+        assert "Albu Kamal" in texts, texts
+    else:
+        assert any(r - b > 60 for r, _g, b in found), found
+        assert NAMES[schema][0] in texts, texts

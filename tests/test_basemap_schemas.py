@@ -210,3 +210,15 @@ def test_the_offline_page_embeds_a_users_archive_with_its_schema(tmp_path, schem
         assert first.startswith(b"\x89PNG") and data["tile_format"] == "png"
     else:  # decompressed MVT, and the tables the browser's mapping reads
         assert first[:2] != b"\x1f\x8b" and data["mapping"]["roads"]["motorway"] == "highway"
+
+
+def test_a_vector_archive_whose_tiles_are_pictures_is_refused(tmp_path):
+    path = raster_mbtiles(tmp_path / "mislabelled.mbtiles", max_zoom=2)
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE metadata SET value = 'pbf' WHERE name = 'format'")
+    with pytest.raises(
+        ArchiveError, match="says its tiles are vector .MVT., but its first tile is a PNG"
+    ):
+        inspect_archive(path)

@@ -55,6 +55,11 @@ def identify(
                 f"{path}: the archive says its tiles are {tile_format.upper()}, but its first "
                 f"tile is {found.upper() if found else 'not an image'}"
             )
+    elif sample and sniff(sample):
+        raise ArchiveError(
+            f"{path}: the archive says its tiles are vector (MVT), but its first tile is a "
+            f"{sniff(sample).upper()} image (set its format to {sniff(sample)!r})"
+        )
     elif not layers and sample:
         try:
             tile = layer_fields(sample)

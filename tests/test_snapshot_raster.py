@@ -75,15 +75,20 @@ def test_a_raster_basemap_is_the_snapshots_background_and_credited(geodata, tmp_
     assert _is_raster(_map_pixels(plain)) == 0
 
 
-def test_a_vector_basemap_leaves_the_print_basemap_as_it_is(geodata, tmp_path):
-    from tests.schema_archives import vector_archive
+@pytest.mark.parametrize("schema", ["openmaptiles", "protomaps-v3"])
+def test_a_vector_basemap_names_its_towns_in_print_as_on_screen(geodata, tmp_path, schema):
+    from tests.schema_archives import NAMES, vector_archive
 
-    archive = vector_archive(tmp_path, "openmaptiles", ".mbtiles")
-    assert inspect_archive(archive).schema == "openmaptiles"
-    _fig, contents = render(
-        Snapshot(View(lang="en"), frame=FRAME, dpi=60, basemap=archive), geodata
-    )
-    assert CREDIT not in contents.credits
+    archive = vector_archive(tmp_path, schema, ".mbtiles")
+    assert inspect_archive(archive).schema == schema
+    frame = (39.0, 31.0, 44.0, 35.0)  # around the fixture's town, zoomed in enough to name it
+    for lang, name in zip(("en", "ar"), NAMES[schema], strict=True):
+        snap = Snapshot(View(lang=lang), frame=frame, dpi=60, basemap=archive)
+        _fig, contents = render(snap, geodata)
+        assert name in {lab.text for lab in contents.labels}, contents.labels
+        assert CREDIT in contents.credits
+    _fig, ours = render(Snapshot(View(lang="en"), frame=frame, dpi=60), geodata)
+    assert NAMES[schema][0] not in {lab.text for lab in ours.labels}
 
 
 def test_a_tile_that_is_not_an_image_is_a_clear_snapshot_error(geodata, tmp_path):

@@ -18,47 +18,20 @@ from __future__ import annotations
 
 import io
 import math
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 from matplotlib.axes import Axes
 from PIL import Image
-from pmtiles.reader import MmapSource, Reader
 
 from layers.snapshot.projection import Projection
 from layers.tiles.archive import ArchiveError, ArchiveInfo
+from layers.tiles.tile_read import TileGet, tile_reader
 
 Extent = tuple[float, float, float, float]  # projected metres: xmin, ymin, xmax, ymax
-TileGet = Callable[[int, int, int], "bytes | None"]
 MAX_TILES = 144  # a print frame needs a few dozen at the page's zoom
 MAX_SIDE = 1024  # pixels of one tile image
 IMAGE_PX = 1800  # the resampled image's longer side
 Z_RASTER = 0.5  # under the land layer's place: the picture is the land
-
-
-@contextmanager
-def tile_reader(info: ArchiveInfo) -> Iterator[TileGet]:
-    """(z, x, y) -> the stored tile image's bytes (XYZ rows), or None where there is none."""
-    if info.kind == "pmtiles":
-        with info.path.open("rb") as handle:
-            reader = Reader(MmapSource(handle))
-            yield lambda z, x, y: reader.get(z, x, y) or None
-        return
-    uri = info.path.resolve().as_uri() + "?mode=ro"
-    db = sqlite3.connect(uri, uri=True)
-    try:
-        query = "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?"
-
-        def get(z: int, x: int, y: int) -> bytes | None:
-            row = db.execute(query, (z, x, (1 << z) - 1 - y)).fetchone()
-            return row[0] if row and isinstance(row[0], bytes) else None
-
-        yield get
-    finally:
-        db.close()
 
 
 def _decode(data: bytes, where: str) -> Image.Image:
@@ -157,7 +130,7 @@ def draw_raster(ax: Axes, proj: Projection, extent: Extent, info: ArchiveInfo, z
     """Draw the archive's pictures as the map's background; return the tile zoom used."""
     bounds = lonlat_bounds(proj, extent)
     z = pick_zoom(info, bounds, zoom)
-    with tile_reader(info) as get:
+    with tile_reader(info.path) as (_deepest, get):
         tiles, ox, oy = mosaic(get, bounds, z)
     image = resampled(proj, extent, tiles, (ox, oy), z)
     ax.imshow(
@@ -170,13 +143,3 @@ def draw_raster(ax: Axes, proj: Projection, extent: Extent, info: ArchiveInfo, z
     ax.set_xlim(extent[0], extent[2])  # imshow resets the limits; keep the frame
     ax.set_ylim(extent[1], extent[3])
     return z
-
-
-def raster_info(path: Path | None) -> ArchiveInfo | None:
-    """The user's archive if it is raster (else None: the vector print basemap is drawn)."""
-    if path is None:
-        return None
-    from layers.tiles.archive import inspect_archive
-
-    info = inspect_archive(path)
-    return info if info.schema == "raster" else None

@@ -10,18 +10,15 @@ the places of tile zoom Z - 1 are exactly the places the map can label at Z.
 
 from __future__ import annotations
 
-import gzip
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pmtiles.reader import MmapSource, Reader
-from pmtiles.tile import Compression
-
 from layers.tiles.mvt import point_layer
 from layers.tiles.schemas import by_name
+from layers.tiles.tile_read import tile_reader, vector_tile
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 MAX_TILES = 64  # a print frame needs a handful; more means the zoom is wrong for the frame
@@ -67,8 +64,8 @@ def places(
     points inside a tile's own square are taken from it). An archive of another `schema`
     (a name of `layers.tiles.schemas`) has its labelled points mapped onto those layers."""
     stat = archive.stat()
-    with archive.open("rb") as handle:
-        max_zoom = Reader(MmapSource(handle)).header()["max_zoom"]
+    with tile_reader(archive) as (max_zoom, _get):
+        pass
     z = tile_zoom(leaflet_zoom, max_zoom)
     tiles = tiles_over(bounds, z)
     if len(tiles) > MAX_TILES:
@@ -83,16 +80,15 @@ def places(
 
 
 @lru_cache(maxsize=256)
-def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int, schema: str) -> tuple:
+def _tile_places(
+    path: str, _size: int, _mtime: int, z: int, x: int, y: int, schema: str = "protomaps-v4"
+) -> tuple:
     mapping = by_name(schema)
-    with open(path, "rb") as handle:
-        reader = Reader(MmapSource(handle))
-        header = reader.header()
-        data = reader.get(z, x, y)
-    if not data:
+    with tile_reader(Path(path)) as (_deepest, get):
+        stored = get(z, x, y)
+    if not stored:
         return ()
-    if header["tile_compression"] == Compression.GZIP:
-        data = gzip.decompress(data)
+    data = vector_tile(Path(path), bytes(stored))
     out = []
     for source in mapping.point_layers:
         extent, points = point_layer(bytes(data), source)

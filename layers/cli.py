@@ -93,8 +93,9 @@ def _serve_command(sub) -> None:
         "--basemap",
         type=Path,
         metavar="FILE",
-        help="your own offline basemap: a .pmtiles or .mbtiles vector-tile archive in the "
-        "Protomaps schema, e.g. an OpenStreetMap extract (default: the shipped basemap)",
+        help="your own offline basemap: a .pmtiles or .mbtiles archive of vector tiles "
+        "(Protomaps v4 or v3, OpenMapTiles) or raster tiles (PNG, JPEG, WEBP), e.g. an "
+        "OpenStreetMap extract (default: the shipped basemap)",
     )
     serve.set_defaults(run=_serve)
 
@@ -186,6 +187,12 @@ def _export_filters(export: argparse.ArgumentParser) -> None:
         help="language of labels and text (GeoJSON/CSV: of the name/summary columns)",
     )
     export.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
+    export.add_argument(
+        "--basemap",
+        type=Path,
+        help="your own basemap archive, as `serve --basemap` takes (.pmtiles or .mbtiles; "
+        "raster tiles become the map's background picture in PNG/SVG/PDF, any schema in HTML)",
+    )
     export.add_argument(
         "--events",
         action="store_true",

@@ -66,6 +66,7 @@ class Request:
     frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
     events: EventStore | None = None  # imported incidents to show as the view selects them
     events_index: EventIndex | None = None  # the store's loaded columns, if already held
+    basemap: Path | None = None  # a user's archive (`--basemap`); None: the shipped one
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def build_product(req: Request, geodata: Geodata) -> Product:
             classification=req.classification,
             formats=(req.fmt,),
             size=req.size,
+            basemap=req.basemap,
         )
         return Product(pack.files[req.fmt])
     view = scene_view(req.scene, req.view.lang) if req.scene else req.view
@@ -191,6 +193,7 @@ def _data(fmt: str, view: View, geodata: Geodata, shown: ShownEvents | None) -> 
 def _snapshot(req: Request, geodata: Geodata, shown: ShownEvents | None = None) -> Snapshot:
     kw = {"size": req.size, "dpi": req.dpi, "classification": req.classification, "when": req.when}
     kw["events"] = shown
+    kw["basemap"] = req.basemap
     if req.scene is not None:
         snap = Snapshot.of_scene(req.scene, geodata, req.view.lang, **kw)
     else:
@@ -219,7 +222,9 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     highlight = tuple(f for f in features if f.id in snap.highlight)
     page = Page(title, points, tuple(features), frame, highlight, snap.sources, events)
     meta = f"DTG {dtg(req.when)} · {describe(view, geodata)}{meta_events}"
-    return offline_html([page], geodata, view.lang, title=title, marking=marking, meta=meta)
+    return offline_html(
+        [page], geodata, view.lang, title=title, marking=marking, meta=meta, basemap=req.basemap
+    )
 
 
 def fit_zoom(frame: tuple[float, float, float, float]) -> float:
@@ -300,6 +305,7 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             args.classification,
             events=events,
             events_index=index,
+            basemap=getattr(args, "basemap", None),
         )
         check(req, given | ({"pack"} if args.pack else set()))
         path = args.out if args.format else pack_path(args.out, req)

@@ -123,7 +123,9 @@ def pmtiles_cases(tmp: Path) -> dict[str, bytes]:
         "metadata-gzip-bomb": with_metadata(raw, gzip_bomb()),
         "vector-layers-number": meta({"vector_layers": 5}),
         "vector-layers-text": meta({"vector_layers": "earth"}),
-        "vector-layers-foreign": meta({"vector_layers": [{"id": "transportation"}]}),
+        "vector-layers-foreign": meta(
+            {"vector_layers": [{"id": n} for n in ("water", "contours", "hillshade", "trails")]}
+        ),
         "attribution-object": meta({**GOOD_META, "attribution": {"a": [1]}}),
         "attribution-huge": meta({**GOOD_META, "attribution": "A" * 100_000}),
         "root-is-the-header": with_header(raw, root_offset=0, root_length=127),
@@ -198,6 +200,7 @@ def _metadata(name: str) -> dict:
         "json-deep": {"json": "[" * 50_000 + "]" * 50_000},
         "json-layers-number": {"json": '{"vector_layers": 5}'},
         "format-png": {"format": "png"},
+        "format-unknown": {"format": "grib"},
         "format-blob": {"format": b"pbf"},
         "value-too-long": {"attribution": "A" * 5_000_000},
         "center-bad": {"center": "a,b,c"},

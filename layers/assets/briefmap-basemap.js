@@ -1,5 +1,6 @@
-/* briefmap's vector-tile basemap and its labels, drawn by protomaps-leaflet (vendored); part 3
- * of 3 (after briefmap-labels.js and briefmap-symbols.js).
+/* briefmap's vector-tile basemap and its labels, drawn by protomaps-leaflet (vendored); part 4
+ * of 4 (after briefmap-labels.js, briefmap-symbols.js and briefmap-schemas.js, which maps
+ * the other schemas onto the Protomaps v4 layers this style reads, and draws raster tiles).
  *
  * One labeller places every label on the map: protomaps-leaflet's collision-aware one. Its
  * rules run in priority order (layers/render/labels.py): marker footprints (never covered),
@@ -206,23 +207,28 @@
     /* Two layers share one set of tiles: the land, water, roads and borders beneath the
      * report layers, and every label in a pane above them, so no report line is drawn
      * across a name (labels keep clear of markers by the labeller's own rules). */
-    var base = P.leafletLayer({
+    var raster = src.schema === "raster", schema = B.schema(src.schema);
+    var base = raster ? B.rasterLayer(src, url, { attribution: src.attribution,
+      maxNativeZoom: 24, pane: "tilePane" }) : P.leafletLayer({
       url: url,
       maxDataZoom: src.max_zoom,
       paintRules: paintRules(spec.paint),
       labelRules: [],
-      backgroundColor: spec.paint.sea,
+      backgroundColor: schema.land ? spec.paint.earth : spec.paint.sea,
       attribution: src.attribution,
       lang: spec.lang,
       pane: "tilePane"
     });
+    if (!raster && schema.map) { base.views = B.schemaViews(src, url); }
     if (!map.getPane("bm-names")) {
       var pane = map.createPane("bm-names");
       pane.style.zIndex = 460;
       pane.style.pointerEvents = "none";
     }
+    /* a raster archive has no names to read: the report labels alone (their own source) */
     var names = P.leafletLayer({
-      url: url,
+      url: raster ? undefined : url,
+      sources: raster ? {} : undefined,
       maxDataZoom: src.max_zoom,
       paintRules: [],
       labelRules: labelRules(spec),
@@ -233,9 +239,9 @@
     });
     /* the same tile views (fetched and decoded once), plus the report labels' source: the
      * land does not wait for the labels */
-    names.views = new Map(base.views);
+    names.views = new Map(raster ? [] : base.views);
     names.views.set(FEATURES, new P.View(new P.TileCache(new FeatureSource(), TILE), 24, 1));
-    guardRenders(base);
+    if (!raster) { guardRenders(base); }
     guardRenders(names);
     map.on("movestart", function () { names._bmMoving = true; });
     map.on("moveend", function () { names._bmMoving = false; relayoutWhenIdle(names); });

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from layers.i18n import pick
 from layers.model import Geodata, Walkthrough
@@ -46,6 +47,7 @@ def build_pack(
     formats: tuple[str, ...] = PACK_FORMATS,
     size: str = "slide",
     progress: Progress | None = None,
+    basemap: Path | None = None,
 ) -> Pack:
     """MarkingError if `classification` is below what the walkthrough shows; every page then
     carries the pack's marking (the highest of all its scenes, or the one asked for)."""
@@ -64,6 +66,7 @@ def build_pack(
             when=when,
             classification=content.marking.label,
             points=content.scene_points(i),
+            basemap=basemap,
         )
         fig, _ = render(snap, geodata)
         if "pptx" in formats:
@@ -78,12 +81,12 @@ def build_pack(
         files["pdf"] = write_pdf(content, figures, descriptions, when, size)
     report((n + 1) / (n + 2), "HTML")
     if "html" in formats:
-        files["html"] = pack_html(content, geodata).encode("utf-8")
+        files["html"] = pack_html(content, geodata, basemap).encode("utf-8")
     report(1.0, "")
     return Pack(files)
 
 
-def pack_html(content: PackContent, geodata: Geodata) -> str:
+def pack_html(content: PackContent, geodata: Geodata, basemap: Path | None = None) -> str:
     pages = [
         Page(
             content.scene_title(i),
@@ -97,7 +100,13 @@ def pack_html(content: PackContent, geodata: Geodata) -> str:
     ]
     meta = f"DTG {content.dtg} · {content.description}"
     return offline_html(
-        pages, geodata, content.lang, title=content.title, marking=content.marking, meta=meta
+        pages,
+        geodata,
+        content.lang,
+        title=content.title,
+        marking=content.marking,
+        meta=meta,
+        basemap=basemap,
     )
 
 

@@ -28,7 +28,8 @@ _PROTOMAPS = _OWN / "vendor" / "protomaps-leaflet"
 PROTOMAPS_FILES = ("protomaps-leaflet.js", "LICENSE")
 
 
-_BASEMAP_JS = ("labels", "symbols", "basemap")  # the vector basemap's three parts, in order
+# the basemap's four parts, in order
+_BASEMAP_JS = ("labels", "symbols", "schemas", "basemap")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ BUNDLE_PARTS = (
     "briefmap/briefmap-events.js",
     "briefmap/briefmap-labels.js",
     "briefmap/briefmap-symbols.js",
+    "briefmap/briefmap-schemas.js",
     "briefmap/briefmap-basemap.js",
 )
 

@@ -1,10 +1,13 @@
 """The basemap as the browser draws it: a PMTiles archive and the one style for it.
 
 The archive is ours (`geodata/basemap/basemap.pmtiles`, built by `layers.tiles`) or a user's
-Protomaps extract (`briefmap serve --basemap FILE`). Either is served from the local static
-folder (Streamlit answers HTTP Range requests there, which PMTiles readers use) and drawn by
-protomaps-leaflet with `STYLE` below and the label styles of `layers.render.labels`, so our
-tiles and an OpenStreetMap extract look alike and are labelled by the same priorities.
+archive (`briefmap serve --basemap FILE`) in any schema `layers.tiles.schemas` reads: its
+name and mapping tables go to the browser with the source, which maps it onto our layers
+(`layers/assets/briefmap-schemas.js`) or draws its raster tiles under our labels. Either is
+served from the local static folder (Streamlit answers HTTP Range requests there, which
+PMTiles readers use) and drawn by protomaps-leaflet with `STYLE` below and the label styles
+of `layers.render.labels`, so our tiles and an OpenStreetMap extract look alike and are
+labelled by the same priorities.
 
 Self-contained pages (no server) use `offline_basemap_data()`: the archive's tiles up to a
 zoom, embedded in the page (see `base_map(..., basemap_data=...)`).
@@ -16,6 +19,9 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,8 @@ from layers.tiles.archive import (
     serve_copy,
 )
 from layers.tiles.build import ARCHIVE_NAME
+from layers.tiles.mbtiles_file import convert_mbtiles
+from layers.tiles.schemas import by_name
 
 BASEMAP_ENV = "BRIEFMAP_BASEMAP"  # a user's archive, set by `briefmap serve --basemap`
 SERVED_DIR = "basemap"  # under the static folder
@@ -107,6 +115,7 @@ def install_basemap(static_dir: Path, archive: Path | None = None) -> dict[str, 
     spec = info.browser_spec(f"{STATIC_URL}/{SERVED_DIR}/{served.name}")
     spec["attribution"] = esc(credit)
     spec["user"] = archive is not None
+    spec["mapping"] = dict(by_name(info.schema).browser)
     return spec
 
 
@@ -143,13 +152,29 @@ def offline_basemap_data(
     with the defaults."""
     info: ArchiveInfo = inspect_archive(archive or shipped_archive())
     deepest = min(region_zoom, info.max_zoom)
-    world = embedded_tiles(info.path, max_zoom=min(world_zoom, deepest))
-    near = embedded_tiles(info.path, max_zoom=deepest, bounds=region)
+    with _as_pmtiles(info) as path:
+        world = embedded_tiles(path, max_zoom=min(world_zoom, deepest))
+        near = embedded_tiles(path, max_zoom=deepest, bounds=region)
     return {
         "tiles": {**world["tiles"], **near["tiles"]},
         "max_zoom": deepest,
         "attribution": esc(info.attribution if archive else ATTRIBUTION),
+        "schema": info.schema,
+        "tile_format": info.tile_format,
+        "mapping": dict(by_name(info.schema).browser),
     }
+
+
+@contextmanager
+def _as_pmtiles(info: ArchiveInfo) -> Iterator[Path]:
+    """The archive as PMTiles: itself, or an MBTiles converted into a temporary file."""
+    if info.kind == "pmtiles":
+        yield info.path
+        return
+    with tempfile.TemporaryDirectory(prefix="briefmap-offline-") as tmp:
+        target = Path(tmp) / "basemap.pmtiles"
+        convert_mbtiles(info, target)
+        yield target
 
 
 def print_layers(folder: Path | None = None) -> list[tuple[str, str, dict[str, Any], list]]:

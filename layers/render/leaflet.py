@@ -293,6 +293,11 @@ def base_map(
             "tiles": basemap_data["tiles"],
             "max_zoom": basemap_data["max_zoom"],
             "attribution": basemap_data.get("attribution", basemap.ATTRIBUTION),
+            **{
+                k: basemap_data[k]
+                for k in ("schema", "tile_format", "mapping")
+                if k in basemap_data
+            },
         }
     elif basemap_source is not None:
         source = basemap_source

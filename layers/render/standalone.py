@@ -236,10 +236,11 @@ def offline_html(
     title: str,
     marking: Marking,
     meta: str = "",
+    basemap: Path | None = None,
 ) -> str:
     """One HTML file: banner, title block, the map with every page's layers, the scene panel
     (when there is more than one page) and the legend of what the page shown draws."""
-    m = base_map(lang=lang, basemap_data=offline_basemap_data())
+    m = base_map(lang=lang, basemap_data=offline_basemap_data(basemap))
     m.default_js, m.default_css = [], []
     groups = [_page_group(i, p, geodata, lang) for i, p in enumerate(pages)]
     for g in groups:

@@ -6,8 +6,9 @@ conic for a region), shapely geometries from the shipped vector data, `textalloc
 that do not overlap and `matplotlib-scalebar`. Looks come from `layers.render.style` (the map's
 own style definition), markings from `layers.marking`.
 
-May import: matplotlib, pyproj, shapely, textalloc, matplotlib_scalebar and `layers` modules
-that do not draw in a browser. Never Streamlit, folium or anything that opens a connection.
+May import: matplotlib, pyproj, shapely, textalloc, matplotlib_scalebar, Pillow and pmtiles
+(a user's raster basemap as the background: `raster`) and `layers` modules that do not draw
+in a browser. Never Streamlit, folium or anything that opens a connection.
 """
 
 from layers.snapshot.render import PAGE_SIZES, Snapshot, SnapshotError, render, save

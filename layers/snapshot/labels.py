@@ -194,12 +194,13 @@ def basemap_labels(
     lang: str,
     named: Collection[str] = (),
     archive: Path | None = None,
+    schema: str = "protomaps-v4",
 ) -> list[Label]:
     """Towns, capitals, lakes and countries the web map labels at `zoom` in this frame,
     except the places report features already name (`named`: alias keys)."""
     table = load_aliases()
     out = []
-    for p in places(archive or shipped_archive(), _lonlat_bounds(proj, extent), zoom):
+    for p in places(archive or shipped_archive(), _lonlat_bounds(proj, extent), zoom, schema):
         if (p.props.get("min_zoom") or 0) + 1 > round(zoom):
             continue
         alias = _alias(p.props, table) if p.props.get("kind") == "locality" else None

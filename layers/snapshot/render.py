@@ -12,6 +12,7 @@ import io
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 import matplotlib
 import shapely
@@ -46,8 +47,10 @@ from layers.snapshot.labels import (
 )
 from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.projection import Bounds, Projection, clamp_frame, fit_to_aspect
+from layers.snapshot.raster import draw_raster
 from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
+from layers.tiles.archive import ArchiveError, ArchiveInfo, inspect_archive
 from layers.view import View
 from layers.view_words import describe
 from layers.walkthrough import scene_frame, scene_view
@@ -96,6 +99,7 @@ class Snapshot:
     classification: str | None = None
     when: datetime | None = None  # export time (UTC); now if not given
     events: ShownEvents | None = None  # imported incidents the view shows (layers.events)
+    basemap: Path | None = None  # a user's archive; a raster one is the map's background
 
     @classmethod
     def of_scene(cls, scene: Scene, geodata: Geodata, lang: str, **kw) -> Snapshot:
@@ -194,11 +198,14 @@ def render(snap: Snapshot, geodata: Geodata) -> tuple[Figure, Contents]:
     zoom = map_zoom(proj, extent, lay.map_width_in)
     if snap.events is not None:
         contents = with_events(contents, events_for(snap.events, proj, extent, zoom, lang), lang)
+    user = _user_basemap(snap.basemap)
+    if user is not None and user.attribution:
+        contents = replace(contents, credits=(*contents.credits, user.attribution))
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(fw, fh), dpi=snap.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         ax = fig.add_axes(_axes_rect(lay.map))
-        placed = _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom)
+        placed = _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom, user)
         _draw_page(fig, lay, snap, contents, geodata, proj, extent, lang)
     return fig, replace(contents, labels=tuple(placed))
 
@@ -209,20 +216,40 @@ def map_zoom(proj: Projection, extent: Bounds, map_width_in: float) -> float:
     return equivalent_zoom(extent, map_width_in, centre_lat)
 
 
-def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> list[PlacedLabel]:
+def _user_basemap(path: Path | None) -> ArchiveInfo | None:
+    try:
+        return inspect_archive(path) if path is not None else None
+    except ArchiveError as exc:
+        raise SnapshotError(f"basemap: {exc}") from None
+
+
+def _draw_map(
+    ax, proj, extent, frame, contents, geodata, lang, zoom, user=None
+) -> list[PlacedLabel]:
+    """The map: our basemap, or a user's raster archive as the background picture (its own
+    names are in the picture: no towns are labelled over it). A user's vector archive names
+    the towns, as on screen, over our Natural Earth land, water and borders."""
+    raster = user if user is not None and user.schema == "raster" else None
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
     ax.set_facecolor("#dbe6ee")  # water, as on screen
     ax.set_xticks([])
     ax.set_yticks([])
-    draw_basemap(ax, proj, extent)
+    if raster is None:
+        draw_basemap(ax, proj, extent)
+    else:
+        try:
+            draw_raster(ax, proj, extent, raster, zoom)
+        except ArchiveError as exc:
+            raise SnapshotError(f"basemap: {exc}") from None
     lines = draw_graticule(ax, proj, extent, frame)
     draw_halos(ax, proj, extent, contents.highlight)
     draw_features(ax, proj, extent, contents.features, geodata)
     if contents.events is not None:
         draw_events(ax, proj, contents.events)
-    placed = _labels(ax, proj, extent, contents, geodata, lang, zoom)
+    towns = None if raster is not None else user
+    placed = _labels(ax, proj, extent, contents, geodata, lang, zoom, raster is None, towns)
     furniture.graticule_labels(ax, lines, extent)
     furniture.scale_bar(ax, lang)
     furniture.projection_note(ax, proj, lang)
@@ -240,10 +267,16 @@ def _draw_map(ax, proj, extent, frame, contents, geodata, lang, zoom) -> list[Pl
     return placed
 
 
-def _labels(ax, proj, extent, contents, geodata, lang, zoom) -> list[PlacedLabel]:
+def _labels(
+    ax, proj, extent, contents, geodata, lang, zoom, named_towns=True, archive=None
+) -> list[PlacedLabel]:
+    """Report labels, then (unless over a raster picture) the towns of the basemap: ours, or
+    those of the user's vector `archive` in its schema."""
     highlight = {f.id for f in contents.highlight}
     labels, named = report_labels(proj, extent, zoom, contents.features, highlight, lang)
-    labels += basemap_labels(proj, extent, zoom, lang, named)
+    if named_towns:
+        where = {"archive": archive.path, "schema": archive.schema} if archive else {}
+        labels += basemap_labels(proj, extent, zoom, lang, named, **where)
     obstacles = [
         (*proj.point(o["lon"], o["lat"]), o["r"] / PX_PER_PT)
         for o in marker_obstacles(contents.features, geodata, highlight)

@@ -11,6 +11,9 @@
   installs it in the static folder, and extracts tiles to embed in an offline HTML page;
   `pmtiles_file` and `mbtiles_file` read each kind within bounds (sizes, gzip output, SQLite
   time and rows), `archive_meta` checks what they share (metadata JSON, zooms, bounds).
+- `schemas` (one module per schema: Protomaps v4 and v3, OpenMapTiles, raster) and
+  `archive_schema`: which schema a user's archive is in, read from its metadata, tile type
+  and one tile, and how each schema's labelled points map onto ours.
 - `mvt`, `places`: read the labelled points (towns, capitals, countries) back out of the
   archive's tiles at the zoom the web map would draw, so print labels the same places.
 

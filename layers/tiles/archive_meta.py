@@ -16,7 +16,8 @@ from layers.boundary.problems import show
 if TYPE_CHECKING:
     from pathlib import Path
 
-# The layers of the Protomaps basemap schema that briefmap's style draws.
+# The layers of the Protomaps basemap schema that briefmap's style draws (other schemas are
+# mapped onto them: `layers.tiles.schemas`).
 SCHEMA_LAYERS = ("earth", "water", "boundaries", "places", "roads", "landuse", "landcover")
 MAX_METADATA_BYTES = 4_000_000  # Protomaps' own metadata is a few KB
 MAX_ATTRIBUTION = 1_000  # characters of plain text
@@ -38,6 +39,8 @@ class ArchiveInfo:
     bounds: tuple[float, float, float, float]  # west, south, east, north
     layers: tuple[str, ...]
     attribution: str  # plain text, from the archive's metadata
+    schema: str = "protomaps-v4"  # a name of `layers.tiles.schemas`
+    tile_format: str = "mvt"  # mvt | png | jpeg | webp
 
     def browser_spec(self, url: str) -> dict[str, Any]:
         return {
@@ -45,6 +48,8 @@ class ArchiveInfo:
             "max_zoom": self.max_zoom,
             "attribution": self.attribution,
             "bounds": list(self.bounds),
+            "schema": self.schema,
+            "tile_format": self.tile_format,
         }
 
 
@@ -114,27 +119,6 @@ def checked_bounds(path: Path, bounds: tuple[float, ...]) -> tuple[float, float,
     return west, south, east, north
 
 
-def schema_layers(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
-    """The `vector_layers` ids; refused unless a list of {"id": text} sharing a layer with the
-    Protomaps basemap schema (absent: no layers named, accepted)."""
-    raw = meta.get("vector_layers", [])
-    if not isinstance(raw, list) or not all(
-        isinstance(v, dict) and isinstance(v.get("id"), str) for v in raw
-    ):
-        raise ArchiveError(
-            f"{path}: metadata 'vector_layers' is {show(raw)}; need a list of objects each "
-            "with an 'id' text"
-        )
-    layers = tuple(v["id"] for v in raw)
-    if layers and not set(layers) & set(SCHEMA_LAYERS):
-        named = ", ".join(show(name) for name in layers[:8])
-        raise ArchiveError(
-            f"{path}: its layers ({named}) are not the Protomaps basemap schema "
-            f"({', '.join(SCHEMA_LAYERS)}); make the extract with Protomaps' `pmtiles extract`"
-        )
-    return layers
-
-
 def attribution(path: Path, meta: dict[str, Any]) -> str:
     raw = meta.get("attribution")
     if raw is None:
@@ -177,9 +161,21 @@ def _check_text(path: Path, raw: str) -> None:
 
 
 def summary(
-    path: Path, kind: str, zooms: tuple[Any, Any], bounds: tuple[float, ...], meta: dict
+    path: Path,
+    kind: str,
+    zooms: tuple[Any, Any],
+    bounds: tuple[float, ...],
+    meta: dict,
+    tile_format: str = "mvt",
+    sample: bytes | None = None,
 ) -> ArchiveInfo:
-    """The checked summary of an archive, or ArchiveError naming the first problem."""
+    """The checked summary of an archive, or ArchiveError naming the first problem. The
+    schema is read from the metadata, the tile type and one `sample` tile (decompressed):
+    `layers.tiles.archive_schema`."""
+    from layers.tiles.archive_schema import identify
+
     lo, hi = zoom_range(path, *zooms)
     box = checked_bounds(path, bounds)
-    return ArchiveInfo(path, kind, lo, hi, box, schema_layers(path, meta), attribution(path, meta))
+    schema, layers = identify(path, tile_format, meta, sample)
+    credit = attribution(path, meta)
+    return ArchiveInfo(path, kind, lo, hi, box, layers, credit, schema.name, tile_format)

@@ -29,7 +29,9 @@ from layers.tiles.archive_meta import (
     metadata_object,
     summary,
 )
+from layers.tiles.archive_schema import GZIP_MAGIC, sampled_format
 from layers.tiles.bounds import compressed, inflated_size, sample_mbtiles
+from layers.tiles.pmtiles_file import unpack
 
 INSPECT_SECONDS = 10.0  # metadata and the tile count
 CONVERT_SECONDS = 300.0  # reading every tile once
@@ -65,20 +67,50 @@ def _database(path: Path, seconds: float) -> Iterator[sqlite3.Connection]:
 def read_mbtiles(path: Path) -> ArchiveInfo:
     with _database(path, INSPECT_SECONDS) as db:
         meta = _metadata(path, db)
-        if meta.get("format") != "pbf":
-            shown = show(meta.get("format"))
-            raise ArchiveError(f"{path}: format {shown}, not vector tiles ('pbf')")
         lo, hi, _count = _tile_range(path, db)
+        sample = _first_tile(path, db)
+        tile_format = _tile_format(path, meta.get("format"), sample)
     for key in ("minzoom", "maxzoom"):
         if key in meta and not (meta[key].isascii() and meta[key].strip().isdigit()):
             raise ArchiveError(f"{path}: metadata {key!r} is {show(meta[key])}; need a zoom")
     extra = {}
     if "json" in meta:
         extra = metadata_object(path, meta["json"].encode(), "metadata 'json'")
-    info = summary(path, "mbtiles", (lo, hi), _bounds(path, meta), {**meta, **extra})
+    box = _bounds(path, meta)
+    info = summary(path, "mbtiles", (lo, hi), box, {**meta, **extra}, tile_format, sample)
     with _database(path, INSPECT_SECONDS) as db:  # the largest tiles of each zoom, unpacked
         sample_mbtiles(path, db, info.min_zoom, info.max_zoom)
     return info
+
+
+FORMATS = {"pbf": "mvt", "mvt": "mvt", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp"}
+
+
+def _tile_format(path: Path, declared: str | None, sample: bytes | None) -> str:
+    """The tiles' format from the `format` row (the MBTiles spec: pbf, png, jpg, webp), or,
+    when the row is missing (QGIS and other kits leave it out), from the first tile's bytes."""
+    if declared is None:
+        found = sampled_format(sample)
+        if found is None:
+            raise ArchiveError(f"{path}: no 'format' in its metadata and no tile to tell it by")
+        return found
+    if declared.strip().lower() not in FORMATS:
+        raise ArchiveError(
+            f"{path}: format {show(declared)}; briefmap reads 'pbf' (vector) and 'png', 'jpg', "
+            "'webp' (raster) tiles"
+        )
+    return FORMATS[declared.strip().lower()]
+
+
+def _first_tile(path: Path, db: sqlite3.Connection) -> bytes | None:
+    """One tile's bytes, gzip unpacked within MAX_TILE_BYTES (None if it holds no bytes)."""
+    row = db.execute("SELECT tile_data FROM tiles LIMIT 1").fetchone()
+    data = row[0] if row else None
+    if not isinstance(data, bytes) or not data:
+        return None
+    if data[:2] == GZIP_MAGIC:
+        return unpack(path, data, Compression.GZIP, "its first tile", MAX_TILE_BYTES)
+    return data
 
 
 def _metadata(path: Path, db: sqlite3.Connection) -> dict[str, str]:
@@ -175,15 +207,26 @@ def convert_mbtiles(info: ArchiveInfo, target: Path) -> None:
             last = tile_id
             if compressed(data):  # every tile served is within the cap
                 inflated_size(path, data, f"{row[0]}/{row[1]}/{row[2]}")
-            writer.write_tile(tile_id, data if data[:2] == b"\x1f\x8b" else gzip.compress(data))
+            if info.tile_format == "mvt" and data[:2] != GZIP_MAGIC:
+                data = gzip.compress(data)
+            writer.write_tile(tile_id, data)
         writer.finalize(_header(info), {**meta, **extra})
+
+
+TILE_TYPES = {
+    "mvt": TileType.MVT,
+    "png": TileType.PNG,
+    "jpeg": TileType.JPEG,
+    "webp": TileType.WEBP,
+}
 
 
 def _header(info: ArchiveInfo) -> dict[str, Any]:
     west, south, east, north = info.bounds
+    raster = info.tile_format != "mvt"
     return {
-        "tile_type": TileType.MVT,
-        "tile_compression": Compression.GZIP,
+        "tile_type": TILE_TYPES[info.tile_format],
+        "tile_compression": Compression.NONE if raster else Compression.GZIP,
         "min_lon_e7": int(west * 1e7),
         "min_lat_e7": int(south * 1e7),
         "max_lon_e7": int(east * 1e7),

@@ -157,3 +157,18 @@ def _point_feature(buf: bytes, keys: list[str], values: list[Any]) -> list[Point
     except IndexError as exc:
         raise TileError("feature tag points past the layer's keys or values") from exc
     return [PointFeature(x, y, props) for x, y in _points(geometry)]
+
+
+def layer_fields(tile: bytes) -> dict[str, frozenset[str]]:
+    """Each layer's name and the attribute keys its features may carry (a schema's evidence
+    when the archive's metadata lists no layers)."""
+    out: dict[str, frozenset[str]] = {}
+    for number, wire, raw in _fields(tile):
+        if number != 3 or wire != BYTES:
+            continue
+        parts = list(_fields(raw))
+        name = next((bytes(v).decode("utf-8") for n, _w, v in parts if n == 1), None)
+        if name is None:
+            raise TileError("layer without a name")
+        out[name] = frozenset(bytes(v).decode("utf-8") for n, _w, v in parts if n == 3)
+    return out

@@ -16,11 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pmtiles.reader import MmapSource, Reader
-from pmtiles.tile import Compression
-
-from layers.tiles.bounds import inflate
 from layers.tiles.mvt import point_layer
+from layers.tiles.schemas import by_name
+from layers.tiles.tile_read import tile_reader, vector_tile
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 MAX_TILES = 64  # a print frame needs a handful; more means the zoom is wrong for the frame
@@ -58,13 +56,16 @@ def _tile_y(lat: float, n: int) -> int:
     return min(n - 1, max(0, int(y * n)))
 
 
-def places(archive: Path, bounds: Bounds, leaflet_zoom: float) -> list[TilePlace]:
+def places(
+    archive: Path, bounds: Bounds, leaflet_zoom: float, schema: str = "protomaps-v4"
+) -> list[TilePlace]:
     """Every point of the `places` and `water` layers the web map can label at `leaflet_zoom`
     within `bounds`, each once (a tile's buffer repeats its neighbours' points: only the
-    points inside a tile's own square are taken from it)."""
+    points inside a tile's own square are taken from it). An archive of another `schema`
+    (a name of `layers.tiles.schemas`) has its labelled points mapped onto those layers."""
     stat = archive.stat()
-    with archive.open("rb") as handle:
-        max_zoom = Reader(MmapSource(handle)).header()["max_zoom"]
+    with tile_reader(archive) as (max_zoom, _get):
+        pass
     z = tile_zoom(leaflet_zoom, max_zoom)
     tiles = tiles_over(bounds, z)
     if len(tiles) > MAX_TILES:
@@ -72,30 +73,34 @@ def places(archive: Path, bounds: Bounds, leaflet_zoom: float) -> list[TilePlace
     west, south, east, north = bounds
     out = []
     for x, y in tiles:
-        for p in _tile_places(str(archive), stat.st_size, stat.st_mtime_ns, z, x, y):
+        for p in _tile_places(str(archive), stat.st_size, stat.st_mtime_ns, z, x, y, schema):
             if west <= p.lon <= east and south <= p.lat <= north:
                 out.append(p)
     return out
 
 
 @lru_cache(maxsize=256)
-def _tile_places(path: str, _size: int, _mtime: int, z: int, x: int, y: int) -> tuple:
-    with open(path, "rb") as handle:
-        reader = Reader(MmapSource(handle))
-        header = reader.header()
-        data = reader.get(z, x, y)
-    if not data:
+def _tile_places(
+    path: str, _size: int, _mtime: int, z: int, x: int, y: int, schema: str = "protomaps-v4"
+) -> tuple:
+    mapping = by_name(schema)
+    with tile_reader(Path(path)) as (_deepest, get):
+        stored = get(z, x, y)
+    if not stored:
         return ()
-    if header["tile_compression"] == Compression.GZIP:
-        data = inflate(Path(path), data, f"{z}/{x}/{y}")  # never past the cap
+    data = vector_tile(Path(path), bytes(stored), f"{z}/{x}/{y}")
     out = []
-    for layer in ("places", "water"):
-        extent, points = point_layer(bytes(data), layer)
+    for source in mapping.point_layers:
+        extent, points = point_layer(bytes(data), source)
         for p in points:
             if not (0 <= p.x < extent and 0 <= p.y < extent):
                 continue  # the buffer: this point belongs to a neighbouring tile
+            mapped = mapping.point(source, p.props)
+            if mapped is None:
+                continue
+            layer, props = mapped
             lon, lat = _lonlat(z, x + p.x / extent, y + p.y / extent)
-            out.append(TilePlace(round(lon, 5), round(lat, 5), {"layer": layer, **p.props}))
+            out.append(TilePlace(round(lon, 5), round(lat, 5), {"layer": layer, **props}))
     return tuple(out)
 
 

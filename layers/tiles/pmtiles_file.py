@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from pmtiles.tile import Compression, TileType, deserialize_header
+from pmtiles.tile import Compression, TileType, deserialize_header, tileid_to_zxy
 
 from layers.tiles.archive_meta import (
     MAX_METADATA_BYTES,
@@ -22,7 +22,7 @@ from layers.tiles.archive_meta import (
     metadata_object,
     summary,
 )
-from layers.tiles.bounds import sample_pmtiles
+from layers.tiles.bounds import inflate, sample_pmtiles
 
 HEADER_BYTES = 127
 ROOT_LIMIT = 16_384  # the spec: header and root directory lie in the first 16 KiB
@@ -30,6 +30,13 @@ MAX_DIRECTORY_BYTES = 2_000_000  # one directory, unpacked
 MAX_LEAF_BYTES = 4_000_000  # one leaf directory as stored
 MAX_STORED_METADATA = 4_000_000
 READABLE = (Compression.NONE, Compression.GZIP)
+TILE_FORMATS = {
+    TileType.MVT: "mvt",
+    TileType.PNG: "png",
+    TileType.JPEG: "jpeg",
+    TileType.WEBP: "webp",
+}
+MAX_SAMPLE_BYTES = 8_000_000  # the one tile read to tell the schema, stored and unpacked
 SECTIONS = (
     ("root directory", "root_offset", "root_length"),
     ("metadata", "metadata_offset", "metadata_length"),
@@ -52,14 +59,18 @@ def read_pmtiles(path: Path) -> ArchiveInfo:
             if length > MAX_LEAF_BYTES:
                 raise ArchiveError(f"{path}: a leaf directory of {length:,} bytes is too large")
             leaf = _section(f, header["leaf_directory_offset"] + offset, length)
-            directory(path, header, leaf, "first leaf directory")
+            entries_all = directory(path, header, leaf, "first leaf directory") + entries
+        else:
+            entries_all = entries
+        sample = _first_tile(path, f, header, entries_all)
         compression = header["internal_compression"]
         raw = unpack(path, meta_raw, compression, "metadata", MAX_METADATA_BYTES)
         meta = metadata_object(path, raw)
         keys = ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
         bounds = tuple(header[k] / 1e7 for k in keys)
         zooms = (header["min_zoom"], header["max_zoom"])
-        info = summary(path, "pmtiles", zooms, bounds, meta)
+        kind = TILE_FORMATS[header["tile_type"]]
+        info = summary(path, "pmtiles", zooms, bounds, meta, kind, sample)
         tiles = _tile_reader(f, header)
         sample_pmtiles(path, header, entries, _leaf_reader(path, f, header), tiles)
     return info
@@ -77,6 +88,24 @@ def _leaf_reader(path: Path, f: Any, header: dict[str, Any]):
 
 def _tile_reader(f: Any, header: dict[str, Any]):
     return lambda offset, length: _section(f, header["tile_data_offset"] + offset, length)
+
+
+def _first_tile(path: Path, f: Any, header: dict[str, Any], entries: list) -> bytes | None:
+    """The first tile a directory addresses, unpacked within MAX_SAMPLE_BYTES (the schema is
+    told from it when the metadata lists no layers, and a raster tile must be its image)."""
+    tiles = [e for e in entries if e[2] > 0]
+    if not tiles:
+        return None
+    _tile, offset, _run, length = tiles[0]
+    if length > MAX_SAMPLE_BYTES:
+        raise ArchiveError(
+            f"{path}: its first tile is {length:,} bytes (at most {MAX_SAMPLE_BYTES:,})"
+        )
+    raw = _section(f, header["tile_data_offset"] + offset, length)
+    if header["tile_compression"] == Compression.GZIP:  # within the one tile cap, named
+        z, x, y = tileid_to_zxy(_tile)
+        return inflate(path, raw, f"{z}/{x}/{y}")
+    return unpack(path, raw, header["tile_compression"], "its first tile", MAX_SAMPLE_BYTES)
 
 
 def _section(f: Any, offset: int, length: int) -> bytes:
@@ -102,8 +131,11 @@ def _header(path: Path, raw: bytes, size: int) -> dict[str, Any]:
         except ValueError:
             raise ArchiveError(f"{path}: unknown {what} (code {raw[pos]}) in the header") from None
     header = dict(deserialize_header(raw))
-    if header["tile_type"] != TileType.MVT:
-        raise ArchiveError(f"{path}: tiles are {header['tile_type'].name}, not vector (MVT)")
+    if header["tile_type"] not in TILE_FORMATS:
+        raise ArchiveError(
+            f"{path}: tiles are {header['tile_type'].name}; briefmap draws vector (MVT) or "
+            "PNG, JPEG and WEBP tiles"
+        )
     for field in ("internal_compression", "tile_compression"):
         if header[field] not in READABLE:
             name = field.replace("internal", "metadata").replace("_", " ")

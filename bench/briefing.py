@@ -138,7 +138,36 @@ def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list
         if not wait_until(lambda n=shown: _nonce(aud) != n, timeout=30):
             raise SystemExit(f"the audience's map never took scene {scene + 1}")
         settled.append(max(0.0, (_last_change(aud) - pressed_ms) / 1000))
+        _phases(aud, pressed_ms)
     return lags, settled
+
+
+# The audience map's own marks of a scene change (briefmap.mark), in the order they come:
+# the held picture put up, the new groups' focus, the labels collected and laid out again,
+# the first frame with every tile and label drawn, the held picture taken down.
+PHASES = ("hold", "held", "focus", "relabel", "relayout", "drawn", "shown")
+PHASE_TIMES: dict[str, list[float]] = {name: [] for name in PHASES}
+
+
+def _phases(aud, pressed_ms: float) -> None:
+    frame = aud.frame_locator(MAP_FRAME).locator(".leaflet-container")
+    marks = frame.evaluate("el => (window.briefmap && window.briefmap._marks) || []")
+    first: dict[str, float] = {}
+    for name, at in marks:
+        if at >= pressed_ms and name not in first:
+            first[name] = (at - pressed_ms) / 1000
+    for name in PHASES:
+        if name in first:
+            PHASE_TIMES[name].append(first[name])
+
+
+def _phase_line() -> str:
+    parts = [
+        f"{name} {statistics.median(PHASE_TIMES[name]):.2f}"
+        for name in PHASES
+        if PHASE_TIMES[name]
+    ]
+    return "  where the time goes (median s after the key press): " + ", ".join(parts)
 
 
 def _settled_line(name: str, times: list[float]) -> str:
@@ -198,6 +227,7 @@ def main() -> int:
     for name, (lags, settled) in results.items():
         print(_line(f"audience, {name}", lags))
         print(_settled_line("  key press → settled map", settled))
+    print(_phase_line())
     print(f"{'load average':<28} {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
     print(f"{'requests off the machine':<28} {len(guard.offenders)}")
     return 1 if guard.offenders else 0

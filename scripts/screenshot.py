@@ -34,6 +34,10 @@ SHOTS = {
         "audience:/?walkthrough=iraq-syria-2025&scene=7",
         (1920, 1080),
     ),
+    "screenshot-audience-ar.png": (
+        "audience:/?walkthrough=iraq-syria-2025&scene=5&lang=ar",
+        (1920, 1080),
+    ),
     "screenshot-map.png": ("", (1600, 1000)),
     "screenshot-map-ar.png": ("/?lang=ar", (1600, 1000)),
     "screenshot-z10.png": (f"/?{ALBU_KAMAL}", (1600, 1000)),
@@ -66,6 +70,12 @@ def main() -> int:
             page.wait_for_timeout(300)  # a scene's fly starts just after the map mounts
             settled = wait_map_settled(frame)
             page.wait_for_timeout(1500)  # the labeller lays out once the tiles are in
+            # the page's panels drawn too: no run in progress, no element greyed as stale
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') &&"
+                " !document.querySelector('[data-stale=\"true\"]')",
+                timeout=120_000,
+            )
             print(f"{name}: map at {settled}")
             page.screenshot(path=str(args.out / name))
             print(f"wrote {args.out / name}")

@@ -119,25 +119,37 @@
     return out;
   }
 
+  /* What happened when, for the benches (bench/briefing.py): the last few steps of a
+   * scene change, [name, ms since the epoch]. */
+  B._marks = [];
+  B.mark = function (name) {
+    B._marks.push([name, Date.now()]);
+    if (B._marks.length > 64) { B._marks.shift(); }
+  };
+
   /* Labels changed (a group came or went): lay every label out again. A tile render that
    * started earlier would put stale report labels into the new layout, so the relayout
-   * waits until no render is in flight. */
+   * waits until no render is in flight; and names tiles asked for meanwhile are not drawn
+   * at all (guardRenders), since the relayout draws every tile again. */
   B._relabel = function () {
     if (B._relabelPending) { return; }
     B._relabelPending = true;
+    B._labelLayers.forEach(function (layer) { layer._bmDirty = true; });
     setTimeout(function () {
       B._relabelPending = false;
+      B.mark("relabel");
       B._current = B._collect();
       B._markReady();
       B._labelLayers.forEach(function (layer) {
         layer._bmDirty = true;
         relayoutWhenIdle(layer);
       });
-    }, RELABEL_DELAY);
+    }, B._hold ? 0 : RELABEL_DELAY);
   };
   /* A scene's new labels usually come with a flight to its frame (briefmap.focus starts it
    * 80 ms after the groups arrive): wait for it to start, and lay out once it has landed,
-   * not once at the old view and again at the new one. */
+   * not once at the old view and again at the new one. Behind the projector's held picture
+   * the map jumps to its frame as the groups arrive: no wait. */
   var RELABEL_DELAY = 150;
   B._current = { items: [], obstacles: [], keys: {}, grid: {} };
 
@@ -159,8 +171,10 @@
   }
 
   function relayoutWhenIdle(layer) {
-    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0 || layer._bmMoving) { return; }
+    if (!layer._map || !layer._bmDirty || layer._bmBusy > 0 || layer._bmMoving ||
+        B._relabelPending) { return; }
     layer._bmDirty = false;
+    B.mark("relayout");
     layer.views.get(FEATURES).tileCache.cache.clear();
     layer.clearLayout();
     layer.rerenderTiles();
@@ -174,6 +188,11 @@
     var render = layer.renderTile.bind(layer);
     layer._bmBusy = 0;
     layer.renderTile = function (coords, element, key, done, tries) {
+      if (layer._bmDirty && B._labelLayers.indexOf(layer) >= 0) {
+        /* names about to be laid out again: the relayout draws this tile. Leaflet must
+         * hear `done` after createTile has returned (it registers the tile then). */
+        return Promise.resolve().then(function () { if (done) { done(); } });
+      }
       var finished = false;
       layer._bmBusy += 1;
       return render(coords, element, key, function () { finished = true; if (done) { done(); } })

@@ -182,6 +182,7 @@
       window.__bmFocusNonce = nonce;
       /* Behind a held picture (the projector) the map jumps: nobody sees a flight. */
       var held = !!B._hold;
+      B.mark("focus");
       var move = function () {
         map._bmFocusPending = false;
         map.invalidateSize({ pan: false });
@@ -340,15 +341,19 @@
 
   B.hold = function (map) {
     if (B._hold) { return; }
+    B.mark("hold");
     var hold = B._hold = { cover: stillCopy(map), since: Date.now(), calm: 0 };
+    B.mark("held");
     var release = function () {
       if (hold.cover.parentNode) { hold.cover.parentNode.removeChild(hold.cover); }
       B._hold = null;
+      B.mark("shown");
       map.getContainer().setAttribute("data-shown", String(window.__bmFocusNonce));
       map.fire("briefmap:shown");
     };
     var check = function () {
       hold.calm = mapSettled(map) ? hold.calm + 1 : 0;
+      if (hold.calm === 1) { B.mark("drawn"); }
       if (hold.calm >= 3 || Date.now() - hold.since > HOLD_MAX) { release(); return; }
       requestAnimationFrame(check);
     };

@@ -221,3 +221,59 @@ def upload(page, path) -> None:
     inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     wait_until(lambda: inputs.count() == 1, timeout=20)
     inputs.first.set_input_files(str(path))
+
+
+# Streamlit marks its root element with the state of the script run (`data-test-script-state`:
+# "running" while a run or a fragment run is in flight). A MutationObserver counts the runs
+# that have finished, so a test can wait for the page to acknowledge that the run caused by an
+# action has ended, instead of sleeping for a time it hopes is long enough.
+_WATCH_RUNS = """() => {
+  if (window.__bmRuns === undefined) {
+    window.__bmRuns = 0;
+    new MutationObserver(changes => {
+      for (const c of changes) {
+        const now = c.target.getAttribute('data-test-script-state');
+        if (c.oldValue === 'running' && now !== 'running') window.__bmRuns += 1;
+      }
+    }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                          attributeFilter: ['data-test-script-state']});
+  }
+  return window.__bmRuns;
+}"""
+_AT_REST = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+SETTLE_S = 180.0  # bounds a hang; generous so that a loaded machine (load average 20+) passes
+
+
+def watch_runs(page) -> None:
+    """Count this page's finished script runs from the moment it next loads a document."""
+    page.add_init_script(f"({_WATCH_RUNS})()")
+
+
+def runs_done(page) -> int:
+    """How many script runs of this page have finished since it was first watched (the first
+    call starts watching and returns 0)."""
+    return page.evaluate(_WATCH_RUNS)
+
+
+def wait_runs(page, after: int, more: int = 1, timeout: float = SETTLE_S) -> int:
+    """Wait until `more` script runs have finished since `runs_done` returned `after`, and no
+    run is in flight; return the count of finished runs."""
+    ok = wait_until(
+        lambda: page.evaluate(_WATCH_RUNS) >= after + more and page.evaluate(_AT_REST),
+        timeout=timeout,
+    )
+    done = page.evaluate(_WATCH_RUNS)
+    assert ok, f"the page finished {done - after} of {more} script runs (still running?)"
+    return done
+
+
+def event_loop_turned(frame_or_page) -> None:
+    """Wait until the page (or map frame) has run its queued tasks and drawn two frames: what
+    was due to happen on the page (an injected handler, a timer set to 0) has happened."""
+    frame_or_page.locator(":root").evaluate(
+        """() => new Promise(done => setTimeout(() =>
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true))), 0))"""
+    )

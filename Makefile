@@ -46,8 +46,11 @@ system-deps:
 	  fi; \
 	fi
 
+# ruff's findings and unformatted files fail the build (.ci/run runs this before the tests).
+LINTED := layers dashboard tests bench scripts
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check layers dashboard tests bench scripts
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 # Imported incidents at scale; `make bench EVENT_SIZES=10k,100k` for a quicker run.
 EVENT_SIZES ?= 10k,100k,300k,1m

@@ -54,12 +54,6 @@ class AliasTable:
         """The place a feature sits on, from its `coord_source` (`geonames:<id>` …)."""
         return _index(self)["source"].get(coord_source)
 
-    def by_geonames(self, geonameid: int) -> Alias | None:
-        return _index(self)["source"].get(f"geonames:{geonameid}")
-
-    def by_naturalearth(self, ne_id: int) -> Alias | None:
-        return _index(self)["source"].get(f"naturalearth:{ne_id}")
-
     def by_name(self, name: str) -> Alias | None:
         """The place any of whose spellings (either language, or a variant) is `name`."""
         return _index(self)["name"].get(normalize(name))

@@ -20,7 +20,6 @@ FEATURES_DIR = "features"
 WALKTHROUGHS_DIR = "walkthroughs"
 WALKTHROUGH_SUFFIXES = (".yaml", ".yml")
 BASEMAP_DIR = "basemap"
-CONTEXT_FILES = (SOURCES_FILE, ACTORS_FILE, CATALOGUE_FILE)
 
 
 def geodata_dir() -> Path:

@@ -10,10 +10,6 @@ from layers.i18n import pick, t
 from layers.model import Feature, Geodata
 
 
-def provenance(feature: Feature, geodata: Geodata, lang: str = "en") -> str:
-    return f"{provenance_source(feature, geodata, lang)} — {feature.grade}"
-
-
 def provenance_source(feature: Feature, geodata: Geodata, lang: str = "en") -> str:
     """'Washington Institute for Near East Policy via 2 reports' (without the grade)."""
     origin = geodata.originators[feature.originator]

@@ -346,8 +346,6 @@ def test_a_capped_problem_list_gives_the_honest_total():
     for i in range(MAX_PROBLEMS + 57):
         log.add("features/x.geojson", f"feature {i}", "id", "expected text")
     assert log.total == MAX_PROBLEMS + 57
-    with pytest.raises(GeodataError) as caught:
-        log.raise_if_any()
-    text = str(caught.value)
+    text = str(GeodataError(log.problems, log.total))  # as load_geodata raises it
     assert text.startswith(f"{MAX_PROBLEMS + 57} problem(s)")
     assert text.rstrip().endswith("... and 57 more problem(s) not listed")

@@ -80,10 +80,6 @@ class ProblemLog:
     def at(self, file: str, item: str, data: Mapping[str, Any]) -> Fields:
         return Fields(self, file, item, data)
 
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise GeodataError(self.problems, self.total)
-
 
 class Fields:
     """Reads typed values from one mapping, logging a problem for each bad field.

@@ -72,10 +72,6 @@ class EventIndex:
         return sum(a.nbytes for a in arrays) + text
 
     @classmethod
-    def from_table(cls, generation: int, table: pa.Table) -> EventIndex:
-        return cls.from_batches(generation, table.num_rows, table.to_batches())
-
-    @classmethod
     def from_batches(cls, generation: int, rows: int, batches) -> EventIndex:
         """Fill numpy arrays batch by batch (at most one row group in flight)."""
         numbers = {name: np.empty(rows, dtype=dtype) for name, dtype in _NUMBERS.items()}

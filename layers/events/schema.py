@@ -73,14 +73,6 @@ TEXT_COLUMNS = (
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 # Swapped between the rows of a monadic export (one row per actor of one event).
 MONADIC_PAIRS = (("actor1", "actor2"), ("assoc_actor_1", "assoc_actor_2"), ("inter1", "inter2"))
-EVENT_TYPES = (
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-)
 # ACLED's actor type codes (older files give numbers, newer ones the words).
 INTER_CODES = {
     "0": "",

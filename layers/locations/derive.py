@@ -20,7 +20,6 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
 from layers.locations.grammar import Call, CoordSource, Country, Number, Ref, parse
-from layers.model import PRECISION_KM, Precision
 
 GEOD = Geod(ellps="WGS84")
 
@@ -75,10 +74,6 @@ def distance_km(stored: BaseGeometry, derived: BaseGeometry) -> float:
     to_local, _ = _local(derived)
     a, b = _transform(to_local, stored), _transform(to_local, derived)
     return shapely.hausdorff_distance(a, b, densify=0.25) / 1000
-
-
-def within_precision(stored: BaseGeometry, derived: BaseGeometry, precision: Precision) -> bool:
-    return distance_km(stored, derived) <= PRECISION_KM[precision]
 
 
 def _local(geom: BaseGeometry) -> tuple[Transformer, Transformer]:

@@ -51,7 +51,6 @@ class Priority(IntEnum):
 
 
 PRIORITIES = tuple(Priority)
-MODES = ("screen", "projector")
 # Kinds labelled with their own name even when they sit on an aliased place.
 OWN_NAME_KINDS = frozenset({"place", "capital", "camp", "crossing"})
 # A line or area is labelled from the zoom at which it spans this many CSS pixels.
@@ -73,9 +72,6 @@ class LabelStyle:
     halo_width: float
     uppercase: bool = False
     letter_spacing: float = 0.0
-
-    def css_font(self, family: str) -> str:
-        return f"{self.weight} {self.size:g}px {family}"
 
 
 _SCREEN = {

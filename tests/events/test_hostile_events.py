@@ -8,9 +8,6 @@ test_hostile_store.py.)"""
 from __future__ import annotations
 
 import json
-import os
-import resource
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from layers.events.importer import import_file, read_deletions
 from layers.events.problems import EventDataError
 from layers.events.schema import TEXT_COLUMNS
 from layers.events.store import open_store
+from tests.child import in_child
 from tests.events.helpers import rows, snapshot, write
 
 NUMERIC = ("year", "time_precision", "iso", "geo_precision", "fatalities", "timestamp")
@@ -234,41 +232,12 @@ def test_feature_count_is_capped(tmp_path, monkeypatch):
 GROWTH_MB = 150
 
 
-def _in_child(fn, seconds: float = 120.0):
+CPU_SECONDS = 240.0  # bounds a runaway child by the CPU it used, not by wall-clock time
+
+
+def _in_child(fn):
     """`fn()` in a forked child whose address space may grow by GROWTH_MB at most."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-            size = _vm_bytes() + GROWTH_MB * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-            start = time.perf_counter()
-            report = {"result": fn(), "seconds": time.perf_counter() - start}
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            report = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
-        os.write(write_end, json.dumps(report).encode())
-        os._exit(0)
-    os.close(write_end)
-    deadline = time.monotonic() + seconds
-    while not os.waitpid(pid, os.WNOHANG)[0]:
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            raise AssertionError(f"still running after {seconds} s")
-        time.sleep(0.05)
-    with os.fdopen(read_end, "rb") as pipe:
-        report = json.loads(pipe.read() or b'{"error": "no report"}')
-    assert "error" not in report, report["error"]
-    return report["result"]
-
-
-def _vm_bytes() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmSize")
+    return in_child(fn, growth_mb=GROWTH_MB, cpu_seconds=CPU_SECONDS)[0]
 
 
 def _import_in_child(path: Path, store: Path, **kw):

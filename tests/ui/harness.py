@@ -30,6 +30,9 @@ CHROMIUM_FLAGS = [
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# How long a wait for a condition may take before the test gives up (ms, as Playwright takes
+# it). It bounds a hang and says nothing about speed: large enough for a load average of 20+.
+WAIT_MS = 120_000
 
 
 def free_port() -> int:
@@ -45,7 +48,7 @@ class Server:
     log: Path
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -130,7 +133,7 @@ def open_map(page, url: str):
     """Load the app and wait for the basemap and the report layers to be drawn."""
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=60_000)
+    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=WAIT_MS)
     return frame
 
 
@@ -143,7 +146,7 @@ def count_shapes(frame, selector: str = "path.bm-f") -> int:
     return frame.locator(selector).count()
 
 
-def wait_for_count(frame, selector: str, expected: int, timeout: float = 30) -> int:
+def wait_for_count(frame, selector: str, expected: int, timeout: float = 120) -> int:
     """Poll until the number of matching SVG shapes equals `expected` (or time runs out)."""
     deadline = time.monotonic() + timeout
     n = -1
@@ -153,6 +156,20 @@ def wait_for_count(frame, selector: str, expected: int, timeout: float = 30) -> 
             return n
         time.sleep(0.2)
     return n
+
+
+def server_cpu(server: Server) -> float:
+    """CPU seconds (user + system) used so far by the server and everything it started (its
+    process group): a bound on work that a loaded machine does not stretch."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == server.process.pid:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def chromium_path() -> str:
@@ -192,7 +209,7 @@ def map_view(frame) -> tuple[float, float, float]:
     )
 
 
-def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
+def wait_until(predicate, timeout: float = 120.0, step: float = 0.05):
     """Poll `predicate` until it is truthy or time runs out; return its last value."""
     deadline = time.monotonic() + timeout
     value = predicate()
@@ -209,9 +226,9 @@ def audience_link(presenter_page) -> str:
         opener = presenter_page.locator('[data-testid="stPopover"] button').filter(
             has_text=re.compile("Audience view|عرض الجمهور")
         )
-        opener.first.wait_for(timeout=20_000)
+        opener.first.wait_for(timeout=WAIT_MS)
         opener.first.click()
-    code.first.wait_for(timeout=20_000)
+    code.first.wait_for(timeout=WAIT_MS)
     return code.first.inner_text().strip()
 
 
@@ -219,5 +236,61 @@ def upload(page, path) -> None:
     """Choose a file in the (one) file uploader, as a person would. After each file it reads the
     app replaces its uploader; until that run ends the old one may still be on the page."""
     inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    wait_until(lambda: inputs.count() == 1, timeout=20)
+    wait_until(lambda: inputs.count() == 1, timeout=WAIT_MS / 1000)
     inputs.first.set_input_files(str(path))
+
+
+# Streamlit marks its root element with the state of the script run (`data-test-script-state`:
+# "running" while a run or a fragment run is in flight). A MutationObserver counts the runs
+# that have finished, so a test can wait for the page to acknowledge that the run caused by an
+# action has ended, instead of sleeping for a time it hopes is long enough.
+_WATCH_RUNS = """() => {
+  if (window.__bmRuns === undefined) {
+    window.__bmRuns = 0;
+    new MutationObserver(changes => {
+      for (const c of changes) {
+        const now = c.target.getAttribute('data-test-script-state');
+        if (c.oldValue === 'running' && now !== 'running') window.__bmRuns += 1;
+      }
+    }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                          attributeFilter: ['data-test-script-state']});
+  }
+  return window.__bmRuns;
+}"""
+_AT_REST = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+SETTLE_S = 180.0  # bounds a hang; generous so that a loaded machine (load average 20+) passes
+
+
+def watch_runs(page) -> None:
+    """Count this page's finished script runs from the moment it next loads a document."""
+    page.add_init_script(f"({_WATCH_RUNS})()")
+
+
+def runs_done(page) -> int:
+    """How many script runs of this page have finished since it was first watched (the first
+    call starts watching and returns 0)."""
+    return page.evaluate(_WATCH_RUNS)
+
+
+def wait_runs(page, after: int, more: int = 1, timeout: float = SETTLE_S) -> int:
+    """Wait until `more` script runs have finished since `runs_done` returned `after`, and no
+    run is in flight; return the count of finished runs."""
+    ok = wait_until(
+        lambda: page.evaluate(_WATCH_RUNS) >= after + more and page.evaluate(_AT_REST),
+        timeout=timeout,
+    )
+    done = page.evaluate(_WATCH_RUNS)
+    assert ok, f"the page finished {done - after} of {more} script runs (still running?)"
+    return done
+
+
+def event_loop_turned(frame_or_page) -> None:
+    """Wait until the page (or map frame) has run its queued tasks and drawn two frames: what
+    was due to happen on the page (an injected handler, a timer set to 0) has happened."""
+    frame_or_page.locator(":root").evaluate(
+        """() => new Promise(done => setTimeout(() =>
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true))), 0))"""
+    )

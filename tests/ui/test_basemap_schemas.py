@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.schema_archives import NAMES, RASTER_RGB, raster_mbtiles, vector_archive
-from tests.ui.harness import open_map, run_server
+from tests.ui.harness import open_map, run_server, wait_until
 from tests.ui.test_cartography import settled_labels
 from tests.ui.test_offline_html import _export, _settled, offline_page  # noqa: F401 - fixture
 
@@ -48,17 +48,16 @@ def schema_server(request, tmp_path_factory):
         yield request.param, server
 
 
+def _pixels(container) -> set[tuple[int, ...]]:
+    raw = json.loads(container.evaluate(f"() => ({PIXELS})({list(ON_ROAD)})"))
+    return {tuple(map(int, c.split(","))) for c in raw}
+
+
 def _colours(frame) -> set[tuple[int, ...]]:
-    """Polled: a tile is in the DOM before its picture is painted."""
+    """Polled until painted: a tile is in the DOM before its picture is painted."""
     container = frame.locator(".leaflet-container")
-    found: set[tuple[int, ...]] = set()
-    for _ in range(50):
-        raw = json.loads(container.evaluate(f"() => ({PIXELS})({list(ON_ROAD)})"))
-        found = {tuple(map(int, c.split(","))) for c in raw}
-        if len(found) > 1 or RASTER_RGB in found:
-            return found
-        frame.locator(".leaflet-container").page.wait_for_timeout(200)
-    return found
+    found = wait_until(lambda: (c := _pixels(container)) and (len(c) > 1 or RASTER_RGB in c) and c)
+    return found or _pixels(container)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -96,19 +95,16 @@ def test_the_offline_page_draws_a_users_archive(tmp_path, offline_page, schema):
     page.evaluate(OFFLINE_MAP + " window.map.setView([34.5, 41.5], 8, {animate: false}); }")
     _settled(page)
     container = page.locator(".leaflet-container")
-    found: set[tuple[int, ...]] = set()
-    for _ in range(50):
-        raw = json.loads(container.evaluate(f"() => ({PIXELS})({list(ON_ROAD)})"))
-        found = {tuple(map(int, c.split(","))) for c in raw}
-        if RASTER_RGB in found or any(r - b > 60 for r, _g, b in found):
-            break
-        page.wait_for_timeout(200)
-    texts: set[str] = set()
-    for _ in range(30):
-        texts = set(page.evaluate("() => briefmap.placedLabels(window.map).map(l => l.text)"))
-        if NAMES.get(schema, ("Albu Kamal",))[0] in texts:
-            break
-        page.wait_for_timeout(300)
+
+    def painted() -> bool:
+        found = _pixels(container)
+        return RASTER_RGB in found or any(r - b > 60 for r, _g, b in found)
+
+    wait_until(painted)  # polled until painted; the asserts below say what was wrong
+    found = _pixels(container)
+    placed = "() => briefmap.placedLabels(window.map).map(l => l.text)"
+    wait_until(lambda: NAMES.get(schema, ("Albu Kamal",))[0] in page.evaluate(placed))
+    texts = set(page.evaluate(placed))
     if schema == "raster":
         assert RASTER_RGB in found, found
         assert "Albu Kamal" in texts, texts

@@ -1,12 +1,11 @@
 """Presenting in a real browser: a presenter window drives an audience window with clicker keys,
-over loopback only. These tests check that the audience follows each press promptly (well
-within FOLLOW_S even on a loaded machine); how fast it follows (target: under a second) is
-measured by bench/briefing.py, not asserted here."""
+over loopback only. These tests check that the audience follows each press within a few of its
+own script runs (a count the page reports, so a loaded machine does not fail them); how fast it
+follows in seconds (target: under a second) is measured by bench/briefing.py, not asserted here."""
 
 from __future__ import annotations
 
 import re
-import time
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
@@ -15,19 +14,40 @@ import pytest
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
 from tests.ui.harness import (
+    WAIT_MS,
     Guard,
     audience_link,
     describe_pages,
+    event_loop_turned,
     map_view,
     open_map,
+    runs_done,
     sure_button,
     upload,
+    wait_runs,
     wait_until,
 )
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
-FOLLOW_S = 3.0  # a poll or broadcast that stopped working would miss this by far
+FOLLOW_S = 120.0  # bounds a hang only: a loaded machine may be slow, a broken one never arrives
+# The most script runs an audience finishes between the presenter showing a move and the
+# audience showing it: the poll in flight, the poll that sees the move, the run that draws it
+# (and one to spare). A poll or broadcast that stopped working would need many more.
+FOLLOW_RUNS = 4
+# In the audience page: the count of finished script runs at the moment the title changed.
+_TITLE_RUNS = """() => {
+  if (window.__bmTitleRuns === undefined) {
+    window.__bmTitleRuns = {};
+    let last = null;
+    new MutationObserver(() => {
+      const el = document.querySelector('#bm-aud-title');
+      const text = el ? el.innerText : null;
+      if (text !== null && text !== last) window.__bmTitleRuns[text] = window.__bmRuns;
+      last = text;
+    }).observe(document, {subtree: true, childList: true, characterData: true});
+  }
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +77,26 @@ def _key(url: str) -> str:
     return parse_qs(urlparse(url).query)["briefing"][0]
 
 
+def _follows(pres, aud, number: int, want: str) -> None:
+    """The presenter shows scene `number`; the audience then shows `want` within FOLLOW_RUNS
+    of its own script runs (counted in the page, at the moment its title changed)."""
+    pres.get_by_text(f"Scene {number} / 10", exact=False).first.wait_for(timeout=WAIT_MS)
+    shown = runs_done(aud)  # read after the presenter showed it: never less than the true count
+    title = aud.locator("#bm-aud-title")
+    assert wait_until(lambda: title.inner_text() == want, timeout=FOLLOW_S), title.inner_text()
+    at = aud.evaluate("t => window.__bmTitleRuns[t]", want)
+    assert at is not None and at - shown <= FOLLOW_RUNS, (
+        f"the audience finished {at - shown} runs before showing scene {number}"
+        if at is not None
+        else f"the audience's title never changed to scene {number}"
+    )
+
+
+def _watch_title(aud) -> None:
+    runs_done(aud)
+    aud.evaluate(_TITLE_RUNS)
+
+
 def _open_pair(server, browser, pres_page, aud_page, scene: int = 1):
     pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene={scene}")
     link = audience_link(pres_page)
@@ -71,21 +111,20 @@ def test_presenter_keys_move_the_audience_one_scene_per_press(server, browser, w
         title = aud.locator("#bm-aud-title")
         assert title.inner_text() == walkthrough.scenes[0].title_en
         pres.mouse.click(700, 12)  # focus the presenter page, as a clicker's keys would
-        for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+        event_loop_turned(pres)
+        # each press moves exactly one scene: the presenter shows every step in order
+        for key, number in (("ArrowRight", 2), ("ArrowRight", 3), ("ArrowRight", 4)):
             pres.keyboard.press(key)
-            time.sleep(0.25)
-        pres.get_by_text("Scene 3 / 10", exact=False).first.wait_for(timeout=10_000)
+            pres.get_by_text(f"Scene {number} / 10", exact=False).first.wait_for(timeout=WAIT_MS)
+        pres.keyboard.press("ArrowLeft")
+        pres.get_by_text("Scene 3 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
         scene = walkthrough.scenes[2]
-        assert wait_until(lambda: title.inner_text() == scene.title_en, timeout=5)
-        # each single move reaches the audience promptly
+        assert wait_until(lambda: title.inner_text() == scene.title_en, timeout=FOLLOW_S)
+        # each single move reaches the audience within a few of its runs
+        _watch_title(aud)
         for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
-            time.sleep(1.0)  # both windows at rest
-            pressed = time.monotonic()
             pres.keyboard.press(key)
-            want = walkthrough.scenes[number - 1].title_en
-            assert wait_until(lambda want=want: title.inner_text() == want, timeout=5)
-            lag = time.monotonic() - pressed
-            assert lag < FOLLOW_S, f"the audience took {lag:.2f} s to reach scene {number}"
+            _follows(pres, aud, number, walkthrough.scenes[number - 1].title_en)
         # the map frames scene 3
         w, s, e, n = scene.extent
         assert wait_until(lambda: (lambda v: w < v[1] < e and s < v[0] < n)(map_view(aud_frame)))
@@ -95,18 +134,18 @@ def test_presenter_keys_move_the_audience_one_scene_per_press(server, browser, w
             text = aud.locator(".stApp").inner_text()
             return all(point in text for point in scene.points_en)
 
-        assert wait_until(points_shown, timeout=5), scene.points_en
+        assert wait_until(points_shown, timeout=FOLLOW_S), scene.points_en
         assert scene.notes_en not in aud.locator(".stApp").inner_text()
         # B blanks the audience screen, and B again brings it back
         pres.keyboard.press("b")
         blank = aud.locator(".bm-blank")
-        blank.wait_for(timeout=5_000)
+        blank.wait_for(timeout=WAIT_MS)
         box = blank.bounding_box()
         assert box["width"] >= 1900 and box["height"] >= 1060
         assert aud.locator("#bm-aud-title").count() == 0
-        pres.get_by_text("The audience screen is blank").wait_for(timeout=5_000)
+        pres.get_by_text("The audience screen is blank").wait_for(timeout=WAIT_MS)
         pres.keyboard.press("b")
-        title.wait_for(timeout=5_000)
+        title.wait_for(timeout=WAIT_MS)
         assert aud.locator(".bm-blank").count() == 0
 
 
@@ -115,10 +154,10 @@ def test_clicker_keys_work_after_a_click_on_the_map(server, browser, walkthrough
         pres_frame, aud_frame = _open_pair(server, browser, pres, aud)
         pres_frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
         pres.keyboard.press("PageDown")
-        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=10_000)
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
         pres_frame.locator(".leaflet-container").click(position={"x": 220, "y": 220})
         pres.keyboard.press("End")
-        pres.get_by_text("Scene 10 / 10", exact=False).first.wait_for(timeout=10_000)
+        pres.get_by_text("Scene 10 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
         title = aud.locator("#bm-aud-title")
         assert wait_until(lambda: title.inner_text() == walkthrough.scenes[9].title_en)
 
@@ -129,35 +168,37 @@ def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrou
     with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as other:
         _pres_frame, aud_frame = _open_pair(server, browser, pres, other, scene=2)
         aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
+        runs = runs_done(other)
         for key in ("ArrowRight", "ArrowRight", "ArrowRight", "End"):
             other.keyboard.press(key)
-            time.sleep(0.3)
+            event_loop_turned(other)
         other.mouse.click(900, 20)  # the page around the map, too
         for key in ("ArrowRight", "PageDown", "End", "b"):
             other.keyboard.press(key)
-            time.sleep(0.3)
-        time.sleep(2.0)  # longer than any poll: a move would have arrived by now
+            event_loop_turned(other)
+        # more of its own runs (polls included) than a move needs to arrive: it would be here
+        wait_runs(other, runs, more=2 * FOLLOW_RUNS)
         assert other.locator("#bm-aud-title").inner_text() == walkthrough.scenes[1].title_en
         assert other.locator(".bm-blank").count() == 0
-        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=5_000)
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
         assert other.locator('[data-testid="stPopover"]').count() == 0  # no link to hand on
         assert other.locator('[data-testid="stCode"]').count() == 0
         # the audience key with mode=presenter: refused, no speaker notes, no buttons
         hijack = audience_link(pres).replace("mode=audience", "mode=presenter")
         other.goto(hijack)
-        other.get_by_text("This is an audience link").first.wait_for(timeout=20_000)
+        other.get_by_text("This is an audience link").first.wait_for(timeout=WAIT_MS)
         text = other.locator(".stApp").inner_text()
         assert walkthrough.scenes[1].notes_en not in text
         assert "Speaker notes" not in text
         assert other.locator('iframe[title*="clicker"]').count() == 0
-        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=5_000)
+        pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
 
 
 def test_a_made_up_briefing_key_opens_nothing(server, browser):
     with window(browser, 1440, 900) as page:
         page.goto(f"{server.url}/?walkthrough={WALK}&briefing=AAAAAAAAAAAAAAAAAAAAAAAA")
         page.get_by_text("This briefing has ended or the link is not valid").first.wait_for(
-            timeout=20_000
+            timeout=WAIT_MS
         )
         assert _key(page.url) == "AAAAAAAAAAAAAAAAAAAAAAAA"  # not adopted as a new briefing
 
@@ -194,13 +235,13 @@ def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser,
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
         resume = sure_button(pres, "resume")
-        resume.wait_for(timeout=10_000)
+        resume.wait_for(timeout=WAIT_MS)
         assert resume.inner_text() == "Resume presenting at scene 4"
         # the analyst view shows the scene's view (its layers) …
         assert pres.get_by_role("checkbox", name=re.compile("Iraqi factions")).is_checked()
         assert not pres.get_by_role("checkbox", name=re.compile("Oil pipelines")).is_checked()
         resume.click()
-        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
+        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
         assert pres.get_by_text(walkthrough.scenes[3].title_en).first.is_visible()
 
 
@@ -233,11 +274,14 @@ def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, 
         open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
-        pres.get_by_role("button", name="Show on map").first.wait_for(timeout=15_000)
-        sure_button(pres, "resume").wait_for(timeout=10_000)
+        pres.get_by_role("button", name="Show on map").first.wait_for(timeout=WAIT_MS)
+        sure_button(pres, "resume").wait_for(timeout=WAIT_MS)
+        runs = runs_done(pres)
         _press_as_the_map_reports(pres, "resume", delay_ms)
-        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=10_000)
-        time.sleep(1.5)  # a stale run would take the window back to the analyst's page
+        pres.get_by_text("Scene 4 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
+        # the press's run, the report's run and a poll after them have all ended: a stale run
+        # would have taken the window back to the analyst's page
+        wait_runs(pres, runs, more=3)
         assert pres.get_by_text("Scene 4 / 10", exact=False).first.is_visible()
         assert parse_qs(urlparse(pres.url).query)["mode"] == ["presenter"]
 
@@ -245,10 +289,11 @@ def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, 
 def test_a_map_report_at_the_moment_of_present_does_not_undo_it(server, browser):
     with window(browser, 1440, 900) as page:
         open_map(page, server.url)
-        sure_button(page, "present").wait_for(timeout=15_000)
+        sure_button(page, "present").wait_for(timeout=WAIT_MS)
+        runs = runs_done(page)
         _press_as_the_map_reports(page, "present", 0)
-        page.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=10_000)
-        time.sleep(1.5)
+        page.get_by_text("Scene 1 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
+        wait_runs(page, runs, more=3)  # the press's, the report's and a poll's runs have ended
         assert page.get_by_text("Scene 1 / 10", exact=False).first.is_visible()
         assert parse_qs(urlparse(page.url).query)["mode"] == ["presenter"]
 
@@ -265,7 +310,7 @@ def test_uploading_a_broken_walkthrough_shows_every_error(server, browser, tmp_p
         page.get_by_text("Author a walkthrough").click()
         upload(page, path)
         errors = page.locator('[data-testid="stAlertContentError"]')
-        errors.first.wait_for(timeout=10_000)
+        errors.first.wait_for(timeout=WAIT_MS)
         shown = errors.all_inner_texts()
         assert any(
             "scenes[2] (id 'smuggling-corridor')" in e and "view.layers" in e and "weather" in e
@@ -283,11 +328,8 @@ def test_an_audience_in_another_browser_follows_by_polling(server, browser, walk
     """A projector on another machine shares no BroadcastChannel: it polls the server."""
     with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as aud:
         _open_pair(server, browser, pres, aud)
-        title = aud.locator("#bm-aud-title")
         pres.mouse.click(700, 12)
-        time.sleep(1.0)
-        pressed = time.monotonic()
+        event_loop_turned(pres)
+        _watch_title(aud)
         pres.keyboard.press("PageDown")
-        assert wait_until(lambda: title.inner_text() == walkthrough.scenes[1].title_en, timeout=5)
-        lag = time.monotonic() - pressed
-        assert lag < FOLLOW_S, f"the audience took {lag:.2f} s"
+        _follows(pres, aud, 2, walkthrough.scenes[1].title_en)

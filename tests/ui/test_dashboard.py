@@ -4,7 +4,6 @@ search, measuring, and sessions that do not leak into each other."""
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -12,7 +11,16 @@ import pytest
 from layers.boundary import load_geodata
 from layers.view import View
 from tests.conftest import GEODATA
-from tests.ui.harness import map_view, open_map, upload, wait_for_count, wait_until
+from tests.ui.harness import (
+    map_view,
+    open_map,
+    runs_done,
+    upload,
+    wait_for_count,
+    wait_runs,
+    wait_until,
+    watch_runs,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -125,13 +133,15 @@ def test_a_panned_map_keeps_its_extent_after_a_filter_change(server, browsing, g
     # probes: a remount would lose the window flag, a rebuild of the data layers the path tag
     container.evaluate("""el => { window.__bmProbe = 'mounted';
         document.querySelector('path.bm-id-al-hol-camp').dataset.probe = 'kept'; }""")
+    runs = runs_done(page)
     container.evaluate("el => window.map.setView([36.0, 40.0], 8)")
     assert wait_until(lambda: _query(page).get("c") == "36.0000,40.0000"), page.url
-    time.sleep(1.0)  # the pan's rerun has come and gone
+    wait_runs(page, runs)  # the pan's rerun has ended: the page says so
     assert frame.locator("path.bm-id-al-hol-camp[data-probe=kept]").count() == 1
+    runs = runs_done(page)
     page.get_by_text("Oil pipelines", exact=False).first.click()
     assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
-    time.sleep(1.0)  # give a remount (the failure this test looks for) time to show
+    wait_runs(page, runs)  # the toggle's rerun has ended; a remount would have happened in it
     lat, lon, zoom = map_view(frame)
     assert (round(lat, 3), round(lon, 3), zoom) == (36.0, 40.0, 8)
     assert container.evaluate("el => window.__bmProbe") == "mounted"  # never remounted
@@ -241,10 +251,11 @@ def test_inview_link_keeps_the_senders_box_until_the_map_is_moved(server, browse
     expected = {f.id for f in View(bbox=box).select(geodata)}
     context = browser.new_context(viewport={"width": 1100, "height": 1300})
     page = context.new_page()
+    watch_runs(page)
     try:
         frame = open_map(page, link)
         assert wait_for_count(frame, "path.bm-f", len(expected)) == len(expected)
-        time.sleep(1.5)  # the map's first reports have come and gone
+        wait_runs(page, 0, more=2)  # the first run and the run of the map's first report
         assert _query(page).get("inview") == "40.5000,34.0000,41.6000,36.9000", page.url
         assert _ids_drawn(frame) == expected
         assert page.get_by_role("checkbox", name="Only what is in the map view").is_checked()

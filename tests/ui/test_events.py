@@ -15,7 +15,7 @@ from layers.events.payload import POINT_LIMIT
 from layers.events.store import Source, open_store
 from layers.view import View
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, run_server, wait_map_settled, wait_until
+from tests.ui.harness import event_loop_turned, open_map, run_server, wait_map_settled, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +97,7 @@ def test_zooming_in_shows_points_and_a_popup_with_notes_as_text(events_server, b
     assert wait_until(lambda: _attr(frame, "data-events-mode") == "points", timeout=30)
     assert 0 < int(_attr(frame, "data-events-in-view")) <= POINT_LIMIT
     assert "Incidents by type" in frame.locator(".bm-events-legend").inner_text()
-    page.wait_for_timeout(500)  # let the canvas draw
+    event_loop_turned(frame)  # the canvas has drawn the frame it was asked for
     x, y = container.evaluate(
         f"el => {{ var p = window.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}"
     )

@@ -7,7 +7,7 @@ import pytest
 
 from layers.events.store import open_store
 from tests.events.helpers import rows, snapshot, write
-from tests.ui.harness import open_map, run_server
+from tests.ui.harness import open_map, run_server, runs_done, wait_runs
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,14 @@ def test_uploaded_file_is_imported_with_counts(upload_server, browsing, tmp_path
     page = browsing.page
     open_map(page, server.url)
     data = rows(40, seed=21)
+    runs = runs_done(page)
     _upload(page, write(tmp_path / "acled export.csv", data))
     page.get_by_text("acled export.csv: 40 new, 0 revised, 0 unchanged, 0 removed").wait_for(
-        timeout=30_000
+        timeout=120_000
     )
     # the outcome stays after the map redraws with the new data (a rerun)
-    page.get_by_text("rows/s", exact=False).first.wait_for(timeout=10_000)
-    page.wait_for_timeout(2000)
+    page.get_by_text("rows/s", exact=False).first.wait_for(timeout=120_000)
+    wait_runs(page, runs, more=2)  # the file's run and the import's run have ended, at rest
     assert page.get_by_text("acled export.csv: 40 new", exact=False).is_visible()
     info = open_store(store).describe()
     assert info.rows == 40

@@ -10,7 +10,13 @@ import pytest
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import count_shapes, open_map, run_server, wait_for_count
+from tests.ui.harness import (
+    count_shapes,
+    event_loop_turned,
+    open_map,
+    run_server,
+    wait_for_count,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +127,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(hostile_server, browsing):
     for key in ("name_en", "name_ar", "summary_en"):  # what the English popup shows
         assert PAYLOADS[key] in text, key  # shown literally, every character
     assert popup.locator("img, script").count() == 0
-    page.wait_for_timeout(500)  # give any injected handler a chance to fire
+    event_loop_turned(frame)  # what the popup queued has run: an injected handler would have
+    event_loop_turned(page)
     assert browsing.dialogs == []
     # the rest of the map still works after showing it
     frame.locator("path.bm-id-al-hol-camp").click()
@@ -140,5 +147,6 @@ def test_hostile_text_in_the_arabic_popup(hostile_server, browsing):
     for key in ("name_ar", "name_en", "summary_ar"):  # what the Arabic popup shows
         assert PAYLOADS[key] in text, key
     assert popup.locator("img, script").count() == 0
-    browsing.page.wait_for_timeout(500)
+    event_loop_turned(frame)
+    event_loop_turned(browsing.page)
     assert browsing.dialogs == []

@@ -163,9 +163,7 @@ def _phases(aud, pressed_ms: float) -> None:
 
 def _phase_line() -> str:
     parts = [
-        f"{name} {statistics.median(PHASE_TIMES[name]):.2f}"
-        for name in PHASES
-        if PHASE_TIMES[name]
+        f"{name} {statistics.median(PHASE_TIMES[name]):.2f}" for name in PHASES if PHASE_TIMES[name]
     ]
     return "  where the time goes (median s after the key press): " + ", ".join(parts)
 

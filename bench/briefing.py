@@ -120,7 +120,7 @@ def _nonce(aud):
     return frame.evaluate("el => window.__bmFocusNonce")
 
 
-def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list[float]]:
+def _lags(pres, aud, titles: list[str], presses: int, case: str) -> tuple[list[float], list[float]]:
     title = aud.locator("#bm-aud-title")
     pres.mouse.click(700, 12)  # focus the presenter page, as a clicker's keys would
     lags, settled, scene = [], [], 0
@@ -138,7 +138,7 @@ def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list
         if not wait_until(lambda n=shown: _nonce(aud) != n, timeout=30):
             raise SystemExit(f"the audience's map never took scene {scene + 1}")
         settled.append(max(0.0, (_last_change(aud) - pressed_ms) / 1000))
-        _phases(aud, pressed_ms)
+        _phases(aud, pressed_ms, case)
     return lags, settled
 
 
@@ -146,25 +146,25 @@ def _lags(pres, aud, titles: list[str], presses: int) -> tuple[list[float], list
 # the held picture put up, the new groups' focus, the labels collected and laid out again,
 # the first frame with every tile and label drawn, the held picture taken down.
 PHASES = ("hold", "held", "focus", "relabel", "relayout", "drawn", "shown")
-PHASE_TIMES: dict[str, list[float]] = {name: [] for name in PHASES}
+PHASE_TIMES: dict[str, dict[str, list[float]]] = {}
 
 
-def _phases(aud, pressed_ms: float) -> None:
+def _phases(aud, pressed_ms: float, case: str) -> None:
     frame = aud.frame_locator(MAP_FRAME).locator(".leaflet-container")
     marks = frame.evaluate("el => (window.briefmap && window.briefmap._marks) || []")
     first: dict[str, float] = {}
     for name, at in marks:
         if at >= pressed_ms and name not in first:
             first[name] = (at - pressed_ms) / 1000
+    times = PHASE_TIMES.setdefault(case, {name: [] for name in PHASES})
     for name in PHASES:
         if name in first:
-            PHASE_TIMES[name].append(first[name])
+            times[name].append(first[name])
 
 
-def _phase_line() -> str:
-    parts = [
-        f"{name} {statistics.median(PHASE_TIMES[name]):.2f}" for name in PHASES if PHASE_TIMES[name]
-    ]
+def _phase_line(case: str) -> str:
+    times = PHASE_TIMES.get(case, {})
+    parts = [f"{name} {statistics.median(times[name]):.2f}" for name in PHASES if times.get(name)]
     return "  where the time goes (median s after the key press): " + ", ".join(parts)
 
 
@@ -217,7 +217,7 @@ def main() -> int:
                 pres, aud = pres_ctx.new_page(), aud_ctx.new_page()
                 _open(pres, f"{server.url}/?walkthrough={WALK}&scene=1")
                 _open(aud, audience_link(pres))
-                results[name] = _lags(pres, aud, titles, args.presses)
+                results[name] = _lags(pres, aud, titles, args.presses, name)
                 for ctx in {id(pres_ctx): pres_ctx, id(aud_ctx): aud_ctx}.values():
                     ctx.close()
             browser.close()
@@ -225,7 +225,7 @@ def main() -> int:
     for name, (lags, settled) in results.items():
         print(_line(f"audience, {name}", lags))
         print(_settled_line("  key press → settled map", settled))
-    print(_phase_line())
+        print(_phase_line(name))
     print(f"{'load average':<28} {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
     print(f"{'requests off the machine':<28} {len(guard.offenders)}")
     return 1 if guard.offenders else 0

@@ -32,7 +32,7 @@ from layers.walkthrough import SCENE_PADDING, scene_frame, scene_index, scene_vi
 # How often a window asks the server whether the briefing moved. Windows in the same browser
 # are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere
 # (another machine on the LAN). Faster polling floods the session and makes moves slower.
-AUDIENCE_POLL_SECONDS = 0.5
+AUDIENCE_POLL_SECONDS = 0.25
 PRESENTER_POLL_SECONDS = 1.0  # also the clock's tick
 PRESENTER_ACTIONS = ("first", "prev", "next", "last", "blank", "exit")
 SHOWN = "bm_shown_version"

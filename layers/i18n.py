@@ -167,6 +167,10 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "انسخه بالزر أعلى يمين المربع. يحفظ الرابط المرشحات وإطار الخريطة وما هو مميَّز.",
     ),
     "timeline": ("Timeline from the reports", "الخط الزمني من التقريرين"),
+    "loading_controls": (
+        "Filters and layers appear once the map is drawn…",
+        "تظهر المرشّحات والطبقات بعد رسم الخريطة…",
+    ),
     "show_on_map": ("Show on map", "اعرض على الخريطة"),
     "legend": ("On the map", "على الخريطة"),
     "nothing_matches": (

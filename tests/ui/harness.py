@@ -27,6 +27,9 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium 15x prepares its WebUI address-bar popup in every new window, headless too: a
+    # hundred chrome:// modules evaluated during the page's first second, competing for the CPU.
+    "--disable-features=WebUIOmniboxPopup",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -134,7 +137,15 @@ def open_map(page, url: str):
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=WAIT_MS)
+    # the analyst's sidebar widgets come with the run the map's first report starts
+    page.locator(".st-key-bm-controls-pending").wait_for(state="detached", timeout=WAIT_MS)
     return frame
+
+
+def layer_checkbox(page, label: str):
+    """A layer's checkbox in the sidebar, by its label (the legend names layers too)."""
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]')
+    return boxes.filter(has_text=label).first
 
 
 def sure_button(page, key: str):

@@ -7,6 +7,7 @@ protomaps-leaflet placed and drew) and from the DOM (any HTML label in the map).
 from __future__ import annotations
 
 import json
+import time
 from itertools import combinations
 from pathlib import Path
 
@@ -68,14 +69,16 @@ def settled_labels(page, frame, minimum: int = 5):
     wait_map_settled(frame)
     container = frame.locator(".leaflet-container")
     previous = None
-    for _ in range(20):  # the layout settles as tiles arrive: wait for two equal readings
+    # The layout settles as tiles arrive: wait for two equal readings 400 ms apart. The bound
+    # is for a hang on a loaded machine (tiles render on the page's one thread), not a speed.
+    deadline = time.monotonic() + 90
+    while True:
         page.wait_for_timeout(400)
         labels = container.evaluate(PLACED)
         current = sorted((lab["text"], tuple(round(v) for v in lab["box"])) for lab in labels)
-        if current == previous and len(labels) >= minimum:
+        if (current == previous and len(labels) >= minimum) or time.monotonic() > deadline:
             return labels
         previous = current
-    return labels
 
 
 def check_no_collisions(page, frame, where: str) -> list[dict]:

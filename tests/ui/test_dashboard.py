@@ -12,6 +12,7 @@ from layers.boundary import load_geodata
 from layers.view import View
 from tests.conftest import GEODATA
 from tests.ui.harness import (
+    layer_checkbox,
     map_view,
     open_map,
     runs_done,
@@ -139,7 +140,7 @@ def test_a_panned_map_keeps_its_extent_after_a_filter_change(server, browsing, g
     wait_runs(page, runs)  # the pan's rerun has ended: the page says so
     assert frame.locator("path.bm-id-al-hol-camp[data-probe=kept]").count() == 1
     runs = runs_done(page)
-    page.get_by_text("Oil pipelines", exact=False).first.click()
+    layer_checkbox(page, "Oil pipelines").click()
     assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
     wait_runs(page, runs)  # the toggle's rerun has ended; a remount would have happened in it
     lat, lon, zoom = map_view(frame)
@@ -195,8 +196,8 @@ def test_two_sessions_do_not_affect_each_other(server, browser, geodata):
         everything = {f.id for f in View().select(geodata)}
         assert wait_for_count(fa, "path.bm-f", len(isis)) == len(isis)
         assert wait_for_count(fb, "path.bm-f", len(everything)) == len(everything)
-        a.get_by_text("Oil pipelines", exact=False).first.click()  # a changes its layers
-        b.get_by_text("الأماكن والمحافظات", exact=False).first.click()  # b reruns too
+        layer_checkbox(a, "Oil pipelines").click()  # a changes its layers
+        layer_checkbox(b, "الأماكن والمحافظات").click()  # b reruns too
         context_ids = {f.id for f in geodata.in_layer("context")}
         assert wait_for_count(fb, "path.bm-f", len(everything - context_ids)) == len(
             everything - context_ids

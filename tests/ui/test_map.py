@@ -13,6 +13,7 @@ from tests.conftest import GEODATA
 from tests.ui.harness import (
     count_shapes,
     event_loop_turned,
+    layer_checkbox,
     open_map,
     run_server,
     wait_for_count,
@@ -48,10 +49,10 @@ def test_toggling_a_layer_removes_its_shapes(server, browsing, shipped):
     total = _visible_feature_count(shipped)
     energy = len(shipped.in_layer("energy"))
     assert wait_for_count(frame, "path.bm-f", total) == total
-    page.get_by_text("Oil pipelines", exact=False).first.click()
+    layer_checkbox(page, "Oil pipelines").click()
     assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0
     assert count_shapes(frame) == total - energy
-    page.get_by_text("Oil pipelines", exact=False).first.click()
+    layer_checkbox(page, "Oil pipelines").click()
     assert wait_for_count(frame, "path.bm-layer-energy", energy) == energy
 
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.ui.harness import open_map, run_server, wait_for_count
+from tests.ui.harness import layer_checkbox, open_map, run_server, wait_for_count
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_server_makes_no_outbound_connection(tmp_path, browsing):
     with run_server(tmp_path, wrapper=wrapper) as server:
         frame = open_map(browsing.page, server.url)
         assert wait_for_count(frame, "path.bm-layer-energy", 5) == 5  # the page painted
-        browsing.page.get_by_text("Oil pipelines", exact=False).first.click()
+        layer_checkbox(browsing.page, "Oil pipelines").click()
         assert wait_for_count(frame, "path.bm-layer-energy", 0) == 0  # a full rerun happened
         log = server.log.read_text()
     lines = [line for line in trace.read_text().splitlines() if _CALL.match(line)]

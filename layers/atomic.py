@@ -148,6 +148,7 @@ def _staged(path: Path, make_parents: bool) -> Iterator[tuple[int, Path, int]]:
     try:
         yield fd, tmp, mode
         os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)  # still there if both were links to one file (a no-op rename)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)  # nothing half-written is left; the target is as it was
         if is_disk_full(exc) and not isinstance(exc, DiskFull):

@@ -30,17 +30,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from layers.errors import StorageError
+
 _STALE_SECONDS = 24 * 3600  # a temporary file this old is stale whoever made it
 
 
-class UnsafeTarget(ValueError):
+class UnsafeTarget(StorageError, ValueError):
     """A path briefmap will not write to; the message says why and what to do."""
 
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's quota spent
 
 
-class DiskFull(OSError):
+class DiskFull(StorageError, OSError):
     """A write that ran out of disk space: "disk full writing <path>" (an OSError, so every
     surface that reports file system errors reports it; its errno is ENOSPC)."""
 

@@ -12,10 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from layers.atomic import is_disk_full
+from layers.errors import StorageError
 from layers.events.schema import STORE_SCHEMA
 
 
-class StoreError(RuntimeError):
+class StoreError(StorageError, RuntimeError):
     """A store that cannot be read or written; says which and why."""
 
 

@@ -19,6 +19,7 @@ from dashboard.map_panel import MAP_KEY
 from dashboard.markup import html_block
 from dashboard.sources_panel import reports_notice
 from layers.boundary import GeodataError
+from layers.errors import BriefmapError, app_message, one_line
 
 st.set_page_config(page_title="briefmap", page_icon=":world_map:", layout="wide")
 LOG = get_logger("briefmap")
@@ -85,6 +86,9 @@ def run() -> None:
     `client.showErrorDetails = "none"`, Streamlit itself never shows a traceback or a path)."""
     try:
         main()
+    except BriefmapError as exc:  # something a person can act on: said on the page, escaped
+        LOG.warning("briefmap: %s", one_line(exc))
+        st.error(app_message(exc))
     except Exception:  # noqa: BLE001 - logged in full below; the user gets an incident id
         incident = secrets.token_hex(4)
         params = st.query_params

@@ -21,6 +21,7 @@ from dashboard.markup import html_block
 from dashboard.press import new_presses
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.briefing import Briefing, BriefingError, Role, Seat
+from layers.errors import app_message
 from layers.i18n import pick, t
 from layers.model import Geodata, Walkthrough
 from layers.render.escape import esc, md
@@ -88,7 +89,7 @@ def resolve(geodata: Geodata, mode: str) -> Seat | None:
     try:
         briefing = room.create(walkthrough, index)
     except BriefingError as exc:
-        st.error(md(str(exc)))
+        st.error(app_message(exc))
         return None
     params["briefing"] = briefing.presenter_key
     state.keep_in_move("briefing", briefing.presenter_key)

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.markup import html_block
+from layers.errors import BriefmapError, app_message
 from layers.events.export import events_csv
 from layers.events.geojson import MAX_BYTES
 from layers.events.importer import FORMATS, import_file
@@ -46,7 +47,7 @@ def _info() -> StoreInfo | None:
     try:
         return _store().describe()
     except StoreError as exc:
-        st.sidebar.error(md(str(exc)))
+        st.sidebar.error(app_message(exc))
         return None
 
 
@@ -263,7 +264,7 @@ def _run_import(upload, fmt: str, skip: bool, marking: str, lang: str) -> state.
             w("import_refused", lang, n=len(exc.problems) + exc.more),
             "\n".join(str(p) for p in exc.problems),
         )
-    except (StoreError, OSError) as exc:
+    except (BriefmapError, OSError) as exc:
         return state.ImportOutcome(upload.name, False, str(exc), "")
     finally:
         bar.empty()

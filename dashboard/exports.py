@@ -12,13 +12,12 @@ import streamlit as st
 
 from dashboard import events_panel, state
 from layers.dtg import stamp, utc_now
+from layers.errors import BriefmapError, app_message
 from layers.i18n import t
-from layers.marking import MarkingError
 from layers.model import Geodata, Walkthrough
-from layers.products import ProductError, Request, build_product, file_name
+from layers.products import Request, build_product, file_name
 from layers.render.basemap import user_archive
 from layers.render.escape import md
-from layers.snapshot import SnapshotError
 from layers.view import View
 
 VIEW_FORMATS = ("png", "pdf", "svg", "html", "geojson", "csv")
@@ -31,7 +30,7 @@ MIME = {
     "csv": "text/csv",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-FAILURES = (ProductError, SnapshotError, MarkingError)
+FAILURES = BriefmapError  # ProductError, SnapshotError, MarkingError, a refused basemap …
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,8 @@ def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata)
     try:
         product = build_product(req, geodata)
     except FAILURES as exc:
-        st.session_state[state.EXPORT], st.session_state[state.EXPORT_ERROR] = None, str(exc)
+        st.session_state[state.EXPORT] = None
+        st.session_state[state.EXPORT_ERROR] = app_message(exc)
         return
     built = Built(file_name(req), product.data, MIME[fmt], product.note)
     st.session_state[state.EXPORT] = built
@@ -118,7 +118,7 @@ def _build_pack(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
             basemap=user_archive(),
         )
     except FAILURES as exc:
-        st.session_state[state.PACK], st.session_state[state.PACK_ERROR] = None, str(exc)
+        st.session_state[state.PACK], st.session_state[state.PACK_ERROR] = None, app_message(exc)
         return
     finally:
         bar.empty()
@@ -147,4 +147,4 @@ def _offer(built: Built | None, key: str) -> None:
 def _errors(key: str) -> None:
     message = st.session_state.get(key)
     if message:
-        st.sidebar.error(md(message))
+        st.sidebar.error(message)  # escaped by app_message

@@ -10,8 +10,13 @@ the same folder, is flushed to disk, then renamed over the target. The target is
 - an existing file keeps its permission bits; a new one gets the usual 0666 less the umask.
 
 A write that runs out of space raises `DiskFull` ("disk full writing <path>").
-Temporary files are removed on failure, and any left by a killed run (named after its process
-id) are removed on the next write to the same target.
+Temporary files are named ".<target>.<process id>.<unique>.tmp": unique to the process and to
+the call, so two processes (or threads) writing one target never write into, rename or remove
+each other's file; the last rename wins and the target is always one whole version. They are
+removed on failure, and any left by a killed run are removed on the next write to the same
+target. Every rename of a file in briefmap goes through here (a test holds the code to it):
+bytes, text, chunks, or a file a callback makes (`write_with_atomic`: a copy, a link, a
+library's own writer).
 """
 
 from __future__ import annotations
@@ -22,20 +27,22 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from layers.errors import StorageError
 
 _STALE_SECONDS = 24 * 3600  # a temporary file this old is stale whoever made it
 
 
-class UnsafeTarget(ValueError):
+class UnsafeTarget(StorageError, ValueError):
     """A path briefmap will not write to; the message says why and what to do."""
 
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's quota spent
 
 
-class DiskFull(OSError):
+class DiskFull(StorageError, OSError):
     """A write that ran out of disk space: "disk full writing <path>" (an OSError, so every
     surface that reports file system errors reports it; its errno is ENOSPC)."""
 
@@ -84,37 +91,93 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = False) -> N
     write_chunks_atomic(path, (data,), make_parents)
 
 
+def write_text_atomic(path: Path, text: str, make_parents: bool = False) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), make_parents)
+
+
 def write_chunks_atomic(path: Path, chunks: Iterable[bytes], make_parents: bool = False) -> None:
     """Like `write_bytes_atomic`, for data made piece by piece (never all in memory)."""
-    path = check_target(path, make_parents)
-    _remove_stale(path)
-    mode = _mode_for(path)
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as exc:  # no room for even an empty file (or no inode left)
-        if is_disk_full(exc):
-            raise DiskFull(path) from exc
-        raise
-    try:
+    with _staged(path, make_parents) as (fd, _tmp, mode):
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+
+
+def write_with_atomic(
+    path: Path,
+    write: Callable[[Path], None],
+    make_parents: bool = False,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Like `write_bytes_atomic`, for a file that `write` makes at the temporary path it is
+    given (a copy, a hard link, a library's own writer). The path exists, empty, when `write`
+    is called: a writer that must create the file itself (`os.link`) removes it first.
+    `ready` is called once the data is on disk, just before the rename."""
+    with _staged(path, make_parents) as (fd, tmp, mode):
+        os.close(fd)
+        write(tmp)
+        with tmp.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_nlink == 1:  # never chmod a linked source
+                os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        if ready is not None:
+            ready()
+
+
+def temporary_name(path: Path) -> str:
+    """The prefix of this process's temporary files for `path` (each write adds a unique
+    part and ".tmp"): another process writing the same target never touches them."""
+    return f".{path.name}.{os.getpid()}."
+
+
+@contextlib.contextmanager
+def _staged(path: Path, make_parents: bool) -> Iterator[tuple[int, Path, int]]:
+    """A new temporary file beside `path` (its descriptor, path and the mode the target
+    gets), renamed over `path` when the body returns, removed if it raises."""
+    path = check_target(path, make_parents)
+    _remove_stale(path)
+    mode = _mode_for(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=temporary_name(path), suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # no room for even an empty file (or no inode left)
+        if is_disk_full(exc):
+            raise DiskFull(path) from exc
+        raise
+    tmp = Path(name)
+    try:
+        yield fd, tmp, mode
         os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)  # still there if both were links to one file (a no-op rename)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)  # nothing half-written is left; the target is as it was
+        tmp.unlink(missing_ok=True)  # nothing half-written is left; the target is as it was
         if is_disk_full(exc) and not isinstance(exc, DiskFull):
             raise DiskFull(path) from exc
         raise
     _sync_folder(path.parent)
 
 
-def write_text_atomic(path: Path, text: str, make_parents: bool = False) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"), make_parents)
+def remove_stale_temporaries(folder: Path, prefixes: tuple[str, ...]) -> None:
+    """Remove the temporary files left in `folder` by writes to targets named with
+    `prefixes` whose process has gone; those of live processes are kept."""
+    with contextlib.suppress(OSError):
+        for candidate in folder.iterdir():
+            target, pid = _temporary_parts(candidate.name)
+            if target is not None and target.startswith(prefixes) and _stale(candidate, pid):
+                candidate.unlink(missing_ok=True)
+
+
+def _temporary_parts(name: str) -> tuple[str | None, str]:
+    """(target name, process id) of a temporary file named by `_staged`, or by the older
+    fixed ".<target>.tmp" form (process id ""); (None, "") for any other name."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return None, ""
+    parts = name[1:-4].rsplit(".", 2)
+    if len(parts) == 3 and parts[1].isdigit():
+        return parts[0], parts[1]
+    return name[1:-4], ""
 
 
 def _mode_for(path: Path) -> int:
@@ -129,14 +192,10 @@ def _mode_for(path: Path) -> int:
 
 def _remove_stale(path: Path) -> None:
     """Remove temporary files of earlier writes to `path` whose process has gone."""
-    prefix = f".{path.name}."
     with contextlib.suppress(OSError):
         for candidate in path.parent.iterdir():
-            name = candidate.name
-            if not (name.startswith(prefix) and name.endswith(".tmp")):
-                continue
-            pid = name[len(prefix) :].split(".", 1)[0]
-            if _stale(candidate, pid):
+            target, pid = _temporary_parts(candidate.name)
+            if target == path.name and _stale(candidate, pid):
                 candidate.unlink(missing_ok=True)
 
 

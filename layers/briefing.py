@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
+from layers.errors import StorageError
 from layers.model import Scene, Walkthrough
 
 SECRET_BYTES = 18  # 144 bits, 24 URL-safe characters
@@ -40,7 +41,7 @@ class Role(StrEnum):
     AUDIENCE = "audience"
 
 
-class BriefingError(Exception):
+class BriefingError(StorageError):
     """A briefing that cannot be found, driven or created (the message says which)."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from layers import boundary
+from layers.errors import BriefmapError, cli_message, exit_code
 from layers.events.cli import store_dir
 
 
@@ -22,37 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args))
-    except _known_errors() as exc:  # what a person can act on; anything else is a bug: raised
-        print(f"briefmap {args.command}: {one_line(exc)}", file=sys.stderr)
-        return 1
+    except (BriefmapError, OSError) as exc:  # what a person can act on; anything else: raised
+        print(cli_message(exc, args.command), file=sys.stderr)
+        return exit_code(exc)
     except KeyboardInterrupt:
         print(f"briefmap {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message says what to fix: the file system's (a path too long, a symbolic
-    link loop, a file refused) and briefmap's own refusals, wherever a command let one out."""
-    from layers.atomic import UnsafeTarget
-    from layers.events.problems import EventDataError
-    from layers.events.store import StoreError
-    from layers.marking import MarkingError
-    from layers.reports import ReportsError
-
-    return (OSError, UnsafeTarget, EventDataError, StoreError, MarkingError, ReportsError)
-
-
-def one_line(exc: BaseException, limit: int = 300) -> str:
-    """An error's message on one line of at most `limit` characters; a file system error as
-    'name: reason' with a long name shortened (ENAMETOOLONG names are thousands long)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        name = str(exc.filename) if exc.filename is not None else ""
-        name = name if len(name) <= 80 else f"{name[:40]}…{name[-20:]}"
-        text = f"{name}: {exc.strerror}" if name else exc.strerror
-    else:
-        text = str(exc) or type(exc).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -358,13 +334,13 @@ def _scenes(args: argparse.Namespace) -> int:
 def _cite(args: argparse.Namespace) -> int:
     import difflib
 
-    from layers.reports import ReportsError, load_reports
+    from layers.reports import load_reports
     from layers.reports.review import find, known_ids, review
 
     try:
         geodata = boundary.load_geodata(args.geodata)
         library = load_reports(reports_folder(args), geodata.reports)
-    except (boundary.GeodataError, ReportsError) as exc:
+    except BriefmapError as exc:  # the geodata's or the reports folder's problems, in full
         print(f"briefmap cite: {exc}", file=sys.stderr)
         return 1
     items = find(args.id, geodata)

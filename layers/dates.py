@@ -22,6 +22,7 @@ import calendar
 import re
 from datetime import date
 
+from layers.errors import InputError
 from layers.model import DateSpan
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -49,7 +50,7 @@ _EXPECTED = (
 )
 
 
-class DateError(ValueError):
+class DateError(InputError, ValueError):
     """A date string outside the supported subset, or whose period runs backwards."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from layers.atomic import UnsafeTarget, check_target, write_error, write_text_atomic
 from layers.boundary import GeodataError, load_geodata
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS, dumps_collection, feature_dict
+from layers.errors import ExportError  # the family's; importable from here as before
 from layers.i18n import pick
 from layers.model import Feature, Geodata
 from layers.view import View
@@ -29,10 +30,6 @@ CSV_GEOMETRY_FIELDS = ("geometry_type", "lon", "lat", "wkt")
 # apostrophe, which spreadsheets show as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-class ExportError(ValueError):
-    """An export request that cannot be met (unknown layer or actor id, bad date …)."""
 
 
 def _labelled(f: Feature, lang: str) -> dict[str, Any]:

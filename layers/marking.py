@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from layers.errors import InputError
+
 
 @dataclass(frozen=True, slots=True)
 class Marking:
@@ -37,7 +39,7 @@ _BY_LABEL = {m.label: m for m in SCHEME}
 _ALIASES = {"TLP:WHITE": "TLP:CLEAR", "U": "UNCLASSIFIED"}  # TLP 1.0 name, common short form
 
 
-class MarkingError(ValueError):
+class MarkingError(InputError, ValueError):
     """An unknown marking, or an export asked for below the marking of its content."""
 
 

@@ -25,7 +25,7 @@ from layers.i18n import t
 from layers.marking import MarkingError, banner_marking
 from layers.model import Geodata, Scene, Walkthrough
 from layers.render.standalone import Page, offline_html
-from layers.snapshot import Snapshot, SnapshotError, render, save
+from layers.snapshot import Snapshot, render, save
 from layers.snapshot.contents import layer_markings
 from layers.snapshot.projection import Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
@@ -47,7 +47,7 @@ SUFFIX = {
 }
 
 
-class ProductError(ValueError):
+class ProductError(ExportError):
     """A combination of options that makes no export (with what to do instead)."""
 
 
@@ -347,7 +347,7 @@ def products_cli(args: Any) -> int:
     except GeodataError as exc:
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 1
-    except (ProductError, ExportError, SnapshotError, MarkingError, UnsafeTarget) as exc:
+    except (ExportError, MarkingError, UnsafeTarget) as exc:  # ProductError, SnapshotError too
         print(f"briefmap export: {exc}", file=sys.stderr)
         return 2
     for path, product in built:

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from layers.boundary import GeodataError, load_geodata
+from layers.errors import ConfigError
 from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
 from layers.render.assets import install_static
 from layers.render.basemap import BASEMAP_ENV, install_basemap
@@ -33,7 +34,7 @@ def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, object]:
     }
 
 
-class ServeError(ValueError):
+class ServeError(ConfigError, ValueError):
     """Options the server cannot start with (the message says what to give instead)."""
 
 

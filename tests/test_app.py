@@ -99,6 +99,29 @@ def test_an_unexpected_error_shows_an_incident_not_a_traceback(monkeypatch):
     assert "incident" in message and "/secret" not in message and "Traceback" not in message
 
 
+def test_a_briefmap_error_the_page_let_out_is_said_escaped(monkeypatch):
+    """An error of the family that no panel caught is words a person can act on (escaped
+    for Markdown), not an incident number."""
+    import layers.view_words
+    from layers.errors import StorageError
+
+    def refused(*_args, **_kwargs):
+        raise StorageError("[store](http://example.com/x.png) *locked*: try again")
+
+    monkeypatch.setattr(layers.view_words, "describe", refused)
+    monkeypatch.setattr("dashboard.analyst.describe", refused)
+    from streamlit.testing.v1 import AppTest
+
+    from layers.paths import DASHBOARD_DIR
+
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "try again" in message and "incident" not in message
+    assert "\\[store\\]\\(" in message and "\\*locked\\*" in message  # shown as typed
+
+
 def test_the_map_is_sent_before_the_timeline_and_the_sidebar_extras():
     """First paint: until the map has reported (drawn), the page holds only the map, the
     filters and an empty timeline frame; the map's report fills in the rest."""

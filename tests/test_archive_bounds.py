@@ -25,7 +25,6 @@ from tests.archive_bombs import bomb, bomb_mbtiles, bomb_pmtiles
 from tests.archive_builders import GOOD_META, good_pmtiles, mbtiles
 from tests.test_hostile_inputs import _in_child
 
-HANG_GUARD = 60.0
 CAP = f"more than {MAX_TILE_INFLATED:,} bytes"
 
 
@@ -50,7 +49,7 @@ PM_BOMBS = {
 def test_a_pmtiles_bomb_is_refused_at_open_naming_the_tile(tmp_path, case):
     (z, x, y), leaves = PM_BOMBS[case]
     path = bomb_pmtiles(tmp_path / "bomb.pmtiles", 512, at=(z, x, y), leaves=leaves)
-    (outcome, message), _took = _in_child(lambda: _opened(path), HANG_GUARD)
+    (outcome, message), _took = _in_child(lambda: _opened(path))
     assert outcome == "refused", message
     assert message.startswith(f"{path}: tile {z}/{x}/{y} unpacks to {CAP}"), message
 
@@ -58,7 +57,7 @@ def test_a_pmtiles_bomb_is_refused_at_open_naming_the_tile(tmp_path, case):
 @pytest.mark.parametrize("wrapper", ["gzip", "zlib"])
 def test_an_mbtiles_bomb_is_refused_at_open_naming_the_tile(tmp_path, wrapper):
     path = bomb_mbtiles(tmp_path / "bomb.mbtiles", 512, wrapper)
-    (outcome, message), _took = _in_child(lambda: _opened(path), HANG_GUARD)
+    (outcome, message), _took = _in_child(lambda: _opened(path))
     assert outcome == "refused", message
     assert message.startswith(f"{path}: tile 2/1/1 unpacks to {CAP}"), message
 

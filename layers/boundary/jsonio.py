@@ -10,12 +10,13 @@ from typing import Any
 from layers.boundary.problems import ProblemLog, show
 from layers.boundary.regular import FileRefused, read_bounded
 from layers.boundary.text import check_text
+from layers.errors import InputError
 
 MAX_BYTES = 64_000_000  # one geodata file; the shipped ones are under 1 MB
 MAX_DEPTH = 32  # a MultiPolygon feature nests 7 deep
 
 
-class _StrictJsonError(ValueError):
+class _StrictJsonError(InputError, ValueError):
     pass
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from layers.errors import InputError
 from layers.names import has_arabic, has_latin
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ class Problem:
         return ": ".join(parts) + f": {self.message}"
 
 
-class GeodataError(Exception):
+class GeodataError(InputError):
     """One error carrying every problem found, so all can be fixed in one pass."""
 
     def __init__(self, problems: Iterable[Problem], total: int | None = None):

@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from layers.errors import InputError
+
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -23,7 +25,7 @@ _KINDS = (
 )
 
 
-class FileRefused(OSError):
+class FileRefused(InputError, OSError):
     """A path that is not a regular file, or a file over the size limit."""
 
     def __init__(self, path: Path | str, reason: str):

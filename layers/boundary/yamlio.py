@@ -37,6 +37,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from layers.boundary.problems import ProblemLog, show
 from layers.boundary.text import check_text
+from layers.errors import InputError
 
 MAX_BYTES = 256_000  # the shipped ten-scene walkthrough is about 25 kB
 MAX_DEPTH = 16  # a walkthrough nests 6 deep (scenes > scene > view > layers > id)
@@ -44,7 +45,7 @@ MAX_NODES = 20_000  # the shipped ten-scene walkthrough has about 400
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class YamlLimitError(yaml.YAMLError):
+class YamlLimitError(InputError, yaml.YAMLError):
     """A document past a limit (aliases, depth, node count, key type)."""
 
     def __init__(self, problem: str, mark: yaml.Mark | None):

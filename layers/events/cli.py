@@ -7,11 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+from layers.errors import BriefmapError
 from layers.events.encoding import EncodingError, known
 from layers.events.importer import FORMATS, import_file
 from layers.events.manifest import import_marking
 from layers.events.problems import EventDataError
-from layers.events.store import StoreError, open_store
+from layers.events.store import open_store
 from layers.marking import MarkingError
 
 BAR = 30
@@ -148,7 +149,7 @@ def run_import(args: argparse.Namespace) -> int:
             bar.close()
         print(f"briefmap import: {exc}", file=sys.stderr)
         return 1
-    except (StoreError, OSError) as exc:
+    except (BriefmapError, OSError) as exc:  # the store's, a file's: one line, exit 1
         if bar:
             bar.close()
         print(f"briefmap import: {exc}", file=sys.stderr)
@@ -165,7 +166,7 @@ def run_store(args: argparse.Namespace) -> int:
         info = store.describe()
         store.check()  # the data file too: readable, of our schema, the rows the manifest says
         marking = info.marking() if info.rows else None
-    except (StoreError, MarkingError) as exc:
+    except BriefmapError as exc:  # a damaged store, an unknown marking in it
         print(f"briefmap store: {exc}", file=sys.stderr)
         return 1
     print(f"store: {info.location}")

@@ -12,10 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from layers.atomic import is_disk_full
+from layers.errors import StorageError
 from layers.events.schema import STORE_SCHEMA
 
 
-class StoreError(RuntimeError):
+class StoreError(StorageError, RuntimeError):
     """A store that cannot be read or written; says which and why."""
 
 
@@ -60,14 +61,13 @@ def read_data(path: Path, rows: int) -> pa.Table:
 
 
 @contextmanager
-def writing(tmp: Path, path: Path) -> Iterator[None]:
-    """Around the write of a new data file to `tmp` (renamed to `path` after): on a file system
-    error the temporary file is removed (the store keeps its current data), and a full disk is
-    a StoreError saying so."""
+def writing(path: Path) -> Iterator[None]:
+    """Around the atomic write of a new data file `path` (the temporary file is removed by
+    `layers.atomic` on any failure, so the store keeps its current data): a full disk is a
+    StoreError saying so."""
     try:
         yield
     except OSError as exc:  # pyarrow's file system errors carry the errno
-        tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise StoreError(f"disk full writing {path}; nothing was stored") from exc
         raise

@@ -8,10 +8,12 @@ import codecs
 
 from charset_normalizer import from_bytes
 
+from layers.errors import InputError
+
 SAMPLE = 1 << 20  # bytes read to decide
 
 
-class EncodingError(ValueError):
+class EncodingError(InputError, ValueError):
     """The encoding the user named does not exist."""
 
 

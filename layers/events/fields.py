@@ -9,6 +9,7 @@ import time
 from datetime import date, timedelta
 from functools import lru_cache
 
+from layers.errors import InputError
 from layers.events.problems import show
 from layers.events.schema import INTER_CODES, LIMITS
 
@@ -23,7 +24,7 @@ EARLIEST = date(1900, 1, 1)
 MISSING = frozenset({"na", "n/a", "null", "nan", "none", "#n/a"})
 
 
-class FieldError(ValueError):
+class FieldError(InputError, ValueError):
     """What was expected of a value."""
 
 

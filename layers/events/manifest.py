@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from layers.errors import StorageError
 from layers.marking import Marking, MarkingError, parse
 
 FORMAT = "briefmap-events/1"
@@ -33,7 +34,7 @@ def import_marking(entry: dict[str, Any]) -> Marking:
     return marking_of(entry.get("marking"), entry.get("format"))
 
 
-class ManifestError(ValueError):
+class ManifestError(StorageError, ValueError):
     """What is wrong with a manifest (the store adds which file)."""
 
 

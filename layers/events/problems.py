@@ -7,6 +7,7 @@ import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from layers.errors import InputError
 from layers.events.schema import LIMITS
 
 
@@ -24,7 +25,7 @@ class RowProblem:
         return f"{self.file}: {self.where}, {col}: {self.message}"
 
 
-class EventDataError(ValueError):
+class EventDataError(InputError, ValueError):
     """A file that cannot be imported as it is; carries every problem (up to a limit)."""
 
     def __init__(self, file: str, problems: Iterable[RowProblem], more: int = 0):

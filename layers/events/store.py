@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from platformdirs import user_data_dir
 
-from layers.atomic import write_text_atomic
+from layers.atomic import write_text_atomic, write_with_atomic
 from layers.events import merge
 from layers.events.datafile import StoreError, check_data, read_data, writing
 from layers.events.manifest import DATA as _DATA
@@ -45,7 +46,7 @@ MAX_MANIFEST = 32 << 20
 _SYSTEM = tuple(
     Path(p) for p in ("/dev", "/proc", "/sys", "/etc", "/boot", "/bin", "/sbin", "/usr", "/run")
 ) + tuple(Path(p) for p in ("/lib", "/lib32", "/lib64"))
-_TMP = re.compile(r"^\.events-\d{6}\.parquet\.tmp$")
+_TMP = re.compile(r"^\.events-\d{6}\.parquet(\.\d+\.\w+)?\.tmp$")  # layers.atomic's
 ROW_GROUP = 8192
 Stage = Callable[[str], None]  # told each step of a write (tests stop an import there)
 
@@ -294,15 +295,14 @@ class ParquetStore:
         return counts
 
     def _write_parquet(self, table: pa.Table, path: Path) -> None:
-        tmp = path.with_name(f".{path.name}.tmp")
         meta = {**(table.schema.metadata or {}), b"geo": json.dumps(_geo_metadata(table))}
         table = table.replace_schema_metadata(meta)
-        with writing(tmp, path):  # a full disk: StoreError, and no temporary file left
+
+        def write(tmp: Path) -> None:
             pq.write_table(table, tmp, row_group_size=ROW_GROUP, compression="zstd")
-            with tmp.open("rb") as handle:
-                os.fsync(handle.fileno())
-        self.stage("data-tmp")
-        os.replace(tmp, path)
+
+        with writing(path):  # a full disk: StoreError, and no temporary file left
+            write_with_atomic(path, write, ready=partial(self.stage, "data-tmp"))
 
     def _claim(self) -> None:
         """Make the folder a store (new or empty: the marker), or check that it is one. A

@@ -19,12 +19,13 @@ from shapely.geometry import LineString, MultiLineString, Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
+from layers.errors import InputError
 from layers.locations.grammar import Call, CoordSource, Country, Number, Ref, parse
 
 GEOD = Geod(ellps="WGS84")
 
 
-class DerivationError(ValueError):
+class DerivationError(InputError, ValueError):
     """A coord_source that cannot be rebuilt: unknown id, wrong geometry for a function."""
 
 

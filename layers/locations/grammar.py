@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from layers.errors import InputError
+
 PREFIXES = ("naturalearth", "geonames", "derived", "knowledge")
 MAX_LENGTH = 2000  # characters in a coord_source
 MAX_DEPTH = 12  # functions nested in one another
@@ -36,7 +38,7 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-class GrammarError(ValueError):
+class GrammarError(InputError, ValueError):
     """A coord_source that does not follow the grammar; the message says where and why."""
 
 

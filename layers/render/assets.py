@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
 
-from layers.atomic import write_bytes_atomic
+from layers.atomic import write_bytes_atomic, write_with_atomic
 from layers.paths import STATIC_DIR
 
 STATIC_URL = "/app/static"
@@ -131,10 +131,7 @@ def install_static(static_dir: Path = STATIC_DIR) -> list[Path]:
         if target.is_file() and target.stat().st_size == asset.source.stat().st_size:
             if _digest(asset.source) == hashlib.sha256(target.read_bytes()).hexdigest()[:10]:
                 continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        shutil.copyfile(asset.source, tmp)
-        tmp.replace(target)
+        write_with_atomic(target, partial(shutil.copyfile, asset.source), make_parents=True)
         written.append(target)
     bundle = static_dir / BUNDLE_TARGET
     if not bundle.is_file() or bundle.read_bytes() != bundle_bytes():

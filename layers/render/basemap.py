@@ -22,10 +22,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from layers.aliases import load_aliases
+from layers.atomic import write_with_atomic
 from layers.paths import BASEMAP_DIR, PROJECT_ROOT, basemap_dir
 from layers.render.escape import esc
 from layers.render.labels import styles_for_browser
@@ -124,13 +126,7 @@ def _copy_ours(path: Path, folder: Path) -> Path:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     target = folder / f"briefmap-{digest}.pmtiles"
     if not target.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(target.name + ".tmp")
-        try:
-            shutil.copyfile(path, staged)
-            staged.replace(target)
-        finally:
-            staged.unlink(missing_ok=True)
+        write_with_atomic(target, partial(shutil.copyfile, path), make_parents=True)
     keep_only(folder, target, (USER_PREFIX, "briefmap-"))
     return target
 

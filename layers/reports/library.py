@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layers.atomic import write_bytes_atomic
+from layers.errors import InputError
 from layers.model import Citation, Report
 
 
-class ReportsError(Exception):
+class ReportsError(InputError):
     """A reports folder that cannot be trusted: every problem, each naming its file."""
 
     def __init__(self, folder: Path, problems: list[str]):

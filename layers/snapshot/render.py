@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from shapely.geometry import box
 
 from layers.dtg import dtg, utc_now
+from layers.errors import ExportError
 from layers.events.shown import MARKING_NAME, ShownEvents
 from layers.i18n import pick, t
 from layers.model import Citation, Feature, Geodata, Scene
@@ -81,7 +82,7 @@ RC = {
 }
 
 
-class SnapshotError(ValueError):
+class SnapshotError(ExportError):
     """A snapshot that cannot be made as asked (unknown size or format, bad DPI …)."""
 
 

@@ -16,12 +16,14 @@ import hashlib
 import math
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmtiles.reader import MmapSource, Reader, all_tiles
 from pmtiles.tile import Compression
 
+from layers.atomic import remove_stale_temporaries, write_with_atomic
 from layers.boundary.regular import FileRefused, open_regular
 from layers.tiles.archive_meta import SCHEMA_LAYERS, ArchiveError, ArchiveInfo, plain_text
 from layers.tiles.bounds import inflate
@@ -75,13 +77,7 @@ def serve_copy(info: ArchiveInfo, folder: Path) -> Path:
     stamp = hashlib.sha256(f"{info.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     target = folder / f"{USER_PREFIX}{stamp.hexdigest()[:12]}.pmtiles"
     if not target.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(target.name + ".tmp")
-        try:
-            _stage(info, staged, stat.st_size)
-            staged.replace(target)
-        finally:
-            staged.unlink(missing_ok=True)
+        write_with_atomic(target, partial(_stage, info, size=stat.st_size), make_parents=True)
     keep_only(folder, target, (USER_PREFIX,))
     return target
 
@@ -112,7 +108,9 @@ def _need_space(path: Path, folder: Path, size: int) -> None:
 def keep_only(folder: Path, keep: Path, prefixes: tuple[str, ...]) -> None:
     """Remove the archives (and leftover *.tmp files) named with `prefixes` from the served
     folder, but `keep`: a file in the static folder can be downloaded by anyone who reaches
-    the server, so a user's archive stays there only while it is the one served."""
+    the server, so a user's archive stays there only while it is the one served. Temporary
+    files of copies under way in another process are left alone."""
+    remove_stale_temporaries(folder, prefixes)
     for old in folder.iterdir():
         stale = old.name.startswith(prefixes) and old.suffix in (".pmtiles", ".tmp")
         if stale and old != keep and not old.is_dir():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from layers.boundary.jsonio import parse_json
 from layers.boundary.problems import show
+from layers.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,7 +27,7 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_ZOOM = 24
 
 
-class ArchiveError(ValueError):
+class ArchiveError(InputError, ValueError):
     """A tile archive briefmap cannot draw; the message names the file and the problem."""
 
 

@@ -19,12 +19,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmtiles.reader import MmapSource, Reader, all_tiles, zxy_to_tileid
 from pmtiles.writer import Writer
 
+from layers.atomic import write_with_atomic
+from layers.errors import BriefmapError
 from layers.paths import PROJECT_ROOT, basemap_dir
 from layers.tiles import sources, towns
 
@@ -33,7 +36,7 @@ MAX_ZOOM = 9  # tile zoom; Leaflet zoom 10 (every town of the region), overzoome
 ATTRIBUTION = "Natural Earth (public domain) · GeoNames (CC BY 4.0)"
 
 
-class BuildError(RuntimeError):
+class BuildError(BriefmapError, RuntimeError):
     pass
 
 
@@ -122,10 +125,7 @@ def build(out: Path | None = None, folder: Path | None = None, max_zoom: int = M
         write_features(features(folder), source)
         built = work / ARCHIVE_NAME
         run_tippecanoe(source, built, max_zoom)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(target.name + ".tmp")
-        _rewrite_portable(built, staged)
-        staged.replace(target)
+        write_with_atomic(target, partial(_rewrite_portable, built), make_parents=True)
     return target
 
 

@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from layers.errors import InputError
+
 POINT = 1
 VARINT, FIXED64, BYTES, FIXED32 = 0, 1, 2, 5
 MOVE_TO = 1
 
 
-class TileError(ValueError):
+class TileError(InputError, ValueError):
     """A tile that is not valid MVT."""
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.boundary.problems import show
+from layers.errors import InputError
 
 Props = dict[str, Any]
 PointMap = Callable[[str, Props], "tuple[str, Props] | None"]
@@ -77,7 +78,7 @@ def by_name(name: str) -> Schema:
     raise KeyError(name)
 
 
-class SchemaRefused(ValueError):
+class SchemaRefused(InputError, ValueError):
     """No schema briefmap draws fits the archive; the message names its layers."""
 
 

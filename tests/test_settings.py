@@ -244,3 +244,26 @@ def test_settings_are_frozen():
     settings = Settings(DEFAULT_GEODATA_DIR, None, Path("s"), None)
     with pytest.raises(AttributeError):
         settings.store = Path("t")  # type: ignore[misc]
+
+
+def test_the_app_takes_its_settings_from_its_argument_once(app_env, monkeypatch, tmp_path):
+    """What `briefmap serve` hands the script is what the app's runtime holds, whatever the
+    environment says; later changes to the environment do not reach a running app."""
+    import sys
+
+    from dashboard import data
+    from layers.events import synth
+    from layers.events.store import Source, open_store
+    from tests.conftest import run_app
+
+    table = synth.table(50, seed=4)
+    open_store(tmp_path / "handed").upsert(table, Source("e.csv", "0" * 64, 50, "acled"))
+    handed = resolve({"store": tmp_path / "handed", "reports": ""}, environ={})
+    monkeypatch.setattr(sys, "argv", ["app.py", f"{APP_ARGUMENT}={handed.to_json()}"])
+    app_env(BRIEFMAP_STORE=tmp_path / "ignored")
+    run_app()
+    assert data.runtime().settings == handed
+    assert data.store().describe().rows == 50
+    monkeypatch.setenv("BRIEFMAP_STORE", str(tmp_path / "later"))
+    run_app()
+    assert data.runtime().settings.store == tmp_path / "handed"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import data, state
 from dashboard.markup import html_block
 from layers.errors import BriefmapError, app_message
 from layers.events.export import events_csv
@@ -25,7 +25,7 @@ from layers.events.index import EventIndex, event_mask, load_index, summarise
 from layers.events.layer import events_at, popup_group, render_events
 from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
-from layers.events.store import EventStore, StoreError, StoreInfo, default_location, open_store
+from layers.events.store import EventStore, StoreError, StoreInfo, open_store
 from layers.events.words import w
 from layers.marking import SCHEME
 from layers.model import Geodata
@@ -40,7 +40,7 @@ CHART_CSS = "<style>.stApp [data-testid='stVegaLiteChart'] { direction: ltr; }</
 
 
 def _store() -> EventStore:
-    return open_store(default_location())
+    return data.store()
 
 
 def _info() -> StoreInfo | None:

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import events_panel, state
+from dashboard import data, events_panel, state
 from layers.dtg import stamp, utc_now
 from layers.errors import BriefmapError, app_message
 from layers.i18n import t
 from layers.model import Geodata, Walkthrough
 from layers.products import Request, build_product, file_name
-from layers.render.basemap import user_archive
 from layers.render.escape import md
 from layers.view import View
 
@@ -79,7 +78,7 @@ def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata)
         frame=st.session_state.get(state.BOUNDS),
         events=events,
         events_index=index,
-        basemap=user_archive(),
+        basemap=data.runtime().basemap,
     )
     try:
         product = build_product(req, geodata)
@@ -115,7 +114,7 @@ def _build_pack(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
             when,
             classification=marking,
             progress=lambda f, msg: bar.progress(f, text=f"{t('pack_building', lang)} {msg}"),
-            basemap=user_archive(),
+            basemap=data.runtime().basemap,
         )
     except FAILURES as exc:
         st.session_state[state.PACK], st.session_state[state.PACK_ERROR] = None, app_message(exc)

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from layers import boundary
+from layers.config_cli import add_config_command, add_config_option, settle
 from layers.errors import BriefmapError, cli_message, exit_code
 from layers.events.cli import store_dir
+from layers.settings import SettingsError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +23,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    try:
+        settle(args)  # the settings, resolved once for the command, and its runtime
+    except SettingsError as exc:  # a ConfigError: exit 2
+        print(cli_message(exc, args.command), file=sys.stderr)
+        return exit_code(exc)
     try:
         return int(args.run(args))
     except (BriefmapError, OSError) as exc:  # what a person can act on; anything else: raised
@@ -41,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
         add(sub)
     _cite_command(sub)
     _event_commands(sub)
+    add_config_command(sub)
+    add_config_option(parser, top=True)
+    for command in sub.choices.values():
+        add_config_option(command)
     return parser
 
 
@@ -63,7 +74,7 @@ def _serve_command(sub) -> None:
     serve.add_argument(
         "--store",
         type=store_dir,
-        help="event store directory (default: $BRIEFMAP_STORE or per-user)",
+        help="event store directory (default: from the settings, see `briefmap config`)",
     )
     serve.add_argument(
         "--basemap",
@@ -179,7 +190,7 @@ def _export_filters(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--store",
         type=store_dir,
-        help="event store of --events (default: $BRIEFMAP_STORE or per-user)",
+        help="event store of --events (default: from the settings, see `briefmap config`)",
     )
 
 
@@ -236,16 +247,13 @@ def _reports_options(parser: argparse.ArgumentParser) -> None:
 
 
 def reports_folder(args: argparse.Namespace) -> Path | None:
-    """The reports folder the options ask for (None: no reports)."""
-    from layers.paths import reports_dir
-
-    if args.no_reports:
-        return None
-    return Path(os.path.realpath(args.reports)) if args.reports else reports_dir()
+    """The reports folder the settings give (None: no reports)."""
+    folder = args.settings.reports
+    return Path(os.path.realpath(folder)) if folder is not None else None
 
 
 def _validate(args: argparse.Namespace) -> int:
-    result = boundary.validate(args.geodata, args.files)
+    result = boundary.validate(args.settings.geodata, args.files)
     if not result.ok:
         print(f"{result.count} problem(s):", file=sys.stderr)
         for problem in result.problems:
@@ -264,35 +272,27 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from layers.events.store import StoreError, open_store
+    from layers.events.store import StoreError
     from layers.serve import ServeError, check_listen, check_store, serve
 
-    if args.store:  # a folder briefmap may not use, or a damaged manifest: say so now
+    if args.settings.given("store"):  # a folder briefmap may not use, a damaged manifest
         try:
-            open_store(args.store).describe()
+            args.runtime.store().describe()
         except StoreError as exc:
             print(f"briefmap serve: --store: {exc}", file=sys.stderr)
             return 2
     try:
         check_listen(args.port, args.address)
-        check_store(args.store)
+        check_store(args.settings.store)
     except ServeError as exc:
         print(f"briefmap serve: {exc}", file=sys.stderr)
         return 2
-    if args.store:  # the app reads it from the environment it inherits
-        os.environ["BRIEFMAP_STORE"] = os.path.realpath(args.store)
-    return serve(
-        port=args.port,
-        address=args.address,
-        geodata=args.geodata,
-        reports=reports_folder(args),
-        basemap=args.basemap,
-    )
+    return serve(args.settings, port=args.port, address=args.address)
 
 
 def _scenes(args: argparse.Namespace) -> int:
     try:
-        geodata = boundary.load_geodata(args.geodata)
+        geodata = args.runtime.geodata
     except boundary.GeodataError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -338,7 +338,7 @@ def _cite(args: argparse.Namespace) -> int:
     from layers.reports.review import find, known_ids, review
 
     try:
-        geodata = boundary.load_geodata(args.geodata)
+        geodata = args.runtime.geodata
         library = load_reports(reports_folder(args), geodata.reports)
     except BriefmapError as exc:  # the geodata's or the reports folder's problems, in full
         print(f"briefmap cite: {exc}", file=sys.stderr)

@@ -142,7 +142,7 @@ def write_export(
 def export_cli(args: Any) -> int:
     try:
         check_target(args.out, args.mkdir)  # before any work: a bad --out fails at once
-        geodata = load_geodata(args.geodata)
+        geodata = load_geodata(args.settings.geodata)
         view = view_from_args(args, geodata)
         features = view.select(geodata)
         write_export(features, args.format, args.out, view.lang, args.mkdir)

@@ -1,10 +1,9 @@
-"""Where briefmap finds its files: the repo's own, and at run time a folder of the source
-reports ($BRIEFMAP_REPORTS, set by `briefmap serve --reports`), read only to show cited
-paragraphs and never copied into the repo."""
+"""Where briefmap finds its own files. Which geodata, reports folder, event store and basemap
+a process uses is a setting (`layers.settings`), not a path here: the reports are read only to
+show cited paragraphs and never copied into the repo."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,29 +21,14 @@ WALKTHROUGH_SUFFIXES = (".yaml", ".yml")
 BASEMAP_DIR = "basemap"
 
 
-def geodata_dir() -> Path:
-    """The geodata folder: $BRIEFMAP_GEODATA if set, else the repo's own `geodata/`."""
-    override = os.environ.get("BRIEFMAP_GEODATA")
-    return Path(os.path.realpath(override)) if override else PROJECT_ROOT / "geodata"
-
-
+DEFAULT_GEODATA_DIR = PROJECT_ROOT / "geodata"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
 
 
-def reports_dir() -> Path | None:
-    """The reports folder: $BRIEFMAP_REPORTS if set (empty: none), else `../shared/reports`
-    beside the project when it exists, else None (citations then say the report is not
-    loaded)."""
-    override = os.environ.get("BRIEFMAP_REPORTS")
-    if override is not None:
-        return Path(os.path.realpath(override)) if override.strip() else None
-    return DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None
-
-
-def basemap_dir() -> Path:
-    """The basemap: the geodata folder's own if it has one, else the shipped one."""
-    own = geodata_dir() / BASEMAP_DIR
-    return own if own.is_dir() else PROJECT_ROOT / "geodata" / BASEMAP_DIR
+def basemap_dir(geodata: Path | None = None) -> Path:
+    """The basemap sources: the geodata folder's own if it has them, else the shipped ones."""
+    own = (geodata or DEFAULT_GEODATA_DIR) / BASEMAP_DIR
+    return own if own.is_dir() else DEFAULT_GEODATA_DIR / BASEMAP_DIR
 
 
 def display_path(path: Path) -> str:

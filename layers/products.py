@@ -305,7 +305,7 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             args.classification,
             events=events,
             events_index=index,
-            basemap=getattr(args, "basemap", None),
+            basemap=args.settings.basemap,
         )
         check(req, given | ({"pack"} if args.pack else set()))
         path = args.out if args.format else pack_path(args.out, req)
@@ -331,7 +331,7 @@ def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:
             raise ProductError("--store names the event store of --events: add --events")
         return None, None
     try:
-        store = open_store(args.store)
+        store = open_store(args.settings.store)
         return store, load_index(store)
     except StoreError as exc:
         raise ProductError(f"--store: {exc}") from exc
@@ -339,7 +339,7 @@ def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:
 
 def products_cli(args: Any) -> int:
     try:
-        geodata = load_geodata(args.geodata)
+        geodata = load_geodata(args.settings.geodata)
         requests = requests_from_args(args, geodata)
         for _req, path in requests:  # before any work: a bad --out fails at once
             check_target(path, args.mkdir)

@@ -8,14 +8,17 @@ import os
 import socket
 import sys
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
-from layers.boundary import GeodataError, load_geodata
+from layers.boundary import GeodataError
 from layers.errors import ConfigError
 from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
 from layers.render.assets import install_static
-from layers.render.basemap import BASEMAP_ENV, install_basemap
-from layers.reports import ReportsError, load_reports
+from layers.render.basemap import install_basemap
+from layers.reports import ReportsError
+from layers.runtime import Runtime
+from layers.settings import APP_ARGUMENT, Settings
 from layers.tiles.archive import ArchiveError
 
 APP = DASHBOARD_DIR / "app.py"
@@ -73,44 +76,42 @@ def _flag(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def streamlit_command(port: int, address: str) -> list[str]:
+def streamlit_command(port: int, address: str, settings: Settings | None = None) -> list[str]:
+    """The Streamlit command line; the settings go to the app as a script argument (the app
+    reads them once, `layers.settings.for_app`), never through the environment."""
     flags = config_flags()
     flags["server.port"] = port
     flags["server.address"] = address
     wildcard = address in ("0.0.0.0", "::")  # noqa: S104 - only when the user asks for it
     flags["browser.serverAddress"] = socket.gethostname() if wildcard else address
     args = [f"--{key}={_flag(value)}" for key, value in flags.items()]
-    return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
+    app_args = ["--", f"{APP_ARGUMENT}={settings.to_json()}"] if settings else []
+    return [sys.executable, "-m", "streamlit", "run", str(APP), *args, *app_args]
 
 
-def prepare(
-    geodata: Path | None = None, reports: Path | None = None, basemap: Path | None = None
-) -> list[str]:
+def prepare(settings: Settings) -> list[str]:
     """Validate the data, the reports folder and the basemap archive, and fill the static
     folder; raise GeodataError, ReportsError or ArchiveError (naming the file). Returns the
     recorded reports the folder does not have."""
-    data = load_geodata(geodata)
-    library = load_reports(reports, data.reports)
+    runtime = Runtime(settings)
+    data = runtime.geodata
+    library = runtime.reports()
     install_static(STATIC_DIR)
-    if geodata:
-        os.environ["BRIEFMAP_GEODATA"] = str(geodata)  # the geodata folder's own archive
-    install_basemap(STATIC_DIR, basemap)
+    install_basemap(STATIC_DIR, settings.basemap, settings.geodata)
     return library.missing(data.reports)
 
 
-def serve(
-    port: int = 8501,
-    address: str = "127.0.0.1",
-    geodata: Path | None = None,
-    reports: Path | None = None,
-    basemap: Path | None = None,
-) -> int:
-    """Run the dashboard; `reports` is the folder of source reports (None: none loaded),
-    `basemap` a user's vector-tile archive (None: the shipped one)."""
-    geodata = Path(os.path.realpath(geodata)) if geodata else None  # a link loop stays as given
-    basemap = Path(os.path.realpath(basemap)) if basemap else None
+def serve(settings: Settings, port: int = 8501, address: str = "127.0.0.1") -> int:
+    """Run the dashboard with these settings (their geodata, reports folder or none, event
+    store and basemap archive or the shipped one)."""
+    real = {
+        key: Path(os.path.realpath(value))  # a link loop stays as given
+        for key in ("geodata", "reports", "basemap", "store")
+        if (value := getattr(settings, key)) is not None
+    }
+    settings = replace(settings, **real)
     try:
-        missing = prepare(geodata, reports, basemap)
+        missing = prepare(settings)
     except GeodataError as exc:
         print(f"briefmap: cannot serve, the geodata has problems.\n{exc}", file=sys.stderr)
         return 1
@@ -125,22 +126,17 @@ def serve(
         )
         return 1
     if missing:
-        where = reports or "no reports folder"
+        where = settings.reports or "no reports folder"
         print(
             f"briefmap: citations of {', '.join(missing)} will say the report is not loaded "
             f"({where}).",
             flush=True,
         )
-    env = dict(os.environ)
-    if geodata:
-        env["BRIEFMAP_GEODATA"] = str(geodata)
-    env["BRIEFMAP_REPORTS"] = str(reports) if reports else ""
-    if basemap:
-        env[BASEMAP_ENV] = str(basemap)
     shown = "localhost" if address in ("127.0.0.1", "::1") else address
     print(f"briefmap: serving on http://{shown}:{port} (Ctrl-C to stop)", flush=True)
     os.chdir(PROJECT_ROOT)
-    command = streamlit_command(port, address)
-    # The server replaces this process, so signals (Ctrl-C, a supervisor's SIGTERM) reach it.
-    os.execve(command[0], command, env)  # noqa: S606
-    return 0  # pragma: no cover - execve does not return
+    command = streamlit_command(port, address, settings)
+    # The server replaces this process (same environment), so signals (Ctrl-C, a
+    # supervisor's SIGTERM) reach it.
+    os.execv(command[0], command)  # noqa: S606
+    return 0  # pragma: no cover - execv does not return

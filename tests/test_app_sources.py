@@ -8,20 +8,18 @@ import shutil
 
 import pytest
 
-from dashboard import data
 from tests.conftest import run_app, shown
 
 
 @pytest.fixture
-def reports_env(monkeypatch):
-    """Point the app at a reports folder for one test (the loader is cached per process)."""
+def reports_env(app_env):
+    """Point the app at a reports folder for one test (its settings are read once per
+    process: `app_env` rebuilds its runtime)."""
 
     def use(folder) -> None:
-        monkeypatch.setenv("BRIEFMAP_REPORTS", str(folder))
-        data.reports.clear()
+        app_env(BRIEFMAP_REPORTS=folder)
 
-    yield use
-    data.reports.clear()
+    return use
 
 
 def _labels(at) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 
 from layers.cli import main
 from layers.model import Citation, Reference, Report
-from layers.paths import DEFAULT_REPORTS_DIR, reports_dir
+from layers.paths import DEFAULT_REPORTS_DIR
 from layers.reports import (
     ReportsError,
     citation_label,
@@ -20,6 +20,7 @@ from layers.reports import (
     source_details,
     sources_line,
 )
+from layers.settings import resolve
 from tests.conftest import report_paragraphs
 
 REPORT_000, REPORT_001 = "000_0f03b8209ef71bac.txt", "001_dfc6dfa4d6bd7bc6.txt"
@@ -124,13 +125,11 @@ def test_exports_cite_each_report_once_in_the_same_wording(geodata, lang, line):
     assert single == citation_label(Citation(REPORT_000, 7), geodata.reports, lang)
 
 
-def test_reports_folder_comes_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("BRIEFMAP_REPORTS", str(tmp_path))
-    assert reports_dir() == tmp_path.resolve()
-    monkeypatch.setenv("BRIEFMAP_REPORTS", "")
-    assert reports_dir() is None
-    monkeypatch.delenv("BRIEFMAP_REPORTS")
-    assert reports_dir() == (DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None)
+def test_reports_folder_comes_from_the_environment(tmp_path):
+    assert resolve(environ={"BRIEFMAP_REPORTS": str(tmp_path)}).reports == tmp_path.resolve()
+    assert resolve(environ={"BRIEFMAP_REPORTS": ""}).reports is None
+    default = DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None
+    assert resolve(environ={}).reports == default
 
 
 # -- briefmap cite --------------------------------------------------------------------------

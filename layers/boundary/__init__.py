@@ -31,13 +31,13 @@ from layers.model import Geodata, Walkthrough
 from layers.paths import (
     ACTORS_FILE,
     CATALOGUE_FILE,
+    DEFAULT_GEODATA_DIR,
     FEATURES_DIR,
     SOURCES_FILE,
     TIMELINE_FILE,
     WALKTHROUGH_SUFFIXES,
     WALKTHROUGHS_DIR,
     display_path,
-    geodata_dir,
 )
 from layers.table import feature_type
 
@@ -76,7 +76,7 @@ def validate(root: Path | None = None, files: Sequence[Path] = ()) -> Validation
     folder's; a given `.geojson` (feature file) or `.yaml` (walkthrough) replaces the file of
     the same name or is added.
     """
-    root = Path(root) if root is not None else geodata_dir()
+    root = Path(root) if root is not None else DEFAULT_GEODATA_DIR
     plan = _plan(root, [Path(p) for p in files])
     log = ProblemLog()
     context = _read_context(plan, log)

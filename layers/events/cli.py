@@ -36,7 +36,7 @@ def add_commands(sub) -> None:
     imp.add_argument(
         "--store",
         type=store_dir,
-        help="store directory (default: $BRIEFMAP_STORE or the per-user data directory)",
+        help="store directory (default: from the settings, see `briefmap config`)",
     )
     imp.add_argument(
         "--skip-invalid",
@@ -127,7 +127,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
     bar = None if args.quiet or args.file is None else ProgressBar()
     try:
-        store = open_store(args.store)
+        store = open_store(args.settings.store)
         result = import_file(
             store,
             args.file,
@@ -162,7 +162,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_store(args: argparse.Namespace) -> int:
     try:
-        store = open_store(args.store)
+        store = open_store(args.settings.store)
         info = store.describe()
         store.check()  # the data file too: readable, of our schema, the rows the manifest says
         marking = info.marking() if info.rows else None

@@ -14,8 +14,6 @@ import fcntl
 import json
 import os
 import re
-import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,11 +50,8 @@ Stage = Callable[[str], None]  # told each step of a write (tests stop an import
 
 
 def checkpoint(name: str) -> None:
-    """Test seam: with BRIEFMAP_STALL_AT=<stage>, announce the stage on stderr and wait
-    there, so a test can SIGKILL an import at a known point. Unset, it does nothing."""
-    if os.environ.get("BRIEFMAP_STALL_AT") == name:
-        print(f"briefmap: stalled at {name}", file=sys.stderr, flush=True)
-        time.sleep(600)
+    """The default `Stage`: nothing to do. A test gives the store its own to stop an import
+    at a known step ("parsed", "merged", "data-tmp", "data-written", "committed")."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +130,8 @@ class EventStore(Protocol):
 
 
 def default_location() -> Path:
-    """$BRIEFMAP_STORE, else the per-user data directory."""
-    override = os.environ.get("BRIEFMAP_STORE")
-    return Path(override) if override else Path(user_data_dir("briefmap", appauthor=False))
+    """The per-user data directory (the settings' default, `layers.settings`)."""
+    return Path(user_data_dir("briefmap", appauthor=False))
 
 
 def open_store(location: str | Path | None = None) -> EventStore:

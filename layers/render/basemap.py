@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -44,7 +43,6 @@ from layers.tiles.build import ARCHIVE_NAME
 from layers.tiles.mbtiles_file import convert_mbtiles
 from layers.tiles.schemas import by_name
 
-BASEMAP_ENV = "BRIEFMAP_BASEMAP"  # a user's archive, set by `briefmap serve --basemap`
 SERVED_DIR = "basemap"  # under the static folder
 # Colours and line widths (CSS px) of the basemap, for every source in the Protomaps schema.
 STYLE: dict[str, Any] = {
@@ -91,14 +89,11 @@ def shipped_archive(folder: Path | None = None) -> Path:
     return own if own.is_file() else PROJECT_ROOT / "geodata" / BASEMAP_DIR / ARCHIVE_NAME
 
 
-def user_archive() -> Path | None:
-    """The archive `briefmap serve --basemap` chose, if any."""
-    raw = os.environ.get(BASEMAP_ENV)
-    return Path(raw) if raw else None
-
-
-def install_basemap(static_dir: Path, archive: Path | None = None) -> dict[str, Any]:
-    """Put the archive (a user's, else ours) in the static folder; return the source spec:
+def install_basemap(
+    static_dir: Path, archive: Path | None = None, geodata: Path | None = None
+) -> dict[str, Any]:
+    """Put the archive (a user's, else ours: the `geodata` folder's own if it has one) in the
+    static folder; return the source spec:
     url (under /app/static), max_zoom, bounds and the attribution (escaped HTML).
 
     A user's archive is checked first (`layers.tiles.archive.inspect_archive`): a bad one
@@ -111,7 +106,7 @@ def install_basemap(static_dir: Path, archive: Path | None = None) -> dict[str, 
         served = serve_copy(info, folder)
         credit = info.attribution or archive.name
     else:
-        info = inspect_archive(shipped_archive())
+        info = inspect_archive(shipped_archive(basemap_dir(geodata)))
         served = _copy_ours(info.path, folder)
         credit = ATTRIBUTION
     spec = info.browser_spec(f"{STATIC_URL}/{SERVED_DIR}/{served.name}")

@@ -145,11 +145,11 @@ def test_damaged_manifest_is_one_store_error(tmp_path, store_dir, capsys, case):
     assert snapshot(store_dir) == before
 
 
-def test_app_shows_a_damaged_manifest(store_dir, monkeypatch):
+def test_app_shows_a_damaged_manifest(store_dir, app_env):
     from tests.conftest import run_app
 
     (store_dir / MANIFEST).write_text('{"format": "briefmap-events/1", "imports": []}')
-    monkeypatch.setenv("BRIEFMAP_STORE", str(store_dir))
+    app_env(BRIEFMAP_STORE=store_dir)
     at = run_app()
     assert not at.exception
     errors = " ".join(e.value for e in at.sidebar.error)

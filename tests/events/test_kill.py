@@ -3,7 +3,6 @@ is swapped in, as the import made it): never half of one, and always readable.""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from layers.events import synth
 from layers.events.importer import import_file
 from layers.events.store import MANIFEST, open_store
+from layers.paths import PROJECT_ROOT
 from tests.events.helpers import rows, write
 
 BRIEFMAP = str(Path(sys.executable).parent / "briefmap")
@@ -46,14 +46,18 @@ def _state(root: Path) -> tuple[bytes, bytes, list[str]]:
 
 
 def _start(root: Path, path: Path, stall: str | None = None) -> subprocess.Popen:
-    env = dict(os.environ)
+    """`briefmap import` of `path` into `root`; with `stall`, a child Python process that runs
+    the same import with a stage callback that announces `stall` and waits there
+    (`tests.events.stall_import`)."""
     if stall:
-        env["BRIEFMAP_STALL_AT"] = stall
+        command = [sys.executable, "-m", "tests.events.stall_import", str(root), str(path), stall]
+    else:
+        command = [BRIEFMAP, "import", str(path), "--store", str(root), "--quiet"]
     return subprocess.Popen(
-        [BRIEFMAP, "import", str(path), "--store", str(root), "--quiet"],
+        command,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
-        env=env,
+        cwd=PROJECT_ROOT,
         text=True,
     )
 
@@ -77,7 +81,8 @@ def test_kill_before_commit_leaves_store_unchanged(tmp_path, incoming, stage):
 def test_kill_after_commit_gives_the_new_store(tmp_path, incoming):
     root = _store(tmp_path)
     proc = _start(root, incoming, stall="committed")
-    assert "stalled at committed" in proc.stderr.readline()
+    line = proc.stderr.readline()
+    assert "stalled at committed" in line, line
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     _manifest, _data, ids = _state(root)

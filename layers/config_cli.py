@@ -1,0 +1,73 @@
+"""The command line's side of the settings: the `--config FILE` option every command takes,
+`briefmap config`, and `settle`, which resolves a command's settings once (flags > config file
+> environment > defaults) and builds its runtime."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from layers.runtime import Runtime
+from layers.settings import KEYS, Settings, resolve
+
+CONFIG_HELP = (
+    "TOML file of settings (geodata, reports, store, basemap); flags override it, it overrides "
+    "the BRIEFMAP_* environment variables"
+)
+
+
+def add_config_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """`--config FILE`, before the command or after it (the latter wins)."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=CONFIG_HELP,
+        default=None if top else argparse.SUPPRESS,
+    )
+
+
+def add_config_command(sub) -> None:
+    """`briefmap config`."""
+    config = sub.add_parser(
+        "config",
+        help="print the settings in force and where each comes from",
+        description="Resolve the settings as any command would (flags, then --config FILE, "
+        "then BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP, then the "
+        "defaults) and print each value with its source.",
+    )
+    config.add_argument("--geodata", type=Path, help="geodata folder")
+    group = config.add_mutually_exclusive_group()
+    group.add_argument("--reports", type=Path, metavar="DIR", help="folder of source reports")
+    group.add_argument("--no-reports", action="store_true", help="no reports")
+    config.add_argument("--store", type=Path, metavar="DIR", help="event store folder")
+    config.add_argument("--basemap", type=Path, metavar="FILE", help="basemap archive")
+    config.add_argument("--json", action="store_true", help="machine-readable output")
+    config.set_defaults(run=run_config)
+
+
+def run_config(args: argparse.Namespace) -> int:
+    settings: Settings = args.settings
+    if args.json:
+        values = {
+            k: None if getattr(settings, k) is None else str(getattr(settings, k)) for k in KEYS
+        }
+        rows = {k: {"value": values[k], "from": settings.origin(k)} for k in KEYS}
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(settings.describe())
+    return 0
+
+
+def settle(args: argparse.Namespace) -> Settings:
+    """Resolve the command's settings once (SettingsError naming the source and the key) and
+    attach them and the runtime to `args` (`args.settings`, `args.runtime`): commands read
+    the resolved paths there, their own options only to know what was typed."""
+    flags: dict[str, Path | str | None] = {key: getattr(args, key, None) for key in KEYS}
+    if getattr(args, "no_reports", False):
+        flags["reports"] = ""
+    settings = resolve(flags, getattr(args, "config", None))
+    args.settings = settings
+    args.runtime = Runtime(settings)
+    return settings

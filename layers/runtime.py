@@ -1,0 +1,61 @@
+"""The runtime: what a command or the app works with, built from one `Settings` value — the
+geodata (loaded on first use), the event store, the verified reports and the basemap choice.
+The CLI builds one per command, the app one per process (`dashboard.data.runtime`), tests
+their own. Nothing here reads the environment."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from layers.events.store import EventStore, open_store
+from layers.model import Geodata
+from layers.paths import basemap_dir
+from layers.reports import Library, ReportsError, load_reports
+from layers.settings import Settings
+
+
+class Runtime:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _geodata(self) -> Geodata:
+        from layers.boundary import load_geodata
+
+        return load_geodata(self.settings.geodata)
+
+    @property
+    def geodata(self) -> Geodata:
+        """The validated geodata (GeodataError if it has problems), loaded once."""
+        with self._lock:
+            return self._geodata
+
+    def store(self) -> EventStore:
+        """The event store at the settings' location (StoreError for a folder it may not use);
+        opened on each call, so a location made unusable later is said then."""
+        return open_store(self.settings.store)
+
+    def reports(self) -> Library:
+        """The source reports, verified against the geodata's records (ReportsError if a file
+        differs; None as the folder: no reports)."""
+        return load_reports(self.settings.reports, self.geodata.reports)
+
+    def reports_or_problem(self) -> tuple[Library, str | None]:
+        """The reports, or none and the reason to show (never a wrong paragraph)."""
+        try:
+            return self.reports(), None
+        except ReportsError as exc:
+            return Library(exc.folder), str(exc)
+
+    @property
+    def basemap(self) -> Path | None:
+        """The user's basemap archive (None: the shipped one)."""
+        return self.settings.basemap
+
+    @property
+    def basemap_dir(self) -> Path:
+        """The geodata folder's own basemap sources if it has them, else the shipped ones."""
+        return basemap_dir(self.settings.geodata)

@@ -85,7 +85,7 @@ def run_app(**params: str):
     for key, value in params.items():
         at.query_params[key] = value
     # what the browser's map reports once it is drawn (the analyst page waits for it before
-    # adding the timeline and the sidebar's export and briefing sections)
+    # adding the timeline and the sidebar's widgets)
     at.session_state["map"] = {"center": {"lat": 34.4, "lng": 43.2}, "zoom": 6, "bounds": None}
     at.run()
     assert not at.exception, at.exception

@@ -52,7 +52,17 @@
       }
     });
     if (opts && opts.rings) { B.rings(group, opts.ring); }
-    group.on("add", function () { B._stackAreas(group._map); });
+    group.on("add", function () {
+      B._stackAreas(group._map);
+      group.eachLayer(function (l) {  /* the same group added again keeps its points */
+        if (l.getLatLng && B._points.indexOf(l) < 0) { B._points.push(l); }
+      });
+    });
+    /* A rerun replaces the group: forget its points, or every rerun would keep the last
+     * one's markers (and their SVG paths) alive. */
+    group.on("remove", function () {
+      B._points = B._points.filter(function (l) { return !group.hasLayer(l); });
+    });
     return group;
   };
 

@@ -54,6 +54,10 @@ def test_toggling_a_layer_removes_its_shapes(server, browsing, shipped):
     assert count_shapes(frame) == total - energy
     layer_checkbox(page, "Oil pipelines").click()
     assert wait_for_count(frame, "path.bm-layer-energy", energy) == energy
+    # each rerun replaced the report groups: the point index (co-located popups) holds only
+    # markers on the map, not every rerun's (it kept them and their SVG paths alive)
+    stale = "() => briefmap._points.filter(l => !window.map.hasLayer(l)).length"
+    assert frame.locator(".leaflet-container").evaluate(f"el => ({stale})()") == 0
 
 
 def test_popup_shows_names_summary_and_citation(server, browsing):

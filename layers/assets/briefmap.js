@@ -26,6 +26,7 @@
   B._points = [];
 
   B.reportLayer = function (fc, opts) {
+    var points = [];  /* this group's report markers (not its rings) */
     var group = L.geoJSON(fc, {
       pointToLayer: function (feature, latlng) {
         var s = feature.properties._style;
@@ -47,21 +48,21 @@
           L.DomEvent.stopPropagation(e);
           B.openPopup(layer, e.latlng);
         });
-        if (layer.getLatLng) { B._points.push(layer); }
+        if (layer.getLatLng) { B._points.push(layer); points.push(layer); }
         layer.feature = feature;
       }
     });
     if (opts && opts.rings) { B.rings(group, opts.ring); }
     group.on("add", function () {
       B._stackAreas(group._map);
-      group.eachLayer(function (l) {  /* the same group added again keeps its points */
-        if (l.getLatLng && B._points.indexOf(l) < 0) { B._points.push(l); }
+      points.forEach(function (l) {  /* the same group added again keeps its points */
+        if (B._points.indexOf(l) < 0) { B._points.push(l); }
       });
     });
     /* A rerun replaces the group: forget its points, or every rerun would keep the last
      * one's markers (and their SVG paths) alive. */
     group.on("remove", function () {
-      B._points = B._points.filter(function (l) { return !group.hasLayer(l); });
+      B._points = B._points.filter(function (l) { return points.indexOf(l) < 0; });
     });
     return group;
   };

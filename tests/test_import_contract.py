@@ -20,6 +20,15 @@ LAYERS = ROOT / "layers"
 # it here). Empty: there are none.
 KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
+# The same, counting every import: those inside functions (deferred to call time) and those
+# under `if TYPE_CHECKING:` too. A deferred import still ties two modules into one (neither can
+# be read, moved or tested alone), so it is no way out of a cycle.
+KNOWN_DEFERRED_CYCLES: dict[frozenset[str], str] = {
+    frozenset({"layers.model", "layers.table", "layers.view"}): (
+        "model names View for type hints; the view's own rework (issue 19, Build 3) removes it"
+    ),
+}
+
 
 def _modules() -> dict[str, Path]:
     """Every module of the package by dotted name (a package by its own name)."""
@@ -148,6 +157,39 @@ def test_no_import_cycles_among_layers_modules():
     gone = [sorted(c) for c in set(KNOWN_CYCLES) - cycles]
     assert not new, f"new import cycles in layers/: {new}"
     assert not gone, f"these cycles are gone: remove them from KNOWN_CYCLES: {gone}"
+
+
+def _full_graph() -> dict[str, set[str]]:
+    """Every import of every module, wherever it stands in the module, submodules resolved."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        out: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                out |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                module = _absolute(node, name, path.name == "__init__.py")
+                for alias in node.names:
+                    sub = f"{module}.{alias.name}"
+                    out.add(sub if sub in modules else module)
+        graph[name] = {t for t in out if t in modules and t != name}
+    return graph
+
+
+def test_the_full_graph_sees_deferred_imports():
+    """`layers.errors.app_message` imports the Markdown escaper inside the function."""
+    assert "layers.render.escape" in _full_graph()["layers.errors"]
+    assert "layers.render.escape" not in _graph()["layers.errors"]
+
+
+def test_no_import_cycles_even_through_deferred_imports():
+    cycles = set(_cycles(_full_graph()))
+    new = [sorted(c) for c in cycles - set(KNOWN_DEFERRED_CYCLES)]
+    gone = [sorted(c) for c in set(KNOWN_DEFERRED_CYCLES) - cycles]
+    assert not new, f"new import cycles in layers/ (counting deferred imports): {new}"
+    assert not gone, f"these cycles are gone: remove them from KNOWN_DEFERRED_CYCLES: {gone}"
 
 
 def test_nothing_in_layers_imports_the_app():

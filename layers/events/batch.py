@@ -15,7 +15,7 @@ import shapely
 
 from layers.events import fields as fx
 from layers.events.countries import swapped
-from layers.events.dates import OneForm
+from layers.events.dates import OneForm, parse_date
 from layers.events.eras import today_type
 from layers.events.problems import ProblemList
 from layers.events.rejects import Rejected, Rejects
@@ -69,7 +69,7 @@ def _plan() -> list[tuple[str, Callable[[str], object] | None, bool]]:
     """How to read each RECORD column: (name, parser or None for plain text, required)."""
     parsers: dict[str, Callable[[str], object]] = {
         "event_id_cnty": fx.event_id,
-        "event_date": fx.parse_date,
+        "event_date": parse_date,
         "time_precision": lambda r: fx.integer(r, 1, 3, 1),
         "year": lambda r: fx.integer(r, 1900, 2100, 0),
         "iso": lambda r: fx.integer(r, 0, 999, 0),

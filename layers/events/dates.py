@@ -54,6 +54,16 @@ def form_of(raw: str) -> DateForm | None:
     return None
 
 
+def parse_date(raw: str) -> date:
+    """A date in any one of the forms above (ISO, 16 May 2025, 01-January-2015, 16-05-2025,
+    16/05/2025, 9-May-20, 31-12-19), from 1900 to a year past today. A file keeps to one
+    form: see `OneForm`."""
+    form = form_of(raw)
+    if form is None:
+        raise FieldError(f"expected a date in one of the forms {FORM_NAMES}, got {show(raw)}")
+    return form.parse(raw)
+
+
 @lru_cache(maxsize=65_536)
 def _parse(form: DateForm, text: str) -> date:
     for fmt in form.formats:

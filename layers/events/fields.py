@@ -44,18 +44,6 @@ def latest_date() -> date:
     )
 
 
-def parse_date(raw: str) -> date:
-    """A date in any one of the forms of `layers.events.dates` (ISO, 16 May 2025,
-    01-January-2015, 16-05-2025, 16/05/2025, 9-May-20, 31-12-19), from 1900 to a year past
-    today. A file keeps to one form: see `dates.DateForm`."""
-    from layers.events.dates import FORM_NAMES, form_of
-
-    form = form_of(raw)
-    if form is None:
-        raise FieldError(f"expected a date in one of the forms {FORM_NAMES}, got {show(raw)}")
-    return form.parse(raw)
-
-
 def within_range(day: date, raw: str) -> date:
     if not EARLIEST <= day <= latest_date():
         raise FieldError(

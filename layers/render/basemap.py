@@ -168,13 +168,6 @@ def _as_pmtiles(info: ArchiveInfo) -> Iterator[Path]:
         yield target
 
 
-def print_layers(folder: Path | None = None) -> list[tuple[str, str, dict[str, Any], list]]:
-    """Full-detail basemap for print, in the web style (see layers.render.basemap_print)."""
-    from layers.render.basemap_print import print_layers as layers
-
-    return layers(folder)
-
-
 def style_spec(lang: str, mode: str = "screen") -> dict[str, Any]:
     """What the browser's renderer needs besides the tiles: colours, label styles for the
     screen or the projector, the language, and the alias table."""

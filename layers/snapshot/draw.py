@@ -18,7 +18,7 @@ from matplotlib.path import Path
 from shapely.geometry.base import BaseGeometry
 
 from layers.model import Feature, Geodata
-from layers.render import basemap
+from layers.render.basemap_print import print_layers
 from layers.render.style import HIGHLIGHT, PX_PER_PT, RING, Symbol, symbol
 from layers.snapshot.projection import Projection, geodesic_circle, graticule
 
@@ -93,7 +93,7 @@ def clip(geoms: Iterable[BaseGeometry], extent: Extent) -> list[BaseGeometry]:
 
 def draw_basemap(ax: Axes, proj: Projection, extent: Extent) -> None:
     """Natural Earth at full detail, in the web map's colours."""
-    for _name, mode, style, geoms in basemap.print_layers():
+    for _name, mode, style, geoms in print_layers():
         shown = clip((proj.project(g) for g in geoms), extent)
         z = Z["land"] if mode == "fill" else Z["lines"]
         if mode == "fill":

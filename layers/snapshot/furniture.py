@@ -16,7 +16,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from shapely.geometry import box
 
 from layers.marking import Marking
-from layers.render import basemap
+from layers.render.basemap_print import print_layers
 from layers.render.event_style import HEX_STYLE, POINT_STYLE
 from layers.render.legend import LegendItem
 from layers.snapshot.draw import Extent, dash_style, line_segments, polygon_path
@@ -296,7 +296,7 @@ def inset(ax: Axes, proj_frame: Projection, frame_outline, lang: str) -> None:
     """The region on a small map with the frame drawn on it."""
     area = (20.0, 10.0, 66.0, 46.0)
     proj = Projection.fitted(area)
-    world = next(g for n, _m, _s, g in basemap.print_layers() if n == "world")
+    world = next(g for n, _m, _s, g in print_layers() if n == "world")
     path = polygon_path(proj.project(g) for g in world)
     ax.add_patch(_patch(path, "#ebe7de", "#a8a294", 0.4))
     outline = proj.project(frame_outline)

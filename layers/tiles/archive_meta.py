@@ -1,5 +1,5 @@
 """What a PMTiles and an MBTiles archive share at the boundary: the error, the summary the map
-needs, and the checks of the metadata (JSON read by the bounded loader of
+needs (`ArchiveInfo`, made by `layers.tiles.archive_schema.summary`), and the checks of the metadata (JSON read by the bounded loader of
 `layers.boundary.jsonio`, zooms, bounds, the layer list and the attribution)."""
 
 from __future__ import annotations
@@ -159,24 +159,3 @@ def _check_text(path: Path, raw: str) -> None:
         f"{path}: metadata 'attribution' holds {why} (at character {found.start() + 1:,}); "
         "fix the archive's metadata"
     )
-
-
-def summary(
-    path: Path,
-    kind: str,
-    zooms: tuple[Any, Any],
-    bounds: tuple[float, ...],
-    meta: dict,
-    tile_format: str = "mvt",
-    sample: bytes | None = None,
-) -> ArchiveInfo:
-    """The checked summary of an archive, or ArchiveError naming the first problem. The
-    schema is read from the metadata, the tile type and one `sample` tile (decompressed):
-    `layers.tiles.archive_schema`."""
-    from layers.tiles.archive_schema import identify
-
-    lo, hi = zoom_range(path, *zooms)
-    box = checked_bounds(path, bounds)
-    schema, layers = identify(path, tile_format, meta, sample)
-    credit = attribution(path, meta)
-    return ArchiveInfo(path, kind, lo, hi, box, layers, credit, schema.name, tile_format)

@@ -2,7 +2,8 @@
 boundary readers gather: the tile type their header or `format` row declares, the declared
 `vector_layers` and their fields, and one tile of the archive (its first), already
 decompressed within a bound by the reader. A raster archive's tile must be the image its
-type says; a vector archive that lists no layers is judged by the layers of that tile."""
+type says; a vector archive that lists no layers is judged by the layers of that tile.
+`summary` puts the checked metadata and the schema together into an `ArchiveInfo`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from layers.boundary.problems import show
-from layers.tiles.archive_meta import ArchiveError
+from layers.tiles.archive_meta import (
+    ArchiveError,
+    ArchiveInfo,
+    attribution,
+    checked_bounds,
+    zoom_range,
+)
 from layers.tiles.mvt import TileError, layer_fields
 from layers.tiles.schemas import Evidence, Schema, SchemaRefused, detect
 from layers.tiles.schemas.raster import FORMATS, sniff
@@ -75,3 +82,22 @@ def identify(
     except SchemaRefused as exc:
         raise ArchiveError(str(exc)) from None
     return schema, layers
+
+
+def summary(
+    path: Path,
+    kind: str,
+    zooms: tuple[Any, Any],
+    bounds: tuple[float, ...],
+    meta: dict,
+    tile_format: str = "mvt",
+    sample: bytes | None = None,
+) -> ArchiveInfo:
+    """The checked summary of an archive, or ArchiveError naming the first problem. The
+    schema is read from the metadata, the tile type and one `sample` tile (decompressed):
+    `identify` above."""
+    lo, hi = zoom_range(path, *zooms)
+    box = checked_bounds(path, bounds)
+    schema, layers = identify(path, tile_format, meta, sample)
+    credit = attribution(path, meta)
+    return ArchiveInfo(path, kind, lo, hi, box, layers, credit, schema.name, tile_format)

@@ -27,9 +27,8 @@ from layers.tiles.archive_meta import (
     ArchiveError,
     ArchiveInfo,
     metadata_object,
-    summary,
 )
-from layers.tiles.archive_schema import GZIP_MAGIC, sampled_format
+from layers.tiles.archive_schema import GZIP_MAGIC, sampled_format, summary
 from layers.tiles.bounds import compressed, inflated_size, sample_mbtiles
 from layers.tiles.pmtiles_file import unpack
 

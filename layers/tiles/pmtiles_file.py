@@ -20,8 +20,8 @@ from layers.tiles.archive_meta import (
     ArchiveError,
     ArchiveInfo,
     metadata_object,
-    summary,
 )
+from layers.tiles.archive_schema import summary
 from layers.tiles.bounds import inflate, sample_pmtiles
 
 HEADER_BYTES = 127

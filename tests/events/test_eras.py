@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from layers.events import fields as fx
+from layers.events.dates import parse_date
 from layers.events.acled import read_acled
 from layers.events.batch import RECORD, UNDATED_BASE
 from layers.events.importer import import_file
@@ -117,7 +118,7 @@ def test_dates_that_fit_no_single_form_are_refused_naming_the_forms(tmp_path):
     ],
 )
 def test_every_date_form_real_files_carry(raw, expected):
-    assert fx.parse_date(raw) == expected
+    assert parse_date(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ def test_every_date_form_real_files_carry(raw, expected):
 )
 def test_dates_out_of_range_or_in_no_known_form_are_problems(raw):
     with pytest.raises(fx.FieldError):
-        fx.parse_date(raw)
+        parse_date(raw)
 
 
 @pytest.mark.parametrize("raw", ["3_3.5018", "0x21", "inf", "-inf", "nan", "1e400", "٣٣.٥"])

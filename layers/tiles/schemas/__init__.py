@@ -10,55 +10,22 @@ Each schema module (`protomaps_v4`, `protomaps_v3`, `openmaptiles`, `raster`) ho
 layers and attributes briefmap's one style reads (the Protomaps v4 ones: `places` with
 `kind`, `name`, `name:en`, `name:ar`, `min_zoom`, `capital`; `water` points). The browser's
 half of each mapping is in `layers/assets/briefmap-schemas.js`, keyed by the same name.
-A new schema is one module here, listed in SCHEMAS, plus at most one mapping there.
+What a schema is (`Schema`, `Evidence`, `fits`) is in `definition`, which the schema modules
+import; this package imports them only when it is first asked for its list (`_registry`).
+A new schema is one module here, listed in `_registry`, plus at most one mapping there.
 
-May import: `layers.tiles.archive_meta` (the error), `layers.boundary.problems`. Nothing else.
+May import: `layers.errors`, `layers.boundary.problems`. Nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from layers.boundary.problems import show
 from layers.errors import InputError
+from layers.tiles.schemas.definition import Evidence, PointMap, Props, Schema, fits
 
-Props = dict[str, Any]
-PointMap = Callable[[str, Props], "tuple[str, Props] | None"]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What an archive says about itself, gathered at the boundary."""
-
-    tile_format: str  # mvt | png | jpeg | webp
-    layers: tuple[str, ...]  # declared vector layers, else the sampled tile's
-    fields: frozenset[str] = frozenset()  # every field name the layers declare or carry
-    meta: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Schema:
-    name: str  # the key the browser's mapping is found by
-    title: str  # as a person names it, in messages and the README
-    raster: bool
-    recognise: Callable[[Evidence], bool]
-    # a labelled point of a source layer → (our layer "places" | "water", our attributes)
-    point: PointMap = lambda layer, props: None
-    point_layers: tuple[str, ...] = ()  # the source layers `point` reads
-    # the tables the browser's mapping reads (briefmap-schemas.js), so both halves agree
-    browser: Mapping[str, Any] = field(default_factory=dict)
-
-
-def fits(layers: tuple[str, ...], own: frozenset[str], distinctive: frozenset[str]) -> bool:
-    """True when the archive's layers are mostly this schema's and include one only it has:
-    a layer name two schemas share (water, landuse, landcover) never decides alone."""
-    shared = set(layers) & own
-    foreign = set(layers) - own
-    return bool(shared & distinctive) and len(foreign) <= len(shared)
-
+__all__ = ["Evidence", "PointMap", "Props", "Schema", "SchemaRefused", "by_name", "detect", "fits"]
 
 def _registry() -> tuple[Schema, ...]:
     from layers.tiles.schemas import openmaptiles, protomaps_v3, protomaps_v4, raster

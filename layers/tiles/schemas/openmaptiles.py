@@ -9,7 +9,7 @@ national capital, 3–4 a regional one; `rank` orders them (lower first)."""
 
 from __future__ import annotations
 
-from layers.tiles.schemas import Evidence, Props, Schema, fits
+from layers.tiles.schemas.definition import Evidence, Props, Schema, fits
 
 LAYERS = frozenset(
     {

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from layers.tiles.schemas import Evidence, Props, Schema, fits
+from layers.tiles.schemas.definition import Evidence, Props, Schema, fits
 
 LAYERS = frozenset(
     {

@@ -4,7 +4,7 @@ style in `layers/assets/briefmap-basemap.js` is written for this schema, so no m
 
 from __future__ import annotations
 
-from layers.tiles.schemas import Evidence, Props, Schema, fits
+from layers.tiles.schemas.definition import Evidence, Props, Schema, fits
 
 LAYERS = frozenset(
     {

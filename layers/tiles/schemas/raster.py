@@ -6,7 +6,7 @@ read from them: the report features keep theirs."""
 
 from __future__ import annotations
 
-from layers.tiles.schemas import Evidence, Schema
+from layers.tiles.schemas.definition import Evidence, Schema
 
 FORMATS = ("png", "jpeg", "webp")
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}

@@ -1,6 +1,7 @@
 """What a PMTiles and an MBTiles archive share at the boundary: the error, the summary the map
-needs (`ArchiveInfo`, made by `layers.tiles.archive_schema.summary`), and the checks of the metadata (JSON read by the bounded loader of
-`layers.boundary.jsonio`, zooms, bounds, the layer list and the attribution)."""
+needs (`ArchiveInfo`, made by `layers.tiles.archive_schema.summary`), and the checks of the
+metadata (JSON read by the bounded loader of `layers.boundary.jsonio`, zooms, bounds, the layer
+list and the attribution)."""
 
 from __future__ import annotations
 

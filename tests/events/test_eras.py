@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from layers.events import fields as fx
-from layers.events.dates import parse_date
 from layers.events.acled import read_acled
 from layers.events.batch import RECORD, UNDATED_BASE
+from layers.events.dates import parse_date
 from layers.events.importer import import_file
 from layers.events.problems import EventDataError
 from layers.events.store import open_store

@@ -27,6 +27,7 @@ from layers.tiles.schemas.definition import Evidence, PointMap, Props, Schema, f
 
 __all__ = ["Evidence", "PointMap", "Props", "Schema", "SchemaRefused", "by_name", "detect", "fits"]
 
+
 def _registry() -> tuple[Schema, ...]:
     from layers.tiles.schemas import openmaptiles, protomaps_v3, protomaps_v4, raster
 

@@ -18,7 +18,7 @@ from layers.boundary import load_geodata
 from layers.events import synth
 from layers.events.shown import shown_events
 from layers.events.store import Source, open_store
-from layers.pack import build_pack
+from layers.export.pack.build import build_pack
 from layers.snapshot import Snapshot, render, save
 from layers.view import View
 

@@ -1,35 +1,30 @@
 """Exports in the sidebar: the current view as PNG, SVG, PDF, HTML, GeoJSON or CSV (size and
 marking chosen in a small form), and the chosen walkthrough's briefing pack (PPTX, PDF, HTML)
 with a progress bar. Files are built only when asked; their names carry the view and a
-sortable UTC time (`briefmap-view-en-20251123T1430Z.png`). The building is `layers.products`'
-and `layers.pack`'s: the same code as `briefmap export`."""
+sortable UTC time (`briefmap-view-en-20251123T1430Z.png`). The formats listed, their media
+types and the building are the export registry's (`layers.export.formats`, through
+`layers.export.products` and `layers.export.pack`): the same code as `briefmap export`. An error
+of the family (`BriefmapError`) is caught in one place here (`_attempt`) and shown in words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 
 from dashboard import data, events_panel, state
 from layers.dtg import stamp, utc_now
 from layers.errors import BriefmapError, app_message
+from layers.export import formats
+from layers.export.products import Request, build_product, file_name
 from layers.i18n import t
 from layers.model import Geodata, Walkthrough
-from layers.products import Request, build_product, file_name
 from layers.render.escape import md
 from layers.view import View
 
-VIEW_FORMATS = ("png", "pdf", "svg", "html", "geojson", "csv")
-MIME = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "geojson": "application/geo+json",
-    "csv": "text/csv",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-FAILURES = BriefmapError  # ProductError, SnapshotError, MarkingError, a refused basemap …
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,10 @@ def export_panel(view: View, geodata: Geodata, lang: str) -> None:
     st.sidebar.subheader(t("download", lang))
     with st.sidebar.form("export-form", border=False):
         fmt = st.selectbox(
-            t("export_format", lang), VIEW_FORMATS, key="exp-format", format_func=str.upper
+            t("export_format", lang),
+            offered_formats(),
+            key="exp-format",
+            format_func=str.upper,
         )
         size = st.selectbox(
             t("export_size", lang),
@@ -67,6 +65,24 @@ def export_panel(view: View, geodata: Geodata, lang: str) -> None:
     _errors(state.EXPORT_ERROR)
 
 
+def offered_formats() -> tuple[str, ...]:
+    """The formats a view can be exported in: every one the registry can build for a view."""
+    return formats.view_formats()
+
+
+def _attempt(make: Callable[[], T], error_key: str) -> T | None:
+    """The one place the sidebar's exports catch the error family: ProductError, SnapshotError,
+    MarkingError, a refused basemap … become words under the button (escaped), never a
+    traceback. Anything else is a bug and is raised."""
+    try:
+        made = make()
+    except BriefmapError as exc:
+        st.session_state[error_key] = app_message(exc)
+        return None
+    st.session_state[error_key] = None
+    return made
+
+
 def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata) -> None:
     events, index = events_panel.export_source()  # the incidents the map shows, if any
     req = Request(
@@ -80,15 +96,11 @@ def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata)
         events_index=index,
         basemap=data.runtime().basemap,
     )
-    try:
-        product = build_product(req, geodata)
-    except FAILURES as exc:
-        st.session_state[state.EXPORT] = None
-        st.session_state[state.EXPORT_ERROR] = app_message(exc)
-        return
-    built = Built(file_name(req), product.data, MIME[fmt], product.note)
-    st.session_state[state.EXPORT] = built
-    st.session_state[state.EXPORT_ERROR] = None
+    product = _attempt(lambda: build_product(req, geodata), state.EXPORT_ERROR)
+    st.session_state[state.EXPORT] = None
+    if product is not None:
+        media = formats.get(fmt).media_type
+        st.session_state[state.EXPORT] = Built(file_name(req), product.data, media, product.note)
 
 
 def pack_panel(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
@@ -101,31 +113,34 @@ def pack_panel(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
 
 
 def _build_pack(walkthrough: Walkthrough, geodata: Geodata, lang: str) -> None:
-    from layers.pack import build_pack  # python-pptx only when a pack is asked for
+    from layers.export.pack.build import build_pack
 
     bar = st.sidebar.progress(0.0, text=t("pack_building", lang))
     when = utc_now()
     marking = (st.session_state.get("exp-marking") or "").strip() or None
     try:
-        pack = build_pack(
-            walkthrough,
-            geodata,
-            lang,
-            when,
-            classification=marking,
-            progress=lambda f, msg: bar.progress(f, text=f"{t('pack_building', lang)} {msg}"),
-            basemap=data.runtime().basemap,
+        pack = _attempt(
+            lambda: build_pack(
+                walkthrough,
+                geodata,
+                lang,
+                when,
+                classification=marking,
+                progress=lambda f, msg: bar.progress(f, text=f"{t('pack_building', lang)} {msg}"),
+                basemap=data.runtime().basemap,
+            ),
+            state.PACK_ERROR,
         )
-    except FAILURES as exc:
-        st.session_state[state.PACK], st.session_state[state.PACK_ERROR] = None, app_message(exc)
-        return
     finally:
         bar.empty()
+    st.session_state[state.PACK] = None
+    if pack is None:
+        return
     base = f"briefmap-{walkthrough.id}-pack-{lang}-{stamp(when)}"
     st.session_state[state.PACK] = tuple(
-        Built(f"{base}.{fmt}", data, MIME[fmt]) for fmt, data in pack.files.items()
+        Built(f"{base}{formats.get(fmt).suffix}", data, formats.get(fmt).media_type)
+        for fmt, data in pack.files.items()
     )
-    st.session_state[state.PACK_ERROR] = None
 
 
 def _offer(built: Built | None, key: str) -> None:

@@ -38,6 +38,8 @@ _STALE_SECONDS = 24 * 3600  # a temporary file this old is stale whoever made it
 class UnsafeTarget(StorageError, ValueError):
     """A path briefmap will not write to; the message says why and what to do."""
 
+    exit_code = 2  # the target named on the command line is refused: give another
+
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left, or the user's quota spent
 

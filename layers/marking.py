@@ -42,6 +42,8 @@ _ALIASES = {"TLP:WHITE": "TLP:CLEAR", "U": "UNCLASSIFIED"}  # TLP 1.0 name, comm
 class MarkingError(InputError, ValueError):
     """An unknown marking, or an export asked for below the marking of its content."""
 
+    exit_code = 2  # a marking given on the command line that cannot be honoured: a request
+
 
 def known() -> str:
     return ", ".join(m.label for m in SCHEME)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import layers
-from layers import cli
+from layers.cli import commands as cli
 from layers.errors import (
     BriefmapError,
     ConfigError,

@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from layers.cli import main
 from layers.contract import CONTRACT_FIELDS
-from layers.export import csv_safe
+from layers.export.features import csv_safe
 from layers.view import View
 from tests.conftest import GEODATA
 
@@ -38,7 +38,7 @@ def test_geojson_export_has_the_contract_and_round_trips(tmp_path, geodata):
 
 def test_shipped_feature_files_are_in_the_export_layout(geodata):
     """The shipped files are exactly what the exporter writes: one format, diff-friendly."""
-    from layers.export import geojson_text
+    from layers.export.features import geojson_text
 
     for path in sorted((GEODATA / "features").glob("*.geojson")):
         layer_features = [f for f in geodata.features if f.layer == path.stem]

@@ -14,7 +14,7 @@ from PIL import Image
 
 from layers.cli import main
 from layers.dtg import dtg, stamp
-from layers.products import Request, file_name
+from layers.export.products import Request, file_name
 from layers.view import View
 from layers.walkthrough import dump_walkthrough, scene_view
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from layers.dtg import utc_now
-from layers.products import Request, pack_path
+from layers.export.products import Request, pack_path
 from layers.view import View
 from layers.walkthrough import scene_index
 from tests.conftest import run_app, shown

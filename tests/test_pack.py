@@ -10,10 +10,10 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
+from layers.export.pack.build import build_pack
+from layers.export.pack.content import pack_content
 from layers.marking import MarkingError
 from layers.names import has_arabic
-from layers.pack import build_pack
-from layers.pack.content import pack_content
 from tests.conftest import report_paragraphs
 from tests.copycheck import report_runs, shared_runs
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from layers.pack import pdf as pack_pdf
-from layers.pack.build import _descriptions
-from layers.pack.content import pack_content
+from layers.export.pack import pdf as pack_pdf
+from layers.export.pack.build import _descriptions
+from layers.export.pack.content import pack_content
 from layers.snapshot import Snapshot, render, save
 from layers.snapshot.render import INSET_IN, PAGE_SIZES, RC, layout
 from tests.inkrows import row_differences

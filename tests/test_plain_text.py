@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from layers.boundary import validate, validate_walkthrough_text, validate_walkthrough_upload
 from layers.boundary.jsonio import read_json
 from layers.boundary.problems import ProblemLog
-from layers.pack import build_pack
+from layers.export.pack.build import build_pack
 from layers.render.escape import esc
 from layers.snapshot import Snapshot, render, save
 from tests.conftest import GEODATA

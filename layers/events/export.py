@@ -11,7 +11,7 @@ import numpy as np
 
 from layers.events.schema import ACLED_COLUMNS
 from layers.events.store import EventStore
-from layers.export import csv_safe
+from layers.export.features import csv_safe
 
 KIND = "imported_incident"  # the `kind` property of an event in a GeoJSON of the view
 

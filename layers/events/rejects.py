@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from layers.atomic import write_chunks_atomic
-from layers.export import csv_safe
+from layers.export.features import csv_safe
 
 MAX_COLUMNS = 1000  # a wider row keeps its first 1,000 columns in the side file
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -22,7 +22,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from layers.pack.content import PackContent
+from layers.export.pack.content import PackContent
 from layers.snapshot.text import bidi
 from layers.snapshot.words import w
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from layers import boundary
-from layers.config_cli import add_config_command, add_config_option, settle
+from layers.cli.config import add_config_command, add_config_option, settle
+from layers.cli.events import store_dir
 from layers.errors import BriefmapError, cli_message, exit_code
-from layers.events.cli import store_dir
+from layers.export import formats
 from layers.settings import SettingsError
 
 
@@ -104,7 +105,8 @@ def _export_command(sub) -> None:
     """`briefmap export`: what to write and where (filters: `_export_filters`)."""
     export = sub.add_parser(
         "export",
-        help="write the view, a scene or a briefing pack: map, HTML, PPTX, GeoJSON or CSV",
+        help="write the view, a scene or a briefing pack: "
+        + formats.words([n.upper() for n in formats.names()]),
         description="Write the report features with the export contract (geojson, csv), a map "
         "snapshot (png, svg, pdf), an offline HTML map, or a walkthrough's briefing pack "
         "(--pack: pptx, pdf and html). The filters select exactly what the dashboard shows with "
@@ -112,8 +114,9 @@ def _export_command(sub) -> None:
     )
     export.add_argument(
         "--format",
-        choices=("png", "svg", "pdf", "html", "pptx", "geojson", "csv"),
-        help="required, except with --pack (then pptx, pdf and html are all written)",
+        choices=formats.names(),
+        help="required, except with --pack (then every pack format is written: "
+        f"{', '.join(formats.pack_names())})",
     )
     export.add_argument(
         "--out",
@@ -225,7 +228,7 @@ def _cite_command(sub) -> None:
 
 
 def _event_commands(sub) -> None:
-    from layers.events.cli import add_commands
+    from layers.cli.events import add_commands
 
     add_commands(sub)
 
@@ -360,13 +363,16 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from layers.products import products_cli, uses_products
+    """Every file is built before any is written; an error ends the command in `main`."""
+    from layers.export.products import export_files, write_files
 
-    if uses_products(args):
-        return products_cli(args)
-    from layers.export import export_cli
-
-    return export_cli(args)
+    built = export_files(args)
+    write_files(built, args.mkdir)
+    for path, product in built:
+        print(f"wrote {path} ({product.summary or f'{len(product.data) / 1024:.0f} KiB'})")
+        if product.note:
+            print(f"briefmap export: note: {product.note}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

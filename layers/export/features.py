@@ -1,6 +1,6 @@
-"""Exports of report features with the contract: GeoJSON (RFC 7946) and CSV (WKT + lon/lat).
-
-Writes are atomic: a failed export leaves any existing file untouched.
+"""Report features as text with the export contract: GeoJSON (RFC 7946) and CSV (WKT + lon/lat,
+every cell safe from a spreadsheet's formulas), and the command line's filters read as a view.
+The files are made by `layers.export.builders` and written atomically by the surface.
 """
 
 from __future__ import annotations
@@ -9,20 +9,15 @@ import csv
 import io
 import itertools
 import re
-import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
-from layers.atomic import UnsafeTarget, check_target, write_error, write_text_atomic
-from layers.boundary import GeodataError, load_geodata
 from layers.contract import CONTRACT_FIELDS, OPTIONAL_FIELDS, dumps_collection, feature_dict
 from layers.errors import ExportError  # the family's; importable from here as before
 from layers.i18n import pick
 from layers.model import Feature, Geodata
 from layers.view import View
 from layers.view_url import from_query
-from layers.view_words import describe
 
 CSV_GEOMETRY_FIELDS = ("geometry_type", "lon", "lat", "wkt")
 # A cell a spreadsheet may evaluate starts with one of these (OWASP's list, plus line feed and
@@ -130,27 +125,3 @@ def view_from_args(args: Any, geodata: Geodata, event_types: tuple[str, ...] = (
     if args.layers == "all":
         view = view.with_changes(layers=frozenset(geodata.layers))
     return view
-
-
-def write_export(
-    features: Sequence[Feature], fmt: str, out: Path, lang: str = "en", make_parents: bool = False
-) -> None:
-    text = geojson_text(features, lang) if fmt == "geojson" else csv_text(features, lang)
-    write_text_atomic(out, text, make_parents)
-
-
-def export_cli(args: Any) -> int:
-    try:
-        check_target(args.out, args.mkdir)  # before any work: a bad --out fails at once
-        geodata = load_geodata(args.settings.geodata)
-        view = view_from_args(args, geodata)
-        features = view.select(geodata)
-        write_export(features, args.format, args.out, view.lang, args.mkdir)
-    except (GeodataError, ExportError, UnsafeTarget) as exc:
-        print(f"briefmap export: {exc}", file=sys.stderr)
-        return 1 if isinstance(exc, GeodataError) else 2
-    except OSError as exc:  # a full disk named as such, with the path
-        print(f"briefmap export: {write_error(exc, args.out)}", file=sys.stderr)
-        return 1
-    print(f"wrote {len(features)} features ({describe(view, geodata)}) to {args.out}")
-    return 0

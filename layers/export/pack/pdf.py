@@ -11,7 +11,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from layers.pack.content import PackContent
+from layers.export.pack.content import PackContent
 from layers.snapshot import furniture
 from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.render import BANNER_IN, PAGE_SIZES, RC

@@ -73,6 +73,24 @@ def test_every_exception_class_in_layers_is_a_briefmap_error(cls):
     assert issubclass(cls, BriefmapError), f"{cls.__module__}.{cls.__name__}"
 
 
+KINDS = (InputError, StorageError, ExportError, ConfigError)
+
+
+@pytest.mark.parametrize(
+    "cls", [c for c in EXCEPTIONS if c.__module__ != "layers.errors"], ids=lambda c: c.__name__
+)
+def test_every_exception_class_is_of_one_kind(cls):
+    """Not BriefmapError directly: each is bad input, storage, an export request or options,
+    which decides its exit status and how a surface words it."""
+    kinds = [k.__name__ for k in KINDS if issubclass(cls, k)]
+    assert len(kinds) == 1, f"{cls.__module__}.{cls.__name__}: {kinds or 'no kind'}"
+
+
+def test_the_family_is_the_base_and_its_four_kinds():
+    family = {c.__name__ for c in EXCEPTIONS if c.__module__ == "layers.errors"}
+    assert family == {"BriefmapError", *(k.__name__ for k in KINDS)}
+
+
 @pytest.mark.parametrize("name", sorted(BASES_KEPT))
 def test_each_class_keeps_its_older_base(name):
     cls = next(c for c in EXCEPTIONS if c.__name__ == name)

@@ -51,12 +51,13 @@ def check(req: Request, options: set[str]) -> None:
 def _check_options(fmt: formats.Format, options: set[str]) -> None:
     """An option the format does not take is refused, with the formats that take it."""
     refused = options & (formats.OPTIONS - fmt.options)
-    for option in ("size", "dpi"):
+    banner = {"title", "classification"}
+    if refused & banner and not (fmt.options & banner or refused & {"size", "dpi"}):
+        raise ProductError(f"{fmt.name} has no title or banner: drop --title/--classification")
+    for option in ("size", "dpi", "title", "classification"):
         if option in refused:
             where = formats.words(formats.taking(option), "and")
             raise ProductError(f"--{option} applies to {where}, not {fmt.name}")
-    if refused & {"title", "classification"}:
-        raise ProductError(f"{fmt.name} has no title or banner: drop --title/--classification")
 
 
 def file_name(req: Request) -> str:

@@ -27,7 +27,7 @@ from pmtiles.reader import MmapSource, Reader, all_tiles, zxy_to_tileid
 from pmtiles.writer import Writer
 
 from layers.atomic import write_with_atomic
-from layers.errors import BriefmapError
+from layers.errors import ConfigError
 from layers.paths import PROJECT_ROOT, basemap_dir
 from layers.tiles import sources, towns
 
@@ -36,8 +36,9 @@ MAX_ZOOM = 9  # tile zoom; Leaflet zoom 10 (every town of the region), overzoome
 ATTRIBUTION = "Natural Earth (public domain) · GeoNames (CC BY 4.0)"
 
 
-class BuildError(BriefmapError, RuntimeError):
-    pass
+class BuildError(ConfigError, RuntimeError):
+    """The basemap archive cannot be built here: tippecanoe is missing or failed (the message
+    says which, with its own words)."""
 
 
 def tippecanoe_binary() -> str:

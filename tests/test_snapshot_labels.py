@@ -12,12 +12,8 @@ from layers.aliases import load_aliases
 from layers.render.labels import Priority, feature_label, label_style
 from layers.render.style import PX_PER_PT
 from layers.snapshot import Snapshot, render
-from layers.snapshot.labels import (
-    HIGHLIGHT_REACH_PT,
-    LEADER_FROM_PT,
-    REACH_PT,
-    basemap_labels,
-)
+from layers.snapshot.label_choice import basemap_labels
+from layers.snapshot.labels import HIGHLIGHT_REACH_PT, LEADER_FROM_PT, REACH_PT
 from layers.snapshot.projection import Projection, fit_to_aspect
 
 LINE_GAP_PT = 8  # side by side on one line: well over a word space (~3 pt at these sizes)

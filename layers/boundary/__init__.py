@@ -3,6 +3,11 @@
 `load_geodata()` reads the context files (sources, actors, layer catalogue), every feature
 file and the timeline, checks each against the others, and returns a validated `Geodata`
 or raises `GeodataError` listing every problem with file, item, field and what was expected.
+
+May import: the core records and rules it checks against (`layers.model`, `layers.dates`,
+`layers.marking`, `layers.grades`, `layers.locations`, `layers.contract`, `layers.names`,
+`layers.view`/`layers.table` for a scene's view and the feature types), `layers.errors`,
+`layers.paths`. Never rendering, exports, the command line or the app.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ A feature's `coord_source` is one of
 `derive.distance_km` says how far a stored geometry is from that, to be compared with
 `layers.model.PRECISION_KM`. Imports shapely, pyproj and `layers.model` only; GeoNames is
 handed in by the caller (a test and build tool, not a run-time dependency).
+
+May import: `layers.model`, `layers.errors`; the geodata it checks against is handed in.
 """
 
 from __future__ import annotations

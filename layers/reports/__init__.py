@@ -8,7 +8,8 @@ way people read it ("report 000 (outlet not named, November 2025), ¶7"); `revie
 item's claims next to the paragraphs they cite for `briefmap cite`.
 
 Report text is never stored in the repository; it is read here, when the app or the command
-runs. Imports the standard library and `layers` records only (no Streamlit).
+runs. May import: the standard library and the core records and rules (`layers.model`,
+`layers.dates`, `layers.grades`, `layers.errors`, `layers.atomic`); no Streamlit.
 """
 
 from __future__ import annotations

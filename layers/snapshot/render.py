@@ -39,13 +39,8 @@ from layers.snapshot.draw import (
     line_segments,
 )
 from layers.snapshot.events import draw_events, events_for
-from layers.snapshot.labels import (
-    PlacedLabel,
-    basemap_labels,
-    equivalent_zoom,
-    place_labels,
-    report_labels,
-)
+from layers.snapshot.label_choice import basemap_labels, equivalent_zoom, report_labels
+from layers.snapshot.labels import PlacedLabel, place_labels
 from layers.snapshot.pdf_text import BACKEND as PDF_BACKEND
 from layers.snapshot.projection import Bounds, Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.raster import draw_raster

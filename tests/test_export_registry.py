@@ -137,3 +137,23 @@ def test_a_malformed_or_clashing_format_is_refused(fmt, message):
     with pytest.raises(ProductError, match=message):
         formats.register(fmt)
     assert formats.names().count(fmt.name) <= 1
+
+
+def test_the_command_line_lists_the_formats_without_loading_the_builders():
+    """The registry names its builders without importing them: `briefmap serve` or
+    `validate` load neither matplotlib nor python-pptx; building a view's file loads the first
+    and never the second."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, layers.cli\n"
+        "from layers.cli.commands import _parser\n"
+        "_parser()\n"
+        "print('matplotlib' in sys.modules, 'pptx' in sys.modules)\n"
+        "from layers.export import formats\n"
+        "from layers.export import builders\n"
+        "print('matplotlib' in sys.modules, 'pptx' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["False False", "True False"]

@@ -14,10 +14,11 @@ from dashboard import data, events_panel, state
 from layers.dtg import stamp, utc_now
 from layers.errors import BriefmapError, app_message
 from layers.i18n import t
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.products import Request, build_product, file_name
 from layers.render.escape import md
 from layers.view import View
+from layers.walkthrough import Walkthrough
 
 VIEW_FORMATS = ("png", "pdf", "svg", "html", "geojson", "csv")
 MIME = {

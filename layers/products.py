@@ -23,15 +23,16 @@ from layers.events.words import w as event_words
 from layers.export import ExportError, csv_text, geojson_text, view_from_args
 from layers.i18n import t
 from layers.marking import MarkingError, banner_marking
-from layers.model import Geodata, Scene, Walkthrough
+from layers.model import Geodata
 from layers.render.standalone import Page, offline_html
 from layers.snapshot import Snapshot, render, save
 from layers.snapshot.contents import layer_markings
 from layers.snapshot.projection import Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
 from layers.view import View
-from layers.view_words import describe
-from layers.walkthrough import scene_view
+from layers.view.options import given as filter_options_given
+from layers.view.words import describe
+from layers.walkthrough import Scene, Walkthrough, scene_view
 
 MAP_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("geojson", "csv")
@@ -257,8 +258,7 @@ def uses_products(args: Any) -> bool:
 
 def _given(args: Any) -> set[str]:
     given = {o for o in ("size", "dpi", "title", "classification") if getattr(args, o) is not None}
-    filters = (args.layers, args.actors, args.types, args.date_from, args.date_to, args.bbox)
-    if any(v is not None for v in filters):
+    if filter_options_given(args):  # any filter's option (`layers.view.filters`)
         given.add("filters")
     return given
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from layers.i18n import pick
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.pack.content import PackContent, pack_content
 from layers.pack.pdf import write_pdf
 from layers.pack.pptx import write_pptx
 from layers.render.standalone import Page, offline_html
 from layers.snapshot import Snapshot, render, save
-from layers.walkthrough import scene_frame
+from layers.walkthrough import Walkthrough, scene_frame
 
 Progress = Callable[[float, str], None]
 PACK_FORMATS = ("pptx", "pdf", "html")

@@ -1,9 +1,9 @@
 """A filter declared once is seen everywhere: one toy filter ("south of a latitude") is added to
 the declarations (`layers.view.filters.FILTERS`) and nothing else; the link, the walkthrough
 file (written and read back through the boundary), the export options, the words in both
-languages, the sidebar's widget state and both engines (pandas table, numpy event index) must
-all carry it. A reader or writer that names the filters one by one instead of iterating the
-declarations fails here."""
+languages, the sidebar's widget state, both engines (pandas table, numpy event index) and the
+timeline's entries must all carry it. A reader or writer that names the filters one by one
+instead of iterating the declarations fails here."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ TOY = FilterSpec(
     yaml_keys=("south_of",),
     read_yaml=_south_yaml,
     write_yaml=lambda f: {} if f.south_of is None else {"south_of": f.south_of},
+    keeps_annotation=lambda f, a, features, geodata: (
+        f.south_of is None or any(x.geometry.bounds[1] < f.south_of for x in features)
+    ),
 )
 
 
@@ -188,3 +191,17 @@ def test_both_engines_apply_the_toy_filter_alike(toy, geodata):
     assert np.array_equal(on_table, on_index)
     assert np.array_equal(on_table, table["miny"].to_numpy() < 33.5)
     assert View().mask(table, geodata).all() and event_mask(index, View(), geodata).all()
+
+
+def test_the_timeline_follows_the_toy_filter(toy, geodata):
+    from layers.annotations import visible_annotations
+
+    everything = visible_annotations(View(), geodata)
+    south = visible_annotations(toy, geodata)
+    expected = [
+        a
+        for a in everything
+        if any(geodata.feature(fid).geometry.bounds[1] < 33.5 for fid in a.features)
+    ]
+    assert 0 < len(south) < len(everything)
+    assert south == expected

@@ -16,6 +16,7 @@ import pandas as pd
 
 from layers.dates import DateError, parse_date
 from layers.i18n import pick, t, type_label
+from layers.table import feature_type
 from layers.view import _query as q
 from layers.view.arrays import actor_mask, day_number, in_box, types_in
 from layers.view.phrases import date_range_words, join, short_name
@@ -150,6 +151,10 @@ LAYERS = FilterSpec(
     index_mask=_none,  # the imported incidents have their own switch, not a layer id
     yaml_keys=("layers",),
     read_yaml=_layers_yaml,
+    # an entry about features follows their layers; one about none, actors and dates only
+    keeps_annotation=lambda f, a, features, geodata: (
+        not features or any(x.layer in visible_layers(f.layers, geodata) for x in features)
+    ),
     write_yaml=lambda f: {"layers": sorted(f.layers) if f.layers is not None else "default"},
 )
 
@@ -181,6 +186,9 @@ ACTORS = FilterSpec(
     ),
     yaml_keys=("actors",),
     read_yaml=lambda v, vocab: {"actors": yaml_ids(v, "actors", vocab.actors, "actor")},
+    keeps_annotation=lambda f, a, features, geodata: (
+        not f.actors or not actor_closure(f.actors, geodata).isdisjoint(a.actors)
+    ),
     write_yaml=lambda f: {"actors": sorted(f.actors)} if f.actors else {},
 )
 
@@ -199,6 +207,9 @@ TYPES = FilterSpec(
     index_mask=lambda f, index, geodata: types_in(index, f.types) if f.types else None,
     yaml_keys=("types",),
     read_yaml=lambda v, vocab: {"types": yaml_ids(v, "types", vocab.types, "type")},
+    keeps_annotation=lambda f, a, features, geodata: (
+        not f.types or any(feature_type(x) in f.types for x in features)
+    ),
     write_yaml=lambda f: {"types": sorted(f.types)} if f.types else {},
 )
 
@@ -285,6 +296,9 @@ DATES = FilterSpec(
     index_mask=_dates_index,
     yaml_keys=("from", "to"),
     read_yaml=_dates_yaml,
+    keeps_annotation=lambda f, a, features, geodata: (
+        a.date is None or a.date.overlaps(f.date_from, f.date_to)
+    ),
     write_yaml=_iso,
 )
 
@@ -305,6 +319,7 @@ UNDATED = FilterSpec(
     index_mask=_none,  # every imported event has a date
     yaml_keys=("undated",),
     read_yaml=lambda v, vocab: {"include_undated": v.flag("undated", True)},
+    keeps_annotation=lambda f, a, features, geodata: f.include_undated or a.date is not None,
     write_yaml=lambda f: {} if f.include_undated else {"undated": False},
 )
 

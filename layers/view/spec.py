@@ -49,7 +49,9 @@ class FilterSpec:
     - `to_state(filter, geodata) -> dict`, `from_state(session, geodata) -> Values`:
       the sidebar widgets' values;
     - `table_mask(filter, table, geodata)`: rows of a pandas feature table it keeps, and
-      `index_mask(filter, index, geodata)`: events of a numpy `EventIndex` it keeps (None: all).
+      `index_mask(filter, index, geodata)`: events of a numpy `EventIndex` it keeps (None: all);
+      `keeps_annotation(filter, annotation, features, geodata)`: whether a timeline entry (about
+      those features) follows it (none: every entry does).
     """
 
     name: str
@@ -67,3 +69,4 @@ class FilterSpec:
     yaml_keys: tuple[str, ...] = ()
     read_yaml: Callable[..., Values] | None = None
     write_yaml: Callable[[Any], dict[str, Any]] | None = None
+    keeps_annotation: Callable[..., bool] | None = None

@@ -82,6 +82,16 @@ class Filter:
                 keep &= part
         return keep
 
+    def keeps_annotation(self, annotation: Any, geodata: Geodata) -> bool:
+        """Whether a timeline entry follows this filter (through its own actors and dates, and
+        the layers and types of the features it is about)."""
+        features = [geodata.feature(fid) for fid in annotation.features]
+        return all(
+            spec.keeps_annotation(self, annotation, features, geodata)
+            for spec in filters.declared()
+            if spec.keeps_annotation is not None
+        )
+
 
 @dataclass(frozen=True)
 class Frame:

@@ -355,6 +355,12 @@ def declared() -> tuple[FilterSpec, ...]:
     return FILTERS
 
 
+_defaults: list = [None, {}]  # the table they were read from, and the defaults
+
+
 def defaults() -> dict[str, Any]:
-    """Every filter field and its value that filters nothing."""
-    return {name: value for spec in declared() for name, value in spec.fields.items()}
+    """Every filter field and its value that filters nothing (shared: do not change it)."""
+    table = declared()
+    if _defaults[0] is not table:
+        _defaults[:] = [table, {k: v for spec in table for k, v in spec.fields.items()}]
+    return _defaults[1]

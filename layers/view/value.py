@@ -31,6 +31,12 @@ class Filter:
 
     values: tuple[tuple[str, Any], ...] = ()
 
+    def __post_init__(self) -> None:
+        # every field as a plain attribute: read as fast as a dataclass field
+        _check_names()
+        for name, value in self.fields().items():
+            object.__setattr__(self, name, value)
+
     @classmethod
     def of(cls, **fields: Any) -> Filter:
         known = filters.defaults()
@@ -126,9 +132,14 @@ class View:
         filtering = {k: v for k, v in fields.items() if k not in _FRAME_FIELDS}
         base_filter = filter or Filter()
         base_frame = frame or Frame()
-        object.__setattr__(self, "filter", base_filter.with_changes(**filtering))
-        object.__setattr__(self, "frame", replace(base_frame, **framing))
+        if filtering:
+            base_filter = base_filter.with_changes(**filtering)
+        object.__setattr__(self, "filter", base_filter)
+        object.__setattr__(self, "frame", replace(base_frame, **framing) if framing else base_frame)
         object.__setattr__(self, "notes", tuple(notes))
+        framing = {name: getattr(self.frame, name) for name in _FRAME_FIELDS}
+        for name, value in {**self.filter.fields(), **framing}.items():
+            object.__setattr__(self, name, value)  # a plain attribute: `view.actors` is fast
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in ("filter", "frame", "notes"):
@@ -176,6 +187,20 @@ class View:
         if date_from is not None and date_to is not None and date_from > date_to:
             date_from, date_to = date_to, date_from
         return self.with_changes(date_from=date_from, date_to=date_to), notes
+
+
+_checked: list = [None]  # the declarations whose field names were checked
+
+
+def _check_names() -> None:
+    """A filter field may not take the name of a method or of the frame's fields."""
+    table = filters.declared()
+    if _checked[0] is table:
+        return
+    for name in filters.defaults():
+        if hasattr(Filter, name) or hasattr(View, name) or name in _FRAME_FIELDS:
+            raise TypeError(f"a filter field may not be named {name!r}")
+    _checked[0] = table
 
 
 def _view(filter_: Filter, frame: Frame, notes: tuple[str, ...]) -> View:

@@ -10,7 +10,6 @@ drawn with the map, their elements held up the map's first paint by about 1.5 s 
 from __future__ import annotations
 
 import streamlit as st
-from layers.view.words import describe
 
 from dashboard import author, events_panel, sidebar, state
 from dashboard.map_panel import MAP_KEY, legend, show_map
@@ -18,6 +17,7 @@ from dashboard.timeline_panel import PANEL_HEIGHT, timeline_panel
 from layers.i18n import t
 from layers.model import Geodata
 from layers.render.escape import md
+from layers.view.words import describe
 
 
 def analyst_page(geodata: Geodata, lang: str) -> None:

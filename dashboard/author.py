@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
-from layers.view.words import describe
 
 from dashboard import data, state
 from dashboard.press import SureButton, sure_buttons
@@ -20,6 +19,7 @@ from layers.i18n import pick, t
 from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
+from layers.view.words import describe
 from layers.walkthrough import Scene, Walkthrough, dump_walkthrough
 
 UPLOAD_PROBLEMS = "bm_upload_problems"

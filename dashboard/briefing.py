@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import folium
 import streamlit as st
-from layers.view.words import describe
 from streamlit_folium import st_folium
 
 from dashboard import data, state
@@ -28,6 +27,7 @@ from layers.model import Geodata
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.render.projector import MAP_PX, banner_html, extras_group, projector_frame
+from layers.view.words import describe
 from layers.walkthrough import SCENE_PADDING, Walkthrough, scene_frame, scene_index, scene_view
 
 # How often a window asks the server whether the briefing moved. Windows in the same browser

@@ -34,8 +34,7 @@ class Filter:
     def __post_init__(self) -> None:
         # every field as a plain attribute: read as fast as a dataclass field
         _check_names()
-        for name, value in self.fields().items():
-            object.__setattr__(self, name, value)
+        self.__dict__.update(self.fields())
 
     @classmethod
     def of(cls, **fields: Any) -> Filter:
@@ -137,9 +136,9 @@ class View:
         object.__setattr__(self, "filter", base_filter)
         object.__setattr__(self, "frame", replace(base_frame, **framing) if framing else base_frame)
         object.__setattr__(self, "notes", tuple(notes))
-        framing = {name: getattr(self.frame, name) for name in _FRAME_FIELDS}
-        for name, value in {**self.filter.fields(), **framing}.items():
-            object.__setattr__(self, name, value)  # a plain attribute: `view.actors` is fast
+        fields = {**vars(self.filter), **vars(self.frame)}  # their fields, as attributes
+        del fields["values"]
+        self.__dict__.update(fields)  # a plain attribute: `view.actors` is fast
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in ("filter", "frame", "notes"):

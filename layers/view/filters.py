@@ -116,6 +116,11 @@ def _layer_words(f: Any, geodata: Any, lang: str) -> str:
     return t("layers_some", lang, n=len(shown), total=len(geodata.layers))
 
 
+def _layers_to_state(f: Any, geodata: Any) -> dict[str, bool]:
+    shown = set(visible_layers(f.layers, geodata))
+    return {layer_key(lid): lid in shown for lid in geodata.layers}
+
+
 def _layers_from_state(ss, geodata: Any) -> Values:
     chosen = frozenset(lid for lid in geodata.layers if ss.get(layer_key(lid)))
     default = frozenset(visible_layers(None, geodata))
@@ -143,9 +148,7 @@ LAYERS = FilterSpec(
     ),
     words=_layer_words,
     words_rank=4,
-    to_state=lambda f, geodata: {
-        layer_key(lid): lid in set(visible_layers(f.layers, geodata)) for lid in geodata.layers
-    },
+    to_state=_layers_to_state,
     from_state=_layers_from_state,
     table_mask=lambda f, table, geodata: table["layer"].isin(visible_layers(f.layers, geodata)),
     index_mask=_none,  # the imported incidents have their own switch, not a layer id

@@ -17,7 +17,7 @@ from dashboard.timeline_panel import PANEL_HEIGHT, timeline_panel
 from layers.i18n import t
 from layers.model import Geodata
 from layers.render.escape import md
-from layers.view_words import describe
+from layers.view.words import describe
 
 
 def analyst_page(geodata: Geodata, lang: str) -> None:

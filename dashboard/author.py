@@ -16,11 +16,11 @@ from dashboard import data, state
 from dashboard.press import SureButton, sure_buttons
 from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
-from layers.model import Geodata, Scene, Walkthrough
+from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
-from layers.view_words import describe
-from layers.walkthrough import dump_walkthrough
+from layers.view.words import describe
+from layers.walkthrough import Scene, Walkthrough, dump_walkthrough
 
 UPLOAD_PROBLEMS = "bm_upload_problems"
 UPLOAD_KEY = "draft-upload"  # + a counter: each file read gets a fresh uploader

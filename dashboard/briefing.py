@@ -23,12 +23,12 @@ from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.errors import app_message
 from layers.i18n import pick, t
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.render.projector import MAP_PX, banner_html, extras_group, projector_frame
-from layers.view_words import describe
-from layers.walkthrough import SCENE_PADDING, scene_frame, scene_index, scene_view
+from layers.view.words import describe
+from layers.walkthrough import SCENE_PADDING, Walkthrough, scene_frame, scene_index, scene_view
 
 # How often a window asks the server whether the briefing moved. Windows in the same browser
 # are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere

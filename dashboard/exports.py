@@ -20,9 +20,10 @@ from layers.errors import BriefmapError, app_message
 from layers.export import formats
 from layers.export.products import Request, build_product, file_name
 from layers.i18n import t
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
+from layers.walkthrough import Walkthrough
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ from layers.render.escape import md
 from layers.search import search
 from layers.table import feature_type
 from layers.view import View
-from layers.view_url import to_query
-from layers.view_words import short_name
+from layers.view.url import to_query
+from layers.view.words import short_name
 
 _POINT_PAD = 0.25  # degrees around a point when flying to it
 

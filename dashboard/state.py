@@ -5,7 +5,8 @@
 - `BASE`: language and extent the mounted base map was built with (changes only with language);
 - `FOCUS`: the current highlight and the one-shot "fly here" request.
 
-`current_view()` turns these into the one `View` the page uses; `sync_url()` writes it back.
+`current_view()` turns these into the one `View` the page uses (each filter reads its own
+widgets: `layers.view.widgets`); `sync_url()` writes it back.
 """
 
 from __future__ import annotations
@@ -19,22 +20,27 @@ import streamlit as st
 from layers.model import Geodata
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM, fit_view
 from layers.table import feature_type
-from layers.view import DATE_RANGE, View
-from layers.view_url import from_query, link_highlight, to_query
+from layers.view import DATE_RANGE, Frame, View
+from layers.view.filters import (  # noqa: F401 - the widget keys, for the sidebar
+    BOUNDS,
+    KEY_ACTORS,
+    KEY_DATES,
+    KEY_IN_VIEW,
+    KEY_TYPES,
+    KEY_UNDATED,
+    layer_key,
+)
+from layers.view.url import from_query, link_highlight, to_query
+from layers.view.widgets import filter_from_widgets, widget_values
 
 KEY_LANG = "lang"
-KEY_ACTORS = "actors"
-KEY_TYPES = "types"
-KEY_DATES = "dates"
-KEY_UNDATED = "undated"
-KEY_IN_VIEW = "in_view"
+# the filters' widget keys are declared with the filters (`layers.view.filters`)
 KEY_SEARCH = "search"
 KEY_EVENTS = "events_on"  # the imported-incidents layer's switch
 EVENTS_IMPORT = "bm_events_import"  # the outcome of this session's last incident import
 SEEDED = "bm_seeded"
 NOTES = "bm_url_notes"
 EXTENT = "bm_extent"
-BOUNDS = "bm_bounds"
 BASE = "bm_base"
 FOCUS = "bm_focus"
 PINNED = "bm_pinned"  # a link's `inview` box, kept until the map is moved by hand
@@ -42,10 +48,6 @@ EXPORT, EXPORT_ERROR = "bm_export", "bm_export_error"  # the last file built for
 PACK, PACK_ERROR = "bm_pack", "bm_pack_error"  # the last briefing pack built
 
 DATE_MIN, DATE_MAX = DATE_RANGE
-
-
-def layer_key(layer_id: str) -> str:
-    return f"layer-{layer_id}"
 
 
 @dataclass(frozen=True)
@@ -131,19 +133,12 @@ def seed_widgets(view: View, geodata: Geodata) -> None:
     view, moved = view.clamp_dates(DATE_RANGE)
     view = view.with_changes(notes=(*view.notes, *(n for n in moved if n not in view.notes)))
     ss[KEY_LANG] = view.lang
-    ss[KEY_ACTORS] = sorted(view.actors)
-    ss[KEY_TYPES] = sorted(view.types)
-    ss[KEY_DATES] = (view.date_from or DATE_MIN, view.date_to or DATE_MAX)
-    ss[KEY_UNDATED] = view.include_undated
-    ss[KEY_IN_VIEW] = view.bbox is not None
-    shown = set(view.visible_layers(geodata))
-    for lid in geodata.layers:
-        ss[layer_key(lid)] = lid in shown
+    for key, value in widget_values(view.filter, geodata).items():
+        ss[key] = value
     center = view.center or DEFAULT_CENTER
     zoom = view.zoom if view.zoom is not None else DEFAULT_ZOOM
     ss[EXTENT] = (center[0], center[1], zoom)
     ss[BASE] = (view.lang, center[0], center[1], zoom)
-    ss[BOUNDS] = view.bbox
     ss[NOTES] = view.notes
     ss[SEEDED] = True
 
@@ -163,23 +158,14 @@ def tidy_filters(geodata: Geodata, event_types: Callable[[], tuple[str, ...]] = 
 
 def current_view(geodata: Geodata) -> View:
     ss = st.session_state
-    chosen = frozenset(lid for lid in geodata.layers if ss.get(layer_key(lid)))
-    default = frozenset(lid for lid, layer in geodata.layers.items() if layer.visible)
-    lo, hi = ss.get(KEY_DATES, (DATE_MIN, DATE_MAX))
     lat, lon, zoom = ss[EXTENT]
     at_default = (round(lat, 4), round(lon, 4), zoom) == (*DEFAULT_CENTER, DEFAULT_ZOOM)
-    return View(
-        layers=None if chosen == default else chosen,
-        actors=frozenset(ss.get(KEY_ACTORS, ())),
-        types=frozenset(ss.get(KEY_TYPES, ())),
-        date_from=lo if lo > DATE_MIN else None,
-        date_to=hi if hi < DATE_MAX else None,
-        include_undated=bool(ss.get(KEY_UNDATED, True)),
-        bbox=ss.get(BOUNDS) if ss.get(KEY_IN_VIEW) else None,
+    frame = Frame(
         lang=ss.get(KEY_LANG, "en"),
         center=None if at_default else (round(lat, 4), round(lon, 4)),
         zoom=None if at_default else zoom,
     )
+    return View(filter_from_widgets(ss, geodata), frame)
 
 
 def sync_url(view: View) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from layers.dates import day_precise
 from layers.model import Annotation, Geodata
-from layers.table import feature_type
 from layers.view import View
 
 Bounds = tuple[float, float, float, float]
@@ -16,23 +15,8 @@ def visible_annotations(view: View, geodata: Geodata) -> list[Annotation]:
     An annotation follows the filters through its own actors and dates, and through the layers
     and types of the features it is about (one with no features follows actors and dates only).
     """
-    layers = set(view.visible_layers(geodata))
-    actors = view.actor_closure(geodata) if view.actors else None
-    out = []
-    for a in geodata.annotations:
-        if actors is not None and actors.isdisjoint(a.actors):
-            continue
-        if a.date is None:
-            if not view.include_undated:
-                continue
-        elif not a.date.overlaps(view.date_from, view.date_to):
-            continue
-        features = [geodata.feature(fid) for fid in a.features]
-        if features and not any(f.layer in layers for f in features):
-            continue
-        if view.types and not any(feature_type(f) in view.types for f in features):
-            continue
-        out.append(a)
+    keep = view.filter.keeps_annotation  # each filter's rule (`layers.view.filters`)
+    out = [a for a in geodata.annotations if keep(a, geodata)]
     return sorted(out, key=_order)
 
 

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from layers.errors import StorageError
-from layers.model import Scene, Walkthrough
+from layers.walkthrough import Scene, Walkthrough
 
 SECRET_BYTES = 18  # 144 bits, 24 URL-safe characters
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

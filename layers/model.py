@@ -11,12 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-
-if TYPE_CHECKING:  # layers.view imports this module
-    from layers.view import View
 
 
 class Precision(StrEnum):
@@ -276,33 +273,6 @@ class Annotation:
     date_note_ar: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Scene:
-    """One step of a briefing: a saved view, what to highlight, and the words to say."""
-
-    id: str
-    title_en: str
-    title_ar: str
-    points_en: tuple[str, ...]  # key points: shown to the audience
-    points_ar: tuple[str, ...]
-    notes_en: str  # speaker notes: presenter only
-    notes_ar: str
-    view: View
-    extent: tuple[float, float, float, float] | None  # frame: west, south, east, north
-    highlight: tuple[str, ...]
-    sources: tuple[Citation, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Walkthrough:
-    id: str
-    title_en: str
-    title_ar: str
-    description_en: str
-    description_ar: str
-    scenes: tuple[Scene, ...]
-
-
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (used as a cache key)
 class Geodata:
     """Everything the shipped (or a user's) geodata folder holds, validated."""
@@ -315,7 +285,9 @@ class Geodata:
     references: Mapping[str, Reference]
     features: tuple[Feature, ...]
     annotations: tuple[Annotation, ...] = ()
-    walkthroughs: Mapping[str, Walkthrough] = field(default_factory=dict)
+    # `layers.walkthrough.Walkthrough` records: they hold views, and the view (`layers.view`)
+    # is built on these records, so this module names neither
+    walkthroughs: Mapping[str, Any] = field(default_factory=dict)
     area_of_interest: tuple[float, float, float, float] = (25.0, 20.0, 60.0, 40.5)
     _by_id: dict[str, Feature] = field(default_factory=dict, repr=False, compare=False)
 

@@ -1,20 +1,51 @@
-"""Walkthroughs as a presenter uses them: a scene's view and frame, and the file format.
+"""Walkthroughs as a presenter uses them: the records (`Walkthrough`, `Scene`), a scene's view
+and frame, and the file format.
 
 The format (YAML) is documented in geodata/walkthroughs/README.md; `dump_walkthrough` writes
-it, and the boundary (`layers.boundary.walkthroughs`) reads it back.
+it, and the boundary (`layers.boundary.walkthroughs`) reads it back. A scene's `view:` is the
+view package's (`layers.view.scene`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from layers.contract import citation_dict
-from layers.model import Geodata, Scene, Walkthrough
+from layers.model import Citation, Geodata
 from layers.view import View
+from layers.view.scene import view_spec
 
 Bounds = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """One step of a briefing: a saved view, what to highlight, and the words to say."""
+
+    id: str
+    title_en: str
+    title_ar: str
+    points_en: tuple[str, ...]  # key points: shown to the audience
+    points_ar: tuple[str, ...]
+    notes_en: str  # speaker notes: presenter only
+    notes_ar: str
+    view: View
+    extent: tuple[float, float, float, float] | None  # frame: west, south, east, north
+    highlight: tuple[str, ...]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Walkthrough:
+    id: str
+    title_en: str
+    title_ar: str
+    description_en: str
+    description_ar: str
+    scenes: tuple[Scene, ...]
 
 
 def scene_view(scene: Scene, lang: str) -> View:
@@ -54,25 +85,6 @@ def scene_frame(scene: Scene, geodata: Geodata) -> Bounds | None:
     half = MIN_FRAME_DEGREES / 2
     x, y = (w + e) / 2, (s + n) / 2
     return (x - half, y - half, x + half, y + half)
-
-
-def view_spec(view: View, extent: Bounds | None) -> dict[str, Any]:
-    """A View (plus a frame) in the walkthrough file's `view:` form."""
-    spec: dict[str, Any] = {}
-    spec["layers"] = sorted(view.layers) if view.layers is not None else "default"
-    if view.actors:
-        spec["actors"] = sorted(view.actors)
-    if view.types:
-        spec["types"] = sorted(view.types)
-    if view.date_from:
-        spec["from"] = view.date_from.isoformat()
-    if view.date_to:
-        spec["to"] = view.date_to.isoformat()
-    if not view.include_undated:
-        spec["undated"] = False
-    if extent:
-        spec["extent"] = [round(v, 4) for v in extent]
-    return spec
 
 
 def scene_dict(scene: Scene) -> dict[str, Any]:

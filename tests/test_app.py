@@ -81,12 +81,12 @@ def test_a_scene_with_dates_outside_the_slider_opens_clamped():
 
 
 def test_an_unexpected_error_shows_an_incident_not_a_traceback(monkeypatch):
-    import layers.view_words
+    import layers.view.words
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("/secret/server/path exploded")
 
-    monkeypatch.setattr(layers.view_words, "describe", broken)
+    monkeypatch.setattr(layers.view.words, "describe", broken)
     monkeypatch.setattr("dashboard.analyst.describe", broken)
     from streamlit.testing.v1 import AppTest
 
@@ -102,13 +102,13 @@ def test_an_unexpected_error_shows_an_incident_not_a_traceback(monkeypatch):
 def test_a_briefmap_error_the_page_let_out_is_said_escaped(monkeypatch):
     """An error of the family that no panel caught is words a person can act on (escaped
     for Markdown), not an incident number."""
-    import layers.view_words
+    import layers.view.words
     from layers.errors import StorageError
 
     def refused(*_args, **_kwargs):
         raise StorageError("[store](http://example.com/x.png) *locked*: try again")
 
-    monkeypatch.setattr(layers.view_words, "describe", refused)
+    monkeypatch.setattr(layers.view.words, "describe", refused)
     monkeypatch.setattr("dashboard.analyst.describe", refused)
     from streamlit.testing.v1 import AppTest
 

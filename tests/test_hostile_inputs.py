@@ -17,7 +17,7 @@ import yaml
 from layers.boundary import validate, validate_walkthrough_upload
 from layers.cli import main
 from layers.view import DATE_RANGE
-from layers.view_url import from_query
+from layers.view.url import from_query
 from layers.walkthrough import dump_walkthrough
 from tests.child import in_child
 from tests.conftest import GEODATA, run_app, shown

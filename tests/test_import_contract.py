@@ -23,11 +23,7 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {}
 # The same, counting every import: those inside functions (deferred to call time) and those
 # under `if TYPE_CHECKING:` too. A deferred import still ties two modules into one (neither can
 # be read, moved or tested alone), so it is no way out of a cycle.
-KNOWN_DEFERRED_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"layers.model", "layers.table", "layers.view"}): (
-        "model names View for type hints; the view's own rework (issue 19, Build 3) removes it"
-    ),
-}
+KNOWN_DEFERRED_CYCLES: dict[frozenset[str], str] = {}  # none left (issue 19 removed the last)
 
 
 def _modules() -> dict[str, Path]:

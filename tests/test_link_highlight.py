@@ -4,7 +4,7 @@ same features again; unknown ids are dropped with a note."""
 from __future__ import annotations
 
 from layers.view import View
-from layers.view_url import from_query, link_highlight, to_query
+from layers.view.url import from_query, link_highlight, to_query
 from tests.conftest import run_app, shown
 
 CROSSING = "albu-kamal-qaim-crossing"

@@ -9,8 +9,8 @@ import pytest
 
 from layers.table import COLUMNS
 from layers.view import View
-from layers.view_url import from_query, to_query
-from layers.view_words import describe
+from layers.view.url import from_query, to_query
+from layers.view.words import describe
 
 
 def ids(view, geodata) -> set[str]:

@@ -32,7 +32,7 @@ from layers.boundary.regular import FileRefused, read_bounded
 from layers.boundary.timeline import read_timeline
 from layers.boundary.walkthroughs import SceneContext, walkthrough_from_text
 from layers.boundary.yamlio import MAX_BYTES as MAX_YAML_BYTES
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.paths import (
     ACTORS_FILE,
     CATALOGUE_FILE,
@@ -45,6 +45,7 @@ from layers.paths import (
     display_path,
 )
 from layers.table import feature_type
+from layers.walkthrough import Walkthrough
 
 __all__ = ["GeodataError", "Problem", "ValidationResult", "load_geodata", "validate"]
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from layers.boundary.claims import Known, read_citation
 from layers.boundary.problems import Fields, ProblemLog, show
 from layers.boundary.yamlio import parse_yaml
-from layers.dates import DateError, parse_date
-from layers.model import Scene, Walkthrough
 from layers.view import View
+from layers.view.scene import keys as scene_view_keys
+from layers.view.scene import read_view
+from layers.view.spec import Vocabulary
+from layers.walkthrough import Scene, Walkthrough
 
 _SCENE_KEYS = frozenset(
     {
@@ -29,7 +30,6 @@ _SCENE_KEYS = frozenset(
         "sources",
     }
 )
-_VIEW_KEYS = frozenset({"layers", "actors", "types", "from", "to", "undated", "extent"})
 _TOP_KEYS = frozenset({"id", "title_en", "title_ar", "description_en", "description_ar", "scenes"})
 
 
@@ -137,35 +137,15 @@ def _view(f: Fields, ctx: SceneContext) -> tuple[View | None, tuple | None]:
     if raw is None:
         return None, None
     if not isinstance(raw, dict):
-        f.problem("view", "expected a mapping (layers, actors, types, from, to, undated, extent)")
+        f.problem("view", f"expected a mapping ({', '.join(scene_view_keys())})")
         return None, None
     v = Fields(f.log, f.file, f.item, raw, "view.")
-    v.unknown(_VIEW_KEYS)
-    layers = None
-    if raw.get("layers") not in (None, "default"):
-        layers = (
-            _known_ids(v, "layers", ctx.known.layers, "layer")
-            if raw["layers"] != "all"
-            else ctx.known.layers
-        )
-    actors = _known_ids(v, "actors", ctx.known.actors, "actor")
-    types = _known_ids(v, "types", ctx.types, "type")
-    lo, hi = _day(v, "from", end=False), _day(v, "to", end=True)
-    if lo and hi and lo > hi:
-        v.problem("to", f"ends ({hi}) before 'from' ({lo})")
-    undated = v.flag("undated", True)
+    vocab = Vocabulary(frozenset(ctx.known.layers), frozenset(ctx.known.actors), ctx.types)
+    view = read_view(v, vocab)
     extent = _extent(v)
     if not v.ok:
         f.ok = False
         return None, None
-    view = View(
-        layers=frozenset(layers) if layers is not None else None,
-        actors=actors,
-        types=types,
-        date_from=lo,
-        date_to=hi,
-        include_undated=undated,
-    )
     return view, extent
 
 
@@ -176,20 +156,6 @@ def _known_ids(f: Fields, name: str, known: Iterable[str] | None, what: str) -> 
         if known is not None and value not in known:
             f.problem(name, f"unknown {what} {show(value)}")
     return frozenset(values) if name != "highlight" else values
-
-
-def _day(f: Fields, name: str, end: bool) -> date | None:
-    raw = f.data.get(name)
-    if raw is None:
-        return None
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)  # `from: 2013` is a year written without quotes
-    try:
-        span = parse_date(raw)
-    except DateError as exc:
-        f.problem(name, str(exc))
-        return None
-    return span.end if end else span.start
 
 
 def _degrees(x: Any) -> bool:

@@ -16,6 +16,7 @@ from layers.cli.events import store_dir
 from layers.errors import BriefmapError, cli_message, exit_code
 from layers.export import formats
 from layers.settings import SettingsError
+from layers.view.options import add_filter_options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,25 +152,7 @@ def _export_command(sub) -> None:
 
 def _export_filters(export: argparse.ArgumentParser) -> None:
     """The view options of `briefmap export`: the dashboard's filters."""
-    export.add_argument(
-        "--layers",
-        help="comma-separated layer ids, or 'all' (default: the layers the app shows by default)",
-    )
-    export.add_argument("--actors", help="comma-separated actor ids (members included)")
-    export.add_argument("--types", help="comma-separated incident or feature types")
-    export.add_argument(
-        "--from",
-        dest="date_from",
-        metavar="YYYY-MM-DD",
-        help="keep items whose period reaches this date or later",
-    )
-    export.add_argument(
-        "--to",
-        dest="date_to",
-        metavar="YYYY-MM-DD",
-        help="keep items whose period starts by this date",
-    )
-    export.add_argument("--bbox", metavar="W,S,E,N", help="only what intersects this box")
+    add_filter_options(export)  # each filter's own options (`layers.view.filters`)
     export.add_argument(
         "--lang",
         choices=("en", "ar"),

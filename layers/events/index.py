@@ -1,15 +1,15 @@
 """The columns a map needs, in memory, and the view's filters on them, vectorised.
 
-Imported events filter under the same `layers.view.View` as report features: actors (an ACLED
-name in `actor1`, `actor2` or either associated-actor list that belongs to a chosen actor, or
-to one of its members, while that actor existed), event types, a date range (a week- or
+Imported events filter under the same `layers.view.View` as report features, each filter's
+numpy predicate declared with it (`layers.view.filters`, `layers.view.arrays`): actors (an
+ACLED name in `actor1`, `actor2` or either associated-actor list that belongs to a chosen actor,
+or to one of its members, while that actor existed), event types, a date range (a week- or
 month-precise event is kept when its period overlaps the range) and the in-view box.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -17,13 +17,8 @@ import pyarrow as pa
 from layers.events.schema import ACTOR_COLUMNS, HOT_COLUMNS
 from layers.events.store import EventStore
 from layers.model import Geodata
-from layers.view import View
-
-_EPOCH = date(1970, 1, 1)
-
-
-def day_number(day: date) -> int:
-    return (day - _EPOCH).days
+from layers.view import Filter, View
+from layers.view.arrays import in_box as in_box  # re-exported
 
 
 @dataclass(eq=False)
@@ -143,61 +138,10 @@ def load_index(store: EventStore) -> EventIndex:
     return EventIndex.from_batches(generation, rows, batches)
 
 
-def event_mask(index: EventIndex, view: View, geodata: Geodata) -> np.ndarray:
-    """Events this view shows (the events layer has no per-layer toggle in View)."""
-    keep = np.ones(index.size, dtype=bool)
-    if view.types:
-        allowed = np.array([name in view.types for name in index.event_type.names], dtype=bool)
-        keep &= allowed[index.event_type.codes] if len(allowed) else False
-    if view.date_from is not None:
-        keep &= index.day_end >= day_number(view.date_from)
-    if view.date_to is not None:
-        keep &= index.day_start <= day_number(view.date_to)
-    if view.actors:
-        keep &= actor_mask(index, view.actor_closure(geodata), geodata)
-    if view.bbox is not None:
-        keep &= in_box(index, view.bbox)
-    return keep
-
-
-def in_box(index: EventIndex, box: tuple[float, float, float, float]) -> np.ndarray:
-    w, s, e, n = box
-    return (index.lon >= w) & (index.lon <= e) & (index.lat >= s) & (index.lat <= n)
-
-
-def actor_mask(index: EventIndex, actor_ids, geodata: Geodata) -> np.ndarray:
-    """Events naming one of these actors (by its ACLED names) while that actor existed."""
-    out = np.zeros(index.size, dtype=bool)
-    for actor_id in sorted(actor_ids):
-        actor = geodata.actors.get(actor_id)
-        if actor is None or not actor.acled_names:
-            continue
-        names = frozenset(actor.acled_names)
-        named = np.zeros(index.size, dtype=bool)
-        for column, codes in index.actors.items():
-            named |= _names_hit(index, column, names)[codes.codes]
-        if actor.valid_from is not None:
-            named &= index.day_end >= day_number(actor.valid_from)
-        if actor.valid_to is not None:
-            named &= index.day_start <= day_number(actor.valid_to)
-        out |= named
-    return out
-
-
-def _names_hit(index: EventIndex, column: str, names: frozenset[str]) -> np.ndarray:
-    """Per dictionary entry of a column: does it name one of `names`? (lists split on ';')."""
-    key = (column, names)
-    hit = index._memo.get(key)
-    if hit is None:
-        entries = index.actors[column].names
-        hit = np.array(
-            [any(part.strip() in names for part in entry.split(";")) for entry in entries],
-            dtype=bool,
-        )
-        if not len(hit):
-            hit = np.zeros(1, dtype=bool)
-        index._memo[key] = hit
-    return hit
+def event_mask(index: EventIndex, view: View | Filter, geodata: Geodata) -> np.ndarray:
+    """Events this view (or filter) shows: each declared filter's predicate on the index
+    (`layers.view.filters`; the events layer has no per-layer toggle in View)."""
+    return (view.filter if isinstance(view, View) else view).index_mask(index, geodata)
 
 
 @dataclass(frozen=True)

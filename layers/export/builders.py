@@ -28,7 +28,7 @@ from layers.snapshot.contents import layer_markings
 from layers.snapshot.projection import Projection, clamp_frame, fit_to_aspect
 from layers.snapshot.render import VIEWPORT_PX, drawn_features, view_frame
 from layers.view import View
-from layers.view_words import describe
+from layers.view.words import describe
 from layers.walkthrough import scene_view
 
 

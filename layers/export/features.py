@@ -17,7 +17,8 @@ from layers.errors import ExportError  # the family's; importable from here as b
 from layers.i18n import pick
 from layers.model import Feature, Geodata
 from layers.view import View
-from layers.view_url import from_query
+from layers.view.options import query_from_args
+from layers.view.url import from_query
 
 CSV_GEOMETRY_FIELDS = ("geometry_type", "lon", "lat", "wkt")
 # A cell a spreadsheet may evaluate starts with one of these (OWASP's list, plus line feed and
@@ -102,26 +103,14 @@ def csv_safe(text: str) -> str:
 
 
 def view_from_args(args: Any, geodata: Geodata, event_types: tuple[str, ...] = ()) -> View:
-    """The CLI's filters read exactly like a link's (`layers.view_url`), so `briefmap export`
-    with given filters writes what the app shows with the same filters. Unlike a link, a bad
-    value is an error here, not something to skip. `event_types`: the imported incidents'
-    types, also valid in --types (with --events)."""
-    params = {
-        key: value
-        for key, value in (
-            ("layers", None if args.layers in (None, "all") else args.layers),
-            ("actors", args.actors),
-            ("types", args.types),
-            ("from", args.date_from),
-            ("to", args.date_to),
-            ("inview", args.bbox),
-            ("lang", args.lang),
-        )
-        if value
-    }
+    """The CLI's filters read exactly like a link's (`layers.view.options`, `layers.view.url`),
+    so `briefmap export` with given filters writes what the app shows with the same filters.
+    Unlike a link, a bad value is an error here, not something to skip. `event_types`: the
+    imported incidents' types, also valid in --types (with --events)."""
+    params = query_from_args(args, geodata)
+    if args.lang:
+        params["lang"] = args.lang
     view = from_query(params, geodata, event_types=event_types)
     if view.notes:
         raise ExportError("; ".join(view.notes))
-    if args.layers == "all":
-        view = view.with_changes(layers=frozenset(geodata.layers))
     return view

@@ -17,8 +17,10 @@ from layers.export import formats
 from layers.export.features import view_from_args
 from layers.export.pack.build import build_pack
 from layers.export.request import Product, ProductError, Request
-from layers.model import Geodata, Scene, Walkthrough
+from layers.model import Geodata
 from layers.view import View
+from layers.view.options import given as filter_options_given
+from layers.walkthrough import Scene, Walkthrough
 
 __all__ = ["Product", "ProductError", "Request", "build", "build_product", "check", "file_name"]
 
@@ -109,8 +111,7 @@ def scene_of(walkthrough: Walkthrough, number: int) -> Scene:
 # -- the command line ---------------------------------------------------------------------------
 def _given(args: Any) -> set[str]:
     given = {o for o in ("size", "dpi", "title", "classification") if getattr(args, o) is not None}
-    filters = (args.layers, args.actors, args.types, args.date_from, args.date_to, args.bbox)
-    if any(v is not None for v in filters):
+    if filter_options_given(args):  # any filter's option (`layers.view.filters`)
         given.add("filters")
     return given
 

@@ -17,8 +17,8 @@ from layers.errors import ExportError
 if TYPE_CHECKING:  # only named here: the registry that imports this stays light
     from layers.events.index import EventIndex
     from layers.events.store import EventStore
-    from layers.model import Scene, Walkthrough
     from layers.view import View
+    from layers.walkthrough import Scene, Walkthrough
 
 
 class ProductError(ExportError):

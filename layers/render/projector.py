@@ -15,10 +15,10 @@ from shapely.geometry import box
 
 from layers.i18n import t
 from layers.marking import Marking, banner_marking, parse
-from layers.model import Feature, Geodata, Scene
+from layers.model import Feature, Geodata
 from layers.render.escape import esc
 from layers.render.legend import legend_html, legend_items, legend_keys
-from layers.walkthrough import SCENE_PADDING, scene_frame, scene_view
+from layers.walkthrough import SCENE_PADDING, Scene, scene_frame, scene_view
 
 # The audience map's size on a 1920×1080 projector (dashboard.briefing lays it out) and the
 # highest zoom a scene is framed at: enough to work out what the fitted map shows.

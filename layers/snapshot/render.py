@@ -24,7 +24,7 @@ from layers.dtg import dtg, utc_now
 from layers.errors import ExportError
 from layers.events.shown import MARKING_NAME, ShownEvents
 from layers.i18n import pick, t
-from layers.model import Citation, Feature, Geodata, Scene
+from layers.model import Citation, Feature, Geodata
 from layers.render.labels import marker_obstacles
 from layers.render.leaflet import DEFAULT_CENTER, DEFAULT_ZOOM
 from layers.render.style import PX_PER_PT
@@ -48,8 +48,8 @@ from layers.snapshot.text import register_fonts
 from layers.snapshot.words import w
 from layers.tiles.archive import ArchiveError, ArchiveInfo, inspect_archive
 from layers.view import View
-from layers.view_words import describe
-from layers.walkthrough import scene_frame, scene_view
+from layers.view.words import describe
+from layers.walkthrough import Scene, scene_frame, scene_view
 
 PAGE_SIZES = {
     "slide": (40 / 3, 7.5),  # 13.333 in: 16:9

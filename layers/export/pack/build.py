@@ -12,8 +12,9 @@ from layers.export import formats
 from layers.export.pack.content import PackContent, pack_content
 from layers.export.pack.writers import SLIDE_DPI, PackParts
 from layers.i18n import pick
-from layers.model import Geodata, Walkthrough
+from layers.model import Geodata
 from layers.snapshot import Snapshot, render
+from layers.walkthrough import Walkthrough
 
 Progress = Callable[[float, str], None]
 

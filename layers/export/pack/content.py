@@ -8,10 +8,10 @@ from datetime import datetime
 from layers.dtg import dtg
 from layers.i18n import pick
 from layers.marking import Marking, banner_marking, parse
-from layers.model import Citation, Feature, Geodata, Scene, Walkthrough
+from layers.model import Citation, Feature, Geodata
 from layers.render.legend import LegendItem, legend_items, legend_keys
 from layers.reports.labels import paragraphs_label, reference_label
-from layers.walkthrough import scene_view
+from layers.walkthrough import Scene, Walkthrough, scene_view
 
 
 @dataclass(frozen=True)

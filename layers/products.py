@@ -15,10 +15,8 @@ from layers.atomic import UnsafeTarget, check_target, write_bytes_atomic, write_
 from layers.boundary import GeodataError, load_geodata
 from layers.dtg import dtg, stamp, utc_now
 from layers.events.export import events_features
-from layers.events.index import EventIndex, load_index
-from layers.events.payload import payload
 from layers.events.shown import MARKING_NAME, ShownEvents, shown_events
-from layers.events.store import EventStore, StoreError, open_store
+from layers.events.store import EventSnapshot, EventStore, StoreError, open_store
 from layers.events.words import w as event_words
 from layers.export import ExportError, csv_text, geojson_text, view_from_args
 from layers.i18n import t
@@ -65,7 +63,7 @@ class Request:
     classification: str | None = None
     frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
     events: EventStore | None = None  # imported incidents to show as the view selects them
-    events_index: EventIndex | None = None  # the store's loaded columns, if already held
+    events_snapshot: EventSnapshot | None = None  # one generation of it, if already held
     basemap: Path | None = None  # a user's archive (`--basemap`); None: the shipped one
 
 
@@ -156,7 +154,7 @@ def _shown(req: Request, view: View, geodata: Geodata) -> ShownEvents | None:
     if req.events is None:
         return None
     try:
-        return shown_events(req.events, view, geodata, req.events_index)
+        return shown_events(req.events_snapshot or req.events, view, geodata)
     except StoreError as exc:
         raise ProductError(f"imported incidents: {exc}") from exc
 
@@ -185,7 +183,7 @@ def _data(fmt: str, view: View, geodata: Geodata, shown: ShownEvents | None) -> 
     if shown is None:
         return Product(geojson_text(features, view.lang).encode("utf-8"))
     members = {"marking": banner_marking(_markings(view, geodata, shown)).label}
-    extra = events_features(shown.store, shown.index.generation, shown.mask)
+    extra = events_features(shown.result.selection)
     text = geojson_text(features, view.lang, extra=extra, members=members)
     return Product(text.encode("utf-8"))
 
@@ -211,8 +209,8 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     if snap.events is not None:
         markings[MARKING_NAME] = snap.events.marking
         zoom = view.zoom if view.zoom is not None else fit_zoom(frame)
-        events = payload(snap.events.index, snap.events.mask, frame, zoom, view.lang)
-        named = ", ".join(snap.events.datasets(snap.events.within(frame))) or "ACLED"
+        events = snap.events.payload(frame, zoom, view.lang)
+        named = ", ".join(snap.events.datasets(frame)) or "ACLED"
         meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} ({named})"
     marking = banner_marking(markings, req.classification)
     title = snap.title or t("app_title", view.lang)
@@ -283,8 +281,8 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
     if args.scene is not None and walkthrough is None:
         raise ProductError("--scene needs a walkthrough")
     given = _given(args)
-    events, index = _events(args)
-    types = index.type_names() if index is not None else ()
+    events, snapshot = _events(args)
+    types = snapshot.type_names() if snapshot is not None else ()
     view = view_from_args(args, geodata, types) if "filters" in given else View(lang=args.lang)
     scene = scene_of(walkthrough, args.scene) if args.scene is not None else None
     if args.format is None and not args.pack:
@@ -304,7 +302,7 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             args.title,
             args.classification,
             events=events,
-            events_index=index,
+            events_snapshot=snapshot,
             basemap=args.settings.basemap,
         )
         check(req, given | ({"pack"} if args.pack else set()))
@@ -324,15 +322,15 @@ def pack_path(out: Path, req: Request) -> Path:
     return out.with_suffix(SUFFIX[req.fmt])
 
 
-def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:
-    """The event store of --events and its loaded columns (None, None without)."""
+def _events(args: Any) -> tuple[EventStore | None, EventSnapshot | None]:
+    """The event store of --events and one snapshot of it (None, None without)."""
     if not args.events:
         if args.store is not None:
             raise ProductError("--store names the event store of --events: add --events")
         return None, None
     try:
         store = open_store(args.settings.store)
-        return store, load_index(store)
+        return store, store.snapshot()
     except StoreError as exc:
         raise ProductError(f"--store: {exc}") from exc
 

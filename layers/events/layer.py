@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-import numpy as np
 from folium.template import Template
 
-from layers.events.index import EventIndex
-from layers.events.payload import payload
 from layers.events.words import w
 from layers.render.leaflet import DataElement
 
@@ -64,17 +61,6 @@ class EventsRender:
     payload_bytes: int  # JSON handed to the browser for this layer
     box: tuple[float, float, float, float]  # what the layer covers (west, south, east, north)
     zooms: tuple[int, int]  # the zooms at which it is drawn the same
-
-
-def render_events(
-    index: EventIndex,
-    mask: np.ndarray,
-    bounds: tuple[float, float, float, float],
-    zoom: float,
-    lang: str = "en",
-) -> EventsRender:
-    """The layer for the events of `mask` within `bounds` (west, south, east, north)."""
-    return events_group(payload(index, mask, bounds, zoom, lang), lang)
 
 
 def events_group(data: dict[str, Any], lang: str = "en") -> EventsRender:

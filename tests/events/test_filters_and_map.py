@@ -16,7 +16,7 @@ from layers.events.export import events_csv
 from layers.events.grid import hexagons, parents
 from layers.events.importer import import_file
 from layers.events.index import event_mask, events_at, load_index, summarise
-from layers.events.layer import render_events
+from layers.events.layer import events_group
 from layers.events.payload import POINT_LIMIT, points_payload
 from layers.events.popup import date_label, event_html
 from layers.events.store import open_store
@@ -141,7 +141,7 @@ def test_imprecise_places_are_spread_not_a_hotspot(tmp_path, geodata):
     assert len(data["dlat"]) == 20 and [a[3] for a in data["areas"]] == [200]
 
 
-def test_many_events_in_view_become_hexagons(tmp_path):
+def test_many_events_in_view_become_hexagons(tmp_path, geodata):
     from layers.events import synth
 
     index_rows = synth.table(POINT_LIMIT + 500, seed=3)
@@ -149,12 +149,11 @@ def test_many_events_in_view_become_hexagons(tmp_path):
     from layers.events.store import Source
 
     store.apply(index_rows, None, Source("x.csv", "0" * 64, index_rows.num_rows, "acled"))
-    index = load_index(store)
-    everything = np.ones(index.size, dtype=bool)
-    region = render_events(index, everything, (35.0, 29.5, 48.5, 37.6), 6)
+    query = store.snapshot().query
+    region = events_group(query(View(), Frame((35.0, 29.5, 48.5, 37.6), 6), geodata).map)
     assert (region.mode, region.in_view) == ("hex", POINT_LIMIT + 500)
     assert region.payload_bytes < 250_000
-    town = render_events(index, everything, (40.0, 35.2, 40.3, 35.45), 10)
+    town = events_group(query(View(), Frame((40.0, 35.2, 40.3, 35.45), 10), geodata).map)
     assert town.mode == "points" and 0 < town.in_view <= POINT_LIMIT
 
 

@@ -121,7 +121,7 @@ class ParquetSnapshot:
                 wider = mask_of(index, view.with_changes(types=frozenset()), geodata)
                 type_counts = count_types(index, wider)
         else:
-            summary = replace(NO_EVENTS, shown=int(mask.sum()))
+            summary = replace(NO_EVENTS, shown=int(np.count_nonzero(mask)))
         shown = summary.shown
         data = None
         if frame.bounds is not None and shown:

@@ -131,11 +131,17 @@ def test_a_snapshot_answers_from_its_own_generation(backend, tmp_path, geodata):
     before = store.snapshot()
     counts = store.apply(_revised(table, 10), None, _source(10, "revised.csv"))
     assert (counts.revised, store.describe().generation, before.info.generation) == (10, 2, 1)
-    old = before.query(View(), Frame(click=(0.0, 0.0)), geodata).summary
-    new = store.query(View(), Frame(), geodata).summary
+    first = table.slice(0, 1).to_pylist()[0]  # revised: 1,000 more fatalities in generation 2
+    click = Frame(click=(first["latitude"], first["longitude"]), page=400)
+    old = before.query(View(), click, geodata)
+    new = store.query(View(), click, geodata)
     fatalities = sum(table["fatalities"].to_pylist())
-    assert (old.shown, old.fatalities) == (400, fatalities)
-    assert (new.shown, new.fatalities) == (400, fatalities + 10_000)
+    assert (old.shown, old.summary.fatalities) == (400, fatalities)
+    assert (new.shown, new.summary.fatalities) == (400, fatalities + 10_000)
+    was = {r["event_id_cnty"]: r["fatalities"] for r in old.popup}  # rows of generation 1
+    now = {r["event_id_cnty"]: r["fatalities"] for r in new.popup}
+    assert was[first["event_id_cnty"]] == first["fatalities"]
+    assert now[first["event_id_cnty"]] == first["fatalities"] + 1000
 
 
 def test_deletions_remove_events_and_no_change_keeps_the_generation(backend, tmp_path, geodata):

@@ -15,7 +15,10 @@ for the frame (`layers.events.payload`), the rows of a clicked place for a popup
 `Selection` that reads the shown rows for a CSV or GeoJSON export when asked.
 
 The filter is today's `layers.view.View`; how a backend turns it into its own query is its
-business (the Parquet backend: `layers.events.query.mask_of`). The shared contract a backend
+business (the Parquet backend: `layers.events.query.mask_of`). The map payload is
+`layers.events.payload`'s whatever the backend: one that filters elsewhere (in a database)
+can fill an `EventIndex` with the map columns of the rows in the frame's padded box
+(`layers.events.index.index_of`) and hand it to `payload`. The shared contract a backend
 must pass is `tests/events/contract/`.
 """
 

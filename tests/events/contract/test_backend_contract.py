@@ -11,7 +11,7 @@ import pytest
 
 from layers.errors import BriefmapError
 from layers.events import synth
-from layers.events.backend import Frame
+from layers.events.backend import EventSnapshot, EventStore, Frame, Selection
 from layers.events.export import events_csv
 from layers.events.manifest import VERSION
 from layers.events.merge import Deletions
@@ -39,6 +39,26 @@ VIEWS = {
 
 def _source(n: int, name: str = "synthetic.csv", marking: str = "TLP:CLEAR") -> Source:
     return Source(name, "0" * 64, n, "acled", marking=marking)
+
+
+def _members(protocol) -> set[str]:
+    return {n for n in vars(protocol) if not n.startswith("_")}
+
+
+def test_the_backend_offers_the_whole_interface(backend, tmp_path, geodata):
+    """Every method of `EventStore`, `EventSnapshot` and `Selection` (layers.events.backend)."""
+    store = backend.open(tmp_path / "store")
+    store.apply(synth.table(20, seed=10), None, _source(20))
+    snapshot = store.snapshot()
+    selection = snapshot.query(View(), Frame(), geodata).selection
+    for protocol, thing in (
+        (EventStore, store),
+        (EventSnapshot, snapshot),
+        (Selection, selection),
+    ):
+        methods = _members(protocol) - {"generation"}  # a property
+        assert methods and not [n for n in methods if not callable(getattr(thing, n, None))]
+    assert selection.generation == snapshot.info.generation == 1
 
 
 def test_an_import_is_counted_and_described(backend, tmp_path):

@@ -5,14 +5,18 @@ import (atomically, as every import); a newer one, or a version that is not one,
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from layers.cli import main
 from layers.events import synth
+from layers.events.backend import Frame
 from layers.events.manifest import VERSION
 from layers.events.schema import STORE_SCHEMA
 from layers.events.store import MANIFEST, Source, StoreError, open_store
+from layers.view import View
+from tests.conftest import PROJECT_ROOT
 
 
 def _store(root, n: int = 40, seed: int = 21):
@@ -80,3 +84,26 @@ def test_a_version_that_is_not_one_is_a_damaged_manifest(tmp_path, changes, said
     with pytest.raises(StoreError, match="damaged manifest") as caught:
         open_store(tmp_path).describe()
     assert said in str(caught.value)
+
+
+V1_STORE = PROJECT_ROOT / "tests" / "fixtures" / "events-store-v1"  # written by the code of
+# commit c88caba (before schema versions): 12 synthetic events (synth seed 31), TLP:GREEN
+
+
+def test_a_store_written_before_versions_opens_answers_and_is_migrated(tmp_path, geodata):
+    root = tmp_path / "store"
+    shutil.copytree(V1_STORE, root)
+    info = open_store(root).describe()
+    assert (info.rows, info.generation, info.version) == (12, 1, VERSION)
+    assert "schema version 1" in info.note and info.marking().label == "TLP:GREEN"
+    expected = synth.table(12, seed=31)
+    result = open_store(root).query(View(), Frame(), geodata)
+    assert result.summary.fatalities == sum(expected["fatalities"].to_pylist())
+    ids = result.selection.rows(["event_id_cnty"]).column(0).to_pylist()
+    assert sorted(ids) == sorted(expected["event_id_cnty"].to_pylist())
+    more = synth.table(3, seed=32)  # the same ids (SYR1 …): revisions or none
+    counts = open_store(root).apply(more, None, Source("more.csv", "b" * 64, 3, "acled"))
+    data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    assert (data["version"], len(data["imports"])) == (VERSION, 2)
+    assert data["rows"] == 12 + counts.new and data["columns"] == list(STORE_SCHEMA.names)
+    assert open_store(root).describe().note is None

@@ -35,6 +35,7 @@ from layers.events.manifest import DATA as _DATA
 from layers.events.manifest import FORMAT, VERSION, ManifestError, NewerStoreError, migrate
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
+from layers.events.query import ParquetSnapshot
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
 from layers.marking import parse
 from layers.model import Geodata
@@ -127,8 +128,6 @@ class ParquetStore:
 
     def snapshot(self) -> EventSnapshot:
         """The store as of its current generation, read once (`layers.events.query`)."""
-        from layers.events.query import ParquetSnapshot
-
         return ParquetSnapshot.of(self, self.describe())
 
     def query(self, view: View, frame: Frame, geodata: Geodata) -> QueryResult:

@@ -63,6 +63,7 @@ def main() -> None:
         return
     state.settle_navigation()
     mode = state.mode()
+    events_panel.new_run()  # this run reads the event store once, whatever asks
     state.seed_from_url(geodata, events_panel.type_names)
     if mode == "dashboard":
         state.record_map(st.session_state.get(MAP_KEY))

@@ -11,21 +11,20 @@ from collections import Counter
 from pathlib import Path
 
 import folium
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
 from dashboard.markup import html_block
 from layers.errors import BriefmapError, app_message
+from layers.events.backend import EventSnapshot, Frame, QueryResult
 from layers.events.export import events_csv
 from layers.events.geojson import MAX_BYTES
 from layers.events.importer import FORMATS, import_file
-from layers.events.index import EventIndex, event_mask, load_index, summarise
-from layers.events.layer import events_at, popup_group, render_events
+from layers.events.layer import events_group, popup_group
 from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
-from layers.events.store import EventStore, StoreError, StoreInfo, open_store
+from layers.events.store import EventStore, StoreError
 from layers.events.words import w
 from layers.marking import SCHEME
 from layers.model import Geodata
@@ -33,6 +32,7 @@ from layers.render.escape import md
 from layers.view import View
 
 FRAME = "bm_events_frame"  # bounds and zoom the events layer was last built for, and its cover
+RUN = "bm_events_run"  # this run's snapshot of the store and its one query (`new_run`)
 MAP_WIDTH_PX = 1100  # a fair guess of the map's width before the browser reports its bounds
 # Vega-Lite draws its axes left to right; under the page's right-to-left direction (Arabic) the
 # labels would slide under the bars.
@@ -43,33 +43,64 @@ def _store() -> EventStore:
     return data.store()
 
 
-def _info() -> StoreInfo | None:
+def new_run() -> None:
+    """Forget the last run's snapshot and query (called as each run of the page starts): a
+    run reads the store once, and everything it shows comes from that one generation."""
+    st.session_state.pop(RUN, None)
+
+
+def _this_run() -> dict:
+    return st.session_state.setdefault(RUN, {})
+
+
+def snapshot() -> EventSnapshot | None:
+    """This run's snapshot of the store (None, and the reason in the sidebar, when the store
+    cannot be read). Its columns are loaded once per generation by the store itself."""
+    run = _this_run()
+    if "snapshot" not in run:
+        try:
+            run["snapshot"] = _store().snapshot()
+        except StoreError as exc:
+            st.sidebar.error(app_message(exc))
+            run["snapshot"] = None
+    return run["snapshot"]
+
+
+def _shows_events() -> EventSnapshot | None:
+    """This run's snapshot when the layer is on and the store holds events."""
+    snap = snapshot() if enabled() else None
+    return snap if snap is not None and snap.info.rows else None
+
+
+def _query(view: View, geodata: Geodata) -> QueryResult | None:
+    """This run's one query of the store for `view`: the map's payload for the map's frame,
+    the popup of its last click, the counts and the histogram (None: the layer is off or the
+    store empty). The map, the sidebar and the summary share it."""
+    snap = _shows_events()
+    if snap is None:
+        return None
+    run = _this_run()
+    held = run.get("query")
+    if held is not None and held[0] == view:
+        return held[1]
+    bounds, zoom = _frame(_bounds(), st.session_state[state.EXTENT][2])
+    click = _new_click()
+    frame = Frame(bounds, zoom, view.lang, click[:2] if click else None)
     try:
-        return _store().describe()
-    except StoreError as exc:
-        st.sidebar.error(app_message(exc))
-        return None
+        result = snap.query(view, frame, geodata)
+    except StoreError:  # a newer import replaced this generation's file: no popup this run
+        result = snap.query(view, Frame(bounds, zoom, view.lang), geodata)
+    if result.map is not None:
+        st.session_state[FRAME] = (bounds, zoom, tuple(result.map["box"]), result.map["zooms"])
+    run["query"] = (view, result)
+    return result
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _index(location: str, generation: int) -> EventIndex:
-    """The loaded columns of one generation (a new import is a new generation)."""
-    del generation  # part of the cache key only
-    return load_index(open_store(location))
-
-
-def current_index() -> EventIndex | None:
-    info = _info()
-    if info is None or not info.rows:
-        return None
-    return _index(info.location, info.generation)
-
-
-def export_source() -> tuple[EventStore | None, EventIndex | None]:
-    """The store and its loaded columns for an export, when the map shows imported incidents
-    (the layer is on and the store holds events); else (None, None)."""
-    index = current_index() if enabled() else None
-    return (_store(), index) if index is not None else (None, None)
+def export_source() -> tuple[EventStore | None, EventSnapshot | None]:
+    """The store and this run's snapshot of it for an export, when the map shows imported
+    incidents (the layer is on and the store holds events); else (None, None)."""
+    snap = _shows_events()
+    return (_store(), snap) if snap is not None else (None, None)
 
 
 def enabled() -> bool:
@@ -77,17 +108,14 @@ def enabled() -> bool:
 
 
 def type_names() -> tuple[str, ...]:
-    index = current_index()
-    return index.type_names() if index is not None else ()
+    snap = snapshot()
+    return snap.type_names() if snap is not None else ()
 
 
 def type_counts(view: View, geodata: Geodata) -> Counter:
     """Events of each ACLED type the view would show without its type filter."""
-    index = current_index()
-    if index is None or not enabled():
-        return Counter()
-    mask = event_mask(index, view.with_changes(types=frozenset()), geodata)
-    return Counter(dict(summarise(index, mask).by_type))
+    result = _query(view, geodata)
+    return Counter(dict(result.type_counts)) if result is not None else Counter()
 
 
 def _bounds() -> tuple[float, float, float, float]:
@@ -104,21 +132,14 @@ def _bounds() -> tuple[float, float, float, float]:
 
 def map_groups(view: View, geodata: Geodata) -> list[folium.FeatureGroup]:
     """The events layer for the current view and map extent, and the popup of a click."""
-    index = current_index()
-    if index is None or not enabled():
+    result = _query(view, geodata)
+    if result is None or result.map is None:
         return []
-    mask = event_mask(index, view, geodata)
-    if not mask.any():
-        return []
-    bounds, zoom = _frame(_bounds(), st.session_state[state.EXTENT][2])
-    shown = render_events(index, mask, bounds, zoom, view.lang)
-    st.session_state[FRAME] = (bounds, zoom, shown.box, shown.zooms)
-    groups = [shown.group]
+    groups = [events_group(result.map, view.lang).group]
     click = _new_click()
-    if click is not None:
-        popup = _popup(index, mask, click, view.lang)
-        if popup is not None:
-            groups.append(popup)
+    if click is not None and result.popup:
+        html = popup_html(list(result.popup), result.popup_total, view.lang)
+        groups.append(popup_group(click[0], click[1], html, click[2]))
     return groups
 
 
@@ -147,21 +168,9 @@ def _new_click() -> tuple[float, float, int] | None:
     return where["lat"], where["lng"], int(count)
 
 
-def _popup(index: EventIndex, mask: np.ndarray, click, lang: str) -> folium.FeatureGroup | None:
-    lat, lon, nonce = click
-    rows = events_at(index, mask, lat, lon)
-    if not len(rows):
-        return None
-    try:
-        details = _store().details(index.generation, rows[:12].tolist())
-    except StoreError:
-        return None  # a newer import replaced this generation: the next run has it
-    return popup_group(lat, lon, popup_html(details, len(rows), lang), nonce)
-
-
 def returned_objects() -> list[str]:
     """What the map must report back for the events layer: clicks, to open a popup."""
-    if current_index() is None or not enabled():
+    if _shows_events() is None:
         return []
     return ["last_object_clicked", "last_object_clicked_count"]
 
@@ -169,15 +178,14 @@ def returned_objects() -> list[str]:
 def summary(view: View, geodata: Geodata) -> None:
     """Counts by type and a monthly histogram following the filters; fatalities with ACLED's
     caveat; and where the data came from."""
-    index = current_index()
-    info = _info()
-    if index is None or info is None or not enabled():
+    result = _query(view, geodata)
+    if result is None:
         return
-    lang = view.lang
-    mask = event_mask(index, view, geodata)
-    s = summarise(index, mask)
+    lang, s = view.lang, result.summary
     st.markdown(f"**{md(w('layer', lang))}**: {s.shown:,}")
-    st.caption(md(info.as_of(lang)))
+    st.caption(md(result.info.as_of(lang)))
+    if result.info.note:
+        st.caption(md(result.info.note))
     if not s.shown:
         return
     html_block(CHART_CSS)  # constant CSS, no data in it
@@ -186,9 +194,10 @@ def summary(view: View, geodata: Geodata) -> None:
     months = pd.DataFrame({"month": pd.to_datetime(list(s.months)), "events": s.per_month})
     st.bar_chart(months.set_index("month"), height=160, use_container_width=True)
     st.caption(md(f"{w('fatalities', lang)}: {s.fatalities:,}. {w('fatalities_caveat', lang)}"))
+    selection = result.selection
     st.download_button(
         w("download_csv", lang, n=f"{s.shown:,}"),
-        lambda: events_csv(_store(), index.generation, mask),  # made only when clicked
+        lambda: events_csv(selection),  # made only when clicked
         file_name="briefmap-incidents.csv",
         mime="text/csv",
         key="events-csv",
@@ -198,10 +207,10 @@ def summary(view: View, geodata: Geodata) -> None:
 
 def toggle(lang: str) -> None:
     """The layer's switch (only when the store holds events)."""
-    info = _info()
-    if info is None or not info.rows:
+    snap = snapshot()
+    if snap is None or not snap.info.rows:
         return
-    st.sidebar.toggle(f"{w('layer', lang)} ({info.rows:,})", key=state.KEY_EVENTS)
+    st.sidebar.toggle(f"{w('layer', lang)} ({snap.info.rows:,})", key=state.KEY_EVENTS)
 
 
 def uploader(lang: str) -> None:

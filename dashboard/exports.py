@@ -85,7 +85,7 @@ def _attempt(make: Callable[[], T], error_key: str) -> T | None:
 
 
 def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata) -> None:
-    events, index = events_panel.export_source()  # the incidents the map shows, if any
+    events, snap = events_panel.export_source()  # the incidents the map shows, if any
     req = Request(
         fmt,
         view,
@@ -94,7 +94,7 @@ def _build_view(fmt: str, size: str, marking: str, view: View, geodata: Geodata)
         classification=marking.strip() or None,
         frame=st.session_state.get(state.BOUNDS),
         events=events,
-        events_index=index,
+        events_snapshot=snap,
         basemap=data.runtime().basemap,
     )
     product = _attempt(lambda: build_product(req, geodata), state.EXPORT_ERROR)

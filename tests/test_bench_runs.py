@@ -21,6 +21,7 @@ CASES = {
         ["--sizes", "2k", "--changes", "2", "--baseline-sizes", "2k", "--baseline-changes", "1"],
         "targets:",
     ),
+    "events_query": (["--sizes", "2k", "--changes", "2"], "rerun  query"),
     "rerun": (["--runs", "2"], "rerun after a filter change"),
     "boundary": (["--runs", "1"], "worst:"),
     "basemap_convert": (

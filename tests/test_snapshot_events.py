@@ -12,7 +12,7 @@ from matplotlib.collections import PathCollection, PolyCollection
 from pypdf import PdfReader
 
 from layers.events import grid, synth
-from layers.events.payload import POINT_LIMIT, payload
+from layers.events.payload import POINT_LIMIT
 from layers.events.shown import shown_events
 from layers.events.store import Source, open_store
 from layers.marking import MarkingError
@@ -91,7 +91,7 @@ def test_a_bent_hexagon_keeps_all_its_corners(amber, geodata):
     """At resolution 3 some cells cross an icosahedron edge and have 7 or 8 corners: the
     payload says how many, so neither the map nor the print runs one cell into the next."""
     shown = shown_events(amber, View(**WIDE), geodata)
-    data = payload(shown.index, shown.mask, (20.0, 20.0, 62.0, 45.0), 5.0)
+    data = shown.payload((20.0, 20.0, 62.0, 45.0), 5.0)
     assert data["mode"] == "hex" and grid.resolution(5.0) == 3
     assert max(data["corners"]) > 6
     assert len(data["shapes"]) == sum(2 + 2 * c for c in data["corners"])

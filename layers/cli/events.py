@@ -169,7 +169,9 @@ def run_store(args: argparse.Namespace) -> int:
     except BriefmapError as exc:  # a damaged store, an unknown marking in it
         print(f"briefmap store: {exc}", file=sys.stderr)
         return 1
-    print(f"store: {info.location}")
+    print(f"store: {info.location} (schema version {info.version})")
+    if info.note:
+        print(f"note: {info.note}")
     print(info.as_of())
     if marking is not None:
         print(f"marking: {marking.label} (the highest of the imports below)")

@@ -62,33 +62,14 @@ def read_acled(
         if "timestamp" not in positions:
             batch.undated = True
             rules.undated_revision = undated_revision(time.time() if now is None else now)
-        last_line, rows = reader.line_num, 0
-        while True:
-            start = last_line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                row, last_line = None, reader.line_num
-                lines.take_bad(last_line)
-                problems.add(f"line {start}", "column 1", f"not valid CSV: {exc}")
-                batch.rejected.append(Rejected(f"line {start}", {}, [f"not valid CSV: {exc}"]))
-                continue
-            last_line, rows = reader.line_num, rows + 1
-            unreadable = lines.take_bad(last_line)
-            if not row or not any(cell.strip() for cell in row):
-                if start in unreadable:
-                    batch.rejected.append(Rejected(f"line {start}", {}, ["unreadable line"]))
-                else:
-                    batch.blank += 1
-                continue
+        for start, row, rows in _rows(reader, lines, batch, problems):
             if rows == 1 and is_hxl_row(row):
                 batch.hxl = True
                 continue
             _one_row(row, header, build, f"line {start}", batch, problems, skip_invalid, rules)
             if progress and rows % PROGRESS_EVERY == 0:
                 progress(lines.bytes_read, total, rows)
+        last_line = reader.line_num
         sha256 = lines.drain()
     if not batch.records and not batch.rejected and not problems:
         problems.add(f"line {last_line + 1}", "column 1", "no rows after the header")
@@ -99,6 +80,34 @@ def read_acled(
     if progress:
         progress(total, total, len(batch.records))
     return batch, sha256
+
+
+def _rows(reader, lines: LineReader, batch: Batch, problems: ProblemList):
+    """Each row with cells in it: its first line, its cells and how many rows came so far
+    (blank rows too). A row that is not valid CSV is a problem and a rejected row; a blank or
+    unreadable one is counted or rejected here."""
+    last_line, rows = reader.line_num, 0
+    while True:
+        start = last_line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            last_line = reader.line_num
+            lines.take_bad(last_line)
+            problems.add(f"line {start}", "column 1", f"not valid CSV: {exc}")
+            batch.rejected.append(Rejected(f"line {start}", {}, [f"not valid CSV: {exc}"]))
+            continue
+        last_line, rows = reader.line_num, rows + 1
+        unreadable = lines.take_bad(last_line)
+        if not row or not any(cell.strip() for cell in row):
+            if start in unreadable:
+                batch.rejected.append(Rejected(f"line {start}", {}, ["unreadable line"]))
+            else:
+                batch.blank += 1
+            continue
+        yield start, row, rows
 
 
 def _check_text(head: bytes, name: str) -> None:

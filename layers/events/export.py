@@ -7,18 +7,16 @@ from __future__ import annotations
 import csv
 import io
 
-import numpy as np
-
+from layers.events.backend import Selection
 from layers.events.schema import ACLED_COLUMNS
-from layers.events.store import EventStore
 from layers.export.features import csv_safe
 
 KIND = "imported_incident"  # the `kind` property of an event in a GeoJSON of the view
 
 
-def events_csv(store: EventStore, generation: int, mask: np.ndarray) -> str:
-    rows = np.flatnonzero(mask).tolist()
-    table = store.take(generation, rows, ACLED_COLUMNS)
+def events_csv(selection: Selection) -> str:
+    """The shown events of a query (its `selection`) as ACLED CSV."""
+    table = selection.rows(ACLED_COLUMNS)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ACLED_COLUMNS)
@@ -42,10 +40,9 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def events_features(store: EventStore, generation: int, mask: np.ndarray) -> list[dict]:
+def events_features(selection: Selection) -> list[dict]:
     """One GeoJSON Point feature per shown event: `kind`, then the ACLED columns."""
-    rows = np.flatnonzero(mask).tolist()
-    table = store.take(generation, rows, ACLED_COLUMNS)
+    table = selection.rows(ACLED_COLUMNS)
     columns = {name: table.column(name).to_pylist() for name in ACLED_COLUMNS}
     out = []
     for i in range(table.num_rows):

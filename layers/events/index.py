@@ -10,15 +10,19 @@ month-precise event is kept when its period overlaps the range) and the in-view 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
+from layers.events.backend import Summary
 from layers.events.schema import ACTOR_COLUMNS, HOT_COLUMNS
-from layers.events.store import EventStore
 from layers.model import Geodata
 from layers.view import Filter, View
 from layers.view.arrays import in_box as in_box  # re-exported
+
+if TYPE_CHECKING:
+    from layers.events.backend import ColumnFiles
 
 
 @dataclass(eq=False)
@@ -133,9 +137,15 @@ class _CodesBuilder:
         return Codes(self.values, tuple(self.lookup))
 
 
-def load_index(store: EventStore) -> EventIndex:
-    generation, rows, batches = store.scan(HOT_COLUMNS)
+def index_of(generation: int, rows: int, batches) -> EventIndex:
+    """The columns of `rows` events of a generation, from a scan's batches."""
     return EventIndex.from_batches(generation, rows, batches)
+
+
+def load_index(store: ColumnFiles) -> EventIndex:
+    """The current generation's map columns (uncached; the app's queries use
+    `layers.events.query.cached_index`)."""
+    return index_of(*store.scan(HOT_COLUMNS))
 
 
 def event_mask(index: EventIndex, view: View | Filter, geodata: Geodata) -> np.ndarray:
@@ -144,25 +154,31 @@ def event_mask(index: EventIndex, view: View | Filter, geodata: Geodata) -> np.n
     return (view.filter if isinstance(view, View) else view).index_mask(index, geodata)
 
 
-@dataclass(frozen=True)
-class Summary:
-    shown: int
-    fatalities: int
-    by_type: tuple[tuple[str, int], ...]  # most first
-    months: tuple[str, ...]  # YYYY-MM, contiguous
-    per_month: tuple[int, ...]
-    imprecise_place: int  # geo_precision 2-3
-    imprecise_date: int  # time_precision 2-3
+def count_types(index: EventIndex, mask: np.ndarray) -> tuple[tuple[str, int], ...]:
+    """Events of each type under `mask`, most first (then by name)."""
+    codes = index.event_type.codes[mask]
+    counts = np.bincount(codes, minlength=len(index.event_type.names)) if len(codes) else []
+    return tuple(
+        sorted(
+            ((name, int(n)) for name, n in zip(index.event_type.names, counts, strict=False) if n),
+            key=lambda x: (-x[1], x[0]),
+        )
+    )
+
+
+def events_at(
+    index: EventIndex, mask: np.ndarray, lat: float, lon: float, tolerance: float = 2e-5
+) -> np.ndarray:
+    """Rows of the shown events at exactly this place (a clicked point or area centre),
+    newest first."""
+    here = mask & (np.abs(index.lat - lat) <= tolerance) & (np.abs(index.lon - lon) <= tolerance)
+    rows = np.flatnonzero(here)
+    return rows[np.argsort(-index.day_start[rows], kind="stable")]
 
 
 def summarise(index: EventIndex, mask: np.ndarray) -> Summary:
     """Counts by type, a monthly histogram (by each event's first day) and fatalities."""
-    codes = index.event_type.codes[mask]
-    counts = np.bincount(codes, minlength=len(index.event_type.names)) if len(codes) else []
-    by_type = sorted(
-        ((name, int(n)) for name, n in zip(index.event_type.names, counts, strict=False) if n),
-        key=lambda x: (-x[1], x[0]),
-    )
+    by_type = count_types(index, mask)
     months, per_month = (), ()
     if mask.any():
         m = index.day_start[mask].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
@@ -173,7 +189,7 @@ def summarise(index: EventIndex, mask: np.ndarray) -> Summary:
     return Summary(
         shown=int(mask.sum()),
         fatalities=int(index.fatalities[mask].sum(dtype=np.int64)),
-        by_type=tuple(by_type),
+        by_type=by_type,
         months=months,
         per_month=per_month,
         imprecise_place=int((index.geo_precision[mask] >= 2).sum()),

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-import numpy as np
 from folium.template import Template
 
-from layers.events.index import EventIndex
-from layers.events.payload import payload
 from layers.events.words import w
 from layers.render.leaflet import DataElement
 
@@ -66,30 +63,13 @@ class EventsRender:
     zooms: tuple[int, int]  # the zooms at which it is drawn the same
 
 
-def render_events(
-    index: EventIndex,
-    mask: np.ndarray,
-    bounds: tuple[float, float, float, float],
-    zoom: float,
-    lang: str = "en",
-) -> EventsRender:
-    """The layer for the events of `mask` within `bounds` (west, south, east, north)."""
-    data = payload(index, mask, bounds, zoom, lang)
+def events_group(data: dict[str, Any], lang: str = "en") -> EventsRender:
+    """The layer drawing a payload (`layers.events.payload`, as a query's `map`)."""
     group = folium.FeatureGroup(name=w("layer", lang), control=False)
     EventsLayer(data).add_to(group)
     size = len(json.dumps(data, separators=(",", ":")))
     box, zooms = tuple(data["box"]), tuple(data["zooms"])
     return EventsRender(group, data["mode"], data["in_view"], size, box, zooms)
-
-
-def events_at(
-    index: EventIndex, mask: np.ndarray, lat: float, lon: float, tolerance: float = 2e-5
-) -> np.ndarray:
-    """Rows of the shown events at exactly this place (a clicked point or area centre),
-    newest first."""
-    here = mask & (np.abs(index.lat - lat) <= tolerance) & (np.abs(index.lon - lon) <= tolerance)
-    rows = np.flatnonzero(here)
-    return rows[np.argsort(-index.day_start[rows], kind="stable")]
 
 
 def popup_group(lat: float, lon: float, html: str, nonce: int) -> folium.FeatureGroup:

@@ -8,9 +8,15 @@ import re
 from typing import Any
 
 from layers.errors import StorageError
+from layers.events.schema import STORE_SCHEMA
 from layers.marking import Marking, MarkingError, parse
 
 FORMAT = "briefmap-events/1"
+# The schema version a store's manifest records ("version"). 1: as first written, with no
+# "version" key; 2: "version" and "columns" (the data file's columns, the same as version 1's).
+# An older store is read as the current version (`migrate`) and written as it by its next
+# import; a newer one is refused (`NewerStoreError`): its layout is not known here.
+VERSION = 2
 DATA = re.compile(r"^events-(\d{6})\.parquet$")
 _ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
 _OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict}
@@ -38,12 +44,49 @@ class ManifestError(StorageError, ValueError):
     """What is wrong with a manifest (the store adds which file)."""
 
 
+class NewerStoreError(ManifestError):
+    """A store written by a newer briefmap, in a schema version this one does not know."""
+
+    def __init__(self, version: int):
+        self.version = version
+        super().__init__(
+            f"an event store of schema version {version}, written by a newer briefmap (this "
+            f"one reads versions 1 to {VERSION}); upgrade briefmap, or give another folder"
+        )
+
+
+def version_of(data: dict[str, Any]) -> int:
+    """The schema version a manifest records (1 when it records none)."""
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ManifestError(f"'version' is {_kind(version)}, expected a whole number ≥ 1")
+    if version > VERSION:
+        raise NewerStoreError(version)
+    return version
+
+
+def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A checked manifest as the current version, and a note when it was an older one (the
+    store on disk is unchanged: its next import writes the current version)."""
+    version = version_of(data)
+    if version == VERSION:
+        return data, None
+    # 1 -> 2: the same data files; the manifest gains "version" and "columns"
+    note = (
+        f"written by an earlier briefmap (schema version {version}); read as version "
+        f"{VERSION}, and written as it by the next import"
+    )
+    return {**data, "version": VERSION, "columns": list(STORE_SCHEMA.names)}, note
+
+
 def check(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ManifestError(f"expected an object at the top, found {_kind(data)}")
     if data.get("format") != FORMAT:
         shown = repr(data.get("format"))[:60]
         raise ManifestError(f"not a briefmap event store (format {shown}, expected {FORMAT!r})")
+    if version_of(data) >= 2 and data.get("columns") != list(STORE_SCHEMA.names):
+        raise ManifestError("'columns' is not the event table's list of columns")
     for key in ("generation", "rows"):
         _count(data, key, "")
     if "data" not in data:

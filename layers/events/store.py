@@ -1,5 +1,6 @@
-"""The event store: one small interface (`EventStore`), so a PostGIS backend can follow
-without touching callers, and its GeoParquet implementation (`ParquetStore`).
+"""The event store's GeoParquet backend (`ParquetStore`): the interface every backend offers,
+and the values it answers with, are `layers.events.backend`'s; its queries are answered by
+`layers.events.query` from the numpy columns of one generation (`layers.events.index`).
 
 A store directory holds `manifest.json` and one `events-NNNNNN.parquet` per generation. An
 import writes the next generation's file (temporary name, fsync, rename), then the manifest
@@ -16,11 +17,10 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,14 +29,27 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic, write_with_atomic
 from layers.events import merge
+from layers.events.backend import EventSnapshot, EventStore, Frame, QueryResult, Source, StoreInfo
 from layers.events.datafile import StoreError, check_data, read_data, writing
 from layers.events.manifest import DATA as _DATA
-from layers.events.manifest import FORMAT, ManifestError, import_marking
+from layers.events.manifest import FORMAT, VERSION, ManifestError, NewerStoreError, migrate
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
+from layers.events.query import ParquetSnapshot
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
-from layers.events.words import w
-from layers.marking import Marking, highest, parse
+from layers.marking import parse
+from layers.model import Geodata
+from layers.view import View
+
+__all__ = [
+    "EventSnapshot",
+    "EventStore",
+    "ParquetStore",
+    "Source",
+    "StoreError",
+    "StoreInfo",
+    "open_store",
+]
 
 MANIFEST = "manifest.json"
 MARKER = ".briefmap-store"  # written before anything else: this folder is a store
@@ -52,81 +65,6 @@ Stage = Callable[[str], None]  # told each step of a write (tests stop an import
 def checkpoint(name: str) -> None:
     """The default `Stage`: nothing to do. A test gives the store its own to stop an import
     at a known step ("parsed", "merged", "data-tmp", "data-written", "committed")."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an import came from."""
-
-    file: str
-    sha256: str
-    rows: int
-    format: str
-    rejected: int = 0
-    deletions_file: str | None = None
-    deletions_sha256: str | None = None
-    deletions_rows: int = 0
-    marking: str = "TLP:CLEAR"  # the data's own handling marking (`layers.marking`)
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    location: str
-    generation: int
-    rows: int
-    data_file: str | None
-    imports: tuple[dict[str, Any], ...]
-    first_date: str | None
-    last_date: str | None
-
-    def marking(self) -> Marking:
-        """The highest marking of any import that brought events (deletions bring none): what
-        an export showing the store's events is marked at least."""
-        return highest(import_marking(e) for e in self.imports if e.get("file"))
-
-    def as_of(self, lang: str = "en") -> str:
-        """'Incident data as of …' for a briefing: the last import, its file and checksum."""
-        if not self.imports:
-            return w("no_data", lang)
-        last = self.imports[-1]
-        return w(
-            "as_of",
-            lang,
-            when=last["imported_at"][:16].replace("T", " "),
-            rows=f"{self.rows:,}",
-            first=self.first_date or "–",
-            last=self.last_date or "–",
-            file=last["file"],
-            sha=last["sha256"][:12],
-            n=f"{last['rows']:,}",
-        )
-
-
-class EventStore(Protocol):
-    """What the app and the CLI ask of a store: open (`open_store`), upsert, delete (or both at
-    once with `apply`), the columns a query by view needs (`load`, filtered by
-    `layers.events.index.event_mask`), the rows a popup or an export needs (`details`, `take`),
-    and `describe`. Rows are addressed by position within a generation."""
-
-    def describe(self) -> StoreInfo: ...
-
-    def apply(
-        self, batch: pa.Table | None, deletions: Deletions | None, source: Source
-    ) -> Counts: ...
-
-    def upsert(self, batch: pa.Table, source: Source) -> Counts: ...
-
-    def delete(self, deletions: Deletions, source: Source) -> Counts: ...
-
-    def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]: ...
-
-    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]: ...
-
-    def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]: ...
-
-    def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table: ...
-
-    def check(self) -> None: ...
 
 
 def default_location() -> Path:
@@ -158,19 +96,24 @@ class ParquetStore:
 
     # -- reading --------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
+        """The manifest as the current schema version (an older one migrated in memory)."""
+        return self._manifest()[0]
+
+    def _manifest(self) -> tuple[dict[str, Any], str | None]:
         path = self.root / MANIFEST
         if not path.is_file():
-            return {"format": FORMAT, "generation": 0, "data": None, "rows": 0, "imports": []}
+            empty = {"format": FORMAT, "version": VERSION, "columns": list(STORE_SCHEMA.names)}
+            return {**empty, "generation": 0, "data": None, "rows": 0, "imports": []}, None
         try:
             if path.stat().st_size > MAX_MANIFEST:
                 raise StoreError(f"{path}: manifest larger than {MAX_MANIFEST >> 20} MB")
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError) as exc:
             raise StoreError(f"{path}: unreadable manifest ({str(exc)[:200]})") from exc
-        return checked_manifest(data, path)
+        return migrate(checked_manifest(data, path))
 
     def describe(self) -> StoreInfo:
-        m = self.manifest()
+        m, note = self._manifest()
         return StoreInfo(
             location=str(self.root),
             generation=m["generation"],
@@ -179,7 +122,16 @@ class ParquetStore:
             imports=tuple(m["imports"]),
             first_date=m.get("first_date"),
             last_date=m.get("last_date"),
+            version=m["version"],
+            note=note,
         )
+
+    def snapshot(self) -> EventSnapshot:
+        """The store as of its current generation, read once (`layers.events.query`)."""
+        return ParquetSnapshot.of(self, self.describe())
+
+    def query(self, view: View, frame: Frame, geodata: Geodata) -> QueryResult:
+        return self.snapshot().query(view, frame, geodata)
 
     def load(self, columns: Sequence[str]) -> tuple[int, pa.Table]:
         """The current generation and these columns of every event (dictionary-encoded text)."""
@@ -196,22 +148,24 @@ class ParquetStore:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         return m["generation"], table.unify_dictionaries().combine_chunks()
 
-    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]:
-        """The current generation, its number of events, and these columns in batches (one
-        row group at a time, text dictionary-encoded): a loader fills its own arrays and
-        never holds the whole table."""
-        m = self.manifest()
-        if not m["data"]:
-            return m["generation"], 0, iter(())
+    def scan(
+        self, columns: Sequence[str], info: StoreInfo | None = None
+    ) -> tuple[int, int, Iterator[pa.RecordBatch]]:
+        """The generation (`info`'s, else the current), its number of events, and these
+        columns in batches (one row group at a time, text dictionary-encoded): a loader fills
+        its own arrays and never holds the whole table."""
+        info = info or self.describe()
+        if not info.data_file:
+            return info.generation, 0, iter(())
         text = [c for c in columns if pa.types.is_string(STORE_SCHEMA.field(c).type)]
-        path = self.root / m["data"]
-        check_data(path, m["rows"])
+        path = self.root / info.data_file
+        check_data(path, info.rows)
         try:
             handle = pq.ParquetFile(path, read_dictionary=text)
         except (OSError, pa.ArrowException, ValueError) as exc:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         rows = handle.metadata.num_rows
-        return m["generation"], rows, handle.iter_batches(ROW_GROUP, columns=list(columns))
+        return info.generation, rows, handle.iter_batches(ROW_GROUP, columns=list(columns))
 
     def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]:
         """Every column but the geometry for these rows of a generation, in the given order."""
@@ -230,6 +184,8 @@ class ParquetStore:
 
     def take(self, generation: int, rows: Sequence[int], columns: Sequence[str]) -> pa.Table:
         """These columns of these rows of a generation (e.g. the shown events, for export)."""
+        if not len(rows):  # nothing to read (an empty store has no file to read it from)
+            return pa.schema([STORE_SCHEMA.field(c) for c in columns]).empty_table()
         path = self.root / f"events-{generation:06d}.parquet"
         try:
             table = pq.read_table(path, columns=list(columns))
@@ -345,6 +301,8 @@ class ParquetStore:
 def checked_manifest(data: Any, path: Path) -> dict[str, Any]:
     try:
         return check_manifest(data)
+    except NewerStoreError as exc:
+        raise StoreError(f"{path.parent}: {exc}") from None
     except ManifestError as exc:
         raise StoreError(f"{path}: damaged manifest: {exc}") from None
 

@@ -90,6 +90,10 @@ ACTORS_IRQ = (
 )
 ASSAD_END = date(2024, 12, 8)
 START, END = date(2017, 1, 1), date(2025, 11, 15)
+EPOCH = date(1970, 1, 1)
+# A revision's time stays before a fixed day: an import refuses timestamps in the future, and a
+# lag of up to 400 days after END had made the generator's files fail from late 2026 on.
+LATEST = (END - EPOCH).days * 86400 + 30 * 86400
 # Where the first event goes when it carries a test payload: open desert, a precise place.
 PAYLOAD_AT = (33.95, 39.95)
 WORDS = (
@@ -178,7 +182,7 @@ def records(n: int, seed: int = 7, payload: str | None = None) -> list[tuple]:
             longitude=round(float(lon[i]), 4),
             geo_precision=int(gp[i]),
             fatalities=int(fatal[i]),
-            timestamp=int((day - date(1970, 1, 1)).days * 86400 + lag[i]),
+            timestamp=int(min((day - EPOCH).days * 86400 + lag[i], LATEST)),
         )
         out.append(tuple(rec[name] for name in RECORD))
     return out

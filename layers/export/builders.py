@@ -13,7 +13,6 @@ from typing import Any
 
 from layers.dtg import dtg
 from layers.events.export import events_features
-from layers.events.payload import payload
 from layers.events.shown import MARKING_NAME, ShownEvents, shown_events
 from layers.events.store import StoreError
 from layers.events.words import w as event_words
@@ -55,7 +54,7 @@ def geojson_file(req: Request, geodata: Geodata) -> Product:
     if shown is None:
         return Product(geojson_text(features, view.lang).encode("utf-8"), summary=summary)
     members = {"marking": banner_marking(_markings(view, geodata, shown)).label}
-    extra = events_features(shown.store, shown.index.generation, shown.mask)
+    extra = events_features(shown.result.selection)
     text = geojson_text(features, view.lang, extra=extra, members=members)
     summary += f" and {shown.count:,} imported incidents"
     return Product(text.encode("utf-8"), summary=summary)
@@ -96,7 +95,7 @@ def _shown(req: Request, view: View, geodata: Geodata) -> ShownEvents | None:
     if req.events is None:
         return None
     try:
-        return shown_events(req.events, view, geodata, req.events_index)
+        return shown_events(req.events_snapshot or req.events, view, geodata)
     except StoreError as exc:
         raise ProductError(f"imported incidents: {exc}") from exc
 
@@ -130,8 +129,8 @@ def _html(req: Request, snap: Snapshot, geodata: Geodata) -> str:
     if snap.events is not None:
         markings[MARKING_NAME] = snap.events.marking
         zoom = view.zoom if view.zoom is not None else fit_zoom(frame)
-        events = payload(snap.events.index, snap.events.mask, frame, zoom, view.lang)
-        named = ", ".join(snap.events.datasets(snap.events.within(frame))) or "ACLED"
+        events = snap.events.payload(frame, zoom, view.lang)
+        named = ", ".join(snap.events.datasets(frame)) or "ACLED"
         meta_events = f" · {event_words('layer', view.lang)}: {events['in_view']:,} ({named})"
     marking = banner_marking(markings, req.classification)
     title = snap.title or t("app_title", view.lang)

@@ -11,8 +11,7 @@ from typing import Any
 from layers.atomic import check_target, write_bytes_atomic, write_error
 from layers.dtg import stamp, utc_now
 from layers.errors import StorageError
-from layers.events.index import EventIndex, load_index
-from layers.events.store import EventStore, StoreError, open_store
+from layers.events.store import EventSnapshot, EventStore, StoreError, open_store
 from layers.export import formats
 from layers.export.features import view_from_args
 from layers.export.pack.build import build_pack
@@ -137,8 +136,8 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
     if args.scene is not None and walkthrough is None:
         raise ProductError("--scene needs a walkthrough")
     given = _given(args)
-    events, index = _events(args)
-    types = index.type_names() if index is not None else ()
+    events, snapshot = _events(args)
+    types = snapshot.type_names() if snapshot is not None else ()
     view = view_from_args(args, geodata, types) if "filters" in given else View(lang=args.lang)
     scene = scene_of(walkthrough, args.scene) if args.scene is not None else None
     if args.format is None and not args.pack:
@@ -158,7 +157,7 @@ def requests_from_args(args: Any, geodata: Geodata) -> list[tuple[Request, Path]
             args.title,
             args.classification,
             events=events,
-            events_index=index,
+            events_snapshot=snapshot,
             basemap=args.settings.basemap,
         )
         check(req, given | ({"pack"} if args.pack else set()))
@@ -191,15 +190,15 @@ def pack_path(out: Path, req: Request) -> Path:
     return out.with_suffix(formats.get(req.fmt).suffix)
 
 
-def _events(args: Any) -> tuple[EventStore | None, EventIndex | None]:
-    """The event store of --events and its loaded columns (None, None without)."""
+def _events(args: Any) -> tuple[EventStore | None, EventSnapshot | None]:
+    """The event store of --events and one snapshot of it (None, None without)."""
     if not args.events:
         if args.store is not None:
             raise ProductError("--store names the event store of --events: add --events")
         return None, None
     try:
         store = open_store(args.settings.store)
-        return store, load_index(store)
+        return store, store.snapshot()
     except StoreError as exc:
         raise ProductError(f"--store: {exc}") from exc
 

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from layers.errors import ExportError
 
 if TYPE_CHECKING:  # only named here: the registry that imports this stays light
-    from layers.events.index import EventIndex
-    from layers.events.store import EventStore
+    from layers.events.store import EventSnapshot, EventStore
     from layers.view import View
     from layers.walkthrough import Scene, Walkthrough
 
@@ -39,7 +38,7 @@ class Request:
     classification: str | None = None
     frame: tuple[float, float, float, float] | None = None  # the map's extent (the app's)
     events: EventStore | None = None  # imported incidents to show as the view selects them
-    events_index: EventIndex | None = None  # the store's loaded columns, if already held
+    events_snapshot: EventSnapshot | None = None  # one generation of it, if already held
     basemap: Path | None = None  # a user's archive (`--basemap`); None: the shipped one
 
 

@@ -16,7 +16,6 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import PathPatch
 from shapely.geometry import box
 
-from layers.events.payload import payload
 from layers.events.shown import ShownEvents
 from layers.render.legend import LegendItem
 from layers.snapshot.draw import Z, dash_style, polygon_path, pt
@@ -48,7 +47,7 @@ def events_for(
     shown: ShownEvents, proj: Projection, extent: Bounds, zoom: float, lang: str
 ) -> EventsDrawn | None:
     """What the map would draw of `shown` over this extent (None if no event is in it)."""
-    data = payload(shown.index, shown.mask, lonlat_bounds(proj, extent), zoom, lang)
+    data = shown.payload(lonlat_bounds(proj, extent), zoom, lang)
     if not data["in_view"]:
         return None
     words = data["legend"]
@@ -63,7 +62,7 @@ def events_for(
             LegendItem(EVENTS, name, colour, ("event",), None, 0) for name, colour in words["items"]
         ]
     keys = (words["note"],) if words["note"] else ()
-    datasets = shown.datasets(shown.within(lonlat_bounds(proj, extent)))
+    datasets = shown.datasets(lonlat_bounds(proj, extent))
     return EventsDrawn(data, tuple(items), keys, datasets)
 
 

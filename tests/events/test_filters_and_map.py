@@ -11,11 +11,12 @@ from datetime import date
 import numpy as np
 import pytest
 
+from layers.events.backend import Frame
 from layers.events.export import events_csv
 from layers.events.grid import hexagons, parents
 from layers.events.importer import import_file
-from layers.events.index import event_mask, load_index, summarise
-from layers.events.layer import events_at, render_events
+from layers.events.index import event_mask, events_at, load_index, summarise
+from layers.events.layer import events_group
 from layers.events.payload import POINT_LIMIT, points_payload
 from layers.events.popup import date_label, event_html
 from layers.events.store import open_store
@@ -140,7 +141,7 @@ def test_imprecise_places_are_spread_not_a_hotspot(tmp_path, geodata):
     assert len(data["dlat"]) == 20 and [a[3] for a in data["areas"]] == [200]
 
 
-def test_many_events_in_view_become_hexagons(tmp_path):
+def test_many_events_in_view_become_hexagons(tmp_path, geodata):
     from layers.events import synth
 
     index_rows = synth.table(POINT_LIMIT + 500, seed=3)
@@ -148,12 +149,11 @@ def test_many_events_in_view_become_hexagons(tmp_path):
     from layers.events.store import Source
 
     store.apply(index_rows, None, Source("x.csv", "0" * 64, index_rows.num_rows, "acled"))
-    index = load_index(store)
-    everything = np.ones(index.size, dtype=bool)
-    region = render_events(index, everything, (35.0, 29.5, 48.5, 37.6), 6)
+    query = store.snapshot().query
+    region = events_group(query(View(), Frame((35.0, 29.5, 48.5, 37.6), 6), geodata).map)
     assert (region.mode, region.in_view) == ("hex", POINT_LIMIT + 500)
     assert region.payload_bytes < 250_000
-    town = render_events(index, everything, (40.0, 35.2, 40.3, 35.45), 10)
+    town = events_group(query(View(), Frame((40.0, 35.2, 40.3, 35.45), 10), geodata).map)
     assert town.mode == "points" and 0 < town.in_view <= POINT_LIMIT
 
 
@@ -201,8 +201,7 @@ def test_events_csv_is_formula_safe_and_imports_again(tmp_path, geodata):
     data[2]["actor1"] = "@SUM(1+1)"
     store = open_store(tmp_path / "s")
     import_file(store, write(tmp_path / "in.csv", data))
-    index = load_index(store)
-    text = events_csv(store, index.generation, event_mask(index, View(), geodata))
+    text = events_csv(store.query(View(), Frame(), geodata).selection)
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "@") or c.startswith("-2+")]
     out = tmp_path / "again.csv"

@@ -25,5 +25,6 @@ def _alive(session_id: str) -> bool:
 
 runtime = Runtime(for_app(sys.argv[1:]))
 runtime.publisher.alive = _alive
+runtime.publisher.basemap()  # checked before serving, never first inside a request
 data.serve_with(runtime)
 app = st.App(Path(__file__).resolve().parent / "app.py", routes=routes(runtime.publisher))

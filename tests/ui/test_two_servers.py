@@ -7,6 +7,7 @@ serving, and nothing is written into the checkout (no static folder, no copied a
 from __future__ import annotations
 
 import os
+import urllib.error
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
@@ -65,6 +66,34 @@ def _page(browser, server):
     return context, context.new_page(), asked, offenders
 
 
+# the first report URL in the properties of the map's features (their popups' HTML)
+REPORT_URL = r"""() => { let hit = null;
+  window.map.eachLayer(l => { if (!hit && l.feature) {
+    const m = JSON.stringify(l.feature.properties).match(/\/briefmap\/reports\/[0-9a-f]+\.json/);
+    if (m) { hit = m[0]; } } });
+  return hit; }"""
+
+
+def _report_url(frame) -> str:
+    """A report's paragraphs URL as the map's popups carry it."""
+    url = frame.locator(":root").evaluate(REPORT_URL)
+    assert url, "no popup of the map cites a loaded report"
+    return url
+
+
+def _key(frame) -> str:
+    return frame.locator(":root").evaluate("() => briefmap.reportsKey")
+
+
+def _status(url: str, key: str | None = None) -> int:
+    ask = urllib.request.Request(url, headers={"X-Briefmap-Key": key} if key else {})
+    try:
+        with urllib.request.urlopen(ask, timeout=60) as answer:  # noqa: S310 - loopback only
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def _labels(page, frame) -> set[str]:
     return {label["text"] for label in settled_labels(page, frame, minimum=1)}
 
@@ -94,6 +123,10 @@ def test_two_servers_from_one_install_serve_their_own_basemaps(browser, tmp_path
         assert TOWN not in _labels(page_a, frame_a)
         assert CREDIT in frame_b.locator(".leaflet-control-attribution").inner_text()
         assert "Natural Earth" in frame_a.locator(".leaflet-control-attribution").inner_text()
+        # report paragraphs: only with the key this server granted the page
+        url, key_a, key_b = _report_url(frame_a), _key(frame_a), _key(frame_b)
+        assert _status(a.url + url) == 403 and _status(a.url + url, key_b) == 403
+        assert _status(a.url + url, key_a) == 200 and _status(b.url + url, key_a) == 403
         # stopping A leaves B serving: a new page on B draws its basemap
         first.close()
         assert a.process.poll() is not None

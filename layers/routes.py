@@ -25,7 +25,7 @@ from layers.render.assets import STATIC_URL
 from layers.render.basemap import BASEMAP_URL
 
 _PLAIN = re.compile(rb"/[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
-FOREVER = "public, max-age=31536000, immutable"  # every URL names its content (?v=, a digest)
+FOREVER = "public, max-age=31536000, immutable"  # for a URL that names its content (?v=, digest)
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -43,10 +43,12 @@ def routes(publisher: Publisher) -> list[Route]:
         found = publisher.asset(request.path_params["name"]) if _plain(request) else None
         if found is None:
             return _not_found()
+        # a versioned URL (?v=digest) is kept; a bare one (the theme's fonts) is checked again
+        headers = {"Cache-Control": FOREVER if "v" in request.query_params else "no-cache"}
         if isinstance(found, bytes):  # the bundle, built in memory
-            return Response(found, media_type=_TYPES[".js"], headers={"Cache-Control": FOREVER})
+            return Response(found, media_type=_TYPES[".js"], headers=headers)
         kind = _TYPES.get(found.source.suffix)
-        return FileResponse(found.source, media_type=kind, headers={"Cache-Control": FOREVER})
+        return FileResponse(found.source, media_type=kind, headers=headers)
 
     async def basemap(request: Request) -> Response:
         path = publisher.basemap_file(request.path_params["name"]) if _plain(request) else None

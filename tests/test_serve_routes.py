@@ -76,6 +76,7 @@ def test_every_asset_is_served_by_its_name_with_its_own_bytes(served):
     status, headers, body = _get(app, f"{STATIC_URL}/{BUNDLE_TARGET}")
     assert (status, body) == (200, bundle_bytes())
     assert headers["content-type"].startswith("text/javascript")
+    assert headers["cache-control"] == "no-cache"  # not versioned: the browser asks again
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ multipart/byteranges); report paragraphs only with a key granted to a live sessi
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -53,7 +54,9 @@ def _get(app, raw: str, headers: dict[str, str] | None = None) -> tuple[int, dic
     async def send(message):
         sent.append(message)
 
-    anyio.run(app, scope, receive, send)
+    # in a thread of its own: a browser test's Playwright may hold this thread's event loop
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, app, scope, receive, send).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body

@@ -82,13 +82,13 @@ def main() -> None:
     args = parser.parse_args()
     from pmtiles.convert import mbtiles_to_pmtiles
 
-    from layers.tiles.archive import inspect_archive, serve_copy
+    from layers.tiles.archive import inspect_archive, served_archive
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for count in (args.baseline_tiles, args.tiles):
             source = build(root / f"{count}.mbtiles", count)
-            ours = in_child(lambda s=source: serve_copy(inspect_archive(s), root / "out"), 600)
+            ours = in_child(lambda s=source: served_archive(inspect_archive(s), root / "out"), 600)
             print(f"briefmap   {count:>9,} tiles: {ours}")
             theirs = in_child(
                 lambda s=source: mbtiles_to_pmtiles(str(s), str(root / "base.pmtiles"), None),

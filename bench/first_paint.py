@@ -44,7 +44,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from layers.boundary import load_geodata  # noqa: E402
-from layers.render.assets import install_static  # noqa: E402
 from layers.serve import config_flags  # noqa: E402
 from tests.ui.harness import (  # noqa: E402
     MAP_FRAME,
@@ -73,9 +72,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 m = folium.Map(location=[34.4, 43.2], zoom_start=6, tiles=None)
-m.default_js = [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
-m.default_css = [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
+m.default_js = [("leaflet", "/briefmap/static/vendor/leaflet/leaflet.js")]
+m.default_css = [("leaflet_css", "/briefmap/static/vendor/leaflet/leaflet.css")]
 st_folium(m, key="map", height=700, use_container_width=True, returned_objects=[])
+"""
+# The same server shape as briefmap's: Streamlit plus briefmap's route for the assets.
+FLOOR_SERVER = """
+from pathlib import Path
+import streamlit as st
+from layers.publisher import Publisher
+from layers.routes import routes
+
+app = st.App(Path(__file__).resolve().parent / "floor_app.py", routes=routes(Publisher(None, None)))
 """
 FLOOR_MARKS = """
 (() => {
@@ -152,10 +160,10 @@ def _paint(browser, guard: Guard, url: str, shapes: int, phases: list | None = N
 
 @contextmanager
 def floor_server(tmp: Path) -> Iterator[str]:
-    """Streamlit serving FLOOR_APP (with its own static folder) on a free port."""
-    app = tmp / "floor_app.py"
-    app.write_text(FLOOR_APP, encoding="utf-8")
-    install_static(tmp / "static")
+    """Streamlit serving FLOOR_APP (with briefmap's asset route) on a free port."""
+    (tmp / "floor_app.py").write_text(FLOOR_APP, encoding="utf-8")
+    app = tmp / "floor_server.py"
+    app.write_text(FLOOR_SERVER, encoding="utf-8")
     port = free_port()
     flags = {**config_flags(), "server.port": port, "server.address": "127.0.0.1"}
     command = [sys.executable, "-m", "streamlit", "run", str(app)]

@@ -160,7 +160,13 @@ def scene_map(
     whose `extras` (legend, scale) change with the scene."""
     scene = briefing.scene
     view = scene_view(scene, lang)
-    m = base_map(lang=lang, basemap_source=data.basemap_source(), clicker=actions, mode=mode)
+    m = base_map(
+        lang=lang,
+        basemap_source=data.basemap_source(),
+        clicker=actions,
+        mode=mode,
+        reports_key=data.reports_key(),
+    )
     features = view.select(geodata)
     groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, data.map_reports())
     groups.append(highlight_group((geodata.feature(fid) for fid in scene.highlight), lang))

@@ -1,29 +1,37 @@
 """Cached loaders. Cache data and immutable records, never a folium Map (see TRAPS).
 
-Everything comes from one `Runtime`, built once per process from the settings `briefmap serve`
-handed the script (or, run by `streamlit run` or a test, from the environment)."""
+Everything comes from one `Runtime`: the server's (`dashboard/serve_app.py` builds it from the
+settings `briefmap serve` handed it, and its web route serves from the same runtime), or, when
+the script runs without that server (AppTest), one built here from the environment."""
 
 from __future__ import annotations
 
 import sys
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from layers.briefing import BriefingRoom
 from layers.events.store import EventStore
 from layers.model import Geodata
-from layers.paths import STATIC_DIR
-from layers.render.assets import STATIC_URL, install_static
-from layers.render.basemap import install_basemap
-from layers.reports import Library, publish
+from layers.reports import Library
 from layers.runtime import Runtime
 from layers.settings import for_app
+
+# The server's runtime (set once by dashboard/serve_app.py): kept outside Streamlit's caches,
+# which any client can clear, so the route and every session keep sharing it.
+_SERVER: list[Runtime] = []
+_KEY = "bm-reports-key"  # this session's key to the report paragraphs
+
+
+def serve_with(server_runtime: Runtime) -> None:
+    _SERVER[:] = [server_runtime]
 
 
 @st.cache_resource(show_spinner=False)
 def runtime() -> Runtime:
-    """The app's runtime: its settings are read here, once per process."""
-    return Runtime(for_app(sys.argv[1:]))
+    """The app's runtime: the server's, else one from the settings read here, once."""
+    return _SERVER[0] if _SERVER else Runtime(for_app(sys.argv[1:]))
 
 
 def geodata() -> Geodata:
@@ -46,10 +54,23 @@ def reports() -> tuple[Library, str | None]:
 
 @st.cache_resource(show_spinner=False)
 def map_reports() -> Library:
-    """The verified reports for the map: each as a local JSON file its popups fetch a
-    paragraph from when a citation is opened (the map then carries no paragraph text)."""
+    """The verified reports for the map: their popups fetch a paragraph from the server's
+    route when a citation is opened (the map then carries no paragraph text), with the key
+    this session was granted (`reports_key`)."""
     library, _problem = reports()
-    return publish(library, STATIC_DIR / "reports", f"{STATIC_URL}/reports")
+    return runtime().publisher.publish_reports(library)
+
+
+def reports_key() -> str:
+    """This session's key to the report paragraphs, granted once per session (again if the
+    server no longer honours it)."""
+    publisher = runtime().publisher
+    key = st.session_state.get(_KEY)
+    if not publisher.granted(key):
+        ctx = get_script_run_ctx()
+        key = publisher.grant(ctx.session_id if ctx else "")
+        st.session_state[_KEY] = key
+    return key
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,8 +82,7 @@ def briefing_room() -> BriefingRoom:
 
 @st.cache_resource(show_spinner=False)
 def basemap_source() -> dict:
-    """The basemap archive the browser reads (the user's from the settings, else ours); fills
-    the static folder too (also when run without `briefmap serve`)."""
-    install_static(STATIC_DIR)
-    settings = runtime().settings
-    return install_basemap(STATIC_DIR, settings.basemap, settings.geodata)
+    """The basemap archive the browser reads (the user's from the settings, else ours), as
+    the server's route sends it."""
+    spec, _file = runtime().publisher.basemap()
+    return spec

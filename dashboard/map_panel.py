@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import events_panel, state
-from dashboard.data import basemap_source, map_reports
+from dashboard.data import basemap_source, map_reports, reports_key
 from dashboard.markup import html_block
 from layers.i18n import t
 from layers.model import Feature, Geodata
@@ -26,7 +26,13 @@ MAP_KEY = "map"
 def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
     lat, lon, zoom = state.base_extent(view)
     # Built on every run (never cached): st_folium rewrites the map it is given.
-    m = base_map(lang=view.lang, basemap_source=basemap_source(), center=(lat, lon), zoom=zoom)
+    m = base_map(
+        lang=view.lang,
+        basemap_source=basemap_source(),
+        center=(lat, lon),
+        zoom=zoom,
+        reports_key=reports_key(),
+    )
     library = map_reports()
     groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang, library)
     focus = state.take_focus()

@@ -161,16 +161,6 @@ def _staged(path: Path, make_parents: bool) -> Iterator[tuple[int, Path, int]]:
     _sync_folder(path.parent)
 
 
-def remove_stale_temporaries(folder: Path, prefixes: tuple[str, ...]) -> None:
-    """Remove the temporary files left in `folder` by writes to targets named with
-    `prefixes` whose process has gone; those of live processes are kept."""
-    with contextlib.suppress(OSError):
-        for candidate in folder.iterdir():
-            target, pid = _temporary_parts(candidate.name)
-            if target is not None and target.startswith(prefixes) and _stale(candidate, pid):
-                candidate.unlink(missing_ok=True)
-
-
 def _temporary_parts(name: str) -> tuple[str | None, str]:
     """(target name, process id) of a temporary file named by `_staged`, or by the older
     fixed ".<target>.tmp" form (process id ""); (None, "") for any other name."""

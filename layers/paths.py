@@ -8,7 +8,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_DIR = PROJECT_ROOT / "dashboard"
-STATIC_DIR = DASHBOARD_DIR / "static"  # Streamlit serves <main script dir>/static
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
 
 SOURCES_FILE = "sources.json"

@@ -1,5 +1,8 @@
 """The runtime: what a command or the app works with, built from one `Settings` value — the
-geodata (loaded on first use), the event store, the verified reports and the basemap choice.
+geodata (loaded on first use), the event store, the verified reports, the basemap choice and
+the publisher of what the server sends (`layers.publisher`: assets, the basemap archive and
+report paragraphs for granted sessions, all from where they are; nothing is written into the
+package).
 The CLI builds one per command, the app one per process (`dashboard.data.runtime`), tests
 their own. Nothing here reads the environment."""
 
@@ -12,6 +15,7 @@ from pathlib import Path
 from layers.events.store import EventStore, open_store
 from layers.model import Geodata
 from layers.paths import basemap_dir
+from layers.publisher import Publisher
 from layers.reports import Library, ReportsError, load_reports
 from layers.settings import Settings
 
@@ -59,3 +63,13 @@ class Runtime:
     def basemap_dir(self) -> Path:
         """The geodata folder's own basemap sources if it has them, else the shipped ones."""
         return basemap_dir(self.settings.geodata)
+
+    @cached_property
+    def _publisher(self) -> Publisher:
+        return Publisher(self.settings.basemap, self.settings.geodata)
+
+    @property
+    def publisher(self) -> Publisher:
+        """What this process's web route may send (one per runtime)."""
+        with self._lock:
+            return self._publisher

@@ -1,5 +1,6 @@
-"""`briefmap serve`: prepare the static folder, check the data, and run the Streamlit app with
-the project's settings, from any working directory."""
+"""`briefmap serve`: check the data and the basemap, and run the server (`dashboard/serve_app.py`:
+Streamlit's app plus briefmap's own route for assets, basemap and report paragraphs) with the
+project's settings, from any working directory. Nothing is written into the package."""
 
 from __future__ import annotations
 
@@ -13,15 +14,13 @@ from pathlib import Path
 
 from layers.boundary import GeodataError
 from layers.errors import ConfigError
-from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STATIC_DIR, STREAMLIT_CONFIG
-from layers.render.assets import install_static
-from layers.render.basemap import install_basemap
+from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STREAMLIT_CONFIG
 from layers.reports import ReportsError
 from layers.runtime import Runtime
 from layers.settings import APP_ARGUMENT, Settings
 from layers.tiles.archive import ArchiveError
 
-APP = DASHBOARD_DIR / "app.py"
+APP = DASHBOARD_DIR / "serve_app.py"  # defines an st.App: `streamlit run` serves it
 
 
 def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, object]:
@@ -90,14 +89,13 @@ def streamlit_command(port: int, address: str, settings: Settings | None = None)
 
 
 def prepare(settings: Settings) -> list[str]:
-    """Validate the data, the reports folder and the basemap archive, and fill the static
-    folder; raise GeodataError, ReportsError or ArchiveError (naming the file). Returns the
-    recorded reports the folder does not have."""
+    """Validate the data, the reports folder and the basemap archive (an MBTiles one is
+    converted into the cache folder here, once); raise GeodataError, ReportsError or
+    ArchiveError (naming the file). Returns the recorded reports the folder does not have."""
     runtime = Runtime(settings)
     data = runtime.geodata
     library = runtime.reports()
-    install_static(STATIC_DIR)
-    install_basemap(STATIC_DIR, settings.basemap, settings.geodata)
+    runtime.publisher.basemap()
     return library.missing(data.reports)
 
 

@@ -17,7 +17,7 @@ import sqlite3
 import pytest
 
 from layers.tiles import bounds
-from layers.tiles.archive import embedded_tiles, inspect_archive, serve_copy
+from layers.tiles.archive import embedded_tiles, inspect_archive, served_archive
 from layers.tiles.archive_meta import ArchiveError
 from layers.tiles.bounds import MAX_TILE_INFLATED, TileTooLarge, inflate, inflated_size
 from layers.tiles.places import _tile_places
@@ -77,7 +77,7 @@ def test_a_bomb_the_sample_misses_is_stopped_when_mbtiles_are_converted(tmp_path
     info = inspect_archive(path)
     static = tmp_path / "static"
     with pytest.raises(TileTooLarge, match=f"tile 2/1/1 unpacks to {CAP}"):
-        serve_copy(info, static)
+        served_archive(info, static)
     assert list(static.iterdir()) == []  # nothing half-converted is served
 
 
@@ -167,4 +167,4 @@ def test_a_sample_out_of_time_ends_without_refusing(tmp_path, monkeypatch):
     assert inspect_archive(pm).kind == "pmtiles"
     info = inspect_archive(mb)
     with pytest.raises(TileTooLarge, match="tile 2/1/1"):
-        serve_copy(info, tmp_path / "static")
+        served_archive(info, tmp_path / "static")

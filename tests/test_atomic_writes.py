@@ -17,9 +17,8 @@ import pytest
 
 from layers.atomic import write_bytes_atomic, write_with_atomic
 from layers.paths import PROJECT_ROOT
-from layers.render.assets import install_static, vendor_assets
-from layers.render.basemap import shipped_archive
-from layers.tiles.archive import inspect_archive, serve_copy
+from layers.tiles.archive import inspect_archive, served_archive
+from tests.archive_builders import mbtiles
 
 ROUNDS = 10
 GUARD = 300  # seconds: only to stop a hung child, never a measure of speed
@@ -55,22 +54,13 @@ def _temporaries(root: Path) -> list[str]:
     return sorted(str(p) for p in root.rglob("*") if p.name.endswith(".tmp"))
 
 
-def test_two_processes_installing_the_assets_at_once_both_succeed(tmp_path):
-    assert _race(install_static, tmp_path) == []
+def test_two_processes_converting_one_archive_at_once_both_succeed(tmp_path):
+    """Two servers given one MBTiles archive convert it into one cache folder at once."""
+    info = inspect_archive(mbtiles(tmp_path / "user.mbtiles"))
+    assert _race(lambda folder: served_archive(info, folder), tmp_path / "cache") == []
     for i in range(ROUNDS):
-        for asset in vendor_assets():
-            copy = tmp_path / f"round-{i}" / asset.target
-            assert copy.read_bytes() == asset.source.read_bytes(), copy
-    assert _temporaries(tmp_path) == []
-
-
-def test_two_processes_serving_one_archive_at_once_both_succeed(tmp_path):
-    info = inspect_archive(shipped_archive())
-    assert _race(lambda folder: serve_copy(info, folder), tmp_path) == []
-    source = info.path.read_bytes()
-    for i in range(ROUNDS):
-        served = list((tmp_path / f"round-{i}").iterdir())
-        assert len(served) == 1 and served[0].read_bytes() == source, served
+        served = list((tmp_path / "cache" / f"round-{i}").iterdir())
+        assert len(served) == 1 and inspect_archive(served[0]).kind == "pmtiles", served
     assert _temporaries(tmp_path) == []
 
 

@@ -15,7 +15,7 @@ from pmtiles.tile import TileType, zxy_to_tileid
 from pmtiles.writer import Writer
 
 from layers.tiles import schemas
-from layers.tiles.archive import ArchiveError, inspect_archive, serve_copy
+from layers.tiles.archive import ArchiveError, inspect_archive, served_archive
 from layers.tiles.build import run_tippecanoe, write_features
 from layers.tiles.places import places
 from layers.tiles.schemas import openmaptiles, protomaps_v3
@@ -138,7 +138,7 @@ def test_a_raster_tile_must_be_the_image_its_archive_declares(tmp_path):
 
 def test_a_raster_mbtiles_is_served_as_raster_pmtiles_with_its_images_unchanged(tmp_path):
     info = inspect_archive(raster_mbtiles(tmp_path / "r.mbtiles", max_zoom=3))
-    served = serve_copy(info, tmp_path / "static")
+    served = served_archive(info, tmp_path / "static")
     back = inspect_archive(served)
     assert (back.schema, back.tile_format, back.max_zoom) == ("raster", "png", 3)
     with served.open("rb") as f:
@@ -184,7 +184,7 @@ def test_each_schema_is_one_small_module():
 
 def test_gzip_is_kept_for_vector_tiles_of_an_mbtiles(tmp_path):
     info = inspect_archive(vector_archive(tmp_path, "openmaptiles", ".mbtiles"))
-    served = serve_copy(info, tmp_path / "static")
+    served = served_archive(info, tmp_path / "static")
     with served.open("rb") as f:
         reader = Reader(MmapSource(f))
         header = reader.header()

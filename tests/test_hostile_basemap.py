@@ -1,9 +1,10 @@
 """Hostile `serve --basemap` archives, built in code (tests/archive_builders.py): each PMTiles
 and MBTiles case is checked and installed in a forked child under a memory limit (like
 tests/test_hostile_inputs.py) and must end in one ArchiveError naming the file and what is
-wrong, leaving nothing in the static folder: never a traceback, a hang or gigabytes of memory.
-Then the static folder itself: a failed conversion leaves no *.tmp, only the archive in use
-stays, and the size cap."""
+wrong, leaving nothing in the cache folder: never a traceback, a hang or gigabytes of memory.
+Then the cache folder itself: a PMTiles archive is served where it is (nothing copied), a failed
+conversion leaves no *.tmp, conversions of other archives are left alone (another server may be
+sending them), and the size cap."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from layers.cli import main
 from layers.render import basemap
 from layers.tiles import archive, mbtiles_file
-from layers.tiles.archive import ArchiveError, inspect_archive, serve_copy
+from layers.tiles.archive import ArchiveError, inspect_archive, served_archive
 from tests.archive_builders import good_pmtiles, mbtiles, pmtiles_cases
 from tests.test_hostile_inputs import _in_child
 
@@ -101,7 +102,7 @@ def _install(path: Path, static: Path, budget: float | None = 2.0) -> list:
     if budget:
         mbtiles_file.INSPECT_SECONDS = mbtiles_file.CONVERT_SECONDS = budget
     try:
-        served = serve_copy(inspect_archive(path), static)
+        served = served_archive(inspect_archive(path), static)
     except ArchiveError as exc:
         left = sorted(p.name for p in static.iterdir()) if static.exists() else []
         return ["refused", str(exc), left]
@@ -169,48 +170,42 @@ def test_many_tiles_convert_in_one_pass_and_a_row_cap_refuses_more(tmp_path, mon
     monkeypatch.setattr(mbtiles_file, "MAX_TILES", 100_000)
     path.touch()  # a new stamp: converted again
     with pytest.raises(ArchiveError, match=r"300,003 tiles \(briefmap converts at most 100,000\)"):
-        serve_copy(inspect_archive(path), tmp_path / "other")
+        served_archive(inspect_archive(path), tmp_path / "other")
 
 
-def test_a_failed_conversion_leaves_the_served_archive_and_no_tmp(tmp_path):
-    static = tmp_path / "static"
-    first = serve_copy(inspect_archive(good_pmtiles(tmp_path / "a.pmtiles")), static)
+def test_a_failed_conversion_leaves_the_cache_as_it_was_and_no_tmp(tmp_path):
+    cache = tmp_path / "cache"
+    first = served_archive(inspect_archive(mbtiles(tmp_path / "a.mbtiles")), cache)
     bad = mbtiles(tmp_path / "bad.mbtiles", "tile-null-later")  # passes inspection
     with pytest.raises(ArchiveError, match="tile 2/3/3: tile_data is None"):
-        serve_copy(inspect_archive(bad), static)
-    assert sorted(p.name for p in static.iterdir()) == [first.name]
+        served_archive(inspect_archive(bad), cache)
+    assert sorted(p.name for p in cache.iterdir()) == [first.name]
 
 
-def test_only_the_archive_in_use_stays_in_the_static_folder(tmp_path, monkeypatch):
-    static = tmp_path / "static"
-    first = serve_copy(inspect_archive(good_pmtiles(tmp_path / "a.pmtiles")), static)
-    (static / "user-0123456789ab.pmtiles.tmp").write_bytes(b"left by a crash")
-    second = serve_copy(inspect_archive(mbtiles(tmp_path / "b.mbtiles")), static)
-    assert sorted(p.name for p in static.iterdir()) == [second.name]
-    assert first != second
-    # serving ours again removes the user's archive too
-    monkeypatch.setattr(basemap, "SERVED_DIR", "static")
-    spec = basemap.install_basemap(tmp_path)
-    assert [p.name for p in static.iterdir()] == [spec["url"].rsplit("/", 1)[1]]
-    assert spec["url"].rsplit("/", 1)[1].startswith("briefmap-")
+def test_a_pmtiles_is_served_where_it_is_and_no_conversion_is_removed(tmp_path):
+    cache = tmp_path / "cache"
+    pm = good_pmtiles(tmp_path / "a.pmtiles")
+    assert served_archive(inspect_archive(pm), cache) == pm and not cache.exists()
+    first = served_archive(inspect_archive(mbtiles(tmp_path / "b.mbtiles")), cache)
+    second = served_archive(inspect_archive(mbtiles(tmp_path / "c.mbtiles")), cache)
+    assert first != second and first.is_file() and second.is_file()  # two servers, two files
+    spec, served = basemap.basemap_spec(None, None, cache)  # ours: where it is, under our route
+    assert served == basemap.shipped_archive() and spec["url"].startswith("/briefmap/basemap/")
+    assert sorted(p.name for p in cache.iterdir()) == sorted([first.name, second.name])
 
 
-def test_a_copy_is_capped_in_size_and_by_the_free_space(tmp_path, monkeypatch):
+def test_an_archive_is_capped_in_size_and_a_conversion_by_the_free_space(tmp_path, monkeypatch):
     info = inspect_archive(good_pmtiles(tmp_path / "a.pmtiles"))
     monkeypatch.setattr(archive, "MAX_ARCHIVE_BYTES", 100)
     with pytest.raises(ArchiveError, match=r"a.pmtiles: 0.0 GB; briefmap serves archives of at"):
-        serve_copy(info, tmp_path / "static")
+        served_archive(info, tmp_path / "cache")
     monkeypatch.setattr(archive, "MAX_ARCHIVE_BYTES", 10**12)
-
-    def no_link(*_args):
-        raise OSError(18, "Invalid cross-device link")
-
-    monkeypatch.setattr(archive.os, "link", no_link)
+    info = inspect_archive(mbtiles(tmp_path / "b.mbtiles"))
     usage = shutil.disk_usage(tmp_path)
     monkeypatch.setattr(archive.shutil, "disk_usage", lambda _p: usage._replace(free=1000))
-    with pytest.raises(ArchiveError, match="would leave the static folder's disk nearly full"):
-        serve_copy(info, tmp_path / "static")
-    assert list((tmp_path / "static").iterdir()) == []
+    with pytest.raises(ArchiveError, match="would leave the cache folder's disk nearly full"):
+        served_archive(info, tmp_path / "cache")
+    assert list((tmp_path / "cache").iterdir()) == []
 
 
 @pytest.mark.parametrize("case", ["metadata-gzip-bomb", "root-garbage-gzip", "version-2"])

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from layers.model import Citation, Precision
+from layers.publisher import Publisher
 from layers.render.escape import script_json
 from layers.render.popup import coordinates_text, popup_html
 from layers.render.sources import grade_html, source_html
-from layers.reports.library import Library, publish
+from layers.reports.library import Library
 
 REPORT = "000_0f03b8209ef71bac.txt"
 HOSTILE = "فقرة <script>alert(1)</script> ${alert(2)} ` <img src=x onerror=alert(3)>"
@@ -92,27 +93,38 @@ def test_a_grade_says_its_meaning_on_hover(grade, lang, title):
     )
 
 
+def _publisher(tmp_path) -> Publisher:
+    return Publisher(None, None, cache=tmp_path / "cache")
+
+
 def test_a_published_library_gives_the_map_a_local_url_not_the_text(geodata, tmp_path):
-    library = publish(_library(HOSTILE), tmp_path / "reports", "app/static/reports")
+    publisher = _publisher(tmp_path)
+    library = publisher.publish_reports(_library(HOSTILE))
     html = source_html(Citation(REPORT, 7), geodata, library, "en")
     quote = re.search(r"<blockquote [^>]*>(.*?)</blockquote>", html)
     assert quote and quote.group(1) == ""  # the popup carries no paragraph text
     url = re.search(r'data-src="([^"]+)"', html).group(1)
-    assert url.startswith("app/static/reports/") and url.endswith(".json")
-    served = json.loads((tmp_path / "reports" / url.rsplit("/", 1)[1]).read_text("utf-8"))
+    assert url.startswith("/briefmap/reports/") and url.endswith(".json")
+    name = url.rsplit("/", 1)[1]
+    assert publisher.paragraphs(None, name) is None  # only for a granted key
+    served = json.loads(publisher.paragraphs(publisher.grant("session"), name))
     assert served["7"] == HOSTILE and len(served) == 26  # fetched and shown as text by the page
+    assert not list(tmp_path.iterdir())  # held in memory, written nowhere
     assert 'data-missing="Report not loaded, so the paragraph cannot be shown here' in html
     # a paragraph the report does not have keeps the not-loaded message, no URL
     beyond = source_html(Citation(REPORT, 99), geodata, library, "en")
     assert "data-src" not in beyond
 
 
-def test_publishing_twice_writes_one_file_named_by_its_content(tmp_path):
-    first = publish(_library("نص"), tmp_path, "/s")
-    again = publish(_library("نص"), tmp_path, "/s")
-    changed = publish(_library("نص آخر"), tmp_path, "/s")
+def test_publishing_twice_holds_one_copy_named_by_its_content(tmp_path):
+    publisher = _publisher(tmp_path)
+    first = publisher.publish_reports(_library("نص"))
+    again = publisher.publish_reports(_library("نص"))
+    changed = publisher.publish_reports(_library("نص آخر"))
     assert first.urls == again.urls != changed.urls
-    assert len(list(tmp_path.iterdir())) == 2
+    key = publisher.grant("session")
+    names = {u.rsplit("/", 1)[1] for lib in (first, changed) for u in lib.urls.values()}
+    assert len(names) == 2 and all(publisher.paragraphs(key, n) for n in names)
 
 
 @pytest.mark.parametrize(

@@ -171,11 +171,14 @@
   };
 
   /* A cited paragraph fetched from the local server when its citation is opened (one JSON file
-   * per report, fetched once); shown with textContent, never parsed as HTML. */
+   * per report, fetched once, with the key this page's session was granted: the server sends
+   * report text to no one else); shown with textContent, never parsed as HTML. */
   B._reports = {};
   B.paragraph = function (quote) {
     var url = quote.getAttribute("data-src");
-    var all = B._reports[url] || (B._reports[url] = fetch(url, { credentials: "same-origin" })
+    var ask = { credentials: "same-origin", headers: {} };
+    if (B.reportsKey) { ask.headers["X-Briefmap-Key"] = B.reportsKey; }
+    var all = B._reports[url] || (B._reports[url] = fetch(url, ask)
       .then(function (r) { if (!r.ok) { throw new Error(r.status + " " + url); } return r.json(); }));
     return all.then(function (paragraphs) {
       quote.textContent = paragraphs[quote.getAttribute("data-paragraph")] || "";

@@ -1,27 +1,25 @@
-"""Offline assets: Leaflet, protomaps-leaflet and briefmap's own JS/CSS, copied from
-Python packages (or the vendored npm build) into the dashboard's static folder and referenced
-by absolute `/app/static/...` URLs.
+"""Offline assets: Leaflet, protomaps-leaflet and briefmap's own JS/CSS, served straight from
+where they are installed (a Python package's files, layers/assets/, the vendored npm build) by
+briefmap's own route (`layers.routes`, at `/briefmap/static/...`), looked up by name in
+`served_assets()`: an allow-list, never a path from the URL joined onto a folder. Nothing is
+copied anywhere; the map's script bundle is built in memory (`bundle_bytes`).
 
 folium's defaults load Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from CDNs;
 briefmap replaces that list with local files only (see `map_js` / `map_css`). The URLs are
 absolute because streamlit-folium loads them inside its component iframe, where a relative
-`app/static/...` would resolve against the component's own path.
+URL would resolve against the component's own path.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
 
-from layers.atomic import write_bytes_atomic, write_with_atomic
-from layers.paths import STATIC_DIR
-
-STATIC_URL = "/app/static"
+STATIC_URL = "/briefmap/static"  # served by layers.routes (never Streamlit's /app/static)
 _OWN = Path(__file__).resolve().parent.parent / "assets"
 # protomaps-leaflet from the npm registry, vendored with its licence (see its README.md)
 _PROTOMAPS = _OWN / "vendor" / "protomaps-leaflet"
@@ -35,7 +33,7 @@ _BASEMAP_JS = ("labels", "symbols", "schemas", "basemap")
 @dataclass(frozen=True)
 class Asset:
     source: Path
-    target: str  # path under the static folder
+    target: str  # its name under STATIC_URL
 
     @property
     def url(self) -> str:
@@ -71,8 +69,14 @@ def vendor_assets() -> tuple[Asset, ...]:
     )
 
 
+@cache
+def served_assets() -> dict[str, Asset]:
+    """Every asset the server may send, by its name under STATIC_URL (the allow-list)."""
+    return {a.target: a for a in vendor_assets()}
+
+
 def _by_target(target: str) -> Asset:
-    return next(a for a in vendor_assets() if a.target == target)
+    return served_assets()[target]
 
 
 # The map's scripts in load order, served as one file (`map_js`): streamlit-folium inserts
@@ -118,23 +122,3 @@ def map_css() -> list[tuple[str, str]]:
 
 def leaflet_image_url() -> str:
     return f"{STATIC_URL}/vendor/leaflet/images/"
-
-
-def install_static(static_dir: Path = STATIC_DIR) -> list[Path]:
-    """Copy every asset into `static_dir` where missing or changed; return the files written.
-
-    Streamlit refuses symlinks out of its static folder, so these are real copies.
-    """
-    written = []
-    for asset in vendor_assets():
-        target = static_dir / asset.target
-        if target.is_file() and target.stat().st_size == asset.source.stat().st_size:
-            if _digest(asset.source) == hashlib.sha256(target.read_bytes()).hexdigest()[:10]:
-                continue
-        write_with_atomic(target, partial(shutil.copyfile, asset.source), make_parents=True)
-        written.append(target)
-    bundle = static_dir / BUNDLE_TARGET
-    if not bundle.is_file() or bundle.read_bytes() != bundle_bytes():
-        write_bytes_atomic(bundle, bundle_bytes(), make_parents=True)
-        written.append(bundle)
-    return written

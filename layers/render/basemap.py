@@ -4,9 +4,9 @@ The archive is ours (`geodata/basemap/basemap.pmtiles`, built by `layers.tiles`)
 archive (`briefmap serve --basemap FILE`) in any schema `layers.tiles.schemas` reads: its
 name and mapping tables go to the browser with the source, which maps it onto our layers
 (`layers/assets/briefmap-schemas.js`) or draws its raster tiles under our labels. Either is
-served from the local static folder (Streamlit answers HTTP Range requests there, which
-PMTiles readers use) and drawn by protomaps-leaflet with `STYLE` below and the label styles
-of `layers.render.labels`, so our tiles and an OpenStreetMap extract look alike and are
+served from where it is by briefmap's own route (`layers.routes`, which answers the HTTP Range
+requests PMTiles readers make) and drawn by protomaps-leaflet with `STYLE` below and the
+label styles of `layers.render.labels`, so our tiles and an OpenStreetMap extract look alike and are
 labelled by the same priorities.
 
 Self-contained pages (no server) use `offline_basemap_data()`: the archive's tiles up to a
@@ -17,33 +17,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from layers.aliases import load_aliases
-from layers.atomic import write_with_atomic
 from layers.paths import BASEMAP_DIR, PROJECT_ROOT, basemap_dir
 from layers.render.escape import esc
 from layers.render.labels import styles_for_browser
 from layers.render.palette import LAND
-from layers.tiles.archive import (
-    USER_PREFIX,
-    ArchiveInfo,
-    embedded_tiles,
-    inspect_archive,
-    keep_only,
-    serve_copy,
-)
+from layers.tiles.archive import ArchiveInfo, embedded_tiles, inspect_archive, served_archive
 from layers.tiles.build import ARCHIVE_NAME
 from layers.tiles.mbtiles_file import convert_mbtiles
 from layers.tiles.schemas import by_name
 
-SERVED_DIR = "basemap"  # under the static folder
 # Colours and line widths (CSS px) of the basemap, for every source in the Protomaps schema.
 STYLE: dict[str, Any] = {
     "sea": "#cfe0ea",
@@ -89,41 +78,34 @@ def shipped_archive(folder: Path | None = None) -> Path:
     return own if own.is_file() else PROJECT_ROOT / "geodata" / BASEMAP_DIR / ARCHIVE_NAME
 
 
-def install_basemap(
-    static_dir: Path, archive: Path | None = None, geodata: Path | None = None
-) -> dict[str, Any]:
-    """Put the archive (a user's, else ours: the `geodata` folder's own if it has one) in the
-    static folder; return the source spec:
-    url (under /app/static), max_zoom, bounds and the attribution (escaped HTML).
+BASEMAP_URL = "/briefmap/basemap"  # served by layers.routes, with HTTP Range requests
+
+
+def basemap_spec(
+    archive: Path | None = None, geodata: Path | None = None, cache: Path | None = None
+) -> tuple[dict[str, Any], Path]:
+    """The archive the browser reads (a user's, else ours: the `geodata` folder's own if it
+    has one) and the file the server sends for it: the source spec (url under BASEMAP_URL,
+    max_zoom, bounds, the attribution as escaped HTML, the schema's mapping) and that file.
+    Nothing is copied: a PMTiles archive is served where it is; an MBTiles one is converted
+    once into `cache` (`layers.tiles.archive.served_archive`).
 
     A user's archive is checked first (`layers.tiles.archive.inspect_archive`): a bad one
-    raises ArchiveError naming the file, and nothing is installed."""
-    from layers.render.assets import STATIC_URL
-
-    folder = static_dir / SERVED_DIR
+    raises ArchiveError naming the file."""
     if archive is not None:
         info = inspect_archive(archive)
-        served = serve_copy(info, folder)
         credit = info.attribution or archive.name
     else:
         info = inspect_archive(shipped_archive(basemap_dir(geodata)))
-        served = _copy_ours(info.path, folder)
         credit = ATTRIBUTION
-    spec = info.browser_spec(f"{STATIC_URL}/{SERVED_DIR}/{served.name}")
+    served = served_archive(info, cache)
+    stat = served.stat()
+    stamp = hashlib.sha256(f"{served}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    spec = info.browser_spec(f"{BASEMAP_URL}/{stamp[:16]}.pmtiles")
     spec["attribution"] = esc(credit)
     spec["user"] = archive is not None
     spec["mapping"] = dict(by_name(info.schema).browser)
-    return spec
-
-
-def _copy_ours(path: Path, folder: Path) -> Path:
-    """Our archive in the served folder; a user's archive served before is removed."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    target = folder / f"briefmap-{digest}.pmtiles"
-    if not target.is_file():
-        write_with_atomic(target, partial(shutil.copyfile, path), make_parents=True)
-    keep_only(folder, target, (USER_PREFIX, "briefmap-"))
-    return target
+    return spec, served
 
 
 OFFLINE_REGION = (30.0, 22.0, 58.0, 42.0)  # west, south, east, north: the briefing's region

@@ -91,16 +91,18 @@ class Basemap(DataElement):
         """
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+        briefmap.reportsKey = {{ this.reports_key|tojson }};
         briefmap.vectorBasemap({{ this._parent.get_name() }}, {{ this.spec|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, spec: dict[str, Any]):
+    def __init__(self, spec: dict[str, Any], reports_key: str | None = None):
         super().__init__()
         self._name = "Basemap"
         self.spec = spec
         self.image_path = assets.leaflet_image_url()
+        self.reports_key = reports_key  # sent with each paragraph fetch (layers.routes)
 
 
 class FeatureLabels(DataElement):
@@ -265,14 +267,16 @@ def base_map(
     zoom: float = DEFAULT_ZOOM,
     clicker: tuple[str, ...] = (),
     mode: str = "screen",
+    reports_key: str | None = None,
 ) -> folium.Map:
     """A folium Map with no tile URL, local assets only, and the vector-tile basemap.
 
-    Give `basemap_source` (the dashboard: `basemap.install_basemap()`, an archive the
-    browser reads from the static folder) or `basemap_data` (self-contained pages:
-    `basemap.offline_basemap_data()`, tiles embedded in the page). `mode` "projector" (the
-    audience's window) sizes labels for the room and leaves out the zoom and measuring
-    controls. `clicker` lists the presentation actions whose keys the map should hear.
+    Give `basemap_source` (the dashboard: `basemap.basemap_spec()`, an archive the browser
+    reads from briefmap's route, and the session's `reports_key` to its paragraphs) or
+    `basemap_data` (self-contained pages: `basemap.offline_basemap_data()`, tiles embedded in
+    the page). `mode` "projector" (the audience's window) sizes labels for the room and leaves
+    out the zoom and measuring controls. `clicker` lists the presentation actions whose keys
+    the map should hear.
     """
     projector = mode == "projector"
     m = folium.Map(
@@ -303,7 +307,8 @@ def base_map(
         source = basemap_source
     else:
         raise ValueError("base_map needs basemap_source or basemap_data")
-    Basemap({"source": source, "mode": mode, **basemap.style_spec(lang, mode)}).add_to(m)
+    spec = {"source": source, "mode": mode, **basemap.style_spec(lang, mode)}
+    Basemap(spec, reports_key).add_to(m)
     if not projector:
         MeasureControl(lang).add_to(m)
     if clicker:

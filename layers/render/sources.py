@@ -4,7 +4,7 @@ its number, the report's outlet, date and file, beside our summary.
 Used by the map's popups (a `<details>` toggle) and by the dashboard's timeline and presenter
 view (the body inside a Streamlit expander). Paragraph text comes from a verified
 `layers.reports.Library` at run time and is escaped like any other data; without the report the
-citation says so. A library published for the browser (`layers.reports.publish`) gives the map
+citation says so. A library published for the browser (`Publisher.publish_reports`) gives the map
 a local URL instead of the text: the popup fetches the paragraph when its citation is opened, so
 the map does not carry every paragraph of every popup. File names and grades are isolated left
 to right (`<bdi>`) so that Arabic text around them does not reorder them.

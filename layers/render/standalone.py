@@ -70,14 +70,14 @@ def _inline_css(path: Path, resolve) -> str:
 
 
 def _own_asset(url: str) -> Path:
-    """The file behind one of briefmap's /app/static/... URLs (fonts in briefmap.css)."""
-    target = url.split("/app/static/", 1)[-1].split("?", 1)[0]
-    return next(a.source for a in assets.vendor_assets() if a.target == target)
+    """The file behind one of briefmap's served asset URLs (fonts in briefmap.css)."""
+    target = url.split(f"{assets.STATIC_URL}/", 1)[-1].split("?", 1)[0]
+    return assets.served_assets()[target].source
 
 
 def inline_assets() -> str:
     """Leaflet, protomaps-leaflet and briefmap's JS/CSS as inline <style>/<script> blocks."""
-    by_target = {a.target: a.source for a in assets.vendor_assets()}
+    by_target = {name: a.source for name, a in assets.served_assets().items()}
     leaflet_css = by_target["vendor/leaflet/leaflet.css"]
     css = [
         _inline_css(leaflet_css, lambda rel: leaflet_css.parent / rel),

@@ -24,7 +24,7 @@ from layers.reports.labels import (
     source_details,
     sources_line,
 )
-from layers.reports.library import Library, ReportsError, load_reports, publish
+from layers.reports.library import Library, ReportsError, load_reports
 
 __all__ = [
     "Library",
@@ -35,7 +35,6 @@ __all__ = [
     "paragraphs_label",
     "reference_label",
     "load_reports",
-    "publish",
     "report_label",
     "source_details",
     "sources_line",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from layers.atomic import write_bytes_atomic
 from layers.errors import InputError
 from layers.model import Citation, Report
 
@@ -99,20 +97,3 @@ def load_reports(folder: Path | None, reports: Mapping[str, Report]) -> Library:
     if problems:
         raise ReportsError(folder, problems)
     return Library(folder, texts)
-
-
-def publish(library: Library, folder: Path, base_url: str) -> Library:
-    """Write each loaded report's paragraphs as JSON into `folder` (named by the report's
-    content, so a browser never keeps a stale copy) and return the library with their URLs.
-    The files hold only text that `load_reports` verified; they are served locally."""
-    urls = {}
-    for name, paragraphs in library.texts.items():
-        data = json.dumps(
-            {str(n): text for n, text in enumerate(paragraphs, start=1)}, ensure_ascii=False
-        ).encode("utf-8")
-        file = f"{hashlib.sha256(data).hexdigest()[:16]}.json"
-        target = folder / file
-        if not target.is_file():
-            write_bytes_atomic(target, data, make_parents=True)
-        urls[name] = f"{base_url.rstrip('/')}/{file}"
-    return replace(library, urls=urls)

@@ -7,8 +7,9 @@
   merged, ranked by zoom and named from the alias table (`layers.aliases`).
 - `build`: writes them for tippecanoe and builds `geodata/basemap/basemap.pmtiles`
   (`python -m layers.tiles` or `make basemap`), reproducibly.
-- `archive`: checks a user's PMTiles or MBTiles archive (zooms, bounds, attribution) and
-  installs it in the static folder, and extracts tiles to embed in an offline HTML page;
+- `archive`: checks a user's PMTiles or MBTiles archive (zooms, bounds, attribution), says
+  which file the server sends (a PMTiles itself; an MBTiles converted once into a cache
+  folder), and extracts tiles to embed in an offline HTML page;
   `pmtiles_file` and `mbtiles_file` read each kind within bounds (sizes, gzip output, SQLite
   time and rows), `archive_meta` checks what they share (metadata JSON, zooms, bounds).
 - `schemas` (one module per schema: Protomaps v4 and v3, OpenMapTiles, raster) and

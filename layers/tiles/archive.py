@@ -4,8 +4,8 @@
 or MBTiles archive of vector tiles in the Protomaps basemap schema and returns what the map
 needs (zooms, bounds, layers, the attribution its metadata carries, as plain text), or raises
 `ArchiveError` naming the file and what is wrong (`pmtiles_file` and `mbtiles_file` read each
-kind within bounds). `serve_copy` puts it where the web server serves it (MBTiles converted to
-PMTiles once; at most MAX_ARCHIVE_BYTES; only the archive in use is kept there).
+kind within bounds). `served_archive` says which file the web server sends (a PMTiles archive
+itself; an MBTiles converted to PMTiles once, in a cache folder; at most MAX_ARCHIVE_BYTES).
 `embedded_tiles` extracts tiles of our own archive for an offline single-file page.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-import os
 import shutil
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 from pmtiles.reader import MmapSource, Reader, all_tiles
 from pmtiles.tile import Compression
 
-from layers.atomic import remove_stale_temporaries, write_with_atomic
+from layers.atomic import write_with_atomic
 from layers.boundary.regular import FileRefused, open_regular
 from layers.tiles.archive_meta import SCHEMA_LAYERS, ArchiveError, ArchiveInfo, plain_text
 from layers.tiles.bounds import inflate
@@ -34,7 +33,7 @@ __all__ = ["SCHEMA_LAYERS", "ArchiveError", "ArchiveInfo", "inspect_archive", "p
 PMTILES_MAGIC = b"PMTiles"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_ARCHIVE_BYTES = 4_000_000_000  # a user's archive; Iraq and Syria to zoom 15 is far less
-SPARE_BYTES = 200_000_000  # left free on the static folder's disk after a copy
+SPARE_BYTES = 200_000_000  # left free on the cache folder's disk after a conversion
 USER_PREFIX = "user-"
 
 
@@ -63,58 +62,42 @@ def inspect_archive(path: Path) -> ArchiveInfo:
     raise ArchiveError(f"{path}: not a PMTiles or MBTiles archive (unknown file signature)")
 
 
-def serve_copy(info: ArchiveInfo, folder: Path) -> Path:
-    """The archive as a PMTiles file inside the served `folder` (a hard link where the file
-    system allows, else a copy; MBTiles converted). Reused while the source is unchanged;
-    other archives in the folder are removed once it is in place, and a failed copy or
-    conversion leaves nothing behind."""
+def served_archive(info: ArchiveInfo, cache: Path | None) -> Path:
+    """The archive as the browser reads it: a PMTiles file is served where it is (no copy, no
+    link); an MBTiles archive is converted once into `cache` (a folder outside the code, named
+    by the source's path, size and time, so a changed source is converted again and two
+    servers never remove each other's file). A failed conversion leaves nothing behind."""
     stat = info.path.stat()
     if stat.st_size > MAX_ARCHIVE_BYTES:
         raise ArchiveError(
             f"{info.path}: {stat.st_size / 1e9:.1f} GB; briefmap serves archives of at most "
             f"{MAX_ARCHIVE_BYTES / 1e9:.0f} GB (cut a smaller area with `pmtiles extract --bbox`)"
         )
+    if info.kind == "pmtiles":
+        return info.path
+    if cache is None:
+        raise ArchiveError(f"{info.path}: an MBTiles archive needs a cache folder to convert into")
     stamp = hashlib.sha256(f"{info.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    target = folder / f"{USER_PREFIX}{stamp.hexdigest()[:12]}.pmtiles"
+    target = cache / f"{USER_PREFIX}{stamp.hexdigest()[:12]}.pmtiles"
     if not target.is_file():
-        write_with_atomic(target, partial(_stage, info, size=stat.st_size), make_parents=True)
-    keep_only(folder, target, (USER_PREFIX,))
+        write_with_atomic(target, partial(_convert, info, size=stat.st_size), make_parents=True)
     return target
 
 
-def _stage(info: ArchiveInfo, staged: Path, size: int) -> None:
+def _convert(info: ArchiveInfo, staged: Path, size: int) -> None:
     staged.unlink(missing_ok=True)
-    if info.kind == "mbtiles":
-        _need_space(info.path, staged.parent, size)
-        convert_mbtiles(info, staged)
-        return
-    try:
-        os.link(info.path, staged)
-    except OSError:  # another file system (or one without links): copy, if there is room
-        _need_space(info.path, staged.parent, size)
-        shutil.copyfile(info.path, staged)
+    _need_space(info.path, staged.parent, size)
+    convert_mbtiles(info, staged)
 
 
 def _need_space(path: Path, folder: Path, size: int) -> None:
     free = shutil.disk_usage(folder).free
     if free < size + SPARE_BYTES:
         raise ArchiveError(
-            f"{path}: copying it ({size / 1e6:,.0f} MB) would leave the static folder's disk "
-            f"nearly full ({free / 1e6:,.0f} MB free); put the archive on the same file system "
-            "as briefmap (it is then linked, not copied) or free some space"
+            f"{path}: converting it ({size / 1e6:,.0f} MB) would leave the cache folder's disk "
+            f"nearly full ({free / 1e6:,.0f} MB free); free some space, or convert it to "
+            "PMTiles yourself (`pmtiles convert`), which is served where it is"
         )
-
-
-def keep_only(folder: Path, keep: Path, prefixes: tuple[str, ...]) -> None:
-    """Remove the archives (and leftover *.tmp files) named with `prefixes` from the served
-    folder, but `keep`: a file in the static folder can be downloaded by anyone who reaches
-    the server, so a user's archive stays there only while it is the one served. Temporary
-    files of copies under way in another process are left alone."""
-    remove_stale_temporaries(folder, prefixes)
-    for old in folder.iterdir():
-        stale = old.name.startswith(prefixes) and old.suffix in (".pmtiles", ".tmp")
-        if stale and old != keep and not old.is_dir():
-            old.unlink(missing_ok=True)
 
 
 def embedded_tiles(

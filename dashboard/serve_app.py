@@ -1,0 +1,30 @@
+"""The server `briefmap serve` runs (`streamlit run dashboard/serve_app.py -- <settings>`):
+Streamlit's own routes and the app (`dashboard/app.py`), plus briefmap's route
+(`layers.routes`), which sends the assets, the basemap archive and the cited paragraphs
+straight from where they are. `streamlit run` finds `app` below (an `st.App`) and serves it
+with uvicorn in this process, so the route and the script's sessions share one runtime."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime import Runtime as StreamlitRuntime
+
+from dashboard import data
+from layers.routes import routes
+from layers.runtime import Runtime
+from layers.settings import for_app
+
+
+def _alive(session_id: str) -> bool:
+    """Whether a session of this server is still open (its report key is then honoured)."""
+    return StreamlitRuntime.exists() and StreamlitRuntime.instance().is_active_session(session_id)
+
+
+runtime = Runtime(for_app(sys.argv[1:]))
+runtime.publisher.alive = _alive
+runtime.publisher.basemap()  # checked before serving, never first inside a request
+data.serve_with(runtime)
+app = st.App(Path(__file__).resolve().parent / "app.py", routes=routes(runtime.publisher))

@@ -1,0 +1,151 @@
+"""The LemonLDAP::NG configuration (`lmConf-1.json`, its File backend) for briefmap's own
+OIDC provider: a portal on loopback whose users come from an SQLite database, issuing signed
+ID tokens with a `roles` claim to one relying party. Keys are LemonLDAP::NG's own names (see
+`Lemonldap::NG::Common::Conf::DefaultValues`); anything not set keeps Debian's default.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROLE_SEPARATOR = ";"
+RELYING_PARTY = "briefmap"  # the relying party's key inside LemonLDAP::NG's configuration
+SCOPES = "openid profile email roles"  # what briefmap asks for (`roles` is our own scope)
+
+
+def portal_conf(
+    *,
+    folder: Path,
+    portal_url: str,
+    client_id: str,
+    client_secret: str,
+    redirect_uris: list[str],
+    private_key: str,
+    public_key: str,
+) -> dict:
+    """The whole configuration: storage in `folder`, users, the OIDC issuer and the client."""
+    domain = urlsplit(portal_url).hostname or ""
+    conf = {
+        "cfgNum": 1,
+        "cfgAuthor": "briefmap",
+        "cfgVersion": "2.16.1",
+        "cfgDate": str(int(time.time())),  # the portal refuses a configuration without it
+        "portal": portal_url,
+        "domain": domain,  # required; the portal's host (an IP address here)
+        "cookieName": "briefmap_llng",
+        "securedCookie": 0,
+        "httpOnly": 1,
+        "timeout": 8 * 3600,
+        "whatToTrace": "uid",
+        "notification": 0,
+        "loginHistoryEnabled": 0,
+        "portalDisplayAppslist": 0,
+        "portalDisplayChangePassword": 0,
+        "portalDisplayLoginHistory": 0,
+        "multiValuesSeparator": ROLE_SEPARATOR,
+        "applicationList": {},
+        "locationRules": {},
+        "exportedHeaders": {},
+        "macros": {},
+        "groups": {},
+        **_storage(folder),
+        **_users(folder),
+        **_issuer(portal_url, private_key, public_key),
+    }
+    conf.update(_relying_party(client_id, client_secret, redirect_uris))
+    return conf
+
+
+def _storage(folder: Path) -> dict:
+    def files(name: str) -> dict:
+        return {
+            "Directory": str(folder / name),
+            "LockDirectory": str(folder / name / "lock"),
+            "generateModule": "Lemonldap::NG::Common::Apache::Session::Generate::SHA256",
+        }
+
+    return {
+        "globalStorage": "Apache::Session::File",
+        "globalStorageOptions": files("sessions"),
+        "persistentStorage": "Apache::Session::File",
+        "persistentStorageOptions": files("psessions"),
+        "localSessionStorage": "Cache::FileCache",
+        "localSessionStorageOptions": {
+            "cache_root": str(folder / "cache"),
+            "cache_depth": 3,
+            "default_expires_in": 600,
+            "directory_umask": 0o077,  # a number: Perl reads "077" as decimal 77
+            "namespace": "briefmap-llng-sessions",
+        },
+    }
+
+
+def _users(folder: Path) -> dict:
+    """The DBI backend over the SQLite file the provider writes (one table `users`)."""
+    return {
+        "authentication": "DBI",
+        "userDB": "Same",
+        "passwordDB": "Null",
+        "registerDB": "Null",
+        "dbiAuthChain": f"dbi:SQLite:dbname={folder / 'users.sqlite'}",
+        "dbiAuthUser": "",
+        "dbiAuthPassword": "",
+        "dbiAuthTable": "users",
+        "dbiUserTable": "users",
+        "dbiAuthLoginCol": "uid",
+        "dbiAuthPasswordCol": "password",
+        "dbiAuthPasswordHash": "",
+        "dbiExportedVars": {"uid": "uid", "cn": "cn", "mail": "mail", "roles": "roles"},
+        "exportedVars": {},
+    }
+
+
+def _issuer(portal_url: str, private_key: str, public_key: str) -> dict:
+    return {
+        "issuerDBOpenIDConnectActivation": 1,
+        "oidcServiceMetaDataIssuer": portal_url.rstrip("/"),
+        "oidcServicePrivateKeySig": private_key,
+        "oidcServicePublicKeySig": public_key,
+        "oidcServiceKeyIdSig": "briefmap-1",
+        "oidcServiceAllowAuthorizationCodeFlow": 1,
+        "oidcServiceAllowImplicitFlow": 0,
+        "oidcServiceAllowHybridFlow": 0,
+        "oidcServiceIgnoreScopeForClaims": 0,
+    }
+
+
+def _relying_party(client_id: str, client_secret: str, redirect_uris: list[str]) -> dict:
+    rp = RELYING_PARTY
+    return {
+        "oidcRPMetaDataOptions": {
+            rp: {
+                "oidcRPMetaDataOptionsDisplayName": "briefmap",
+                "oidcRPMetaDataOptionsClientID": client_id,
+                "oidcRPMetaDataOptionsClientSecret": client_secret,
+                "oidcRPMetaDataOptionsPublic": 0,
+                "oidcRPMetaDataOptionsRedirectUris": " ".join(redirect_uris),
+                "oidcRPMetaDataOptionsPostLogoutRedirectUris": " ".join(
+                    uri.removesuffix("oauth2callback") for uri in redirect_uris
+                ),
+                "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
+                "oidcRPMetaDataOptionsIDTokenForceClaims": 1,  # st.user reads the ID token
+                "oidcRPMetaDataOptionsBypassConsent": 1,
+                "oidcRPMetaDataOptionsRequirePKCE": 0,
+                "oidcRPMetaDataOptionsUserIDAttr": "uid",
+                "oidcRPMetaDataOptionsLogoutBypassConfirm": 1,
+            }
+        },
+        "oidcRPMetaDataExportedVars": {
+            rp: {
+                "name": "cn",
+                "email": "mail",
+                "preferred_username": "uid",
+                "roles": "roles;string;always",
+            }
+        },
+        "oidcRPMetaDataOptionsExtraClaims": {rp: {"roles": "roles"}},
+        "oidcRPMetaDataMacros": {},
+        "oidcRPMetaDataScopeRules": {},
+    }

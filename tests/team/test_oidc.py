@@ -1,0 +1,168 @@
+"""briefmap's own OIDC provider (Debian's LemonLDAP::NG portal, `layers.team.oidc`), started
+by the test on a loopback port as an unprivileged user, driven with plain HTTP. Never
+skipped: without the Debian packages the tests fail and say what to install."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from layers.team.cluster import free_port
+from layers.team.oidc import ROLES, Provider, ProviderError, check_installed
+from tests.team import oidc_flow
+
+REDIRECT = f"http://127.0.0.1:{free_port()}/oauth2callback"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    check_installed()  # fails (never skips) naming the Debian packages
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-"))
+    try:
+        with Provider(folder, free_port(), [REDIRECT]) as running:
+            yield running
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_discovery_answers_on_loopback(provider):
+    found = provider.discovery()
+    assert found["issuer"] == provider.issuer
+    assert found["authorization_endpoint"].startswith(f"{provider.issuer}/")
+    assert "code" in found["response_types_supported"]
+    assert "RS256" in found["id_token_signing_alg_values_supported"]
+    assert "S256" in found["code_challenge_methods_supported"]
+
+
+@pytest.mark.parametrize("login", ["viewer1", "analyst1", "presenter1", "admin1"])
+def test_code_flow_gives_an_id_token_with_the_users_roles(provider, login):
+    user = provider.users[login]
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)
+    assert signed_in["code"], f"no code for {login}: {signed_in['page'].text[:500]}"
+    assert signed_in["state"] == signed_in["sent_state"]
+
+    tokens = oidc_flow.exchange(provider, signed_in["code"], REDIRECT)
+    assert tokens.status_code == 200, tokens.text
+    id_token = oidc_flow.verified_claims(provider, tokens.json()["id_token"])
+    assert id_token["iss"] == provider.issuer
+    assert id_token["aud"] in (provider.client_id, [provider.client_id])
+    assert id_token["nonce"] == signed_in["nonce"]
+    assert id_token["sub"] == login
+    assert id_token["roles"] == list(user.roles)
+    assert set(id_token["roles"]) <= set(ROLES)
+    assert id_token["email"] == user.email
+
+    userinfo = oidc_flow.session().get(
+        provider.discovery()["userinfo_endpoint"],
+        headers={"Authorization": f"Bearer {tokens.json()['access_token']}"},
+        timeout=30,
+    )
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["roles"] == list(user.roles)
+
+
+def test_a_single_role_is_still_a_list(provider):
+    user = provider.users["viewer1"]
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)
+    tokens = oidc_flow.exchange(provider, signed_in["code"], REDIRECT).json()
+    assert oidc_flow.claims(tokens["id_token"])["roles"] == ["viewer"]
+
+
+def test_a_wrong_password_gets_no_code(provider):
+    user = provider.users["admin1"]
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password + "x", REDIRECT)
+    assert signed_in["code"] is None
+    assert signed_in["page"].status_code in (200, 401)  # the form again, with an error
+    assert 'name="password"' in signed_in["page"].text
+
+
+def test_an_unknown_user_gets_no_code(provider):
+    signed_in = oidc_flow.sign_in(provider, "mallory", "anything", REDIRECT)
+    assert signed_in["code"] is None
+
+
+def test_a_code_works_once_and_only_with_the_secret(provider):
+    user = provider.users["analyst1"]
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)
+    stolen = oidc_flow.session().post(
+        provider.discovery()["token_endpoint"],
+        data={
+            "grant_type": "authorization_code",
+            "code": signed_in["code"],
+            "redirect_uri": REDIRECT,
+        },
+        auth=(provider.client_id, "not-the-secret"),
+        timeout=30,
+    )
+    assert stolen.status_code in (400, 401)
+    assert "id_token" not in stolen.text
+    first = oidc_flow.exchange(provider, signed_in["code"], REDIRECT)
+    again = oidc_flow.exchange(provider, signed_in["code"], REDIRECT)
+    assert first.status_code == 200
+    assert again.status_code == 400
+
+
+def test_an_unregistered_redirect_uri_gets_no_code(provider):
+    user = provider.users["admin1"]
+    elsewhere = "http://127.0.0.1:9/oauth2callback"
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, elsewhere)
+    assert signed_in["code"] is None
+    assert "code=" not in signed_in["page"].headers.get("location", "")
+
+
+def test_nothing_listens_beyond_loopback(provider):
+    listening = _listening_addresses(provider.pid)
+    assert listening, "the portal's process listens on nothing"
+    assert listening == {("127.0.0.1", provider.port)}
+
+
+def test_the_portal_runs_unprivileged_with_its_state_in_its_folder(provider):
+    status = Path(f"/proc/{provider.pid}/status").read_text()
+    uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+    assert uid != 0
+    assert (provider.folder / "conf" / "lmConf-1.json").exists()
+    assert any((provider.folder / "sessions").iterdir()), "no session kept in the folder"
+    assert provider.folder.stat().st_mode & 0o077 == 0
+
+
+def test_a_broken_configuration_fails_with_the_portals_own_words():
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-bad-"))
+    broken = Provider(folder, free_port(), [REDIRECT])
+    broken._conf = lambda private, public: {"cfgNum": 1}  # no cfgDate, no domain: refused
+    try:
+        with pytest.raises(ProviderError) as failed:
+            broken.start()
+        assert "No configuration available" in str(failed.value)
+        assert not broken.running()
+    finally:
+        broken.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _listening_addresses(pid: int) -> set[tuple[str, int]]:
+    """(address, port) of every TCP socket the process listens on (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd)
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and inode in inodes:
+                found.add(_address(local))
+    return found
+
+
+def _address(hex_address: str) -> tuple[str, int]:
+    host, port = hex_address.split(":")
+    if len(host) == 8:
+        octets = bytes.fromhex(host)[::-1]
+        return ".".join(str(b) for b in octets), int(port, 16)
+    return host, int(port, 16)  # IPv6: kept raw, never loopback-equal to 127.0.0.1

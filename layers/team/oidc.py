@@ -44,6 +44,9 @@ PERL_MODULES = (  # what the portal loads for our configuration (see the Makefil
     "IO::String",
     "String::Random",
 )
+# The portal's REST routes Debian's nginx site for it denies (sessions, configuration, ...):
+# closed here too, since no nginx stands in front of this portal.
+CLOSED_ROUTES = ("adminSessions", "proxy", "sessions", "config", "notification")
 ROLES = ("viewer", "analyst", "presenter", "admin")
 UNPRIVILEGED = "nobody"
 START_SECONDS = 60  # how long the portal may take to answer its discovery document
@@ -238,7 +241,9 @@ class Provider:
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         private, public = _signing_key(self.folder)
         (self.folder / "lemonldap-ng.ini").write_text(self._ini(), encoding="utf-8")
-        (self.folder / "portal.psgi").write_text(_PSGI.format(htdocs=PORTAL_HTDOCS))
+        (self.folder / "portal.psgi").write_text(
+            _PSGI.format(htdocs=PORTAL_HTDOCS, closed="|".join(CLOSED_ROUTES))
+        )
         conf = self.folder / "conf" / "lmConf-1.json"
         conf.write_text(json.dumps(self._conf(private, public), indent=1), encoding="utf-8")
         self._write_users(self.folder / "users.sqlite")
@@ -348,7 +353,8 @@ languages = en, ar
 """
 
 _PSGI = """\
-# Written by briefmap (layers/team/oidc.py): Debian's portal, with its static files.
+# Written by briefmap (layers/team/oidc.py): Debian's portal, with the static files and the
+# closed routes of Debian's own nginx site for it (/etc/lemonldap-ng/portal-nginx.conf).
 use strict;
 use Plack::Builder;
 use Lemonldap::NG::Portal::Main;
@@ -357,6 +363,16 @@ my $portal = Lemonldap::NG::Portal::Main->run( {{}} );
 builder {{
     enable 'AccessLog', format => 'combined';
     enable 'Static', path => qr{{^/static/}}, root => '{htdocs}';
+    enable 'Static', path => qr{{^/javascript/}}, root => '/usr/share';
+    enable sub {{
+        my $app = shift;
+        sub {{
+            my $env = shift;
+            return [ 403, [ 'Content-Type' => 'text/plain' ], ['closed'] ]
+              if $env->{{PATH_INFO}} =~ m{{^/(?:{closed})(?:/|$)}};
+            return $app->($env);
+        }};
+    }};
     $portal;
 }};
 """

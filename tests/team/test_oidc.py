@@ -5,6 +5,7 @@ skipped: without the Debian packages the tests fail and say what to install."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from layers.team.cluster import free_port
-from layers.team.oidc import ROLES, Provider, ProviderError, check_installed
+from layers.team.oidc import CLOSED_ROUTES, ROLES, Provider, ProviderError, check_installed
 from tests.team import oidc_flow
 
 REDIRECT = f"http://127.0.0.1:{free_port()}/oauth2callback"
@@ -112,6 +113,23 @@ def test_an_unregistered_redirect_uri_gets_no_code(provider):
     signed_in = oidc_flow.sign_in(provider, user.login, user.password, elsewhere)
     assert signed_in["code"] is None
     assert "code=" not in signed_in["page"].headers.get("location", "")
+
+
+@pytest.mark.parametrize("route", CLOSED_ROUTES)
+def test_the_portals_admin_routes_are_closed(provider, route):
+    answer = oidc_flow.session().get(f"{provider.issuer}/{route}/x", timeout=30)
+    assert answer.status_code == 403
+
+
+def test_the_login_page_loads_its_scripts_and_styles_from_the_portal(provider):
+    browser = oidc_flow.session()
+    page = browser.get(f"{provider.issuer}/", timeout=30)
+    assets = re.findall(r'(?:src|href)="(/(?:static|javascript)/[^"]+)"', page.text)
+    assert any(a.endswith("jquery.min.js") for a in assets)
+    for asset in assets:
+        answer = browser.get(f"{provider.issuer}{asset}", timeout=30)
+        assert answer.status_code == 200, asset
+        assert "html" not in answer.headers["content-type"], asset  # not the portal's page
 
 
 def test_nothing_listens_beyond_loopback(provider):

@@ -1,0 +1,127 @@
+"""Streamlit's own sign-in (`st.login`, OIDC through Authlib) against briefmap's own provider
+(Debian's LemonLDAP::NG portal, `layers.team.oidc`): a person clicks "Log in", signs in on
+the portal's form in Chromium, and the page shows `st.user` with the user's roles. Both the
+provider and a tiny Streamlit page (tests/ui/sign_in_app.py) are started here, on loopback;
+the browser's network guard fails the test on any request that leaves the machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from layers.team.oidc import Provider, check_installed
+from tests.ui.harness import WAIT_MS, Server, _stop, _wait_healthy, free_port
+
+APP = Path(__file__).with_name("sign_in_app.py")
+SCOPES = "openid profile email roles"
+
+
+def auth_secrets(provider: Provider, redirect_uri: str) -> str:
+    """The `[auth]` section of Streamlit's secrets.toml for this provider (TOML strings
+    written as JSON strings, which TOML's basic strings accept)."""
+    values = {
+        "redirect_uri": redirect_uri,
+        "cookie_secret": secrets.token_urlsafe(32),
+        "client_id": provider.client_id,
+        "client_secret": provider.client_secret,
+        "server_metadata_url": provider.discovery_url,
+    }
+    lines = ["[auth]", *(f"{key} = {json.dumps(value)}" for key, value in values.items())]
+    lines.append(f"client_kwargs = {{ scope = {json.dumps(SCOPES)} }}")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def run_sign_in_app(folder: Path, port: int, provider: Provider) -> Iterator[Server]:
+    """Streamlit serving tests/ui/sign_in_app.py on loopback, its secrets in `folder`."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    redirect_uri = f"http://127.0.0.1:{port}/oauth2callback"
+    (folder / ".streamlit" / "secrets.toml").write_text(auth_secrets(provider, redirect_uri))
+    log = folder / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own arguments
+            command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url, process, log)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def signing_in():
+    """(provider, app server): the provider knows the app's redirect URI before it starts."""
+    try:
+        check_installed()
+    except Exception as exc:  # noqa: BLE001 - required test: fail with what to install
+        pytest.fail(str(exc))
+    folders = [Path(tempfile.mkdtemp(dir="/tmp", prefix=f"briefmap-test-{what}-")) for what in
+               ("oidc", "signin")]  # fmt: skip
+    app_port = free_port()
+    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
+    try:
+        with Provider(folders[0], free_port(), [redirect_uri]) as provider:
+            with run_sign_in_app(folders[1], app_port, provider) as app:
+                yield provider, app
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sign_in(page, app: Server, login: str, password: str) -> None:
+    page.goto(app.url)
+    page.get_by_role("button", name="Log in").click(timeout=WAIT_MS)
+    page.locator("#userfield").fill(login, timeout=WAIT_MS)  # the portal's own form
+    page.locator("#passwordfield").fill(password)
+    page.locator("#lform button[type=submit]").click()
+
+
+@pytest.mark.parametrize("login", ["presenter1", "admin1"])
+def test_st_login_signs_in_on_the_portal_and_st_user_has_the_roles(signing_in, browsing, login):
+    provider, app = signing_in
+    user = provider.users[login]
+    page = browsing.page
+    _sign_in(page, app, user.login, user.password)
+
+    page.get_by_text(f"signed in as {login}").wait_for(timeout=WAIT_MS)
+    assert page.url.startswith(app.url)
+    assert page.get_by_text(f"roles: {','.join(user.roles)}").count() == 1
+    assert page.get_by_text(f"issuer: {provider.issuer}").count() == 1
+    assert browsing.guard.offenders == []
+
+
+def test_a_wrong_password_stays_on_the_portal(signing_in, browsing):
+    provider, app = signing_in
+    user = provider.users["viewer1"]
+    page = browsing.page
+    _sign_in(page, app, user.login, "not-" + user.password)
+
+    # the portal's form again, with its "wrong credentials" message (PE_BADCREDENTIALS = 5)
+    page.locator('#errormsg [trmsg="5"]').wait_for(timeout=WAIT_MS)
+    assert page.locator("#passwordfield").count() == 1
+    assert page.url.startswith(provider.issuer)
+    assert "code=" not in page.url
+    page.goto(app.url)
+    page.get_by_text("not signed in").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("signed in as").count() == 0

@@ -104,10 +104,11 @@ def test_st_login_signs_in_on_the_portal_and_st_user_has_the_roles(signing_in, b
     page = browsing.page
     _sign_in(page, app, user.login, user.password)
 
+    # the page's lines arrive one after another: wait for each
     page.get_by_text(f"signed in as {login}").wait_for(timeout=WAIT_MS)
+    page.get_by_text(f"roles: {','.join(user.roles)}", exact=True).wait_for(timeout=WAIT_MS)
+    page.get_by_text(f"issuer: {provider.issuer}", exact=True).wait_for(timeout=WAIT_MS)
     assert page.url.startswith(app.url)
-    assert page.get_by_text(f"roles: {','.join(user.roles)}").count() == 1
-    assert page.get_by_text(f"issuer: {provider.issuer}").count() == 1
     assert browsing.guard.offenders == []
 
 

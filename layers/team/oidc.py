@@ -33,7 +33,7 @@ from pathlib import Path
 
 from layers.errors import StorageError
 from layers.team.cluster import free_port
-from layers.team.oidc_conf import ROLE_SEPARATOR, portal_conf
+from layers.team.oidc_conf import ROLE_SEPARATOR, portal_conf, secrets_toml, streamlit_auth
 
 PERL_MODULES = (  # what the portal loads for our configuration (see the Makefile)
     "Lemonldap::NG::Portal::Main",
@@ -194,6 +194,18 @@ class Provider:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def streamlit_secrets(self, redirect_uri: str, cookie_secret: str) -> str:
+        """secrets.toml text with the `[auth]` section for Streamlit's st.login."""
+        return secrets_toml(
+            streamlit_auth(
+                discovery_url=self.discovery_url,
+                client_id=self.client_id,
+                client_secret=self.client_secret,
+                redirect_uri=redirect_uri,
+                cookie_secret=cookie_secret,
+            )
+        )
 
     def discovery(self) -> dict:
         """The provider's discovery document, fetched from the portal."""
@@ -361,7 +373,8 @@ use Lemonldap::NG::Portal::Main;
 
 my $portal = Lemonldap::NG::Portal::Main->run( {{}} );
 builder {{
-    enable 'AccessLog', format => 'combined';
+    # paths only: query strings carry codes and ID tokens (id_token_hint)
+    enable 'AccessLog', format => '%h %t "%m %U %H" %>s %b';
     enable 'Static', path => qr{{^/static/}}, root => '{htdocs}';
     enable 'Static', path => qr{{^/javascript/}}, root => '/usr/share';
     enable sub {{

@@ -6,6 +6,7 @@ ID tokens with a `roles` claim to one relying party. Keys are LemonLDAP::NG's ow
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,6 +60,33 @@ def portal_conf(
     }
     conf.update(_relying_party(client_id, client_secret, redirect_uris))
     return conf
+
+
+def streamlit_auth(
+    *, discovery_url: str, client_id: str, client_secret: str, redirect_uri: str, cookie_secret: str
+) -> dict:
+    """The `[auth]` section of Streamlit's secrets.toml that makes `st.login()` sign in at this
+    provider: `redirect_uri` ends in /oauth2callback on the app's own address."""
+    return {
+        "redirect_uri": redirect_uri,
+        "cookie_secret": cookie_secret,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "server_metadata_url": discovery_url,
+        "client_kwargs": {"scope": SCOPES},
+    }
+
+
+def secrets_toml(auth: dict) -> str:
+    """`{"auth": ...}` written as TOML (strings as JSON strings, which TOML's basic strings
+    accept; one level of inline table)."""
+
+    def value(item: object) -> str:
+        if isinstance(item, dict):
+            return "{ " + ", ".join(f"{k} = {value(v)}" for k, v in item.items()) + " }"
+        return json.dumps(str(item), ensure_ascii=False)
+
+    return "[auth]\n" + "".join(f"{key} = {value(item)}\n" for key, item in auth.items())
 
 
 def _storage(folder: Path) -> dict:
@@ -129,8 +157,9 @@ def _relying_party(client_id: str, client_secret: str, redirect_uris: list[str])
                 "oidcRPMetaDataOptionsClientSecret": client_secret,
                 "oidcRPMetaDataOptionsPublic": 0,
                 "oidcRPMetaDataOptionsRedirectUris": " ".join(redirect_uris),
+                # st.logout sends its redirect URI as post_logout_redirect_uri
                 "oidcRPMetaDataOptionsPostLogoutRedirectUris": " ".join(
-                    uri.removesuffix("oauth2callback") for uri in redirect_uris
+                    [*redirect_uris, *(uri.removesuffix("oauth2callback") for uri in redirect_uris)]
                 ),
                 "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
                 "oidcRPMetaDataOptionsIDTokenForceClaims": 1,  # st.user reads the ID token

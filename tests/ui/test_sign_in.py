@@ -6,7 +6,6 @@ the browser's network guard fails the test on any request that leaves the machin
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -23,22 +22,6 @@ from layers.team.oidc import Provider, check_installed
 from tests.ui.harness import WAIT_MS, Server, _stop, _wait_healthy, free_port
 
 APP = Path(__file__).with_name("sign_in_app.py")
-SCOPES = "openid profile email roles"
-
-
-def auth_secrets(provider: Provider, redirect_uri: str) -> str:
-    """The `[auth]` section of Streamlit's secrets.toml for this provider (TOML strings
-    written as JSON strings, which TOML's basic strings accept)."""
-    values = {
-        "redirect_uri": redirect_uri,
-        "cookie_secret": secrets.token_urlsafe(32),
-        "client_id": provider.client_id,
-        "client_secret": provider.client_secret,
-        "server_metadata_url": provider.discovery_url,
-    }
-    lines = ["[auth]", *(f"{key} = {json.dumps(value)}" for key, value in values.items())]
-    lines.append(f"client_kwargs = {{ scope = {json.dumps(SCOPES)} }}")
-    return "\n".join(lines) + "\n"
 
 
 @contextmanager
@@ -46,7 +29,8 @@ def run_sign_in_app(folder: Path, port: int, provider: Provider) -> Iterator[Ser
     """Streamlit serving tests/ui/sign_in_app.py on loopback, its secrets in `folder`."""
     (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
     redirect_uri = f"http://127.0.0.1:{port}/oauth2callback"
-    (folder / ".streamlit" / "secrets.toml").write_text(auth_secrets(provider, redirect_uri))
+    toml = provider.streamlit_secrets(redirect_uri, secrets.token_urlsafe(32))
+    (folder / ".streamlit" / "secrets.toml").write_text(toml)
     log = folder / "streamlit.log"
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -126,3 +110,19 @@ def test_a_wrong_password_stays_on_the_portal(signing_in, browsing):
     page.goto(app.url)
     page.get_by_text("not signed in").wait_for(timeout=WAIT_MS)
     assert page.get_by_text("signed in as").count() == 0
+
+
+def test_st_logout_ends_the_portal_session_too(signing_in, browsing):
+    provider, app = signing_in
+    user = provider.users["analyst1"]
+    page = browsing.page
+    _sign_in(page, app, user.login, user.password)
+    page.get_by_text(f"signed in as {user.login}").wait_for(timeout=WAIT_MS)
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_text("not signed in").wait_for(timeout=WAIT_MS)
+    assert page.url.startswith(app.url)
+    # signing in again asks for the password: the portal's own session ended as well
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#passwordfield").wait_for(timeout=WAIT_MS)
+    assert page.url.startswith(provider.issuer)

@@ -251,7 +251,7 @@ class Provider:
         self.folder.mkdir(parents=True, exist_ok=True)
         for sub in ("conf", "sessions/lock", "psessions/lock", "cache"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        private, public = _signing_key(self.folder)
+        private, public = _signing_key()
         (self.folder / "lemonldap-ng.ini").write_text(self._ini(), encoding="utf-8")
         (self.folder / "portal.psgi").write_text(
             _PSGI.format(htdocs=PORTAL_HTDOCS, closed="|".join(CLOSED_ROUTES))
@@ -294,10 +294,9 @@ class Provider:
         )
 
 
-def _signing_key(folder: Path) -> tuple[str, str]:
-    """A fresh RSA key pair (PEM) for signing ID tokens, made by Debian's openssl."""
-    key = folder / "oidc-signing.key"
-    key.unlink(missing_ok=True)
+def _signing_key() -> tuple[str, str]:
+    """A fresh RSA key pair (PEM) for signing ID tokens, made by Debian's openssl; it lives
+    only in the portal's configuration file (in the closed folder)."""
     made = subprocess.run(  # noqa: S603 - fixed arguments
         ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
         capture_output=True,

@@ -8,10 +8,12 @@ import os
 import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from layers.team import oidc
 from layers.team.cluster import free_port
 from layers.team.oidc import CLOSED_ROUTES, ROLES, Provider, ProviderError, check_installed
 from tests.team import oidc_flow
@@ -159,6 +161,42 @@ def test_a_broken_configuration_fails_with_the_portals_own_words():
     finally:
         broken.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_each_start_signs_with_a_new_key_and_new_passwords():
+    folders = [Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-")) for _ in "ab"]
+    try:
+        keys, passwords = [], []
+        for folder in folders:
+            with Provider(folder, free_port(), [REDIRECT]) as running:
+                jwks = oidc_flow.session().get(running.discovery()["jwks_uri"], timeout=30)
+                keys.append(jwks.json()["keys"][0]["n"])
+                passwords.append(running.users["admin1"].password)
+        assert keys[0] != keys[1]
+        assert passwords[0] != passwords[1]
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_streamlit_secrets_carry_what_st_login_needs(provider):
+    text = provider.streamlit_secrets("http://127.0.0.1:8501/oauth2callback", 'c"ookie\\')
+    auth = tomllib.loads(text)["auth"]
+    assert auth["server_metadata_url"] == provider.discovery_url
+    assert auth["client_id"] == provider.client_id
+    assert auth["client_secret"] == provider.client_secret
+    assert auth["cookie_secret"] == 'c"ookie\\'
+    assert auth["redirect_uri"].endswith("/oauth2callback")
+    assert "roles" in auth["client_kwargs"]["scope"].split()
+
+
+def test_missing_packages_are_named(monkeypatch):
+    monkeypatch.setattr(oidc, "PERL_MODULES", (*oidc.PERL_MODULES, "No::Such::Module"))
+    with pytest.raises(ProviderError) as failed:
+        check_installed()
+    assert "No/Such/Module" in str(failed.value)
+    assert "apt-get install" in str(failed.value)
+    assert "liblemonldap-ng-portal-perl" in str(failed.value)
 
 
 def _listening_addresses(pid: int) -> set[tuple[str, int]]:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -222,3 +225,47 @@ def _address(hex_address: str) -> tuple[str, int]:
         octets = bytes.fromhex(host)[::-1]
         return ".".join(str(b) for b in octets), int(port, 16)
     return host, int(port, 16)  # IPv6: kept raw, never loopback-equal to 127.0.0.1
+
+
+def test_the_demo_command_serves_until_stopped_and_writes_st_login_secrets(tmp_path):
+    secrets_file = tmp_path / "app" / ".streamlit" / "secrets.toml"
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-demo-"))
+    command = [sys.executable, "-m", "layers.team.oidc_demo", "--folder", str(folder),
+               "--app-url", REDIRECT.removesuffix("/oauth2callback"),
+               "--secrets", str(secrets_file)]  # fmt: skip
+    demo = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path.cwd())
+    try:
+        lines = {}
+        for line in demo.stdout:  # ends when the command prints its last line or exits
+            key, _, value = line.rstrip("\n").partition(": ")
+            lines.setdefault(key, []).append(value)
+            if key == "secrets":
+                break
+        assert demo.poll() is None, f"the demo command ended: {lines}"
+        auth = tomllib.loads(secrets_file.read_text())["auth"]
+        assert secrets_file.stat().st_mode & 0o077 == 0
+        running = _Running(auth, lines["issuer"][0])
+        login, password, _ = lines["user"][1].split(" ", 2)
+        signed_in = oidc_flow.sign_in(running, login, password, REDIRECT)
+        tokens = oidc_flow.exchange(running, signed_in["code"], REDIRECT).json()
+        assert oidc_flow.claims(tokens["id_token"])["roles"] == ["viewer", "analyst"]
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=60) == 0
+        demo.stdout.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    with pytest.raises(OSError):
+        oidc_flow.session().get(running.discovery_url, timeout=10)
+
+
+class _Running:
+    """What oidc_flow needs of a provider, read from the demo's secrets and output."""
+
+    def __init__(self, auth: dict, issuer: str) -> None:
+        self.issuer = issuer
+        self.discovery_url = auth["server_metadata_url"]
+        self.client_id = auth["client_id"]
+        self.client_secret = auth["client_secret"]
+
+    def discovery(self) -> dict:
+        return oidc_flow.session().get(self.discovery_url, timeout=30).json()

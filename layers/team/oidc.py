@@ -1,8 +1,9 @@
 """An OpenID Connect provider of our own: Debian's LemonLDAP::NG portal, configured here, run
 on a loopback port by Plack's own server, with all its state in a folder we give.
 
-The tests and `make team` start one each, so that Streamlit's own `st.login` signs in against
-a real provider (nothing here is a stand-in: it is Debian's portal and OIDC issuer). Nothing
+The tests start one each, so that Streamlit's own `st.login` signs in against a real provider
+(nothing here is a stand-in: it is Debian's portal and OIDC issuer);
+`python -m layers.team.oidc_demo` runs one until stopped, for demonstrations and `make team`. Nothing
 goes to /etc or /var/lib: the portal reads `lemonldap-ng.ini` from the folder (through
 `LLNG_DEFAULTCONFFILE`), which points its File configuration backend at `conf/lmConf-1.json`
 there; sessions, caches, the user database, the signing key and the log live there too.
@@ -23,6 +24,7 @@ import os
 import pwd
 import secrets
 import shutil
+import socket
 import sqlite3
 import subprocess
 import time
@@ -32,8 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layers.errors import StorageError
-from layers.team.cluster import free_port
-from layers.team.oidc_conf import ROLE_SEPARATOR, portal_conf, secrets_toml, streamlit_auth
+from layers.team.oidc_conf import (
+    ROLE_SEPARATOR,
+    portal_conf,
+    portal_ini,
+    portal_psgi,
+    secrets_toml,
+    streamlit_auth,
+)
 
 PERL_MODULES = (  # what the portal loads for our configuration (see the Makefile)
     "Lemonldap::NG::Portal::Main",
@@ -74,7 +82,7 @@ class User:
     roles: tuple[str, ...]
 
 
-def test_users() -> dict[str, User]:
+def make_test_users() -> dict[str, User]:
     """One user per role (an admin holds every role), each with a fresh random password."""
     grants = {
         "viewer": ("viewer",),
@@ -120,7 +128,7 @@ class Provider:
     redirect_uris: list[str]
     client_id: str = "briefmap"
     host: str = "127.0.0.1"
-    users: dict[str, User] = field(default_factory=test_users)
+    users: dict[str, User] = field(default_factory=make_test_users)
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     _process: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -146,6 +154,7 @@ class Provider:
         """Write the configuration, start the portal and wait until its discovery document
         answers."""
         check_installed()
+        _check_port_free(self.host, self.port)
         self._write_files()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
         env["LLNG_DEFAULTCONFFILE"] = str(self.folder / "lemonldap-ng.ini")
@@ -221,7 +230,7 @@ class Provider:
                 self._process = None
                 raise ProviderError(f"the OIDC portal stopped ({code}): {self._why()}")
             try:
-                if self.discovery().get("issuer"):
+                if self.discovery().get("issuer") == self.issuer and self._process.poll() is None:
                     return
             except urllib.error.HTTPError as answer:
                 if answer.code >= 500:  # the portal runs but could not load its configuration
@@ -252,19 +261,14 @@ class Provider:
         for sub in ("conf", "sessions/lock", "psessions/lock", "cache"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         private, public = _signing_key()
-        (self.folder / "lemonldap-ng.ini").write_text(self._ini(), encoding="utf-8")
-        (self.folder / "portal.psgi").write_text(
-            _PSGI.format(htdocs=PORTAL_HTDOCS, closed="|".join(CLOSED_ROUTES))
-        )
+        ini = portal_ini(conf_dir=self.folder / "conf", templates=PORTAL_TEMPLATES)
+        (self.folder / "lemonldap-ng.ini").write_text(ini, encoding="utf-8")
+        psgi = portal_psgi(htdocs=PORTAL_HTDOCS, closed_routes=CLOSED_ROUTES)
+        (self.folder / "portal.psgi").write_text(psgi, encoding="utf-8")
         conf = self.folder / "conf" / "lmConf-1.json"
         conf.write_text(json.dumps(self._conf(private, public), indent=1), encoding="utf-8")
         self._write_users(self.folder / "users.sqlite")
         _hand_over(self.folder)
-
-    def _ini(self) -> str:
-        return _INI.format(
-            conf=self.folder / "conf", templates=PORTAL_TEMPLATES, cache=self.folder / "cache"
-        )
 
     def _write_users(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -292,6 +296,18 @@ class Provider:
             private_key=private,
             public_key=public,
         )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on (its answers would pass for ours)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ProviderError(
+                f"cannot start the OIDC portal on {host}:{port}: {exc.strerror}; "
+                "choose another port"
+            ) from None
 
 
 def _signing_key() -> tuple[str, str]:
@@ -338,53 +354,3 @@ def _hand_over(folder: Path) -> None:
             )
     for path in (folder, *folder.rglob("*")):
         os.chown(path, user.pw_uid, user.pw_gid)
-
-
-def start_provider(folder: Path, redirect_uris: list[str], port: int | None = None) -> Provider:
-    """Start a provider on a free loopback port (or the one given)."""
-    return Provider(Path(folder), port or free_port(), list(redirect_uris)).start()
-
-
-_INI = """\
-; Written by briefmap (layers/team/oidc.py) for a portal of its own: nothing in /etc.
-[all]
-logLevel = notice
-logger = Lemonldap::NG::Common::Logger::Std
-userLogger = Lemonldap::NG::Common::Logger::Std
-checkTime = 600
-
-[configuration]
-type = File
-dirName = {conf}
-
-[portal]
-staticPrefix = /static
-templateDir = {templates}
-languages = en, ar
-"""
-
-_PSGI = """\
-# Written by briefmap (layers/team/oidc.py): Debian's portal, with the static files and the
-# closed routes of Debian's own nginx site for it (/etc/lemonldap-ng/portal-nginx.conf).
-use strict;
-use Plack::Builder;
-use Lemonldap::NG::Portal::Main;
-
-my $portal = Lemonldap::NG::Portal::Main->run( {{}} );
-builder {{
-    # paths only: query strings carry codes and ID tokens (id_token_hint)
-    enable 'AccessLog', format => '%h %t "%m %U %H" %>s %b';
-    enable 'Static', path => qr{{^/static/}}, root => '{htdocs}';
-    enable 'Static', path => qr{{^/javascript/}}, root => '/usr/share';
-    enable sub {{
-        my $app = shift;
-        sub {{
-            my $env = shift;
-            return [ 403, [ 'Content-Type' => 'text/plain' ], ['closed'] ]
-              if $env->{{PATH_INFO}} =~ m{{^/(?:{closed})(?:/|$)}};
-            return $app->($env);
-        }};
-    }};
-    $portal;
-}};
-"""

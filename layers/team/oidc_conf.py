@@ -181,3 +181,59 @@ def _relying_party(client_id: str, client_secret: str, redirect_uris: list[str])
         "oidcRPMetaDataMacros": {},
         "oidcRPMetaDataScopeRules": {},
     }
+
+
+def portal_ini(*, conf_dir: Path, templates: Path) -> str:
+    """The portal's own lemonldap-ng.ini (read through LLNG_DEFAULTCONFFILE): logs to stderr,
+    configuration from the File backend in `conf_dir`."""
+    return _INI.format(conf=conf_dir, templates=templates)
+
+
+def portal_psgi(*, htdocs: Path, closed_routes: tuple[str, ...]) -> str:
+    """The PSGI file plackup runs: Debian's portal, its static files, closed REST routes."""
+    return _PSGI.format(htdocs=htdocs, closed="|".join(closed_routes))
+
+
+_INI = """\
+; Written by briefmap (layers/team/oidc.py) for a portal of its own: nothing in /etc.
+[all]
+logLevel = notice
+logger = Lemonldap::NG::Common::Logger::Std
+userLogger = Lemonldap::NG::Common::Logger::Std
+checkTime = 600
+
+[configuration]
+type = File
+dirName = {conf}
+
+[portal]
+staticPrefix = /static
+templateDir = {templates}
+languages = en, ar
+"""
+
+_PSGI = """\
+# Written by briefmap (layers/team/oidc.py): Debian's portal, with the static files and the
+# closed routes of Debian's own nginx site for it (/etc/lemonldap-ng/portal-nginx.conf).
+use strict;
+use Plack::Builder;
+use Lemonldap::NG::Portal::Main;
+
+my $portal = Lemonldap::NG::Portal::Main->run( {{}} );
+builder {{
+    # paths only: query strings carry codes and ID tokens (id_token_hint)
+    enable 'AccessLog', format => '%h %t "%m %U %H" %>s %b';
+    enable 'Static', path => qr{{^/static/}}, root => '{htdocs}';
+    enable 'Static', path => qr{{^/javascript/}}, root => '/usr/share';
+    enable sub {{
+        my $app = shift;
+        sub {{
+            my $env = shift;
+            return [ 403, [ 'Content-Type' => 'text/plain' ], ['closed'] ]
+              if $env->{{PATH_INFO}} =~ m{{^/(?:{closed})(?:/|$)}};
+            return $app->($env);
+        }};
+    }};
+    $portal;
+}};
+"""

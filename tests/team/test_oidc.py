@@ -166,6 +166,16 @@ def test_a_broken_configuration_fails_with_the_portals_own_words():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_a_port_in_use_is_refused_with_a_clear_error(provider):
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-busy-"))
+    try:
+        with pytest.raises(ProviderError, match="in use"):
+            Provider(folder, provider.port, [REDIRECT]).start()
+        assert provider.discovery()["issuer"] == provider.issuer  # the first one still serves
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_each_start_signs_with_a_new_key_and_new_passwords():
     folders = [Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-oidc-")) for _ in "ab"]
     try:

@@ -3,8 +3,8 @@ on a loopback port by Plack's own server, with all its state in a folder we give
 
 The tests start one each, so that Streamlit's own `st.login` signs in against a real provider
 (nothing here is a stand-in: it is Debian's portal and OIDC issuer);
-`python -m layers.team.oidc_demo` runs one until stopped, for demonstrations and `make team`. Nothing
-goes to /etc or /var/lib: the portal reads `lemonldap-ng.ini` from the folder (through
+`python -m layers.team.oidc_demo` runs one until stopped, for demonstrations and `make team`.
+Nothing goes to /etc or /var/lib: the portal reads `lemonldap-ng.ini` from the folder (through
 `LLNG_DEFAULTCONFFILE`), which points its File configuration backend at `conf/lmConf-1.json`
 there; sessions, caches, the user database, the signing key and the log live there too.
 

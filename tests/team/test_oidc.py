@@ -21,6 +21,7 @@ from layers.team.cluster import free_port
 from layers.team.oidc import CLOSED_ROUTES, ROLES, Provider, ProviderError, check_installed
 from tests.team import oidc_flow
 
+SIGN_IN_APP = Path(__file__).parents[1] / "ui" / "sign_in_app.py"
 REDIRECT = f"http://127.0.0.1:{free_port()}/oauth2callback"
 
 
@@ -69,6 +70,24 @@ def test_code_flow_gives_an_id_token_with_the_users_roles(provider, login):
     )
     assert userinfo.status_code == 200, userinfo.text
     assert userinfo.json()["roles"] == list(user.roles)
+
+
+def test_st_user_shows_the_roles_of_the_id_token_without_a_browser(provider):
+    """Streamlit's callback keeps the ID token's claims (Authlib's `userinfo`) with
+    `is_logged_in` as st.user; seeded the same way, the sign-in page shows the roles."""
+    from streamlit.testing.v1 import AppTest
+
+    user = provider.users["presenter1"]
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)
+    tokens = oidc_flow.exchange(provider, signed_in["code"], REDIRECT).json()
+    id_claims = oidc_flow.verified_claims(provider, tokens["id_token"])
+
+    page = AppTest.from_file(str(SIGN_IN_APP))
+    page.user = {**id_claims, "is_logged_in": True}
+    page.run()
+    shown = [text.value for text in page.text]
+    assert "signed in as presenter1" in shown
+    assert "roles: viewer,presenter" in shown
 
 
 def test_a_single_role_is_still_a_list(provider):

@@ -90,6 +90,32 @@ def test_st_user_shows_the_roles_of_the_id_token_without_a_browser(provider):
     assert "roles: viewer,presenter" in shown
 
 
+def test_the_portal_log_keeps_no_password_code_or_token(provider):
+    user = provider.users["admin1"]
+    wrong = oidc_flow.sign_in(provider, user.login, user.password + "-typo", REDIRECT)
+    signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)
+    tokens = oidc_flow.exchange(provider, signed_in["code"], REDIRECT).json()
+    assert wrong["code"] is None
+    logout = oidc_flow.session().get(  # what st.logout sends: the ID token in the query
+        provider.discovery()["end_session_endpoint"],
+        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": REDIRECT},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert logout.status_code in (200, 302)
+    log = provider.log.read_text(errors="replace")
+    assert "successfully authenticated" in log  # the log is the portal's, and it is written
+    for secret in (
+        user.password,
+        user.password + "-typo",
+        signed_in["code"],
+        tokens["access_token"],
+        tokens["id_token"].split(".")[2],
+        provider.client_secret,
+    ):
+        assert secret not in log
+
+
 def test_a_single_role_is_still_a_list(provider):
     user = provider.users["viewer1"]
     signed_in = oidc_flow.sign_in(provider, user.login, user.password, REDIRECT)

@@ -16,7 +16,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 p
 	liblemonldap-ng-portal-perl libplack-perl libdbd-sqlite3-perl openssl \
 	libgd-securityimage-perl libimage-magick-perl libio-string-perl libstring-random-perl
 
-.PHONY: run test install install-test system-deps lint bench screenshot basemap clean
+.PHONY: run test install install-test system-deps lint bench screenshot basemap clean oidc-provider
 
 run: $(VENV)/.installed
 	$(VENV)/bin/briefmap serve --port $(PORT)
@@ -75,6 +75,14 @@ basemap: $(VENV)/.installed-test
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py
+
+# briefmap's own OIDC provider (LemonLDAP::NG on loopback) until Ctrl-C: prints this run's test
+# users and writes the [auth] secrets st.login needs, e.g.
+# `make oidc-provider OIDC_SECRETS=/tmp/app/.streamlit/secrets.toml`.
+APP_URL ?= http://127.0.0.1:$(PORT)
+OIDC_SECRETS ?=
+oidc-provider: $(VENV)/.installed system-deps
+	$(PY) -m layers.team.oidc_demo --app-url $(APP_URL) $(if $(OIDC_SECRETS),--secrets $(OIDC_SECRETS))
 
 clean:
 	rm -rf $(VENV) dashboard/static .pytest_cache

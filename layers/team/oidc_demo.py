@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import sys
 import tempfile
@@ -32,7 +33,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="where people open briefmap (its /oauth2callback is registered)",
     )
     parser.add_argument("--port", type=int, default=0, help="the portal's port (default: free)")
-    parser.add_argument("--folder", type=Path, help="the portal's folder (default: new, /tmp)")
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="the portal's folder, kept (default: a new one in /tmp, removed)",
+    )
     parser.add_argument("--secrets", type=Path, help="write Streamlit's secrets.toml here")
     return parser.parse_args(argv)  # fmt: skip
 
@@ -75,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         provider.stop()
+        if args.folder is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

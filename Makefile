@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test),
 # poppler-utils (pdftoppm: PDFs rasterised and compared with the PNGs of the same pages),
-# PostgreSQL with PostGIS (the team tests start their own server, as an unprivileged user).
-SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 postgresql-15-postgis-3
+# PostgreSQL with PostGIS and nginx (the team tests start their own, as an unprivileged user).
+SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 postgresql-15-postgis-3 nginx
 
 .PHONY: run test install install-test system-deps lint bench screenshot basemap clean
 

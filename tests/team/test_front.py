@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
+import subprocess
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -145,3 +147,32 @@ def test_a_bad_static_prefix_is_refused_before_nginx_runs(tmp_path):
         Front(tmp_path, free_port(), [1], static={"/a b;": tmp_path}).write_config()
     with pytest.raises(FrontError, match="no app servers"):
         Front(tmp_path, free_port(), []).write_config()
+
+
+def test_tls_with_the_operator_s_certificate(upstreams, tmp_path):
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-nginx-"))
+    folder.chmod(0o711)
+    keys = folder / "keys"
+    keys.mkdir()
+    cert, key = keys / "front.crt", keys / "front.key"
+    subprocess.run(  # noqa: S603 - Debian's openssl, our arguments
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    keys.chmod(0o755)
+    cert.chmod(0o644)
+    key.chmod(0o644)  # read by nginx as nobody in this test; an operator's key stays 0600
+    ports = [s.server_address[1] for s in upstreams]
+    with Front(folder / "front", free_port(), ports, tls=(cert, key)) as f:
+        assert f.url.startswith("https://")
+        context = ssl.create_default_context(cafile=str(cert))
+        conn = http.client.HTTPSConnection(f.host, f.port, context=context, timeout=10)
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        assert response.status == 200 and response.read().startswith(b"server ")
+        with socket.create_connection((f.host, f.port), timeout=10) as plain:
+            plain.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b"server " not in plain.recv(4096)  # no plain HTTP on the TLS port

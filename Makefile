@@ -6,13 +6,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test),
 # poppler-utils (pdftoppm: PDFs rasterised and compared with the PNGs of the same pages),
-# PostgreSQL with PostGIS (the team tests start their own server, as an unprivileged user),
+# PostgreSQL with PostGIS and nginx (the team tests start their own, as an unprivileged user),
 # LemonLDAP::NG's portal as the OIDC provider the sign-in tests start (layers/team/oidc.py),
 # served by Plack's plackup, its users in SQLite (DBD::SQLite), signing keys made by openssl;
 # with --no-install-recommends the portal also needs three of its Recommends: the captcha
 # module it always loads (GD::SecurityImage with Image::Magick) and IO::String (OIDC issuer),
 # and String::Random, which its OIDC issuer uses but does not declare.
-SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 postgresql-15-postgis-3 \
+SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 postgresql-15-postgis-3 nginx \
 	liblemonldap-ng-portal-perl libplack-perl libdbd-sqlite3-perl openssl \
 	libgd-securityimage-perl libimage-magick-perl libio-string-perl libstring-random-perl
 

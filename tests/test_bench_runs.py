@@ -22,6 +22,7 @@ CASES = {
         "targets:",
     ),
     "rerun": (["--runs", "2"], "rerun after a filter change"),
+    "team": (["--rows", "2k"], "targets (1,000,000 rows, PostGIS)"),
     "boundary": (["--runs", "1"], "worst:"),
     "basemap_convert": (
         ["--tiles", "300", "--baseline-tiles", "200", "--timeout", "20"],

@@ -11,7 +11,6 @@ the cluster's folder, readable by its owner alone.
 from __future__ import annotations
 
 import os
-import pwd
 import secrets
 import shutil
 import socket
@@ -22,9 +21,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from layers.errors import StorageError
+from layers.team.unprivileged import as_owner, hand_over
 
 SUPERUSER = "briefmap"
-UNPRIVILEGED = "nobody"
 START_SECONDS = 60  # pg_ctl's own wait for the server to accept connections
 
 
@@ -90,7 +89,7 @@ class Cluster:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._password_file.write_text(secrets.token_urlsafe(24), encoding="ascii")
         self._password_file.chmod(0o600)
-        _hand_over(self.folder)
+        hand_over(self.folder, "the database server")
         self._run(
             "initdb",
             "--pgdata",
@@ -158,7 +157,7 @@ class Cluster:
     def _run(self, program: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [str(server_bin() / program), *args]
         done = subprocess.run(  # noqa: S603 - our own arguments, no shell
-            _as_owner(command),
+            as_owner(command),
             capture_output=True,
             text=True,
             env=_server_env(),
@@ -175,31 +174,6 @@ class Cluster:
         if self.log.exists():
             text += "\n" + "\n".join(self.log.read_text(errors="replace").splitlines()[-8:])
         return text[-2000:]
-
-
-def _as_owner(command: list[str]) -> list[str]:
-    """The command as the unprivileged user when we are root (PostgreSQL refuses root)."""
-    if os.geteuid() != 0:
-        return command
-    return ["setpriv", f"--reuid={UNPRIVILEGED}", "--regid=nogroup", "--clear-groups", *command]
-
-
-def _hand_over(folder: Path) -> None:
-    """Give the folder to the user the server runs as, when we are root; it stays closed to
-    everyone else. Its parents must let that user through: we never widen them."""
-    if os.geteuid() != 0:
-        return
-    user = pwd.getpwnam(UNPRIVILEGED)
-    for parent in folder.resolve().parents:
-        if not parent.stat().st_mode & 0o001:
-            raise ClusterError(
-                f"{folder}: the database server runs as {UNPRIVILEGED!r}, which cannot pass "
-                f"through {parent} (mode {parent.stat().st_mode & 0o777:o}); choose a folder "
-                "under /tmp or /var/tmp"
-            )
-    for path in (folder, *folder.iterdir()):
-        os.chown(path, user.pw_uid, user.pw_gid)
-    folder.chmod(0o700)
 
 
 def _server_env() -> dict[str, str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import secrets
 import shutil
 import socket
@@ -42,6 +41,7 @@ from layers.team.oidc_conf import (
     secrets_toml,
     streamlit_auth,
 )
+from layers.team.unprivileged import as_owner, hand_over
 
 PERL_MODULES = (  # what the portal loads for our configuration (see the Makefile)
     "Lemonldap::NG::Portal::Main",
@@ -56,7 +56,6 @@ PERL_MODULES = (  # what the portal loads for our configuration (see the Makefil
 # closed here too, since no nginx stands in front of this portal.
 CLOSED_ROUTES = ("adminSessions", "proxy", "sessions", "config", "notification")
 ROLES = ("viewer", "analyst", "presenter", "admin")
-UNPRIVILEGED = "nobody"
 START_SECONDS = 60  # how long the portal may take to answer its discovery document
 PORTAL_HTDOCS = Path("/usr/share/lemonldap-ng/portal/htdocs")
 PORTAL_TEMPLATES = Path("/usr/share/lemonldap-ng/portal/templates")
@@ -172,7 +171,7 @@ class Provider:
         ]
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-                _as_owner(command),
+                as_owner(command),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -268,7 +267,8 @@ class Provider:
         conf = self.folder / "conf" / "lmConf-1.json"
         conf.write_text(json.dumps(self._conf(private, public), indent=1), encoding="utf-8")
         self._write_users(self.folder / "users.sqlite")
-        _hand_over(self.folder)
+        self.folder.chmod(0o700)
+        hand_over(self.folder, "the OIDC portal")
 
     def _write_users(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -329,28 +329,3 @@ def _signing_key() -> tuple[str, str]:
         check=True,
     ).stdout
     return made.stdout, public
-
-
-def _as_owner(command: list[str]) -> list[str]:
-    """The command as the unprivileged user when we are root."""
-    if os.geteuid() != 0:
-        return command
-    return ["setpriv", f"--reuid={UNPRIVILEGED}", "--regid=nogroup", "--clear-groups", *command]
-
-
-def _hand_over(folder: Path) -> None:
-    """Give the folder (and all in it) to the user the portal runs as, when we are root; it
-    stays closed to everyone else. Its parents must let that user through."""
-    folder.chmod(0o700)
-    if os.geteuid() != 0:
-        return
-    user = pwd.getpwnam(UNPRIVILEGED)
-    for parent in folder.resolve().parents:
-        if not parent.stat().st_mode & 0o001:
-            raise ProviderError(
-                f"{folder}: the OIDC portal runs as {UNPRIVILEGED!r}, which cannot pass "
-                f"through {parent} (mode {parent.stat().st_mode & 0o777:o}); choose a folder "
-                "under /tmp or /var/tmp"
-            )
-    for path in (folder, *folder.rglob("*")):
-        os.chown(path, user.pw_uid, user.pw_gid)

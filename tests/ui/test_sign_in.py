@@ -13,11 +13,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
+from layers.team.front import Front
 from layers.team.oidc import Provider, check_installed
 from tests.ui.harness import WAIT_MS, Server, _stop, _wait_healthy, free_port
 
@@ -25,11 +26,14 @@ APP = Path(__file__).with_name("sign_in_app.py")
 
 
 @contextmanager
-def run_sign_in_app(folder: Path, port: int, provider: Provider) -> Iterator[Server]:
-    """Streamlit serving tests/ui/sign_in_app.py on loopback, its secrets in `folder`."""
+def run_sign_in_app(
+    folder: Path, port: int, provider: Provider, *, public_url: str = "", cookie_secret: str = ""
+) -> Iterator[Server]:
+    """Streamlit serving tests/ui/sign_in_app.py on loopback, its secrets in `folder`; people
+    reach it at `public_url` (default: its own address)."""
     (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
-    redirect_uri = f"http://127.0.0.1:{port}/oauth2callback"
-    toml = provider.streamlit_secrets(redirect_uri, secrets.token_urlsafe(32))
+    redirect_uri = f"{public_url or f'http://127.0.0.1:{port}'}/oauth2callback"
+    toml = provider.streamlit_secrets(redirect_uri, cookie_secret or secrets.token_urlsafe(32))
     (folder / ".streamlit" / "secrets.toml").write_text(toml)
     log = folder / "streamlit.log"
     command = [
@@ -126,3 +130,40 @@ def test_st_logout_ends_the_portal_session_too(signing_in, browsing):
     page.get_by_role("button", name="Log in").click()
     page.locator("#passwordfield").wait_for(timeout=WAIT_MS)
     assert page.url.startswith(provider.issuer)
+
+
+def test_signed_in_on_one_app_server_still_signed_in_on_another_behind_nginx(browsing):
+    """Two app servers behind the team's nginx share one [auth] (cookie secret included): a
+    person signs in while only the first runs, then it stops and the second serves them."""
+    check_installed()
+    top = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-signin-front-"))
+    top.chmod(0o711)  # nginx and the portal run as nobody when the tests run as root
+    front_port, ports = free_port(), [free_port(), free_port()]
+    public = f"http://127.0.0.1:{front_port}"
+    shared_secret = secrets.token_urlsafe(32)
+    try:
+        with (
+            Provider(top / "oidc", free_port(), [f"{public}/oauth2callback"]) as provider,
+            Front(top / "front", front_port, ports),
+            ExitStack() as first,
+        ):
+
+            def app(index: int):
+                return run_sign_in_app(top / f"app{index}", ports[index], provider,
+                                       public_url=public, cookie_secret=shared_secret)  # fmt: skip
+
+            first.enter_context(app(0))
+            user = provider.users["presenter1"]
+            page = browsing.page
+            _sign_in(page, Server(public, None, None), user.login, user.password)
+            page.get_by_text(f"signed in as {user.login}").wait_for(timeout=WAIT_MS)
+
+            with app(1):
+                first.close()  # the server that took the sign-in stops
+                page.reload()
+                page.get_by_text(f"roles: {','.join(user.roles)}", exact=True).wait_for(
+                    timeout=WAIT_MS
+                )
+                assert page.get_by_text("not signed in").count() == 0
+    finally:
+        shutil.rmtree(top, ignore_errors=True)

@@ -5,10 +5,18 @@ PORT ?= 8501
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the tests need: a browser, Arabic-capable fonts, strace (server egress test),
-# poppler-utils (pdftoppm: PDFs rasterised and compared with the PNGs of the same pages).
-SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils
+# poppler-utils (pdftoppm: PDFs rasterised and compared with the PNGs of the same pages),
+# PostgreSQL with PostGIS and nginx (the team tests start their own, as an unprivileged user),
+# LemonLDAP::NG's portal as the OIDC provider the sign-in tests start (layers/team/oidc.py),
+# served by Plack's plackup, its users in SQLite (DBD::SQLite), signing keys made by openssl;
+# with --no-install-recommends the portal also needs three of its Recommends: the captcha
+# module it always loads (GD::SecurityImage with Image::Magick) and IO::String (OIDC issuer),
+# and String::Random, which its OIDC issuer uses but does not declare.
+SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 postgresql-15-postgis-3 nginx \
+	liblemonldap-ng-portal-perl libplack-perl libdbd-sqlite3-perl openssl \
+	libgd-securityimage-perl libimage-magick-perl libio-string-perl libstring-random-perl
 
-.PHONY: run test install install-test system-deps lint bench screenshot basemap clean
+.PHONY: run test install install-test system-deps lint bench screenshot basemap clean oidc-provider
 
 run: $(VENV)/.installed
 	$(VENV)/bin/briefmap serve --port $(PORT)
@@ -67,6 +75,14 @@ basemap: $(VENV)/.installed-test
 
 screenshot: $(VENV)/.installed-test system-deps
 	$(PY) scripts/screenshot.py
+
+# briefmap's own OIDC provider (LemonLDAP::NG on loopback) until Ctrl-C: prints this run's test
+# users and writes the [auth] secrets st.login needs, e.g.
+# `make oidc-provider OIDC_SECRETS=/tmp/app/.streamlit/secrets.toml`.
+APP_URL ?= http://127.0.0.1:$(PORT)
+OIDC_SECRETS ?=
+oidc-provider: $(VENV)/.installed system-deps
+	$(PY) -m layers.team.oidc_demo --app-url $(APP_URL) $(if $(OIDC_SECRETS),--secrets $(OIDC_SECRETS))
 
 clean:
 	rm -rf $(VENV) dashboard/static .pytest_cache

@@ -151,7 +151,10 @@ class BriefingRoom:
                 self._briefings[key] = b
                 return Seat(b, Role.PRESENTER)
             owner = self._audience.get(key)  # type: ignore[arg-type]
-            return Seat(self._briefings[owner], Role.AUDIENCE) if owner else None
+            if owner is None:
+                return None
+            # the audience's seat never carries the key that drives the briefing
+            return Seat(replace(self._briefings[owner], presenter_key=""), Role.AUDIENCE)
 
     def act(self, key: str, action: str) -> Briefing:
         """Apply one clicker action; only the presenter's key may. Moving lifts a blank screen;
@@ -165,18 +168,10 @@ class BriefingRoom:
                 raise BriefingError(
                     "an audience key cannot drive a briefing" if known else "no such briefing"
                 )
-            if action == "pause" and b.paused or action == "resume" and not b.paused:
+            moved = apply_action(b, action)
+            if moved is b:
                 return b
-            if action in ("pause", "resume"):
-                b = replace(b, paused=action == "pause", blank=False)  # never a black room
-            elif action == "blank":
-                b = replace(b, blank=not b.blank, paused=False)
-            else:
-                target = {"first": 0, "last": b.count - 1, "prev": b.index - 1}.get(
-                    action, b.index + 1
-                )
-                b = replace(b, index=_clamp(target, b.walkthrough), blank=False, paused=False)
-            b = replace(b, version=b.version + 1, touched=self._clock())
+            b = replace(moved, version=b.version + 1, touched=self._clock())
             self._briefings[key] = b
             return b
 
@@ -189,6 +184,20 @@ class BriefingRoom:
             if now - b.touched > self._idle:
                 del self._briefings[key]
                 self._audience.pop(b.audience_key, None)
+
+
+def apply_action(b: Briefing, action: str) -> Briefing:
+    """The briefing after one clicker action, version unchanged (the same object when the
+    action changes nothing). Moving lifts a blank screen; any action but "pause" ends a pause;
+    pausing a paused briefing changes nothing."""
+    if action == "pause" and b.paused or action == "resume" and not b.paused:
+        return b
+    if action in ("pause", "resume"):
+        return replace(b, paused=action == "pause", blank=False)  # never a black room
+    if action == "blank":
+        return replace(b, blank=not b.blank, paused=False)
+    target = {"first": 0, "last": b.count - 1, "prev": b.index - 1}.get(action, b.index + 1)
+    return replace(b, index=_clamp(target, b.walkthrough), blank=False, paused=False)
 
 
 def _clamp(index: int, walkthrough: Walkthrough) -> int:

@@ -23,6 +23,7 @@ CASES = {
     ),
     "events_query": (["--sizes", "2k", "--changes", "2"], "rerun  query"),
     "rerun": (["--runs", "2"], "rerun after a filter change"),
+    "team": (["--rows", "2k"], "targets (1,000,000 rows, PostGIS)"),
     "boundary": (["--runs", "1"], "worst:"),
     "basemap_convert": (
         ["--tiles", "300", "--baseline-tiles", "200", "--timeout", "20"],

@@ -1,0 +1,11 @@
+"""Serving a team: the servers such teams already run, started and used by briefmap.
+
+- `cluster`: a PostgreSQL cluster of our own (Debian's server, as an unprivileged user);
+- `eventstore`: the event store in PostGIS (same imports, same rules as GeoParquet);
+- `briefings`: briefings kept in PostgreSQL, so presenter and audience on different app
+  servers stay together and a restarted server loses nothing.
+
+May import `layers.errors`, `layers.briefing`, `layers.model`, `layers.boundary` and
+`layers.walkthrough`; never Streamlit or `dashboard`. psycopg is imported only by the modules
+that talk to the database.
+"""

@@ -1,0 +1,186 @@
+"""The PostGIS event store against the GeoParquet one: the same imports give the same counts,
+the same events and the same import records; one import at a time; a failed import leaves the
+store as it was; a store from a newer briefmap is refused."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+
+import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from layers.events import synth
+from layers.events.merge import Deletions
+from layers.events.store import ParquetStore, Source
+from layers.paths import PROJECT_ROOT
+from layers.team.eventstore import SCHEMA_VERSION, PostgisStore, PostgisStoreError
+
+
+def source(name: str, rows: int, marking: str = "TLP:CLEAR") -> Source:
+    return Source(file=name, sha256="0" * 64, rows=rows, format="acled", marking=marking)
+
+
+def revised(table: pa.Table, every: int, later: int = 86_400) -> pa.Table:
+    """Every `every`-th event again, with a newer timestamp and one more fatality."""
+    picked = table.take(pa.array(range(0, table.num_rows, every)))
+    stamps = pc.add(picked.column("timestamp"), later)
+    deaths = pc.add(picked.column("fatalities"), pa.scalar(1, pa.int32()))
+    picked = picked.set_column(picked.schema.get_field_index("timestamp"), "timestamp", stamps)
+    return picked.set_column(picked.schema.get_field_index("fatalities"), "fatalities", deaths)
+
+
+def stored(dsn: str) -> dict[str, tuple]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT event_id_cnty, timestamp, fatalities, notes, admin3, h3, "
+            "ST_X(geom), ST_Y(geom), date_start FROM briefmap_event"
+        ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def parquet_rows(store: ParquetStore) -> dict[str, tuple]:
+    table = store.table()
+    out = {}
+    for r in table.to_pylist():
+        out[r["event_id_cnty"]] = (
+            r["timestamp"],
+            r["fatalities"],
+            r["notes"],
+            r["admin3"],
+            r["h3"],
+            r["longitude"],
+            r["latitude"],
+            r["date_start"],
+        )
+    return out
+
+
+def test_the_same_imports_give_the_same_store(database, tmp_path):
+    pg, pq = PostgisStore(database), ParquetStore(tmp_path / "store")
+    first = synth.table(400, seed=3)
+    again = revised(first, every=7)
+    stale = revised(first, every=11, later=-86_400)
+    gone = Deletions(ids=("IRQ1", "IRQ2", "NOPE9"), timestamps=(4_000_000_000, 1, 5))
+    steps = [
+        (first, None, source("a.csv", 400)),
+        (again, None, source("b.csv", again.num_rows)),
+        (stale, gone, source("c.csv", stale.num_rows, "TLP:AMBER")),
+        (first.slice(0, 50), None, source("d.csv", 50)),  # nothing new: no new generation
+    ]
+    for batch, deletions, src in steps:
+        assert pg.apply(batch, deletions, src) == pq.apply(batch, deletions, src)
+    a, b = pg.describe(), pq.describe()
+    assert (a.generation, a.rows, a.first_date, a.last_date) == (
+        b.generation,
+        b.rows,
+        b.first_date,
+        b.last_date,
+    )
+    assert [e["counts"] for e in a.imports] == [e["counts"] for e in b.imports]
+    assert a.marking() == b.marking() and a.marking().label == "TLP:AMBER"
+    left, right = stored(database), parquet_rows(pq)
+    assert left.keys() == right.keys() and "IRQ1" not in left
+    for ident, row in right.items():
+        assert left[ident][:5] == row[:5], ident  # revisions, text ('' stays ''), h3
+        assert left[ident][5:7] == pytest.approx(row[5:7])
+        assert left[ident][7] == row[7]
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(database):
+    pg = PostgisStore(database)
+    pg.upsert(synth.table(100, seed=5), source("a.csv", 100))
+    before, info = stored(database), pg.describe()
+    broken = synth.table(100, seed=6)
+    ids = broken.column("event_id_cnty").to_pylist()
+    ids[-1] = None  # the last row breaks the COPY after the others are staged
+    broken = broken.set_column(0, "event_id_cnty", pa.array(ids, pa.string()))
+    with pytest.raises(PostgisStoreError, match="b.csv not imported, the store is as it was"):
+        pg.upsert(broken, source("b.csv", 100))
+    after = pg.describe()
+    assert stored(database) == before
+    assert (after.generation, after.rows, len(after.imports)) == (
+        info.generation,
+        info.rows,
+        len(info.imports),
+    )
+
+
+def test_two_imports_at_once_are_applied_one_after_the_other(database):
+    PostgisStore(database).check()  # the schema, once
+    batches = [synth.table(300, seed=s) for s in (21, 22)]
+    start = threading.Barrier(2)
+    errors = []
+
+    def run(batch, name):
+        try:
+            start.wait()
+            PostgisStore(database).upsert(batch, source(name, batch.num_rows))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(b, f"{i}.csv")) for i, b in enumerate(batches)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    info = PostgisStore(database).describe()
+    assert [e["generation"] for e in _imports(database)] == [1, 2]  # never both on one
+    assert info.generation == 2
+    expected = len(set().union(*(b.column("event_id_cnty").to_pylist() for b in batches)))
+    assert info.rows == expected
+
+
+def _imports(dsn: str) -> list[dict]:
+    with psycopg.connect(dsn) as conn:
+        return [
+            {"generation": g}
+            for (g,) in conn.execute("SELECT generation FROM briefmap_import ORDER BY id")
+        ]
+
+
+def test_a_store_from_a_newer_briefmap_is_refused(database):
+    PostgisStore(database).check()
+    with psycopg.connect(database) as conn:
+        conn.execute("UPDATE briefmap_store SET schema_version = %s", (SCHEMA_VERSION + 1,))
+    with pytest.raises(PostgisStoreError, match="newer than this briefmap"):
+        PostgisStore(database).describe()
+
+
+def test_an_unreachable_database_is_said_without_its_password(pg_cluster):
+    dsn = pg_cluster.dsn("postgres").replace(f":{pg_cluster.port}/", ":1/")
+    password = dsn.split(":")[2].split("@")[0]
+    with pytest.raises(PostgisStoreError, match="cannot connect") as caught:
+        PostgisStore(dsn).describe()
+    assert password not in str(caught.value)
+
+
+def test_an_import_killed_mid_copy_leaves_the_store_as_it_was(database):
+    pg, events = PostgisStore(database), synth.table(60, seed=5)
+    pg.upsert(events.slice(0, 50), source("a.csv", 50))
+    before, info = stored(database), pg.describe()
+    child = subprocess.Popen(  # noqa: S603 - our own test child
+        [sys.executable, "-m", "tests.team.import_child", database, "70000"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "copying"
+        with psycopg.connect(database) as conn:
+            (copying,) = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY briefmap_stage%%'"
+            ).fetchone()
+        assert copying == 1  # the server is in the COPY when the importer dies
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    assert stored(database) == before
+    assert pg.describe().generation == info.generation
+    counts = pg.upsert(events, source("b.csv", 60))  # the lock went with it
+    assert counts.new == 10 and pg.describe().generation == info.generation + 1

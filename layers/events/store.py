@@ -226,7 +226,7 @@ class ParquetStore:
             elif deletions is not None:
                 counts = Counts(**{**counts.as_dict(), "not_found": len(deletions.ids)})
             self.stage("merged")
-            entry = _entry(source, counts)
+            entry = import_entry(source, counts)
             generation = m["generation"]
             if old is None or counts.new or counts.revised or counts.removed:
                 generation += 1  # the data changed: write the next generation
@@ -307,7 +307,7 @@ def checked_manifest(data: Any, path: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: damaged manifest: {exc}") from None
 
 
-def _entry(source: Source, counts: Counts) -> dict[str, Any]:
+def import_entry(source: Source, counts: Counts) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "file": source.file,
         "sha256": source.sha256,

@@ -38,7 +38,7 @@ from layers.briefing import (
     new_secret,
     plausible_key,
 )
-from layers.model import Walkthrough
+from layers.walkthrough import Walkthrough
 
 SCHEMA_VERSION = 1
 _LOCK_CREATE = 0x62726D01  # advisory lock: one create at a time across servers

@@ -27,9 +27,10 @@ import pyarrow.csv as pacsv
 from psycopg import sql
 
 from layers.errors import StorageError
+from layers.events.backend import Source, StoreInfo
 from layers.events.merge import Counts, Deletions
 from layers.events.schema import STORE_SCHEMA
-from layers.events.store import Source, Stage, StoreInfo, _entry, checkpoint
+from layers.events.store import Stage, checkpoint, import_entry
 
 SCHEMA_VERSION = 1
 FORMAT = "briefmap-events-postgis"
@@ -155,6 +156,7 @@ class PostgisStore:
             imports=tuple(entries),
             first_date=first.isoformat() if first else None,
             last_date=last.isoformat() if last else None,
+            version=SCHEMA_VERSION,
         )
 
     def check(self) -> None:
@@ -255,7 +257,7 @@ class PostgisStore:
                 (generation,),
             )
             self._roll_up(conn)
-        entry = _entry(source, counts)
+        entry = import_entry(source, counts)
         conn.execute(
             "INSERT INTO briefmap_import (generation, entry, imported_by) VALUES (%s, %s, %s)",
             (generation, json.dumps(entry, ensure_ascii=False), self.user),

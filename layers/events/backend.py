@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -156,14 +155,19 @@ class EventSnapshot(Protocol):
 
 
 class ColumnFiles(Protocol):
-    """What the in-memory index and its snapshots read from a store kept in column files
-    (the Parquet backend): its folder, one generation's columns in batches, and rows of a
-    generation by position. Named here so that the index and the query need not import the
-    store that uses them."""
+    """What the in-memory index and its snapshots read from a store: a key for one
+    generation's columns, those columns in batches, and rows of a generation by position (the
+    Parquet backend from its files, the PostGIS one from its versioned rows). Named here so
+    that the index and the query need not import the store that uses them."""
 
-    root: Path
+    def index_key(self, info: StoreInfo) -> tuple | None:
+        """What names `info`'s generation's columns for the in-memory cache (None: do not
+        keep them; the scan then says what is wrong)."""
+        ...
 
-    def scan(self, columns: Sequence[str]) -> tuple[int, int, Iterator[pa.RecordBatch]]: ...
+    def scan(
+        self, columns: Sequence[str], info: StoreInfo | None = None
+    ) -> tuple[int, int, Iterator[pa.RecordBatch]]: ...
 
     def details(self, generation: int, rows: Sequence[int]) -> list[dict[str, Any]]: ...
 

@@ -72,11 +72,15 @@ def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if version == VERSION:
         return data, None
     # 1 -> 2: the same data files; the manifest gains "version" and "columns"
-    note = (
+    return {**data, "version": VERSION, "columns": list(STORE_SCHEMA.names)}, older_note(version)
+
+
+def older_note(version: int) -> str:
+    """What a store of an older schema version says (any backend) until its next import."""
+    return (
         f"written by an earlier briefmap (schema version {version}); read as version "
         f"{VERSION}, and written as it by the next import"
     )
-    return {**data, "version": VERSION, "columns": list(STORE_SCHEMA.names)}, note
 
 
 def check(data: Any) -> dict[str, Any]:

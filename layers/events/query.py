@@ -7,7 +7,6 @@ The filter reaches the numpy engine in one place, `mask_of`.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -48,12 +47,7 @@ def mask_of(index: EventIndex, view: View, geodata: Geodata) -> np.ndarray:
 def cached_index(store: ColumnFiles, info: StoreInfo) -> EventIndex:
     """The map columns of `info`'s generation, loaded once and kept for `KEEP` generations
     (a new import is a new generation; a data file replaced in place is a new key too)."""
-    path = store.root / str(info.data_file)
-    try:
-        stat = path.stat()
-        key = (os.path.realpath(path), info.generation, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None  # missing: the scan below says so (StoreError naming the file)
+    key = store.index_key(info)
     with _LOCK:
         index = _CACHE.get(key) if key else None
         if index is None:

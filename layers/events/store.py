@@ -148,6 +148,16 @@ class ParquetStore:
             raise StoreError(f"{path}: cannot read ({exc})") from exc
         return m["generation"], table.unify_dictionaries().combine_chunks()
 
+    def index_key(self, info: StoreInfo) -> tuple | None:
+        """The data file's real path, generation, time and size (a file replaced in place is
+        a new key); None when it is missing (the scan says so, naming the file)."""
+        path = self.root / str(info.data_file)
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return (os.path.realpath(path), info.generation, stat.st_mtime_ns, stat.st_size)
+
     def scan(
         self, columns: Sequence[str], info: StoreInfo | None = None
     ) -> tuple[int, int, Iterator[pa.RecordBatch]]:

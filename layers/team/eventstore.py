@@ -17,89 +17,31 @@ up to date by every import for the density map.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import replace
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from psycopg import sql
 
-from layers.errors import StorageError
 from layers.events.backend import Source, StoreInfo
+from layers.events.datafile import StoreError
+from layers.events.manifest import NewerStoreError, older_note
 from layers.events.merge import Counts, Deletions
-from layers.events.schema import STORE_SCHEMA
 from layers.events.store import Stage, checkpoint, import_entry
-
-SCHEMA_VERSION = 1
-FORMAT = "briefmap-events-postgis"
-CHANNEL = "briefmap_generation"
-_LOCK_IMPORT = 0x62726D02
-_COLUMNS = [n for n in STORE_SCHEMA.names if n != "geometry"]
-_SQL_TYPES = {
-    pa.string(): "text",
-    pa.date32(): "date",
-    pa.int8(): "smallint",
-    pa.int16(): "smallint",
-    pa.int32(): "integer",
-    pa.int64(): "bigint",
-    pa.uint64(): "bigint",  # an H3 index leaves its top bit clear: it fits a signed bigint
-    pa.float64(): "double precision",
-}
+from layers.team import eventread
+from layers.team.eventschema import (
+    CHANNEL,
+    COLUMNS,
+    FORMAT,
+    LOCK_IMPORT,
+    SCHEMA,
+    SCHEMA_VERSION,
+    csv_chunks,
+)
 
 
-class PostgisStoreError(StorageError):
+class PostgisStoreError(StoreError):
     """A database the store cannot use (the message says which and why)."""
-
-
-def _column_sql() -> str:
-    parts = []
-    for field in STORE_SCHEMA:
-        if field.name == "geometry":
-            continue
-        kind = _SQL_TYPES[field.type]
-        null = " NOT NULL" if field.name in ("event_id_cnty", "timestamp") else ""
-        parts.append(f"    {field.name} {kind}{null}")
-    return ",\n".join(parts)
-
-
-# Built from this module's constants and the store schema's column names, never from input.
-SCHEMA = f"""
-CREATE EXTENSION IF NOT EXISTS postgis;
-CREATE TABLE IF NOT EXISTS briefmap_store (
-    one boolean PRIMARY KEY DEFAULT true CHECK (one),
-    format text NOT NULL,
-    schema_version integer NOT NULL,
-    generation bigint NOT NULL DEFAULT 0,
-    rows bigint NOT NULL DEFAULT 0,
-    first_date date,
-    last_date date
-);
-INSERT INTO briefmap_store (format, schema_version) VALUES ('{FORMAT}', {SCHEMA_VERSION})
-    ON CONFLICT (one) DO NOTHING;
-CREATE TABLE IF NOT EXISTS briefmap_event (
-{_column_sql()},
-    geom geometry(Point, 4326) NOT NULL,
-    PRIMARY KEY (event_id_cnty)
-);
-CREATE INDEX IF NOT EXISTS briefmap_event_geom ON briefmap_event USING gist (geom);
-CREATE INDEX IF NOT EXISTS briefmap_event_dates ON briefmap_event (date_start, date_end);
-CREATE INDEX IF NOT EXISTS briefmap_event_h3 ON briefmap_event (h3);
-CREATE TABLE IF NOT EXISTS briefmap_import (
-    id bigserial PRIMARY KEY,
-    generation bigint NOT NULL,
-    entry jsonb NOT NULL,
-    imported_by text
-);
-CREATE TABLE IF NOT EXISTS briefmap_density (
-    h3 bigint NOT NULL,
-    month date NOT NULL,
-    event_type text NOT NULL,
-    events integer NOT NULL,
-    PRIMARY KEY (h3, month, event_type)
-);
-"""  # noqa: S608
 
 
 class PostgisStore:
@@ -119,29 +61,55 @@ class PostgisStore:
         except psycopg.OperationalError as exc:
             raise PostgisStoreError(f"{_shown(self.dsn)}: cannot connect ({_first(exc)})") from None
 
-    def _ensure(self, conn) -> None:
-        if self._ready:
-            return
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_IMPORT,))
-            conn.execute(SCHEMA)
-        self._check_version(conn)
-        self._ready = True
+    def _ensure(self, conn) -> int:
+        """The tables made if missing; the schema version the store records (checked on
+        every use: another server may have changed it)."""
+        if not self._ready:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                if _has_table(conn, "briefmap_store"):
+                    self._check_version(conn)  # another format is refused, naming it
+                else:
+                    self._refuse_foreign(conn)
+                conn.execute(SCHEMA)
+            self._ready = True
+        return self._check_version(conn)
 
-    def _check_version(self, conn) -> None:
+    def _refuse_foreign(self, conn) -> None:
+        """A database holding anything but a briefmap store is not made one: its tables are
+        someone else's (the GeoParquet store refuses a folder of other files alike)."""
+        others = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT LIKE 'briefmap\\_%%' AND tablename <> 'spatial_ref_sys' "
+                "ORDER BY tablename LIMIT 4"
+            )
+        ]
+        if others:
+            shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+            raise PostgisStoreError(
+                f"{_shown(self.dsn)}: not a briefmap event store and not empty (tables "
+                f"{shown}); give a new or empty database"
+            )
+
+    def _check_version(self, conn) -> int:
+        """The schema version the store records (refused: another format, a newer version)."""
         row = conn.execute("SELECT format, schema_version FROM briefmap_store").fetchone()
         if row is None or row[0] != FORMAT:
-            raise PostgisStoreError(f"{_shown(self.dsn)}: not a briefmap event store")
-        if row[1] > SCHEMA_VERSION:
+            found = "no store record" if row is None else f"format {str(row[0])[:40]!r}"
             raise PostgisStoreError(
-                f"{_shown(self.dsn)}: store schema version {row[1]} is newer than this "
-                f"briefmap reads ({SCHEMA_VERSION}); upgrade briefmap"
+                f"{_shown(self.dsn)}: not a briefmap event store ({found}); give a database "
+                "of its own"
             )
+        if row[1] > SCHEMA_VERSION:
+            raise PostgisStoreError(f"{_shown(self.dsn)}: {NewerStoreError(row[1])}")
+        return row[1]
 
     # -- reading --------------------------------------------------------------------------
     def describe(self) -> StoreInfo:
         with self._connect() as conn:
-            self._ensure(conn)
+            version = self._ensure(conn)
             generation, rows, first, last = conn.execute(
                 "SELECT generation, rows, first_date, last_date FROM briefmap_store"
             ).fetchone()
@@ -157,11 +125,64 @@ class PostgisStore:
             first_date=first.isoformat() if first else None,
             last_date=last.isoformat() if last else None,
             version=SCHEMA_VERSION,
+            note=older_note(version) if version < SCHEMA_VERSION else None,
         )
 
     def check(self) -> None:
+        """StoreError when the store cannot be read (a damaged or missing table says so)."""
         with self._connect() as conn:
             self._ensure(conn)
+            self._reading(lambda: conn.execute("SELECT count(*) FROM briefmap_event").fetchone())
+
+    def snapshot(self):
+        """The store as of its current generation (`layers.events.backend.EventSnapshot`)."""
+        from layers.events.query import ParquetSnapshot  # the one engine for both backends
+
+        return ParquetSnapshot.of(self, self.describe())
+
+    def query(self, view, frame, geodata):
+        return self.snapshot().query(view, frame, geodata)
+
+    # -- what the snapshot reads (`layers.events.backend.ColumnFiles`) ----------------------
+    def index_key(self, info: StoreInfo) -> tuple:
+        return eventread.index_key(_shown(self.dsn), info)
+
+    def scan(self, columns, info: StoreInfo | None = None):
+        info = info or self.describe()
+        with self._connect() as conn:
+            return self._reading(
+                lambda: eventread.scan(conn, self.index_key(info), info.generation, columns)
+            )
+
+    def details(self, generation: int, rows) -> list[dict]:
+        with self._connect() as conn:
+            key = eventread.index_key(_shown(self.dsn), _at(generation))
+            found = self._reading(lambda: eventread.details(conn, key, generation, rows))
+        return self._held(found, generation)
+
+    def take(self, generation: int, rows, columns) -> pa.Table:
+        with self._connect() as conn:
+            key = eventread.index_key(_shown(self.dsn), _at(generation))
+            found = self._reading(lambda: eventread.take(conn, key, generation, rows, columns))
+        return self._held(found, generation)
+
+    def _held(self, found, generation: int):
+        if found is None:
+            raise PostgisStoreError(
+                f"{_shown(self.dsn)}: generation {generation} is no longer held (two imports "
+                "since); show the map again"
+            )
+        return found
+
+    def _reading(self, read):
+        import psycopg
+
+        try:
+            return read()
+        except psycopg.Error as exc:
+            raise PostgisStoreError(
+                f"{_shown(self.dsn)}: cannot read the events ({_first(exc)})"
+            ) from None
 
     # -- writing --------------------------------------------------------------------------
     def upsert(self, batch: pa.Table, source: Source) -> Counts:
@@ -179,10 +200,12 @@ class PostgisStore:
             self._ensure(conn)
             try:
                 with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_IMPORT,))
-                    counts = self._merge(conn, batch) if batch is not None else Counts()
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                    (now,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
+                    nxt = now + 1  # the generation this import makes, if it changes anything
+                    counts = self._merge(conn, batch, nxt) if batch is not None else Counts()
                     if deletions is not None:
-                        removed, missing = self._delete(conn, deletions)
+                        removed, missing = self._delete(conn, deletions, nxt)
                         counts = replace(counts, removed=removed, not_found=missing)
                     self.stage("merged")
                     self._commit(conn, source, counts)
@@ -194,15 +217,16 @@ class PostgisStore:
                 ) from None
         return counts
 
-    def _merge(self, conn, batch: pa.Table) -> Counts:
+    def _merge(self, conn, batch: pa.Table, generation: int) -> Counts:
         conn.execute(
             "CREATE TEMP TABLE briefmap_stage (LIKE briefmap_event) ON COMMIT DROP; "
-            "ALTER TABLE briefmap_stage DROP COLUMN geom"
+            "ALTER TABLE briefmap_stage DROP COLUMN geom, DROP COLUMN gen_from, "
+            "DROP COLUMN gen_to"
         )
-        columns = sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
+        columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
         copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT csv, HEADER true)")
         with conn.cursor().copy(copy_sql.format(columns)) as copy:
-            for k, chunk in enumerate(_csv_chunks(batch)):
+            for k, chunk in enumerate(csv_chunks(batch)):
                 copy.write(chunk)
                 if k == 0:
                     self.stage("copying")
@@ -211,22 +235,30 @@ class PostgisStore:
             "count(*) FILTER (WHERE s.timestamp > e.timestamp), "
             "count(*) FILTER (WHERE s.timestamp = e.timestamp), "
             "count(*) FILTER (WHERE s.timestamp < e.timestamp) "
-            "FROM briefmap_stage s LEFT JOIN briefmap_event e USING (event_id_cnty)"
+            "FROM briefmap_stage s LEFT JOIN briefmap_event e "
+            "ON e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL"
         ).fetchone()
-        updates = sql.SQL(", ").join(
-            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in [*_COLUMNS[1:], "geom"]
+        # a revised event's current version ends with this generation; the new version and
+        # the new events begin with it (the versions before stay for snapshots in flight)
+        conn.execute(
+            "UPDATE briefmap_event e SET gen_to = %s FROM briefmap_stage s "
+            "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL "
+            "AND s.timestamp > e.timestamp",
+            (generation,),
         )
+        staged = sql.SQL(", ").join(sql.Identifier("s", c) for c in COLUMNS)
         conn.execute(
             sql.SQL(
-                "INSERT INTO briefmap_event ({columns}, geom) "
-                "SELECT {columns}, ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) "
-                "FROM briefmap_stage ON CONFLICT (event_id_cnty) DO UPDATE SET {updates} "
-                "WHERE briefmap_event.timestamp < EXCLUDED.timestamp"
-            ).format(columns=columns, updates=updates)
+                "INSERT INTO briefmap_event ({columns}, geom, gen_from) "
+                "SELECT {staged}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %s "
+                "FROM briefmap_stage s WHERE NOT EXISTS (SELECT 1 FROM briefmap_event e "
+                "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL)"
+            ).format(columns=columns, staged=staged),
+            (generation,),
         )
         return Counts(new=new, revised=revised, unchanged=unchanged, stale=stale)
 
-    def _delete(self, conn, deletions: Deletions) -> tuple[int, int]:
+    def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:
         if not deletions.ids:
             return 0, 0
         conn.execute(
@@ -238,11 +270,13 @@ class PostgisStore:
         (missing,) = conn.execute(
             "SELECT count(*) FROM briefmap_gone g "
             "WHERE NOT EXISTS (SELECT 1 FROM briefmap_event e "
-            "WHERE e.event_id_cnty = g.event_id_cnty)"
+            "WHERE e.event_id_cnty = g.event_id_cnty AND e.gen_to IS NULL)"
         ).fetchone()
         removed = conn.execute(
-            "DELETE FROM briefmap_event e USING briefmap_gone g "
-            "WHERE e.event_id_cnty = g.event_id_cnty AND e.timestamp <= g.timestamp"
+            "UPDATE briefmap_event e SET gen_to = %s FROM briefmap_gone g "
+            "WHERE e.event_id_cnty = g.event_id_cnty AND e.gen_to IS NULL "
+            "AND e.timestamp <= g.timestamp",
+            (generation,),
         ).rowcount
         return removed, missing
 
@@ -252,8 +286,14 @@ class PostgisStore:
         if changed or generation == 0:
             generation += 1
             conn.execute(
-                "UPDATE briefmap_store SET generation = %s, (rows, first_date, last_date) = "
-                "(SELECT count(*), min(event_date), max(event_date) FROM briefmap_event)",
+                "UPDATE briefmap_store SET generation = %s, schema_version = %s, "
+                "(rows, first_date, last_date) = (SELECT count(*), min(event_date), "
+                "max(event_date) FROM briefmap_event WHERE gen_to IS NULL)",
+                (generation, SCHEMA_VERSION),
+            )
+            # versions that ended before the previous generation: no snapshot reads them
+            conn.execute(
+                "DELETE FROM briefmap_event WHERE gen_to IS NOT NULL AND gen_to < %s",
                 (generation,),
             )
             self._roll_up(conn)
@@ -270,25 +310,9 @@ class PostgisStore:
         conn.execute(
             "INSERT INTO briefmap_density (h3, month, event_type, events) "
             "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
-            "count(*) FROM briefmap_event WHERE date_start IS NOT NULL "
+            "count(*) FROM briefmap_event WHERE gen_to IS NULL AND date_start IS NOT NULL "
             "GROUP BY 1, 2, 3"
         )
-
-
-def _csv_chunks(batch: pa.Table, rows: int = 65_536):
-    """The batch as CSV in the staging table's column order (header first): strings quoted
-    (so an empty string stays one), nulls unquoted and empty (COPY reads them as NULL)."""
-    table = batch.select(_COLUMNS)
-    h3 = table.column("h3")
-    table = table.set_column(_COLUMNS.index("h3"), "h3", pc.cast(h3, pa.int64()))
-    options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
-    for start in range(0, max(table.num_rows, 1), rows):
-        sink = io.BytesIO()
-        pacsv.write_csv(table.slice(start, rows), sink, options)
-        data = sink.getvalue()
-        if start:
-            data = data.split(b"\n", 1)[1]  # one header for the whole COPY
-        yield data
 
 
 def _shown(dsn: str) -> str:
@@ -305,3 +329,12 @@ def _shown(dsn: str) -> str:
 
 def _first(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def _has_table(conn, name: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
+
+
+def _at(generation: int) -> StoreInfo:
+    """A description naming only a generation (enough for its cache key)."""
+    return StoreInfo("", generation, 0, None, (), None, None)

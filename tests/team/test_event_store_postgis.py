@@ -38,7 +38,7 @@ def stored(dsn: str) -> dict[str, tuple]:
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(
             "SELECT event_id_cnty, timestamp, fatalities, notes, admin3, h3, "
-            "ST_X(geom), ST_Y(geom), date_start FROM briefmap_event"
+            "ST_X(geom), ST_Y(geom), date_start FROM briefmap_event WHERE gen_to IS NULL"
         ).fetchall()
     return {r[0]: tuple(r[1:]) for r in rows}
 
@@ -148,7 +148,10 @@ def test_a_store_from_a_newer_briefmap_is_refused(database):
     PostgisStore(database).check()
     with psycopg.connect(database) as conn:
         conn.execute("UPDATE briefmap_store SET schema_version = %s", (SCHEMA_VERSION + 1,))
-    with pytest.raises(PostgisStoreError, match="newer than this briefmap"):
+    with pytest.raises(
+        PostgisStoreError,
+        match=rf"schema version {SCHEMA_VERSION + 1}, written by a newer briefmap",
+    ):
         PostgisStore(database).describe()
 
 

@@ -42,8 +42,39 @@ def _parquet_set_version(store, version: int) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _postgis_open(folder: Path):
+    from layers.team.eventstore import PostgisStore
+    from tests import pgserver
+
+    return PostgisStore(pgserver.database_for(folder))
+
+
+def _postgis_damage(store) -> None:
+    import psycopg
+
+    with psycopg.connect(store.dsn) as conn:
+        conn.execute("ALTER TABLE briefmap_event RENAME TO briefmap_event_lost")
+
+
+def _postgis_foreign(folder: Path) -> None:
+    import psycopg
+
+    from tests import pgserver
+
+    with psycopg.connect(pgserver.database_for(folder)) as conn:
+        conn.execute("CREATE TABLE holiday_photos (name text, taken date)")
+
+
+def _postgis_set_version(store, version: int) -> None:
+    import psycopg
+
+    with psycopg.connect(store.dsn) as conn:
+        conn.execute("UPDATE briefmap_store SET schema_version = %s", (version,))
+
+
 BACKENDS = [
     Backend("parquet", open_store, _parquet_damage, _parquet_foreign, _parquet_set_version),
+    Backend("postgis", _postgis_open, _postgis_damage, _postgis_foreign, _postgis_set_version),
 ]
 
 

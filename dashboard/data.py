@@ -11,7 +11,7 @@ import sys
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from layers.briefing import BriefingRoom
+from layers.briefing import BriefingStore
 from layers.events.store import EventStore
 from layers.model import Geodata
 from layers.reports import Library
@@ -73,11 +73,11 @@ def reports_key() -> str:
     return key
 
 
-@st.cache_resource(show_spinner=False)
-def briefing_room() -> BriefingRoom:
-    """Briefings in progress, shared by the presenter and audience windows of each (by token).
-    The only state shared between sessions, on purpose; it holds scene numbers, not maps."""
-    return BriefingRoom()
+def briefing_room() -> BriefingStore:
+    """Briefings in progress, shared by the presenter and audience windows of each (by token):
+    the runtime's (in the team's database, or this server's memory), never in a Streamlit
+    cache, which any client can clear. It holds scene numbers, not maps."""
+    return runtime().briefings()
 
 
 @st.cache_resource(show_spinner=False)

@@ -89,17 +89,26 @@ def check_target(path: Path, make_parents: bool = False) -> Path:
     return path
 
 
-def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = False) -> None:
-    write_chunks_atomic(path, (data,), make_parents)
+def write_bytes_atomic(
+    path: Path, data: bytes, make_parents: bool = False, mode: int | None = None
+) -> None:
+    write_chunks_atomic(path, (data,), make_parents, mode)
 
 
-def write_text_atomic(path: Path, text: str, make_parents: bool = False) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"), make_parents)
+def write_text_atomic(
+    path: Path, text: str, make_parents: bool = False, mode: int | None = None
+) -> None:
+    """`mode`: the new file's permission bits (e.g. 0o600 for a secret; the temporary file is
+    0600 while it is written); default: the target's own, or what open() would give."""
+    write_bytes_atomic(path, text.encode("utf-8"), make_parents, mode)
 
 
-def write_chunks_atomic(path: Path, chunks: Iterable[bytes], make_parents: bool = False) -> None:
+def write_chunks_atomic(
+    path: Path, chunks: Iterable[bytes], make_parents: bool = False, mode: int | None = None
+) -> None:
     """Like `write_bytes_atomic`, for data made piece by piece (never all in memory)."""
-    with _staged(path, make_parents) as (fd, _tmp, mode):
+    with _staged(path, make_parents) as (fd, _tmp, own):
+        mode = own if mode is None else mode
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)

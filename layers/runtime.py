@@ -12,12 +12,23 @@ import threading
 from functools import cached_property
 from pathlib import Path
 
+from layers.briefing import BriefingRoom, BriefingStore
 from layers.events.store import EventStore, open_store
 from layers.model import Geodata
 from layers.paths import basemap_dir
 from layers.publisher import Publisher
 from layers.reports import Library, ReportsError, load_reports
-from layers.settings import Settings
+from layers.settings import Settings, is_database
+
+
+def open_event_store(location: Path | str | None) -> EventStore:
+    """The event store a setting names: a PostgreSQL URI opens the PostGIS store, anything else
+    the GeoParquet store's folder."""
+    if is_database(location):
+        from layers.team.eventstore import PostgisStore
+
+        return PostgisStore(str(location))
+    return open_store(location)
 
 
 class Runtime:
@@ -40,7 +51,23 @@ class Runtime:
     def store(self) -> EventStore:
         """The event store at the settings' location (StoreError for a folder it may not use);
         opened on each call, so a location made unusable later is said then."""
-        return open_store(self.settings.store)
+        return open_event_store(self.settings.store)
+
+    @cached_property
+    def _briefings(self) -> BriefingStore:
+        database = self.settings.briefings_database
+        if database is None:
+            return BriefingRoom()
+        from layers.team.briefings import open_briefings
+
+        return open_briefings(database, self._geodata)  # under the lock already
+
+    def briefings(self) -> BriefingStore:
+        """Briefings in progress: in the settings' database (shared by a team's servers), else
+        in this process's memory. One per runtime, held by the runtime, never by a cache a
+        client can clear."""
+        with self._lock:
+            return self._briefings
 
     def reports(self) -> Library:
         """The source reports, verified against the geodata's records (ReportsError if a file

@@ -17,7 +17,7 @@ from layers.errors import ConfigError
 from layers.paths import DASHBOARD_DIR, PROJECT_ROOT, STREAMLIT_CONFIG
 from layers.reports import ReportsError
 from layers.runtime import Runtime
-from layers.settings import APP_ARGUMENT, Settings
+from layers.settings import APP_ARGUMENT, Settings, is_database
 from layers.tiles.archive import ArchiveError
 
 APP = DASHBOARD_DIR / "serve_app.py"  # defines an st.App: `streamlit run` serves it
@@ -65,8 +65,11 @@ def check_listen(port: int, address: str) -> None:
             raise ServeError(f"cannot listen on {shown} port {port}: {exc.strerror}") from None
 
 
-def check_store(store: Path | None) -> None:
-    """An event store named by --store must be a folder, or not exist yet (it is made)."""
+def check_store(store: Path | str | None) -> None:
+    """An event store named by --store must be a folder, or not exist yet (it is made); a
+    PostgreSQL URI is checked where it is opened."""
+    if is_database(store):
+        return
     if store is not None and store.exists() and not store.is_dir():
         raise ServeError(f"--store {store}: not a folder (give the event store's folder)")
 
@@ -105,7 +108,7 @@ def serve(settings: Settings, port: int = 8501, address: str = "127.0.0.1") -> i
     real = {
         key: Path(os.path.realpath(value))  # a link loop stays as given
         for key in ("geodata", "reports", "basemap", "store")
-        if (value := getattr(settings, key)) is not None
+        if (value := getattr(settings, key)) is not None and not is_database(value)
     }
     settings = replace(settings, **real)
     try:

@@ -21,13 +21,23 @@ from platformdirs import user_data_dir
 from layers.errors import ConfigError
 from layers.paths import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 
-KEYS = ("geodata", "reports", "store", "basemap")
+KEYS = ("geodata", "reports", "store", "basemap", "briefings")
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 VARIABLES = {key: f"BRIEFMAP_{key.upper()}" for key in KEYS}
 FLAGS = {key: f"--{key}" for key in KEYS}
 MAX_CONFIG = 64 << 10  # a settings file is a few lines; anything larger is not one
 APP_ARGUMENT = "--briefmap-settings"  # how `briefmap serve` hands the settings to the app
 DEFAULT = "default"
-NONE_SHOWN = {"reports": "none (citations say the report is not loaded)", "basemap": "shipped"}
+NONE_SHOWN = {
+    "reports": "none (citations say the report is not loaded)",
+    "basemap": "shipped",
+    "briefings": "this server's memory",
+}
+
+
+def is_database(value: object) -> bool:
+    """Whether a setting names a PostgreSQL database (a libpq URI) rather than a folder."""
+    return isinstance(value, str) and value.startswith(DATABASE_SCHEMES)
 
 
 class SettingsError(ConfigError, ValueError):
@@ -42,9 +52,16 @@ class Settings:
 
     geodata: Path
     reports: Path | None
-    store: Path
+    store: Path | str  # a folder (GeoParquet), or a PostgreSQL URI (PostGIS)
     basemap: Path | None
+    briefings: str | None = None  # a PostgreSQL URI; None: the store's database, or memory
     origins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def briefings_database(self) -> str | None:
+        """Where briefings are kept: the database named, else the store's database when the
+        store is one; None: this server's memory."""
+        return self.briefings or (self.store if is_database(self.store) else None)
 
     def origin(self, key: str) -> str:
         return dict(self.origins).get(key, DEFAULT)
@@ -59,7 +76,7 @@ class Settings:
         lines = []
         for key in KEYS:
             value = getattr(self, key)
-            shown = str(value) if value is not None else NONE_SHOWN[key]
+            shown = shown_value(value) if value is not None else NONE_SHOWN[key]
             lines.append(f"{key:<{width}}  {shown}  ({self.origin(key)})")
         return "\n".join(lines)
 
@@ -75,7 +92,7 @@ class Settings:
         try:
             data = json.loads(text)
             values, origins = data["values"], data["origins"]
-            paths = {k: None if values[k] is None else Path(values[k]) for k in KEYS}
+            paths = {k: _value(k, values.get(k)) for k in KEYS}
         except (ValueError, KeyError, TypeError) as exc:
             raise SettingsError(
                 f"{APP_ARGUMENT}: not settings written by briefmap ({exc})"
@@ -85,6 +102,27 @@ class Settings:
         return cls(**paths, origins=tuple((k, str(origins.get(k, DEFAULT))) for k in KEYS))
 
 
+def _value(key: str, text: str | None) -> Path | str | None:
+    if text is None:
+        return None
+    if key == "briefings" or (key == "store" and is_database(text)):
+        return text
+    return Path(text)
+
+
+def shown_value(value: object) -> str:
+    """A setting as printed: a database URI without its password."""
+    if is_database(value):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(str(value))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        user = f"{parts.username}@" if parts.username else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+    return str(value)
+
+
 def defaults() -> dict[str, Path | None]:
     reports = DEFAULT_REPORTS_DIR if DEFAULT_REPORTS_DIR.is_dir() else None
     return {
@@ -92,6 +130,7 @@ def defaults() -> dict[str, Path | None]:
         "reports": reports,
         "store": Path(user_data_dir("briefmap", appauthor=False)),
         "basemap": None,
+        "briefings": None,
     }
 
 
@@ -125,26 +164,42 @@ def resolve(
         reports=values["reports"],
         store=store,
         basemap=values["basemap"],
+        briefings=values["briefings"],
         origins=tuple(origins.items()),
     )
 
 
-def _from_flag(key: str, value: Path | str) -> Path | None:
+def _from_flag(key: str, value: Path | str) -> Path | str | None:
     if key == "reports" and str(value) == "":
         return None  # --no-reports
     if not str(value).strip():
         raise SettingsError(f"flag {FLAGS[key]}: empty; give a path")
+    return _database_or_path(key, str(value), f"flag {FLAGS[key]}")
+
+
+def _database_or_path(key: str, value: str, where: str) -> Path | str:
+    """A store or briefings URI stays text; `briefings` must be one; anything else a path."""
+    if key in ("store", "briefings") and is_database(value):
+        if len(value) > 2000 or any(c in value for c in "\0\n\r"):
+            raise SettingsError(f"{where}: not a usable database URI")
+        return value
+    if key == "briefings":
+        raise SettingsError(
+            f"{where}: expected a PostgreSQL URI (postgresql://user@host:port/database)"
+        )
     return Path(value)
 
 
-def _from_variable(key: str, value: str) -> Path | None:
+def _from_variable(key: str, value: str) -> Path | str | None:
     """As the variables were always read: geodata and reports made absolute with links
     resolved, an empty BRIEFMAP_REPORTS meaning no reports."""
     if key == "reports" and not value.strip():
         return None
     if "\0" in value:
         raise SettingsError(f"variable {VARIABLES[key]}: holds a NUL character")
-    return Path(os.path.realpath(value)) if key in ("geodata", "reports") else Path(value)
+    if key in ("geodata", "reports"):
+        return Path(os.path.realpath(value))
+    return _database_or_path(key, value, f"variable {VARIABLES[key]}")
 
 
 def read_config(path: Path) -> dict[str, Path | None]:
@@ -171,7 +226,7 @@ def read_config(path: Path) -> dict[str, Path | None]:
     return {key: _from_file(path, key, value) for key, value in data.items()}
 
 
-def _from_file(path: Path, key: str, value: object) -> Path | None:
+def _from_file(path: Path, key: str, value: object) -> Path | str | None:
     where = f"config file {path}, key {key!r}"
     if not isinstance(value, str):
         raise SettingsError(f"{where}: expected a path as a string, got {type(value).__name__}")
@@ -181,6 +236,10 @@ def _from_file(path: Path, key: str, value: object) -> Path | None:
         if key == "reports":
             return None
         raise SettingsError(f"{where}: empty; give a path")
+    if key in ("store", "briefings"):
+        found = _database_or_path(key, value, where)
+        if isinstance(found, str):
+            return found
     given = Path(value).expanduser()
     return given if given.is_absolute() else path.parent / given
 

@@ -33,7 +33,7 @@ def _config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", [k for k in KEYS if k != "briefings"])  # paths
 def test_flags_win_over_the_file_which_wins_over_the_environment(tmp_path, key):
     config = _config(tmp_path, f'{key} = "from-file"\n')
     environ = {VARIABLES[key]: str(tmp_path / "from-env")}
@@ -116,7 +116,10 @@ def test_briefmap_config_prints_each_value_and_its_source(tmp_path, capsys, monk
     assert main(["--config", str(config), "config"]) == 0  # before the command works too
     text = capsys.readouterr().out
     assert f"mine.pmtiles  (file {config})" in text
-    assert "reports  none (citations say the report is not loaded)  (variable" in text
+    reports = next(line for line in text.splitlines() if line.startswith("reports "))
+    assert reports.split(None, 1)[1] == (
+        "none (citations say the report is not loaded)  (variable BRIEFMAP_REPORTS)"
+    )
 
 
 def test_a_bad_config_file_stops_any_command_in_one_line(tmp_path, capsys):
@@ -185,6 +188,8 @@ def test_the_runtime_loads_the_geodata_once_and_opens_the_settings_store(tmp_pat
 ENVIRONMENT_READERS = {
     "layers/settings.py": "the settings: the one place BRIEFMAP_* variables are read",
     "layers/tiles/build.py": "PATH for the tippecanoe subprocess",
+    "layers/team/cluster.py": "PATH, LANG and TZ for the PostgreSQL programs it starts",
+    "layers/team/oidc.py": "PATH for the sign-in portal it starts",
 }
 
 
@@ -267,3 +272,25 @@ def test_the_app_takes_its_settings_from_its_argument_once(app_env, monkeypatch,
     monkeypatch.setenv("BRIEFMAP_STORE", str(tmp_path / "later"))
     run_app()
     assert data.runtime().settings.store == tmp_path / "handed"
+
+
+def test_a_database_stays_a_uri_and_is_never_shown_with_its_password(tmp_path):
+    uri = "postgresql://team:s3cret@127.0.0.1:5432/briefmap"
+    for settings in (
+        resolve({"store": uri}, None, {}),
+        resolve({}, _config(tmp_path, f'store = "{uri}"\n'), {}),
+        resolve({}, None, {"BRIEFMAP_STORE": uri}),
+    ):
+        assert settings.store == uri and settings.briefings_database == uri
+        assert "s3cret" not in settings.describe() and "127.0.0.1:5432/briefmap" in (
+            settings.describe()
+        )
+        assert Settings.from_json(settings.to_json()).store == uri  # what serve hands the app
+    other = "postgresql://team@db.lan/briefings"
+    both = resolve({"store": tmp_path / "events", "briefings": other}, None, {})
+    assert both.briefings_database == other and isinstance(both.store, Path)
+    assert resolve({"store": tmp_path}, None, {}).briefings_database is None  # memory
+    with pytest.raises(SettingsError, match="--briefings: expected a PostgreSQL URI"):
+        resolve({"briefings": tmp_path / "x"}, None, {})
+    with pytest.raises(SettingsError, match="not a usable database URI"):
+        resolve({"store": "postgresql://a@b/c\nDROP"}, None, {})

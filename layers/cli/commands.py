@@ -76,7 +76,14 @@ def _serve_command(sub) -> None:
     serve.add_argument(
         "--store",
         type=store_dir,
-        help="event store directory (default: from the settings, see `briefmap config`)",
+        help="event store directory, or a PostgreSQL URI for a team's PostGIS store "
+        "(default: from the settings, see `briefmap config`)",
+    )
+    serve.add_argument(
+        "--briefings",
+        metavar="URI",
+        help="PostgreSQL URI of the team's briefings, shared by its app servers (default: the "
+        "store's database when --store is one, else this server's memory)",
     )
     serve.add_argument(
         "--basemap",

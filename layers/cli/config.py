@@ -8,8 +8,9 @@ import argparse
 import json
 from pathlib import Path
 
+from layers.cli.events import store_dir
 from layers.runtime import Runtime
-from layers.settings import KEYS, Settings, resolve
+from layers.settings import KEYS, Settings, resolve, shown_value
 
 CONFIG_HELP = (
     "TOML file of settings (geodata, reports, store, basemap); flags override it, it overrides "
@@ -41,7 +42,8 @@ def add_config_command(sub) -> None:
     group = config.add_mutually_exclusive_group()
     group.add_argument("--reports", type=Path, metavar="DIR", help="folder of source reports")
     group.add_argument("--no-reports", action="store_true", help="no reports")
-    config.add_argument("--store", type=Path, metavar="DIR", help="event store folder")
+    config.add_argument("--store", type=store_dir, metavar="DIR", help="event store folder")
+    config.add_argument("--briefings", metavar="URI", help="database of the briefings")
     config.add_argument("--basemap", type=Path, metavar="FILE", help="basemap archive")
     config.add_argument("--json", action="store_true", help="machine-readable output")
     config.set_defaults(run=run_config)
@@ -51,7 +53,8 @@ def run_config(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
     if args.json:
         values = {
-            k: None if getattr(settings, k) is None else str(getattr(settings, k)) for k in KEYS
+            k: None if getattr(settings, k) is None else shown_value(getattr(settings, k))
+            for k in KEYS
         }
         rows = {k: {"value": values[k], "from": settings.origin(k)} for k in KEYS}
         print(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -12,8 +12,9 @@ from layers.events.encoding import EncodingError, known
 from layers.events.importer import FORMATS, import_file
 from layers.events.manifest import import_marking
 from layers.events.problems import EventDataError
-from layers.events.store import open_store
 from layers.marking import MarkingError
+from layers.runtime import open_event_store
+from layers.settings import is_database
 
 BAR = 30
 
@@ -84,12 +85,13 @@ def _encoding(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def store_dir(text: str) -> Path:
-    """--store: an empty text is refused here (as a Path it would be the current folder); the
-    folder itself is checked where it is opened (`layers.events.store.open_store`)."""
+def store_dir(text: str) -> Path | str:
+    """--store: a folder, or a PostgreSQL URI (kept as text); an empty text is refused here
+    (as a Path it would be the current folder); the place itself is checked where it is
+    opened (`layers.runtime.open_event_store`)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("empty; give the event store's folder")
-    return Path(text)
+    return text if is_database(text) else Path(text)
 
 
 class ProgressBar:
@@ -127,7 +129,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
     bar = None if args.quiet or args.file is None else ProgressBar()
     try:
-        store = open_store(args.settings.store)
+        store = open_event_store(args.settings.store)
         result = import_file(
             store,
             args.file,
@@ -162,7 +164,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_store(args: argparse.Namespace) -> int:
     try:
-        store = open_store(args.settings.store)
+        store = open_event_store(args.settings.store)
         info = store.describe()
         store.check()  # the data file too: readable, of our schema, the rows the manifest says
         marking = info.marking() if info.rows else None

@@ -11,12 +11,13 @@ from typing import Any
 from layers.atomic import check_target, write_bytes_atomic, write_error
 from layers.dtg import stamp, utc_now
 from layers.errors import StorageError
-from layers.events.store import EventSnapshot, EventStore, StoreError, open_store
+from layers.events.store import EventSnapshot, EventStore, StoreError
 from layers.export import formats
 from layers.export.features import view_from_args
 from layers.export.pack.build import build_pack
 from layers.export.request import Product, ProductError, Request
 from layers.model import Geodata
+from layers.runtime import open_event_store
 from layers.view import View
 from layers.view.options import given as filter_options_given
 from layers.walkthrough import Scene, Walkthrough
@@ -197,7 +198,7 @@ def _events(args: Any) -> tuple[EventStore | None, EventSnapshot | None]:
             raise ProductError("--store names the event store of --events: add --events")
         return None, None
     try:
-        store = open_store(args.settings.store)
+        store = open_event_store(args.settings.store)
         return store, store.snapshot()
     except StoreError as exc:
         raise ProductError(f"--store: {exc}") from exc

@@ -11,7 +11,6 @@ Ctrl-C or SIGTERM. Every run makes a new key, client secret and passwords.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import shutil
 import signal
@@ -20,6 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from layers.atomic import write_text_atomic
 from layers.errors import BriefmapError
 from layers.team.cluster import free_port
 from layers.team.oidc import Provider
@@ -43,12 +43,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(partial, path)
+    write_text_atomic(path, text, make_parents=True, mode=0o600)  # readable by its owner only
 
 
 def main(argv: list[str] | None = None) -> int:

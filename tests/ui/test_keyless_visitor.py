@@ -1,0 +1,61 @@
+"""What a keyless visitor can do to a briefing in progress (issue 20's probe): Streamlit's own
+`clear_cache` back-message, sent from a fresh websocket with no page load, used to empty the
+cache where the briefing room lived and end every briefing. The briefings now live in the
+server's runtime, which no client message reaches: presenter and audience carry on."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+from layers.i18n import t
+from tests.ui.harness import Guard, audience_link, open_map
+
+pytestmark = pytest.mark.browser
+WALK = "iraq-syria-2025"
+
+
+def _clear_caches_as_a_stranger(url: str) -> list[str]:
+    """Connect as Streamlit's page would, ask for `clear_cache`, then for a run; the run's
+    messages come after the server handled the first request (one socket, in order)."""
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    seen: list[str] = []
+    with connect(stream, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
+        clear = BackMsg()
+        clear.clear_cache = True
+        ws.send(clear.SerializeToString())
+        rerun = BackMsg()
+        rerun.rerun_script.query_string = ""
+        ws.send(rerun.SerializeToString())
+        while "script_finished" not in seen:
+            message = ForwardMsg()
+            message.ParseFromString(ws.recv(timeout=120))
+            seen.append(message.WhichOneof("type") or "")
+    return seen
+
+
+def test_a_strangers_clear_cache_ends_no_briefing(server, browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    guard = Guard()
+    context.route("**/*", guard)
+    try:
+        presenter, audience = context.new_page(), context.new_page()
+        open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene=3")
+        key = parse_qs(urlparse(presenter.url).query)["briefing"][0]
+        link = audience_link(presenter)
+        seen = _clear_caches_as_a_stranger(server.url)
+        assert "script_finished" in seen  # the server handled clear_cache before this run
+        open_map(presenter, f"{server.url}/?walkthrough={WALK}&briefing={key}")
+        open_map(audience, link)
+        ended = t("briefing_unknown", "en")
+        for page in (presenter, audience):
+            text = page.locator(".stApp").inner_text()
+            assert ended not in text
+        assert audience.locator("#bm-aud-title").inner_text().strip()  # scene 3 on the screen
+    finally:
+        context.close()
+    assert guard.offenders == []

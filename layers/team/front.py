@@ -155,6 +155,7 @@ http {{
     map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
     map $cookie_{COOKIE} $briefmap_route {{ "" $request_id; default $cookie_{COOKIE}; }}
     upstream briefmap {{
+        zone briefmap 256k;  # failures seen by one worker are known to all
         hash $briefmap_route consistent;
 {upstream}
     }}
@@ -171,7 +172,10 @@ http {{
             proxy_set_header Host $host;
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
-            proxy_next_upstream off;
+            # a refused connection (that server is down) goes on to the next one: the
+            # upgrade request was never delivered, so nothing is repeated
+            proxy_next_upstream error timeout;
+            proxy_next_upstream_tries 0;
         }}
 {statics}        location / {{
             proxy_pass http://briefmap;

@@ -97,22 +97,31 @@ def test_a_browser_keeps_to_one_server_and_new_browsers_spread(front, upstreams)
     assert seen == {str(s.server_address[1]).encode() for s in upstreams}
 
 
-def test_the_websocket_upgrade_reaches_the_app_server(front):
+def upgrade(front: Front, cookie: str = "") -> tuple[bytes, bytes]:
+    """Ask for Streamlit's websocket through nginx: (response head, the echo of b"ping")."""
     with socket.create_connection((front.host, front.port), timeout=10) as sock:
         sock.sendall(
             b"GET /_stcore/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
             b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            b"Sec-WebSocket-Version: 13\r\n\r\n"
+            + (f"Cookie: {cookie}\r\n".encode() if cookie else b"")
+            + b"Sec-WebSocket-Version: 13\r\n\r\n"
         )
         head = b""
         while b"\r\n\r\n" not in head:
             head += sock.recv(1024)
-        assert head.startswith(b"HTTP/1.1 101")
+        if not head.startswith(b"HTTP/1.1 101"):
+            return head, b""
         sock.sendall(b"ping")
         reply = head.split(b"\r\n\r\n", 1)[1]
         while b"ping" not in reply:
             reply += sock.recv(64)
-        assert reply == b"echo:ping"
+        return head, reply
+
+
+def test_the_websocket_upgrade_reaches_the_app_server(front):
+    head, reply = upgrade(front)
+    assert head.startswith(b"HTTP/1.1 101")
+    assert reply == b"echo:ping"
 
 
 def test_static_files_come_from_nginx_with_ranges_and_caching(front):
@@ -140,6 +149,19 @@ def test_a_stopped_server_s_browsers_move_to_another(front, upstreams):
     stopped.server_close()
     other = get(front, "/", {"Cookie": jar})
     assert other[0].status == 200 and int(other[1].split()[1]) != mine
+
+
+def test_a_stopped_server_s_websockets_move_to_another_on_every_worker(front, upstreams):
+    """The page's websocket comes after its HTML, often to another nginx worker: each one
+    must go on to the live server (Streamlit's page stays blank otherwise)."""
+    response, body = get(front, "/")
+    jar = response.getheader("Set-Cookie").split(";")[0]
+    mine = int(body.split()[1])
+    stopped = next(s for s in upstreams if s.server_address[1] == mine)
+    stopped.shutdown()
+    stopped.server_close()
+    heads = [upgrade(front, jar)[0].split(b"\r\n", 1)[0] for _ in range(30)]
+    assert set(heads) == {b"HTTP/1.1 101 Switching Protocols"}
 
 
 def test_a_bad_static_prefix_is_refused_before_nginx_runs(tmp_path):

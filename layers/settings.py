@@ -4,7 +4,8 @@ precedence, then the defaults. This is the only module that reads the environmen
 briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP).
 
 Config file keys (all optional, strings): `geodata`, `reports` ("" for none), `store`,
-`basemap`. Relative paths in the file are taken from the file's own folder."""
+`basemap`, `briefings`, `sign_in`. Relative paths in the file are taken from the file's own
+folder."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from platformdirs import user_data_dir
 from layers.errors import ConfigError
 from layers.paths import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 
-KEYS = ("geodata", "reports", "store", "basemap", "briefings")
+KEYS = ("geodata", "reports", "store", "basemap", "briefings", "sign_in")
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 VARIABLES = {key: f"BRIEFMAP_{key.upper()}" for key in KEYS}
 FLAGS = {key: f"--{key}" for key in KEYS}
@@ -32,6 +33,7 @@ NONE_SHOWN = {
     "reports": "none (citations say the report is not loaded)",
     "basemap": "shipped",
     "briefings": "this server's memory",
+    "sign_in": "off (loopback only, unless serve is given --no-sign-in)",
 }
 
 
@@ -55,6 +57,7 @@ class Settings:
     store: Path | str  # a folder (GeoParquet), or a PostgreSQL URI (PostGIS)
     basemap: Path | None
     briefings: str | None = None  # a PostgreSQL URI; None: the store's database, or memory
+    sign_in: Path | None = None  # a TOML file with Streamlit's [auth] (OIDC); None: no sign-in
     origins: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -131,6 +134,7 @@ def defaults() -> dict[str, Path | None]:
         "store": Path(user_data_dir("briefmap", appauthor=False)),
         "basemap": None,
         "briefings": None,
+        "sign_in": None,
     }
 
 
@@ -165,6 +169,7 @@ def resolve(
         store=store,
         basemap=values["basemap"],
         briefings=values["briefings"],
+        sign_in=values["sign_in"],
         origins=tuple(origins.items()),
     )
 

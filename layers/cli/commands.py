@@ -93,6 +93,20 @@ def _serve_command(sub) -> None:
         "(Protomaps v4 or v3, OpenMapTiles) or raster tiles (PNG, JPEG, WEBP), e.g. an "
         "OpenStreetMap extract (default: the shipped basemap)",
     )
+    signing = serve.add_mutually_exclusive_group()
+    signing.add_argument(
+        "--sign-in",
+        type=Path,
+        metavar="FILE",
+        help="TOML file with Streamlit's [auth] section (your OIDC provider): people sign in "
+        "and their roles claim says what they may do (README: Serving a team)",
+    )
+    signing.add_argument(
+        "--no-sign-in",
+        action="store_true",
+        help="serve beyond loopback with no sign-in: everyone who reaches the port may do "
+        "everything (the page says so)",
+    )
     serve.set_defaults(run=_serve)
 
 
@@ -265,8 +279,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from layers.access.signin import SignInError
     from layers.events.store import StoreError
-    from layers.serve import ServeError, check_listen, check_store, serve
+    from layers.serve import ServeError, check_listen, check_sign_in, check_store, serve
 
     if args.settings.given("store"):  # a folder briefmap may not use, a damaged manifest
         try:
@@ -277,7 +292,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         check_listen(args.port, args.address)
         check_store(args.settings.store)
-    except ServeError as exc:
+        check_sign_in(args.settings, args.address, args.no_sign_in)
+    except (ServeError, SignInError) as exc:
         print(f"briefmap serve: {exc}", file=sys.stderr)
         return 2
     return serve(args.settings, port=args.port, address=args.address)

@@ -13,7 +13,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from layers.i18n import t
-from tests.ui.harness import Guard, audience_link, open_map
+from tests.ui.harness import Guard, audience_link, open_map, present
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -44,7 +44,7 @@ def test_a_strangers_clear_cache_ends_no_briefing(server, browser):
     context.route("**/*", guard)
     try:
         presenter, audience = context.new_page(), context.new_page()
-        open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene=3")
+        present(presenter, f"{server.url}/?walkthrough={WALK}&scene=3")
         key = parse_qs(urlparse(presenter.url).query)["briefing"][0]
         link = audience_link(presenter)
         seen = _clear_caches_as_a_stranger(server.url)

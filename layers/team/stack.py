@@ -205,8 +205,7 @@ class Stack:
         return next(p for p in self._parts if p.name == name)
 
     def _stop_parts(self) -> None:
-        stop_parts(self.folder, self._parts)
-        self._parts = [p for p in self._parts if ours(p)]
+        stop_parts(self.folder, self._parts)  # still recorded: status shows them down
 
 
 # -- down and status --------------------------------------------------------------------------

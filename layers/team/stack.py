@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layers.atomic import write_text_atomic
+from layers.atomic import write_bytes_atomic, write_text_atomic
 from layers.errors import BriefmapError
 from layers.render.assets import STATIC_URL, served_assets
 from layers.render.basemap import BASEMAP_URL
@@ -189,17 +189,29 @@ class Stack:
     def _start_front(self) -> None:
         ports = [p.port for p in self._parts if p.name.startswith("app-")]
         front = Front(self.folder / "nginx", self.port, ports, self.host,
-                      static=static_files(self.settings), tls=self.tls)  # fmt: skip
+                      static=static_files(self.settings), tls=self._tls_copy())  # fmt: skip
         log = str(front.folder / "logs" / "error.log")
         try:
             front.start()
         except BriefmapError as exc:
             raise StackError(f"nginx failed: {exc}\nlog: {log}") from None
         pid = int((front.folder / "nginx.pid").read_text().strip())
-        probe = f"http://{self.host}:{self.port}/_stcore/health"
+        probe = f"{self.url}/_stcore/health"
         self._parts.append(Part("nginx", self.port, pid, log, str(front.folder), probe))
-        if not self.tls and not http_ok(probe, "ok", timeout=30):
+        if not http_ok(probe, "ok", timeout=30):
             raise StackError(f"nginx does not reach the app servers ({probe}); log: {log}")
+
+    def _tls_copy(self) -> tuple[Path, Path] | None:
+        """The operator's certificate and key, copied into nginx's own folder (readable by
+        the user nginx runs as, and by no one else)."""
+        if self.tls is None:
+            return None
+        folder = self.folder / "nginx" / "tls"
+        folder.mkdir(parents=True, exist_ok=True)
+        copies = (folder / "server.crt", folder / "server.key")
+        for given, copy in zip(self.tls, copies, strict=True):
+            write_bytes_atomic(copy, Path(given).read_bytes(), mode=0o600)
+        return copies
 
     def _part(self, name: str) -> Part:
         return next(p for p in self._parts if p.name == name)
@@ -210,13 +222,13 @@ class Stack:
 
 # -- down and status --------------------------------------------------------------------------
 def down(folder: Path) -> list[str]:
-    """Stop every recorded part in reverse order; what was stopped (idempotent: [] when
-    nothing runs)."""
+    """Stop every recorded part in reverse order; what was stopped, in that order
+    (idempotent: [] when nothing runs)."""
     folder = Path(folder).absolute()
     state = read_state(folder)
     if state is None:
         return []
-    running = [p.name for p in state.parts if ours(p)]
+    running = [p.name for p in reversed(state.parts) if ours(p)]
     stop_parts(folder, list(state.parts))
     return running
 

@@ -129,7 +129,7 @@ def test_down_leaves_no_process_and_status_says_down(stack, capsys):
     for part in state.parts:
         pids |= {part.pid, *descendants(part.pid)}
     assert len(pids) > len(PARTS)  # nginx's workers, PostgreSQL's own processes
-    assert down(team.folder) == PARTS
+    assert down(team.folder) == PARTS[::-1]  # nginx first, the database last
     wait_until(lambda: not any(alive(pid) for pid in pids), timeout=60)
     assert [up for _, up in status(team.folder)] == [False] * len(PARTS)
     assert down(team.folder) == []  # again: nothing to stop, no error

@@ -36,6 +36,13 @@ def add_team_command(sub) -> None:
         metavar="P,P",
         help="the app servers' ports (nginx-config: default 8501, 8502, …; up: free ports)",
     )
+    team.add_argument(
+        "--listen",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="nginx-config only: the address nginx listens on (default 127.0.0.1; `up` "
+        "always serves on loopback)",
+    )
     team.add_argument("--tls-cert", type=Path, help="certificate chain (PEM) for nginx's TLS")
     team.add_argument("--tls-key", type=Path, help="its private key (PEM)")
     team.add_argument("--geodata", type=Path, help="geodata folder (default: shipped)")
@@ -105,7 +112,7 @@ def _nginx_config(args: argparse.Namespace) -> int:
     from layers.team.front import Front, render
 
     ports = _ports(args) or [8501 + n for n in range(args.servers)]
-    front = Front(args.folder.absolute(), args.port, ports,
+    front = Front(args.folder.absolute(), args.port, ports, args.listen,
                   static=static_files(args.settings), tls=_tls(args))  # fmt: skip
     sys.stdout.write(render(front))
     return 0

@@ -7,7 +7,9 @@ from __future__ import annotations
 import http.client
 import shutil
 import socket
+import subprocess
 import tempfile
+import tomllib
 from pathlib import Path
 
 import psycopg
@@ -91,6 +93,27 @@ def test_the_app_servers_use_the_clusters_two_databases(stack):
             assert cluster.dsn().split("@")[0].split(":")[-1].encode() not in cmdline
 
 
+def test_the_app_servers_share_one_auth_config_and_one_cookie_secret(stack):
+    """Streamlit reads the [auth] section from STREAMLIT_SECRETS_FILES and its cookie secret
+    from STREAMLIT_SERVER_COOKIE_SECRET: the same file and the same secret on every server,
+    the redirect on the front's address."""
+    team, state = stack
+    secrets_file = team.folder / "app" / "secrets.toml"
+    assert secrets_file.stat().st_mode & 0o777 == 0o600
+    auth = tomllib.loads(secrets_file.read_text())["auth"]
+    assert auth["redirect_uri"] == f"{state.url}/oauth2callback"
+    oidc = next(part for part in state.parts if part.name == "oidc")
+    assert auth["server_metadata_url"] == oidc.probe
+    seen = []
+    for part in state.parts:
+        if part.name.startswith("app-"):
+            raw = Path(f"/proc/{part.pid}/environ").read_bytes().split(b"\0")
+            env = dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+            seen.append((env["STREAMLIT_SECRETS_FILES"], env["STREAMLIT_SERVER_COOKIE_SECRET"]))
+    assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0] == str(secrets_file)
+    assert len(seen[0][1]) >= 32
+
+
 def test_a_second_up_says_the_stack_runs_and_changes_nothing(stack, capsys):
     team, state = stack
     with pytest.raises(AlreadyRunning, match="already runs"):
@@ -156,3 +179,27 @@ def test_a_taken_port_stops_what_was_started_and_names_the_part():
         finally:
             down(team.folder)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_nginx_config_for_a_real_host_passes_nginx_own_check(capsys):
+    """`briefmap team nginx-config`: the configuration of deploy/systemd's nginx unit, for app
+    servers on the ports given, checked by `nginx -t` itself."""
+    folder = _folder("nginx-config")
+    try:
+        for sub in ("logs", "tmp"):
+            (folder / sub).mkdir()
+        port = free_port()
+        args = ["team", "nginx-config", "--folder", str(folder), "--listen", "127.0.0.1",
+                "--port", str(port), "--server-ports", "8511,8512"]  # fmt: skip
+        assert main(args) == 0
+        text = capsys.readouterr().out
+        assert "server 127.0.0.1:8511 " in text and "server 127.0.0.1:8512 " in text
+        assert f"listen 127.0.0.1:{port};" in text and "/briefmap/basemap/" in text
+        (folder / "nginx.conf").write_text(text)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        log = str(folder / "logs" / "error.log")
+        command = [nginx, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", log]
+        checked = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +84,7 @@ class Stack:
         """Start every part (AlreadyRunning when a recorded part still runs); on a failure,
         stop what was started and raise StackError naming the part and its log."""
         self._refuse_running()
+        _check_port_free(self.host, self.port)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o711)  # the servers run as nobody under root pass through
         self._parts = []
@@ -302,6 +304,19 @@ def _create_databases(cluster: Cluster) -> None:
                     conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
         raise StackError(f"postgresql: cannot create the databases: {exc}") from None
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """The front's port, checked before anything starts (nginx is the last part to start)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StackError(
+                f"nginx cannot listen on {host}:{port}: {exc.strerror}; nothing was started "
+                "(give another --port)"
+            ) from None
 
 
 def _pgpass_escape(text: str) -> str:

@@ -1,11 +1,15 @@
 """`briefmap team up|down|status`: one real stack for the module (Debian's PostgreSQL, the
 LemonLDAP::NG provider, two `briefmap serve` processes and nginx, on loopback), looked at as
-an operator and a browser would; then a second stack whose app server finds its port taken."""
+an operator and a browser would (a server killed behind its back included); then a second
+stack whose app server finds its port taken, a front port taken before anything starts, and
+the nginx configuration for a real host."""
 
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -146,13 +150,28 @@ def test_a_page_through_the_front_draws_the_map(stack):
     assert "/briefmap/basemap/" in access
 
 
+def test_status_sees_a_server_killed_behind_its_back_and_the_front_carries_on(stack):
+    team, state = stack
+    killed = next(part for part in state.parts if part.name == "app-2")
+    os.kill(killed.pid, signal.SIGKILL)
+    wait_until(lambda: not alive(killed.pid), timeout=60)
+    assert {part.name: up for part, up in status(team.folder)} == {
+        **dict.fromkeys(PARTS, True),
+        "app-2": False,
+    }
+    for _ in range(4):  # new browsers go to the server that answers
+        answer, body = _get(team.port, "/_stcore/health")
+        assert answer.status == 200 and body == b"ok"
+
+
 def test_down_leaves_no_process_and_status_says_down(stack, capsys):
     team, state = stack
     pids = set()
     for part in state.parts:
         pids |= {part.pid, *descendants(part.pid)}
     assert len(pids) > len(PARTS)  # nginx's workers, PostgreSQL's own processes
-    assert down(team.folder) == PARTS[::-1]  # nginx first, the database last
+    stopped = [name for name in PARTS[::-1] if name != "app-2"]  # app-2 was killed above
+    assert down(team.folder) == stopped  # nginx first, the database last
     wait_until(lambda: not any(alive(pid) for pid in pids), timeout=60)
     assert [up for _, up in status(team.folder)] == [False] * len(PARTS)
     assert down(team.folder) == []  # again: nothing to stop, no error
@@ -178,6 +197,21 @@ def test_a_taken_port_stops_what_was_started_and_names_the_part():
             assert not any(up for _, up in status(team.folder))
         finally:
             down(team.folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_taken_front_port_is_refused_before_anything_starts():
+    folder = _folder("team-taken")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        team = Stack(folder / "stack", port=port)
+        try:
+            with pytest.raises(StackError, match=f"nginx cannot listen on 127.0.0.1:{port}"):
+                team.up()
+            assert read_state(team.folder) is None and not (team.folder / "postgresql").exists()
+        finally:
             shutil.rmtree(folder, ignore_errors=True)
 
 

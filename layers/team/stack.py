@@ -103,7 +103,7 @@ class Stack:
                 self._record()
                 if isinstance(exc, StackError) or not isinstance(exc, BriefmapError | OSError):
                     raise
-                raise StackError(f"{name} failed: {exc}\nlog: {self.folder / log}") from None
+                raise StackError(f"{name} failed (log {self.folder / log}): {exc}") from None
             self._record()
         return self._record()
 
@@ -196,12 +196,12 @@ class Stack:
         try:
             front.start()
         except BriefmapError as exc:
-            raise StackError(f"nginx failed: {exc}\nlog: {log}") from None
+            raise StackError(f"nginx failed (log {log}): {exc}") from None
         pid = int((front.folder / "nginx.pid").read_text().strip())
         probe = f"{self.url}/_stcore/health"
         self._parts.append(Part("nginx", self.port, pid, log, str(front.folder), probe))
         if not http_ok(probe, "ok", timeout=30):
-            raise StackError(f"nginx does not reach the app servers ({probe}); log: {log}")
+            raise StackError(f"nginx (log {log}) does not reach the app servers at {probe}")
 
     def _tls_copy(self) -> tuple[Path, Path] | None:
         """The operator's certificate and key, copied into nginx's own folder (readable by
@@ -335,11 +335,11 @@ def _wait_app(part: Part) -> None:
     while not http_ok(part.probe, "ok"):
         if not alive(part.pid):
             raise StackError(
-                f"{part.name} (port {part.port}) stopped: {log_tail(part.log)}\nlog: {part.log}"
+                f"{part.name} (port {part.port}) stopped (log {part.log}): {log_tail(part.log, 4)}"
             )
         if time.monotonic() > deadline:
             raise StackError(
-                f"{part.name} (port {part.port}) did not answer {part.probe} within "
-                f"{APP_START_SECONDS} s; log: {part.log}"
+                f"{part.name} (port {part.port}, log {part.log}) did not answer {part.probe} "
+                f"within {APP_START_SECONDS} s"
             )
         time.sleep(0.2)  # polling a condition, bounded by the deadline

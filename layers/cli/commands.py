@@ -13,6 +13,7 @@ from pathlib import Path
 from layers import boundary
 from layers.cli.config import add_config_command, add_config_option, settle
 from layers.cli.events import store_dir
+from layers.cli.team import add_team_command
 from layers.errors import BriefmapError, cli_message, exit_code
 from layers.export import formats
 from layers.settings import SettingsError
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         add(sub)
     _cite_command(sub)
     _event_commands(sub)
+    add_team_command(sub)
     add_config_command(sub)
     add_config_option(parser, top=True)
     for command in sub.choices.values():

@@ -98,8 +98,8 @@ def test_the_app_servers_use_the_clusters_two_databases(stack):
 
 
 def test_the_app_servers_share_one_auth_config_and_one_cookie_secret(stack):
-    """Streamlit reads the [auth] section from STREAMLIT_SECRETS_FILES and its cookie secret
-    from STREAMLIT_SERVER_COOKIE_SECRET: the same file and the same secret on every server,
+    """Every server is given the same sign-in file (`briefmap serve --sign-in`, which hands
+    it to Streamlit's st.login) and the same cookie secret (STREAMLIT_SERVER_COOKIE_SECRET),
     the redirect on the front's address."""
     team, state = stack
     secrets_file = team.folder / "app" / "secrets.toml"
@@ -113,8 +113,11 @@ def test_the_app_servers_share_one_auth_config_and_one_cookie_secret(stack):
         if part.name.startswith("app-"):
             raw = Path(f"/proc/{part.pid}/environ").read_bytes().split(b"\0")
             env = dict(item.decode().split("=", 1) for item in raw if b"=" in item)
-            seen.append((env["STREAMLIT_SECRETS_FILES"], env["STREAMLIT_SERVER_COOKIE_SECRET"]))
-    assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0] == str(secrets_file)
+            args = Path(f"/proc/{part.pid}/cmdline").read_bytes().split(b"\0")
+            given = [a.decode().split("=", 1)[1] for a in args if a.startswith(b"--secrets.files=")]
+            seen.append((given[0] if given else "", env["STREAMLIT_SERVER_COOKIE_SECRET"]))
+    assert len(seen) == 2 and seen[0] == seen[1]
+    assert seen[0][0] == str(secrets_file.resolve())
     assert len(seen[0][1]) >= 32
 
 

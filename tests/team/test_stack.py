@@ -23,7 +23,7 @@ from layers.cli import main
 from layers.team.cluster import Cluster, free_port
 from layers.team.stack import DATABASES, AlreadyRunning, Stack, down, static_files, status
 from layers.team.stackstate import StackError, alive, descendants, read_state
-from tests.ui.harness import Guard, launch, open_map, wait_until
+from tests.ui.harness import WAIT_MS, Guard, launch, open_map, wait_until
 
 PARTS = ["postgresql", "oidc", "app-1", "app-2", "nginx"]
 
@@ -142,6 +142,13 @@ def test_a_page_through_the_front_draws_the_map(stack):
         guard = Guard()
         context.route("**/*", guard)
         page = context.new_page()
+        page.goto(state.url)  # sign-in is on: the portal's form, as a viewer
+        page.locator(".st-key-bm-sign-in button").click(timeout=WAIT_MS)
+        viewer = team.users["viewer1"]
+        page.locator("#userfield").fill(viewer.login, timeout=WAIT_MS)
+        page.locator("#passwordfield").fill(viewer.password)
+        page.locator("#lform button[type=submit]").click()
+        page.get_by_text(f"Signed in as {viewer.login}").wait_for(timeout=WAIT_MS)
         open_map(page, state.url)
         page.screenshot(path=str(shot))
         browser.close()

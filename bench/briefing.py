@@ -92,10 +92,13 @@ CHANGES = """
 """
 
 
-def _open(page, url: str) -> None:
+def _open(page, url: str, start: bool = False) -> None:
     """The app with its map drawn (as tests.ui.harness.open_map, with room for a loaded
-    machine: the figures are what this bench is for, not the first paint)."""
+    machine: the figures are what this bench is for, not the first paint); `start`: press
+    "Start presenting" first (a presenter's link alone makes no briefing)."""
     page.goto(url)
+    if start:
+        page.locator(".st-key-bm-start-presenting button").click(timeout=OPEN_TIMEOUT_MS)
     ready = '.leaflet-container[data-basemap="ready"]'
     page.frame_locator(MAP_FRAME).locator(ready).wait_for(timeout=OPEN_TIMEOUT_MS)
 
@@ -215,7 +218,7 @@ def main() -> int:
                     ctx.route("**/*", guard)
                 aud_ctx.add_init_script(CHANGES)
                 pres, aud = pres_ctx.new_page(), aud_ctx.new_page()
-                _open(pres, f"{server.url}/?walkthrough={WALK}&scene=1")
+                _open(pres, f"{server.url}/?walkthrough={WALK}&scene=1", start=True)
                 _open(aud, audience_link(pres))
                 results[name] = _lags(pres, aud, titles, args.presses, name)
                 for ctx in {id(pres_ctx): pres_ctx, id(aud_ctx): aud_ctx}.values():

@@ -26,7 +26,7 @@ from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
 from layers.events.store import EventStore, StoreError
 from layers.events.words import w
-from layers.marking import SCHEME
+from layers.marking import active as marking_scheme
 from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
@@ -228,8 +228,13 @@ def uploader(lang: str) -> None:
             max_upload_size=MAX_BYTES >> 20,  # MB: the most a GeoJSON import takes
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
+        scheme = marking_scheme()  # the organisation's, from the settings (TLP by default)
+        labels = [m.label for m in scheme.levels]
         marking = st.selectbox(
-            w("import_marking", lang), [m.label for m in SCHEME], index=1, key="events-marking"
+            w("import_marking", lang),
+            labels,
+            index=labels.index(scheme.default),
+            key="events-marking",
         )
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
         if upload is not None and st.button(w("import_go", lang), key="events-go"):

@@ -1,10 +1,12 @@
 """briefmap's settings: one frozen value, resolved once per process from the command's flags,
 an optional TOML config file (`--config FILE`) and the environment, in that order of
 precedence, then the defaults. This is the only module that reads the environment for
-briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP).
+briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP,
+BRIEFMAP_BRIEFINGS, BRIEFMAP_MARKING_SCHEME).
 
 Config file keys (all optional, strings): `geodata`, `reports` ("" for none), `store`,
-`basemap`. Relative paths in the file are taken from the file's own folder."""
+`basemap`, `briefings`, `marking_scheme` (a TOML scheme file, `layers.boundary.markings`; none:
+TLP 2.0). Relative paths in the file are taken from the file's own folder."""
 
 from __future__ import annotations
 
@@ -21,10 +23,10 @@ from platformdirs import user_data_dir
 from layers.errors import ConfigError
 from layers.paths import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 
-KEYS = ("geodata", "reports", "store", "basemap", "briefings")
+KEYS = ("geodata", "reports", "store", "basemap", "briefings", "marking_scheme")
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 VARIABLES = {key: f"BRIEFMAP_{key.upper()}" for key in KEYS}
-FLAGS = {key: f"--{key}" for key in KEYS}
+FLAGS = {key: f"--{key.replace('_', '-')}" for key in KEYS}
 MAX_CONFIG = 64 << 10  # a settings file is a few lines; anything larger is not one
 APP_ARGUMENT = "--briefmap-settings"  # how `briefmap serve` hands the settings to the app
 DEFAULT = "default"
@@ -32,6 +34,7 @@ NONE_SHOWN = {
     "reports": "none (citations say the report is not loaded)",
     "basemap": "shipped",
     "briefings": "this server's memory",
+    "marking_scheme": "TLP 2.0 (built in)",
 }
 
 
@@ -46,15 +49,17 @@ class SettingsError(ConfigError, ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    """Where briefmap finds its data. `reports` and `basemap` may be None (no reports; the
-    shipped basemap). `origins` says where each value came from: 'flag --geodata',
-    'file x.toml', 'variable BRIEFMAP_STORE' or 'default'."""
+    """Where briefmap finds its data, and its marking scheme. `reports`, `basemap` and
+    `marking_scheme` may be None (no reports; the shipped basemap; TLP 2.0). `origins` says
+    where each value came from: 'flag --geodata', 'file x.toml', 'variable BRIEFMAP_STORE' or
+    'default'."""
 
     geodata: Path
     reports: Path | None
     store: Path | str  # a folder (GeoParquet), or a PostgreSQL URI (PostGIS)
     basemap: Path | None
     briefings: str | None = None  # a PostgreSQL URI; None: the store's database, or memory
+    marking_scheme: Path | None = None  # a scheme file (`layers.boundary.markings`); None: TLP
     origins: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -131,6 +136,7 @@ def defaults() -> dict[str, Path | None]:
         "store": Path(user_data_dir("briefmap", appauthor=False)),
         "basemap": None,
         "briefings": None,
+        "marking_scheme": None,
     }
 
 
@@ -165,6 +171,7 @@ def resolve(
         store=store,
         basemap=values["basemap"],
         briefings=values["briefings"],
+        marking_scheme=values["marking_scheme"],
         origins=tuple(origins.items()),
     )
 

@@ -71,7 +71,7 @@ def import_file(
     encoding: str | None = None,
 ) -> ImportResult:
     """Validate `path` (and `deletions`) completely, then change the store in one step.
-    `marking` is the data's handling marking (default: its format's, `manifest.DEFAULT_MARKING`); an
+    `marking` is the data's handling marking (default: the scheme's, `manifest.marking_of`); an
     unknown one raises `layers.marking.MarkingError` before anything is read. `encoding`: the
     CSV's, when the user names it (else detected and named in the summary)."""
     fmt = fmt or (guess_format(path) if path is not None else None)

@@ -1,8 +1,8 @@
 """The runtime: what a command or the app works with, built from one `Settings` value — the
-geodata (loaded on first use), the event store, the verified reports, the basemap choice and
-the marking scheme (put in force for the process), the publisher of what the server sends (`layers.publisher`: assets, the basemap archive and
-report paragraphs for granted sessions, all from where they are; nothing is written into the
-package).
+geodata (loaded on first use), the event store, the verified reports, the basemap choice, the
+marking scheme (put in force for the process when the runtime is made) and the publisher of
+what the server sends (`layers.publisher`: assets, the basemap archive and report paragraphs
+for granted sessions, all from where they are; nothing is written into the package).
 The CLI builds one per command, the app one per process (`dashboard.data.runtime`), tests
 their own. Nothing here reads the environment."""
 

@@ -19,7 +19,7 @@ FORMAT = "briefmap-events/1"
 VERSION = 2
 DATA = re.compile(r"^events-(\d{6})\.parquet$")
 _ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
-_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict}
+_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict, "by": str}
 _DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
 
 

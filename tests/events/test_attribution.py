@@ -1,0 +1,60 @@
+"""Attributable imports on the command line: who imported or deleted, and when, recorded and
+shown by `briefmap store`; an import that would raise the store's marking refused unless
+`--raise-marking` says the person may."""
+
+from __future__ import annotations
+
+import json
+
+from layers.cli import main
+from layers.events.attribution import os_user
+from layers.events.importer import import_file
+from layers.events.store import open_store
+from tests.events.helpers import rows, snapshot, write
+
+
+def test_the_command_line_records_the_os_user_and_briefmap_store_shows_it(tmp_path, capsys):
+    store = str(tmp_path / "s")
+    assert main(["import", str(write(tmp_path / "a.csv", rows(5))), "--store", store]) == 0
+    import_file(open_store(tmp_path / "s"), write(tmp_path / "b.csv", rows(3)), by="Nadia Q.")
+    capsys.readouterr()
+    assert main(["store", "--store", store]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "sha256" in line]
+    assert f"  by {os_user()}  a.csv  " in lines[0]
+    assert "  by Nadia Q.  b.csv  " in lines[1]
+    stamp = lines[0].split()[0]
+    assert stamp == open_store(tmp_path / "s").describe().imports[0]["imported_at"]
+
+
+def test_an_import_recorded_before_attribution_shows_as_unrecorded(tmp_path, capsys):
+    import_file(open_store(tmp_path / "s"), write(tmp_path / "a.csv", rows(5)))
+    manifest = tmp_path / "s" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data["imports"][0]["by"]
+    manifest.write_text(json.dumps(data))
+    assert main(["store", "--store", str(tmp_path / "s")]) == 0
+    assert "  by unrecorded  a.csv  " in capsys.readouterr().out
+
+
+def test_raising_the_marking_needs_raise_marking_and_a_refusal_stores_nothing(tmp_path, capsys):
+    root = tmp_path / "s"
+    import_file(open_store(root), write(tmp_path / "a.csv", rows(5, seed=1)))
+    before = snapshot(root)
+    argv = ["import", str(write(tmp_path / "b.csv", rows(5, seed=2))), "--store", str(root)]
+    argv += ["--marking", "TLP:AMBER", "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "refused: b.csv is marked TLP:AMBER" in err and "--raise-marking" in err
+    assert snapshot(root) == before
+    assert main([*argv, "--raise-marking"]) == 0
+    assert open_store(root).describe().marking().label == "TLP:AMBER"
+
+
+def test_even_the_first_import_may_not_raise_an_empty_stores_marking(tmp_path, capsys):
+    root = tmp_path / "s"
+    path = write(tmp_path / "a.csv", rows(5))
+    argv = ["import", str(path), "--store", str(root), "--marking", "TLP:GREEN", "--quiet"]
+    assert main(argv) == 2
+    assert "from UNCLASSIFIED to TLP:GREEN" in capsys.readouterr().err
+    assert not open_store(root).describe().imports
+    assert main(["import", str(path), "--store", str(root), "--marking", "TLP:CLEAR"]) == 0

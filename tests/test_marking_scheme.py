@@ -229,3 +229,61 @@ def test_the_geodata_is_read_in_the_scheme_or_refused_naming_layers_json(tmp_pat
     with marking.using(read_scheme(strict)), pytest.raises(Exception) as err:
         load_geodata(PROJECT_ROOT / "geodata")
     assert "layers.json" in str(err.value) and "unknown marking 'TLP:CLEAR'" in str(err.value)
+
+
+def test_the_audience_banner_follows_the_scheme(tmp_path):
+    """The projector (audience) view's banner: the scheme's level and colours, and a layer
+    raised to SECRET//REL TO GBR, USA in the geodata reaches it."""
+    from dataclasses import replace
+
+    from layers.render.projector import banner_html, projector_frame
+    from layers.walkthrough import scene_view
+
+    with marking.using(read_scheme(UK)):
+        geodata = load_geodata(PROJECT_ROOT / "geodata")
+        scene = next(iter(geodata.walkthroughs.values())).scenes[0]
+        frame = projector_frame(scene, geodata, "en")
+        assert frame.marking.label == "OFFICIAL"
+        assert 'style="background:#1d4f91;color:#ffffff">OFFICIAL</div>' in banner_html(
+            frame.marking, "top"
+        )
+        lid = scene_view(scene, "en").visible_layers(geodata)[0]
+        raised = replace(geodata.layers[lid], marking="SECRET//REL TO USA, GBR")
+        geodata = replace(geodata, layers={**geodata.layers, lid: raised})
+        top = projector_frame(scene, geodata, "en").marking
+        assert (top.label, top.background) == ("SECRET//REL TO GBR, USA", "#b00020")
+
+
+def test_an_import_nobody_marked_takes_the_schemes_default(tmp_path):
+    from layers.events import synth
+    from layers.events.store import Source
+
+    store = open_store(tmp_path / "s")
+    with marking.using(read_scheme(_scheme_file(tmp_path, GOOD))):  # knows no TLP label
+        store.apply(synth.table(5, seed=1), None, Source("a.csv", "0" * 64, 5, "acled"))
+        assert store.describe().imports[0]["marking"] == "LOW"
+
+
+def test_a_layer_may_not_be_released_wider_than_its_dataset(geodata_copy):
+    path = geodata_copy / "layers.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["marking"] = "SECRET//REL TO GBR, USA"
+    data["layers"][0]["marking"] = "SECRET//REL TO GBR, USA, AUS"  # same level, wider release
+    data["layers"][1]["marking"] = "SECRET//UK EYES ONLY"  # narrower: allowed
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with marking.using(read_scheme(UK)), pytest.raises(Exception) as err:
+        load_geodata(geodata_copy)
+    message = str(err.value)
+    assert "SECRET//REL TO GBR, AUS, USA is below the dataset's marking" in message
+    assert "UK EYES ONLY is below" not in message
+
+
+def test_the_apps_import_form_offers_the_schemes_levels(app_env):
+    from tests.conftest import run_app
+
+    app_env(BRIEFMAP_MARKING_SCHEME=UK)
+    at = run_app()
+    at.toggle(key="events-import-open").set_value(True).run()
+    picker = at.selectbox(key="events-marking")
+    assert list(picker.options) == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+    assert picker.value == "OFFICIAL"

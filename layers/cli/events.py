@@ -75,7 +75,11 @@ def add_commands(sub) -> None:
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
+    _store_command(sub)
 
+
+def _store_command(sub) -> None:
+    """`briefmap store`."""
     store = sub.add_parser(
         "store",
         help="describe the event store: events, imports (when, by whom), 'data as of'",

@@ -21,8 +21,8 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from layers.events.manifest import import_marking
-from layers.marking import Marking, MarkingRaiseError, active, highest, parse
+from layers.events.manifest import import_marking, marking_of
+from layers.marking import Marking, MarkingRaiseError, active, highest
 
 
 def os_user() -> str:
@@ -49,7 +49,7 @@ def check_raise(
     after = store_marking([*imports, {"file": file, "marking": marking}])
     if not active().dominates(now, after):
         raise MarkingRaiseError(
-            f"refused: {file} is marked {parse(marking).label}, which would raise the store's "
+            f"refused: {file} is marked {marking_of(marking).label}, which would raise the store's "
             f"marking from {now.label} to {after.label}; only someone who may raise it can "
             "import it (an admin in the app; --raise-marking on the command line). Nothing "
             "was imported."

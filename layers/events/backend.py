@@ -54,7 +54,7 @@ class Source:
     deletions_file: str | None = None
     deletions_sha256: str | None = None
     deletions_rows: int = 0
-    marking: str = "TLP:CLEAR"  # the data's own handling marking (`layers.marking`)
+    marking: str = ""  # the data's own handling marking ("": the scheme's default)
     by: str = ""  # who imports: the signed-in user ("" : the operating-system user)
 
 

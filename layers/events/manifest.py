@@ -129,7 +129,10 @@ def _entry(entry: Any, where: str) -> None:
         try:
             parse(entry["marking"])
         except MarkingError as exc:
-            raise ManifestError(f"{where}: marking: {exc}") from None
+            raise ManifestError(
+                f"{where}: marking: {exc}; if it was recorded under another marking scheme, "
+                "give that label as an alias in the scheme in force"
+            ) from None
 
 
 def _typed(data: dict, key: str, kind, where: str, required: bool) -> None:

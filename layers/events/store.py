@@ -33,12 +33,18 @@ from layers.events.attribution import check_raise, os_user
 from layers.events.backend import EventSnapshot, EventStore, Frame, QueryResult, Source, StoreInfo
 from layers.events.datafile import StoreError, check_data, read_data, writing
 from layers.events.manifest import DATA as _DATA
-from layers.events.manifest import FORMAT, VERSION, ManifestError, NewerStoreError, migrate
+from layers.events.manifest import (
+    FORMAT,
+    VERSION,
+    ManifestError,
+    NewerStoreError,
+    marking_of,
+    migrate,
+)
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
 from layers.events.query import ParquetSnapshot
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
-from layers.marking import parse
 from layers.model import Geodata
 from layers.view import View
 
@@ -337,7 +343,7 @@ def import_entry(source: Source, counts: Counts) -> dict[str, Any]:
         "rejected": source.rejected,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": counts.as_dict(),
-        "marking": parse(source.marking).label,
+        "marking": marking_of(source.marking).label,
         "by": source.by or os_user(),
     }
     if source.deletions_file:

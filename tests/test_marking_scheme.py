@@ -287,3 +287,19 @@ def test_the_apps_import_form_offers_the_schemes_levels(app_env):
     picker = at.selectbox(key="events-marking")
     assert list(picker.options) == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
     assert picker.value == "OFFICIAL"
+
+
+def test_serve_hands_the_scheme_to_the_app_and_import_follows_it(tmp_path, capsys):
+    from layers.settings import APP_ARGUMENT, for_app, resolve
+
+    settings = resolve({"marking_scheme": UK}, environ={})
+    assert for_app([f"{APP_ARGUMENT}={settings.to_json()}"], environ={}).marking_scheme == UK
+    store, path = str(tmp_path / "s"), write(tmp_path / "a.csv", rows(5))
+    argv = ["import", str(path), "--store", store, "--marking-scheme", str(UK), "--quiet"]
+    assert main([*argv, "--marking", "OFFICIAL-SENSITIVE"]) == 2  # raises the marking
+    assert main([*argv, "--marking", "OFFICIAL-SENSITIVE", "--raise-marking"]) == 0
+    capsys.readouterr()
+    assert main(["store", "--store", store, "--marking-scheme", str(UK)]) == 0
+    assert "marking: OFFICIAL-SENSITIVE (the highest of the imports below)" in (
+        capsys.readouterr().out
+    )

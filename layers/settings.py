@@ -225,6 +225,8 @@ def read_config(path: Path) -> dict[str, Path | None]:
         raise SettingsError(f"{where}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{where}: not TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses per nested [ or {: a few KB exhaust the stack
+        raise SettingsError(f"{where}: nested too deeply to be a settings file") from None
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise SettingsError(

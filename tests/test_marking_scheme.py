@@ -156,6 +156,16 @@ def test_a_bad_scheme_file_is_refused_naming_the_file_and_the_field(tmp_path, te
     assert str(path) in str(err.value) and field in str(err.value)
 
 
+def test_a_deeply_nested_file_is_refused_in_one_line(tmp_path, capsys):
+    """tomllib recurses once per nested array: 20,000 brackets (40 KB) overflow the stack. The
+    settings file, read by the same parser, is refused alike."""
+    deep = _scheme_file(tmp_path, "name = " + "[" * 20_000 + "1" + "]" * 20_000 + "\n")
+    with pytest.raises(SchemeError, match="scheme.toml: nested too deeply"):
+        read_scheme(deep)
+    assert main(["config", "--config", str(deep)]) == 2
+    assert "nested too deeply" in capsys.readouterr().err
+
+
 def test_a_scheme_file_is_read_bounded_and_never_waited_on(tmp_path):
     big = _scheme_file(tmp_path, GOOD + "#" * MAX_BYTES)
     with pytest.raises(SchemeError, match="scheme.toml"):

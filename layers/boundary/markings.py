@@ -72,6 +72,8 @@ def read_scheme(path: Path) -> Scheme:
         raise SchemeError(str(path), ["not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(str(path), [f"not TOML ({exc})"]) from None
+    except RecursionError:  # tomllib recurses per nested [ or {: a few KB exhaust the stack
+        raise SchemeError(str(path), ["nested too deeply to be a marking scheme"]) from None
     return scheme_from(data, str(path))
 
 

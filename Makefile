@@ -16,7 +16,8 @@ SYSTEM_PACKAGES := chromium fonts-noto-core strace poppler-utils postgresql-15 p
 	liblemonldap-ng-portal-perl libplack-perl libdbd-sqlite3-perl openssl \
 	libgd-securityimage-perl libimage-magick-perl libio-string-perl libstring-random-perl
 
-.PHONY: run test install install-test system-deps lint bench screenshot basemap clean oidc-provider
+.PHONY: run test install install-test system-deps lint bench screenshot basemap clean oidc-provider \
+	team team-down team-status
 
 run: $(VENV)/.installed
 	$(VENV)/bin/briefmap serve --port $(PORT)
@@ -83,6 +84,23 @@ APP_URL ?= http://127.0.0.1:$(PORT)
 OIDC_SECRETS ?=
 oidc-provider: $(VENV)/.installed system-deps
 	$(PY) -m layers.team.oidc_demo --app-url $(APP_URL) $(if $(OIDC_SECRETS),--secrets $(OIDC_SECRETS))
+
+# briefmap for a team on this machine (loopback): PostgreSQL, the OIDC provider with its test
+# users, TEAM_SERVERS app servers and nginx in front on TEAM_PORT; everything in TEAM_FOLDER.
+# Returns once all answer, printing the address and this run's test users; `make team-down`
+# stops them. As root, PostgreSQL, the portal and nginx run as `nobody`.
+TEAM_FOLDER ?= .briefmap-team
+TEAM_PORT ?= 8500
+TEAM_SERVERS ?= 2
+TEAM := $(VENV)/bin/briefmap team --folder $(TEAM_FOLDER)
+team: $(VENV)/.installed system-deps
+	$(TEAM) up --port $(TEAM_PORT) --servers $(TEAM_SERVERS)
+
+team-down: $(VENV)/.installed
+	$(TEAM) down
+
+team-status: $(VENV)/.installed
+	$(TEAM) status
 
 clean:
 	rm -rf $(VENV) dashboard/static .pytest_cache

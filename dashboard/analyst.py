@@ -14,13 +14,14 @@ import streamlit as st
 from dashboard import author, events_panel, sidebar, state
 from dashboard.map_panel import MAP_KEY, legend, show_map
 from dashboard.timeline_panel import PANEL_HEIGHT, timeline_panel
+from layers.access import Capability, Person
 from layers.i18n import t
 from layers.model import Geodata
 from layers.render.escape import md
 from layers.view.words import describe
 
 
-def analyst_page(geodata: Geodata, lang: str) -> None:
+def analyst_page(geodata: Geodata, lang: str, who: Person) -> None:
     # The view comes from session state, where the widgets' values already are when a run
     # starts, so the map can be sent before the sidebar's widgets: the browser creates the
     # map's frame before it renders the sidebar (about 0.3 s sooner, bench/first_paint.py).
@@ -45,9 +46,11 @@ def analyst_page(geodata: Geodata, lang: str) -> None:
         sidebar.filters(geodata, lang)
         sidebar.layer_toggles(geodata, lang)
         events_panel.toggle(lang)
-        sidebar.downloads_and_link(view, geodata, features)
-        author.briefing_sidebar(geodata, view, lang)
-        events_panel.uploader(lang)
+        if who.may(Capability.EXPORT):
+            sidebar.downloads_and_link(view, geodata, features)
+        author.briefing_sidebar(geodata, view, lang, who)
+        if who.may(Capability.IMPORT):  # writes the store every analyst shares
+            events_panel.uploader(lang)
     else:  # (tests wait for this container to go: tests/ui/harness.open_map)
         st.sidebar.container(key="bm-controls-pending").caption(t("loading_controls", lang))
 

@@ -12,7 +12,7 @@ import secrets
 import streamlit as st
 from streamlit.logger import get_logger
 
-from dashboard import data, events_panel, sidebar, state
+from dashboard import access, data, events_panel, sidebar, state
 from dashboard.analyst import analyst_page
 from dashboard.briefing import audience_page, presenter_page
 from dashboard.map_panel import MAP_KEY
@@ -63,6 +63,13 @@ def main() -> None:
         return
     state.settle_navigation()
     mode = state.mode()
+    who = None
+    if mode != "audience":  # a capability link for the projector: its key, no sign-in
+        lang = st.session_state.get(state.KEY_LANG) or state.link_language()
+        html_block(PAGE_CSS + (RTL_CSS if lang == "ar" else ""))
+        who = access.gate(lang)  # nothing below runs for a visitor who has not signed in
+        if who is None:
+            return
     events_panel.new_run()  # this run reads the event store once, whatever asks
     state.seed_from_url(geodata, events_panel.type_names)
     if mode == "dashboard":
@@ -70,15 +77,16 @@ def main() -> None:
         lang = sidebar.language_switch()
     else:
         lang = st.session_state.get(state.KEY_LANG, "en")
-    html_block(PAGE_CSS + (RTL_CSS if lang == "ar" else ""))
-    if mode != "audience":  # the projector shows the briefing, not our housekeeping
-        reports_notice(lang)
-    if mode == "audience":
+    if who is None:  # the audience's window
+        html_block(PAGE_CSS + (RTL_CSS if lang == "ar" else ""))
         audience_page(geodata, lang)
-    elif mode == "presenter":
-        presenter_page(geodata, lang)
+        return
+    reports_notice(lang)
+    if mode == "presenter":
+        presenter_page(geodata, lang, who)
     else:
-        analyst_page(geodata, lang)
+        access.account_box(who, lang)
+        analyst_page(geodata, lang, who)
 
 
 def run() -> None:

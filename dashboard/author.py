@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.press import SureButton, sure_buttons
+from layers.access import Capability, Person
 from layers.boundary import validate_walkthrough_text, validate_walkthrough_upload
 from layers.i18n import pick, t
 from layers.model import Geodata
@@ -29,9 +30,12 @@ EDITOR = "draft-edit-"  # prefix of the scene editors' widget keys
 MAX_SOURCES = 8
 
 
-def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
+def briefing_sidebar(geodata: Geodata, view: View, lang: str, who: Person) -> None:
+    presenting, authoring = who.may(Capability.PRESENT), who.may(Capability.AUTHOR)
+    if not (presenting or authoring or who.may(Capability.EXPORT)):
+        return
     st.sidebar.subheader(t("briefing", lang))
-    paused = st.session_state.get(state.PAUSED)
+    paused = st.session_state.get(state.PAUSED) if presenting else None
     seat = data.briefing_room().find(paused) if paused else None
     if seat:
         label = t("resume", lang, n=seat.briefing.index + 1)
@@ -49,15 +53,27 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str) -> None:
         key="walk-pick",
         format_func=lambda k: pick(choices[k].title_en, choices[k].title_ar, lang),
     )
-    button = SureButton("present", t("present", lang))
-    pressed, done = sure_buttons(st.sidebar, "present", [button], lang)
-    if pressed:
-        _present(chosen, None, done)
+    if presenting:
+        button = SureButton("present", t("present", lang))
+        pressed, done = sure_buttons(st.sidebar, "present", [button], lang)
+        if pressed:
+            _start(choices[chosen], who, done)
     from dashboard import exports  # matplotlib: not before the map's first paint (sidebar.py)
 
-    exports.pack_panel(choices[chosen], geodata, lang)
-    with st.sidebar.expander(t("author", lang)):
-        _author(geodata, view, lang)
+    if who.may(Capability.EXPORT):
+        exports.pack_panel(choices[chosen], geodata, lang)
+    if authoring:
+        with st.sidebar.expander(t("author", lang)):
+            _author(geodata, view, lang)
+
+
+def _start(walkthrough: Walkthrough, who: Person, done: Callable[[], None]) -> None:
+    """The Present button: a new briefing from its first scene, this window its presenter."""
+    from dashboard.briefing import start
+
+    briefing = start(walkthrough, 0, who)
+    if briefing is not None:
+        _present(walkthrough.id, briefing.presenter_key, done)
 
 
 def _present(walkthrough_id: str, token: str | None, done: Callable[[], None]) -> None:

@@ -15,11 +15,12 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, state
+from dashboard import access, data, state
 from dashboard.clicker import show_clicker
 from dashboard.markup import html_block
 from dashboard.press import new_presses
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
+from layers.access import Capability, Person
 from layers.briefing import Briefing, BriefingError, Role, Seat
 from layers.errors import app_message
 from layers.i18n import pick, t
@@ -64,9 +65,11 @@ iframe:focus, iframe:focus-visible { outline: none !important; }
 """
 
 
-def resolve(geodata: Geodata, mode: str) -> Seat | None:
-    """The briefing this window belongs to, through the key in its link; for a presenter link
-    without a key (`?walkthrough=ID&scene=N`), a new briefing. Shows why when there is none."""
+def resolve(geodata: Geodata, mode: str, who: Person | None = None) -> Seat | None:
+    """The briefing this window belongs to, through the key in its link. A presenter link
+    without a key (`?walkthrough=ID&scene=N`) offers to start one: a briefing is made only by
+    a presenter's press of "Start presenting", never by loading a link. Shows why when there
+    is none."""
     params = st.query_params
     room = data.briefing_room()
     key = params.get("briefing")
@@ -86,14 +89,33 @@ def resolve(geodata: Geodata, mode: str) -> Seat | None:
     index, note = scene_index(params.get("scene"), len(walkthrough.scenes))
     if note:
         st.warning(t("ignored_link", lang, notes=md(note)))
-    try:
-        briefing = room.create(walkthrough, index)
-    except BriefingError as exc:
-        st.error(app_message(exc))
+    if who is None or not who.may(Capability.PRESENT):
+        st.error(t("needs_presenter", lang))
+        return None
+    st.markdown(f"### {md(pick(walkthrough.title_en, walkthrough.title_ar, lang))}")
+    st.caption(t("start_at", lang, n=index + 1, total=len(walkthrough.scenes)))
+    if not st.button(t("start_presenting", lang), key="bm-start-presenting", type="primary"):
+        return None
+    briefing = start(walkthrough, index, who)
+    if briefing is None:
         return None
     params["briefing"] = briefing.presenter_key
     state.keep_in_move("briefing", briefing.presenter_key)
-    return Seat(briefing, Role.PRESENTER)
+    st.rerun()  # the presenter's page from the top, in place of the start page's elements
+
+
+def start(walkthrough: Walkthrough, index: int, who: Person) -> Briefing | None:
+    """A new briefing of `walkthrough` owned by `who` (a presenter's deliberate act); None
+    after saying why when the store refuses (the presenter's limit, the database down)."""
+    if not who.may(Capability.PRESENT):
+        st.error(t("needs_presenter", st.session_state.get(state.KEY_LANG, "en")))
+        return None
+    try:
+        owner = who.login if who.signed_in else ""  # without sign-in: the server's limit
+        return data.briefing_room().create(walkthrough, index, owner=owner)
+    except BriefingError as exc:
+        st.error(app_message(exc))
+        return None
 
 
 def _walkthrough(ident: str | None, geodata: Geodata) -> Walkthrough | None:
@@ -165,7 +187,7 @@ def scene_map(
         basemap_source=data.basemap_source(),
         clicker=actions,
         mode=mode,
-        reports_key=data.reports_key(),
+        reports_key=data.reports_key() if access.may(Capability.READ_SOURCES) else None,
     )
     features = view.select(geodata)
     groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, data.map_reports())
@@ -280,8 +302,11 @@ def _audience_head(briefing: Briefing, lang: str) -> None:
     )
 
 
-def presenter_page(geodata: Geodata, lang: str) -> None:
-    seat = resolve(geodata, "presenter")
+def presenter_page(geodata: Geodata, lang: str, who: Person) -> None:
+    if not who.may(Capability.PRESENT):  # the notes are the presenter's, key or no key
+        st.error(t("needs_presenter", lang))
+        return
+    seat = resolve(geodata, "presenter", who)
     if seat is None:
         return
     if seat.role != Role.PRESENTER:  # an audience key never drives nor sees the notes

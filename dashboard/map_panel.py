@@ -10,9 +10,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import events_panel, state
+from dashboard import access, events_panel, state
 from dashboard.data import basemap_source, map_reports, reports_key
 from dashboard.markup import html_block
+from layers.access import Capability
 from layers.i18n import t
 from layers.model import Feature, Geodata
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
@@ -31,7 +32,7 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         basemap_source=basemap_source(),
         center=(lat, lon),
         zoom=zoom,
-        reports_key=reports_key(),
+        reports_key=reports_key() if access.may(Capability.READ_SOURCES) else None,
     )
     library = map_reports()
     groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang, library)

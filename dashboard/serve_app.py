@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
+from streamlit.logger import get_logger
 from streamlit.runtime import Runtime as StreamlitRuntime
+from streamlit.runtime.app_session import AppSession
 
 from dashboard import data
-from layers.routes import routes
+from layers.routes import CloseStreamlitEndpoints, routes
 from layers.runtime import Runtime
 from layers.settings import for_app
 
@@ -23,8 +26,19 @@ def _alive(session_id: str) -> bool:
     return StreamlitRuntime.exists() and StreamlitRuntime.instance().is_active_session(session_id)
 
 
+def _refuse_clear_cache(session: AppSession) -> None:
+    """Streamlit's `clear_cache` back-message, which any client can send over its websocket
+    (no menu of ours offers it), is off: it would empty every user's caches at once."""
+    get_logger("briefmap").warning("briefmap: refused a client's clear_cache (off in briefmap)")
+
+
+AppSession._handle_clear_cache_request = _refuse_clear_cache  # type: ignore[method-assign]
 runtime = Runtime(for_app(sys.argv[1:]))
 runtime.publisher.alive = _alive
 runtime.publisher.basemap()  # checked before serving, never first inside a request
 data.serve_with(runtime)
-app = st.App(Path(__file__).resolve().parent / "app.py", routes=routes(runtime.publisher))
+app = st.App(
+    Path(__file__).resolve().parent / "app.py",
+    routes=routes(runtime.publisher),
+    middleware=[Middleware(CloseStreamlitEndpoints)],
+)

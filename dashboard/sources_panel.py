@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import access, data
 from dashboard.markup import html_block
+from layers.access import Capability
 from layers.i18n import t
 from layers.model import Citation, Geodata
 from layers.render.escape import md
@@ -22,11 +23,16 @@ from layers.reports import citation_label
 
 
 def citation_expanders(citations: Sequence[Citation], geodata: Geodata, lang: str) -> None:
-    """One expander per citation, closed; opening it shows the cited paragraph."""
+    """One expander per citation, closed; opening it shows the cited paragraph (to analysts
+    and presenters: a viewer sees which paragraph, not its text)."""
     library, _problem = data.reports()
     reports = dict(geodata.reports)
+    reading = access.may(Capability.READ_SOURCES)
     for c in citations:
         with st.expander(md(citation_label(c, reports, lang))):
+            if not reading:
+                st.caption(t("sources_need_role", lang))
+                continue
             html = paragraph_html(c, geodata, library, lang)
             html_block(f'<div class="bm-cited">{html}</div>')
 

@@ -308,3 +308,8 @@ def _mode_of(params: Mapping[str, str]) -> str:
     if wanted in ("presenter", "audience", "dashboard"):
         return wanted
     return "presenter" if params.get("walkthrough") else "dashboard"
+
+
+def link_language() -> str:
+    """The language the link asks for ("ar" or "en"), before the link is read in full."""
+    return "ar" if st.query_params.get("lang") == "ar" else "en"

@@ -33,6 +33,7 @@ SECRET_BYTES = 18  # 144 bits, 24 URL-safe characters
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 IDLE_SECONDS = 6 * 3600
 MAX_BRIEFINGS = 200
+MAX_PER_PRESENTER = 10  # briefings one presenter holds at once (the limit that locks nobody out)
 ACTIONS = ("first", "prev", "next", "last", "blank", "pause", "resume")
 
 
@@ -57,6 +58,7 @@ class Briefing:
     version: int = 1
     started: float = 0.0
     touched: float = 0.0  # the presenter's last activity
+    owner: str = ""  # the presenter who started it (their login; "" when nobody signs in)
 
     @property
     def scene(self) -> Scene:
@@ -86,7 +88,7 @@ class Seat:
 
 
 class BriefingStore(Protocol):
-    def create(self, walkthrough: Walkthrough, index: int = 0) -> Briefing: ...
+    def create(self, walkthrough: Walkthrough, index: int = 0, owner: str = "") -> Briefing: ...
 
     def find(self, key: str | None) -> Seat | None: ...
 
@@ -116,11 +118,16 @@ class BriefingRoom:
         self._audience: dict[str, str] = {}  # audience key -> presenter key
         self._idle, self._max, self._clock = idle_seconds, max_briefings, clock
 
-    def create(self, walkthrough: Walkthrough, index: int = 0) -> Briefing:
-        """A new briefing of `walkthrough` at scene `index`, with two fresh secrets."""
+    def create(self, walkthrough: Walkthrough, index: int = 0, owner: str = "") -> Briefing:
+        """A new briefing of `walkthrough` at scene `index`, with two fresh secrets, started
+        by `owner`, who may hold MAX_PER_PRESENTER at once ("": nobody signs in, and only the
+        server's limit applies)."""
         with self._lock:
             now = self._clock()
             self._expire(now)
+            mine = sum(b.owner == owner for b in self._briefings.values())
+            if owner and mine >= MAX_PER_PRESENTER:
+                raise BriefingError(too_many(owner))
             if len(self._briefings) >= self._max:
                 raise BriefingError(
                     f"this server already holds {self._max} briefings; try again when one has ended"
@@ -133,6 +140,7 @@ class BriefingRoom:
                 index=_clamp(index, walkthrough),
                 started=now,
                 touched=now,
+                owner=owner,
             )
             self._briefings[b.presenter_key] = b
             self._audience[b.audience_key] = b.presenter_key
@@ -184,6 +192,14 @@ class BriefingRoom:
             if now - b.touched > self._idle:
                 del self._briefings[key]
                 self._audience.pop(b.audience_key, None)
+
+
+def too_many(owner: str) -> str:
+    who = f"{owner[:64]} already holds" if owner else "you already hold"
+    return (
+        f"{who} {MAX_PER_PRESENTER} briefings in progress; resume one of them, or start again "
+        f"when one has ended (after {IDLE_SECONDS // 3600} hours without a move)"
+    )
 
 
 def apply_action(b: Briefing, action: str) -> Briefing:

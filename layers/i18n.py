@@ -235,6 +235,38 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "No such walkthrough: check the link.",
         "لا توجد جولة بهذا الاسم: تحقق من الرابط.",
     ),
+    "sign_in_needed": (
+        "Sign in to use this briefmap server: what you may do follows from your roles.",
+        "سجّل الدخول لاستخدام خادم briefmap هذا: ما يمكنك فعله تحدده أدوارك.",
+    ),
+    "sign_in": ("Sign in", "تسجيل الدخول"),
+    "sign_out": ("Sign out", "تسجيل الخروج"),
+    "signed_in_as": ("Signed in as {login} · {roles}", "مسجّل الدخول باسم {login} · {roles}"),
+    "no_role": (
+        "{login} is signed in but holds no briefmap role (viewer, analyst, presenter or admin): "
+        "ask your administrator.",
+        "{login} مسجّل الدخول لكن ليس له أي دور في briefmap (مشاهد أو محلل أو مقدّم أو مدير): "
+        "راجع مسؤول النظام.",
+    ),
+    "open_without_sign_in": (
+        "This server runs without sign-in beyond this machine: everyone who reaches it can "
+        "import, present and read every note.",
+        "يعمل هذا الخادم دون تسجيل دخول خارج هذا الجهاز: كل من يصل إليه يستطيع الاستيراد "
+        "والعرض وقراءة كل الملاحظات.",
+    ),
+    "needs_presenter": (
+        "Presenting a walkthrough needs the presenter role.",
+        "يتطلب عرض الجولة دور مقدّم الإحاطة.",
+    ),
+    "start_presenting": ("Start presenting", "ابدأ العرض"),
+    "start_at": (
+        "A new briefing starts at scene {n} of {total}; the audience link appears once it has.",
+        "تبدأ إحاطة جديدة من المشهد {n} من {total}؛ يظهر رابط الجمهور بعد بدئها.",
+    ),
+    "sources_need_role": (
+        "The cited paragraph is for analysts and presenters.",
+        "الفقرة المستشهد بها متاحة للمحللين ومقدّمي الإحاطات.",
+    ),
     "audience_needs_key": (
         "This audience link lacks its briefing key: ask the presenter for the audience link "
         "shown beside the slides.",

@@ -74,3 +74,21 @@ def routes(publisher: Publisher) -> list[Route]:
         Route(f"{BASEMAP_URL}/{{name}}", basemap, methods=["GET"]),
         Route(f"{REPORTS_URL}/{{name}}", report, methods=["GET"]),
     ]
+
+
+CLOSED = ("/_stcore/metrics",)  # Streamlit's: walks every session's state; nobody needs it
+
+
+class CloseStreamlitEndpoints:
+    """ASGI middleware answering 404 to Streamlit's own endpoints briefmap does not use
+    (`CLOSED`, with or without a trailing slash), before Streamlit sees the request.
+    `/_stcore/host-config` stays: the page reads it to start, and it holds no data."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").rstrip("/") in CLOSED:
+            await _not_found()(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -65,6 +65,22 @@ def check_listen(port: int, address: str) -> None:
             raise ServeError(f"cannot listen on {shown} port {port}: {exc.strerror}") from None
 
 
+def check_sign_in(settings: Settings, address: str, no_sign_in: bool) -> None:
+    """With sign-in configured its file must be usable (SignInError naming the key); without
+    it, the server stays on loopback unless the operator said `--no-sign-in`."""
+    from layers.access.signin import check_sign_in as check_file
+    from layers.access.signin import is_loopback
+
+    if settings.sign_in is not None:
+        check_file(settings.sign_in)
+    elif not is_loopback(address) and not no_sign_in:
+        raise ServeError(
+            f"--address {address[:60]}: beyond loopback everyone who reaches the port could "
+            "import, present and read every note. Give --sign-in FILE (your OIDC provider; "
+            "README: Serving a team), or --no-sign-in to serve without it anyway"
+        )
+
+
 def check_store(store: Path | str | None) -> None:
     """An event store named by --store must be a folder, or not exist yet (it is made); a
     PostgreSQL URI is checked where it is opened."""
@@ -86,6 +102,8 @@ def streamlit_command(port: int, address: str, settings: Settings | None = None)
     flags["server.address"] = address
     wildcard = address in ("0.0.0.0", "::")  # noqa: S104 - only when the user asks for it
     flags["browser.serverAddress"] = socket.gethostname() if wildcard else address
+    if settings is not None and settings.sign_in is not None:
+        flags["secrets.files"] = Path(settings.sign_in).resolve()  # only this file
     args = [f"--{key}={_flag(value)}" for key, value in flags.items()]
     app_args = ["--", f"{APP_ARGUMENT}={settings.to_json()}"] if settings else []
     return [sys.executable, "-m", "streamlit", "run", str(APP), *args, *app_args]
@@ -107,7 +125,7 @@ def serve(settings: Settings, port: int = 8501, address: str = "127.0.0.1") -> i
     store and basemap archive or the shipped one)."""
     real = {
         key: Path(os.path.realpath(value))  # a link loop stays as given
-        for key in ("geodata", "reports", "basemap", "store")
+        for key in ("geodata", "reports", "basemap", "store", "sign_in")
         if (value := getattr(settings, key)) is not None and not is_database(value)
     }
     settings = replace(settings, **real)

@@ -5,8 +5,9 @@ briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRI
 BRIEFMAP_BRIEFINGS, BRIEFMAP_MARKING_SCHEME).
 
 Config file keys (all optional, strings): `geodata`, `reports` ("" for none), `store`,
-`basemap`, `briefings`, `marking_scheme` (a TOML scheme file, `layers.boundary.markings`; none:
-TLP 2.0). Relative paths in the file are taken from the file's own folder."""
+`basemap`, `briefings`, `sign_in`, `marking_scheme` (a TOML scheme file,
+`layers.boundary.markings`; none: TLP 2.0). Relative paths in the file are taken from the
+file's own folder."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from platformdirs import user_data_dir
 from layers.errors import ConfigError
 from layers.paths import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 
-KEYS = ("geodata", "reports", "store", "basemap", "briefings", "marking_scheme")
+KEYS = ("geodata", "reports", "store", "basemap", "briefings", "sign_in", "marking_scheme")
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 VARIABLES = {key: f"BRIEFMAP_{key.upper()}" for key in KEYS}
 FLAGS = {key: f"--{key.replace('_', '-')}" for key in KEYS}
@@ -34,6 +35,7 @@ NONE_SHOWN = {
     "reports": "none (citations say the report is not loaded)",
     "basemap": "shipped",
     "briefings": "this server's memory",
+    "sign_in": "off (loopback only, unless serve is given --no-sign-in)",
     "marking_scheme": "TLP 2.0 (built in)",
 }
 
@@ -59,6 +61,7 @@ class Settings:
     store: Path | str  # a folder (GeoParquet), or a PostgreSQL URI (PostGIS)
     basemap: Path | None
     briefings: str | None = None  # a PostgreSQL URI; None: the store's database, or memory
+    sign_in: Path | None = None  # a TOML file with Streamlit's [auth] (OIDC); None: no sign-in
     marking_scheme: Path | None = None  # a scheme file (`layers.boundary.markings`); None: TLP
     origins: tuple[tuple[str, str], ...] = ()
 
@@ -136,6 +139,7 @@ def defaults() -> dict[str, Path | None]:
         "store": Path(user_data_dir("briefmap", appauthor=False)),
         "basemap": None,
         "briefings": None,
+        "sign_in": None,
         "marking_scheme": None,
     }
 
@@ -171,6 +175,7 @@ def resolve(
         store=store,
         basemap=values["basemap"],
         briefings=values["briefings"],
+        sign_in=values["sign_in"],
         marking_scheme=values["marking_scheme"],
         origins=tuple(origins.items()),
     )

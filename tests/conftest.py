@@ -85,8 +85,10 @@ def report_paragraphs(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_app(**params: str):
-    """Run the dashboard once with AppTest (no browser), with these query parameters."""
+def run_app(*, start: bool = True, **params: str):
+    """Run the dashboard once with AppTest (no browser), with these query parameters; for a
+    presenter's link without a briefing key, press "Start presenting" too (unless `start` is
+    False): a link alone makes no briefing."""
     from streamlit.testing.v1 import AppTest
 
     from layers.paths import DASHBOARD_DIR
@@ -99,6 +101,10 @@ def run_app(**params: str):
     at.session_state["map"] = {"center": {"lat": 34.4, "lng": 43.2}, "zoom": 6, "bounds": None}
     at.run()
     assert not at.exception, at.exception
+    starting = [b for b in at.button if b.key == "bm-start-presenting"]
+    if start and starting:
+        starting[0].click().run()
+        assert not at.exception, at.exception
     return at
 
 

@@ -191,6 +191,7 @@ ENVIRONMENT_READERS = {
     "layers/tiles/build.py": "PATH for the tippecanoe subprocess",
     "layers/team/cluster.py": "PATH, LANG and TZ for the PostgreSQL programs it starts",
     "layers/team/oidc.py": "PATH for the sign-in portal it starts",
+    "layers/team/stack.py": "the environment handed on to the app servers it starts",
 }
 
 

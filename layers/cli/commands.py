@@ -13,6 +13,7 @@ from pathlib import Path
 from layers import boundary
 from layers.cli.config import add_config_command, add_config_option, add_scheme_option, settle
 from layers.cli.events import store_dir
+from layers.cli.team import add_team_command
 from layers.errors import BriefmapError, cli_message, exit_code
 from layers.export import formats
 from layers.marking import MarkingError
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         add(sub)
     _cite_command(sub)
     _event_commands(sub)
+    add_team_command(sub)
     add_config_command(sub)
     add_config_option(parser, top=True)
     for command in sub.choices.values():
@@ -94,6 +96,20 @@ def _serve_command(sub) -> None:
         help="your own offline basemap: a .pmtiles or .mbtiles archive of vector tiles "
         "(Protomaps v4 or v3, OpenMapTiles) or raster tiles (PNG, JPEG, WEBP), e.g. an "
         "OpenStreetMap extract (default: the shipped basemap)",
+    )
+    signing = serve.add_mutually_exclusive_group()
+    signing.add_argument(
+        "--sign-in",
+        type=Path,
+        metavar="FILE",
+        help="TOML file with Streamlit's [auth] section (your OIDC provider): people sign in "
+        "and their roles claim says what they may do (README: Serving a team)",
+    )
+    signing.add_argument(
+        "--no-sign-in",
+        action="store_true",
+        help="serve beyond loopback with no sign-in: everyone who reaches the port may do "
+        "everything (the page says so)",
     )
     serve.set_defaults(run=_serve)
 
@@ -267,8 +283,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from layers.access.signin import SignInError
     from layers.events.store import StoreError
-    from layers.serve import ServeError, check_listen, check_store, serve
+    from layers.serve import ServeError, check_listen, check_sign_in, check_store, serve
 
     if args.settings.given("store"):  # a folder briefmap may not use, a damaged manifest
         try:
@@ -279,7 +296,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         check_listen(args.port, args.address)
         check_store(args.settings.store)
-    except ServeError as exc:
+        check_sign_in(args.settings, args.address, args.no_sign_in)
+    except (ServeError, SignInError) as exc:
         print(f"briefmap serve: {exc}", file=sys.stderr)
         return 2
     return serve(args.settings, port=args.port, address=args.address)

@@ -3,9 +3,14 @@
 - `cluster`: a PostgreSQL cluster of our own (Debian's server, as an unprivileged user);
 - `eventstore`: the event store in PostGIS (same imports, same rules as GeoParquet);
 - `briefings`: briefings kept in PostgreSQL, so presenter and audience on different app
-  servers stay together and a restarted server loses nothing.
+  servers stay together and a restarted server loses nothing;
+- `front`: nginx in front of several app servers; `oidc` (with `oidc_conf`, `oidc_demo`): the
+  LemonLDAP::NG provider for sign-in; `unprivileged`: servers as `nobody` under root;
+- `stack` (with `stackstate`): `briefmap team up|down|status`, all of the above started,
+  recorded, probed and stopped together.
 
 May import `layers.errors`, `layers.briefing`, `layers.model`, `layers.boundary` and
-`layers.walkthrough`; never Streamlit or `dashboard`. psycopg is imported only by the modules
-that talk to the database.
+`layers.walkthrough`; `stack` also the settings, the runtime and the asset list (to point
+nginx at the files the app servers serve); never Streamlit or `dashboard`. psycopg is
+imported only by the modules that talk to the database.
 """

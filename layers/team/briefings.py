@@ -30,6 +30,7 @@ from layers.briefing import (
     ACTIONS,
     IDLE_SECONDS,
     MAX_BRIEFINGS,
+    MAX_PER_PRESENTER,
     Briefing,
     BriefingError,
     Role,
@@ -37,6 +38,7 @@ from layers.briefing import (
     apply_action,
     new_secret,
     plausible_key,
+    too_many,
 )
 from layers.walkthrough import Walkthrough
 
@@ -96,8 +98,9 @@ class DatabaseBriefings:
             conn.execute(_SCHEMA)
 
     # -- the BriefingStore methods ----------------------------------------------------------
-    def create(self, walkthrough: Walkthrough, index: int = 0, owner: str | None = None):
-        """A new briefing of `walkthrough` at scene `index`, with a fresh presenter key."""
+    def create(self, walkthrough: Walkthrough, index: int = 0, owner: str = ""):
+        """A new briefing of `walkthrough` at scene `index`, with a fresh presenter key, started
+        by `owner` (who may hold MAX_PER_PRESENTER at once, whichever server they use)."""
         body = self._dump(walkthrough)
         wdigest = hashlib.sha256(body.encode("utf-8")).digest()
         presenter = new_secret()
@@ -114,7 +117,12 @@ class DatabaseBriefings:
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_CREATE,))
             self._expire(conn, now)
-            (held,) = conn.execute("SELECT count(*) FROM briefmap_briefing").fetchone()
+            (held, mine) = conn.execute(
+                "SELECT count(*), count(*) FILTER (WHERE owner = %s) FROM briefmap_briefing",
+                (owner,),
+            ).fetchone()
+            if owner and mine >= MAX_PER_PRESENTER:
+                raise BriefingError(too_many(owner))
             if held >= self._max:
                 raise BriefingError(
                     f"the team's servers already hold {self._max} briefings; try again when "

@@ -10,7 +10,7 @@ import threading
 import psycopg
 import pytest
 
-from layers.briefing import BriefingError, BriefingRoom, Role
+from layers.briefing import MAX_PER_PRESENTER, BriefingError, BriefingRoom, Role
 from layers.team.briefings import audience_key_for, open_briefings
 
 WALK = "iraq-syria-2025"
@@ -103,6 +103,18 @@ def test_briefings_expire_when_idle_and_are_bounded(make_store, walkthrough):
     assert store.find(a.audience_key) is not None
     assert len(store) == 1
     store.create(walkthrough)  # room again
+
+
+def test_the_limit_is_per_presenter_so_nobody_locks_out_another(make_store, walkthrough):
+    store = make_store(max_briefings=MAX_PER_PRESENTER * 3)
+    for _ in range(MAX_PER_PRESENTER):
+        store.create(walkthrough, 0, owner="alice")
+    with pytest.raises(BriefingError, match=f"alice already holds {MAX_PER_PRESENTER}"):
+        store.create(walkthrough, 0, owner="alice")
+    bob = store.create(walkthrough, 2, owner="bob")  # alice's briefings do not count for bob
+    assert store.find(bob.presenter_key).role == Role.PRESENTER
+    for _ in range(MAX_PER_PRESENTER + 1):  # no sign-in: only the server's limit applies
+        store.create(walkthrough, 0)
 
 
 def test_pause_is_said_and_any_move_or_resume_ends_it(make_store, walkthrough):

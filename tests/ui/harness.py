@@ -66,9 +66,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @contextmanager
-def run_server(tmp: Path, *extra: str, wrapper: tuple[str, ...] = ()) -> Iterator[Server]:
-    """Start `briefmap serve` from an unrelated working directory (tmp)."""
-    port = free_port()
+def run_server(
+    tmp: Path, *extra: str, wrapper: tuple[str, ...] = (), port: int | None = None
+) -> Iterator[Server]:
+    """Start `briefmap serve` from an unrelated working directory (tmp), on `port` (default:
+    a free one)."""
+    port = port or free_port()
     log = tmp / f"server-{port}.log"
     briefmap = str(Path(sys.executable).parent / "briefmap")
     command = [*wrapper, briefmap, "serve", "--port", str(port), *extra]
@@ -139,6 +142,17 @@ def open_map(page, url: str):
     frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=WAIT_MS)
     # the analyst's sidebar widgets come with the run the map's first report starts
     page.locator(".st-key-bm-controls-pending").wait_for(state="detached", timeout=WAIT_MS)
+    return frame
+
+
+def present(page, url: str):
+    """Open a presenter's link without a briefing key (`?walkthrough=ID&scene=N`), press
+    "Start presenting" (a link alone makes no briefing) and wait for the scene's map."""
+    page.goto(url)
+    page.locator(".st-key-bm-start-presenting button").click(timeout=WAIT_MS)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=WAIT_MS)
+    page.wait_for_url("**briefing=**", timeout=WAIT_MS)
     return frame
 
 

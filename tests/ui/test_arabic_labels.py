@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.harness import Guard, audience_link, open_map
+from tests.ui.harness import Guard, audience_link, open_map, present
 from tests.ui.test_cartography import WALK, overlap, settled_labels
 
 pytestmark = pytest.mark.browser
@@ -126,7 +126,7 @@ def test_each_arabic_scene_is_drawn_apart_on_the_projector(server, browser, numb
     context.route("**/*", guard)
     try:
         presenter = context.new_page()
-        open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene={number}&lang=ar")
+        present(presenter, f"{server.url}/?walkthrough={WALK}&scene={number}&lang=ar")
         page = context.new_page()
         frame = open_map(page, audience_link(presenter))
         page.wait_for_timeout(300)  # the scene's fly starts just after the map mounts

@@ -23,6 +23,7 @@ from tests.ui.harness import (
     Guard,
     audience_link,
     describe_pages,
+    present,
     sure_button,
     wait_until,
 )
@@ -79,7 +80,7 @@ def pair(browser, server, lang: str, scene: int = 1):
     pages = [context.new_page(), context.new_page()]
     try:
         pres, aud = pages
-        open_map(pres, f"{server.url}/?walkthrough={WALK}&scene={scene}&lang={lang}")
+        present(pres, f"{server.url}/?walkthrough={WALK}&scene={scene}&lang={lang}")
         aud_frame = open_map(aud, audience_link(pres))
         yield pres, aud, aud_frame
     except BaseException:

@@ -21,6 +21,7 @@ from tests.ui.harness import (
     event_loop_turned,
     map_view,
     open_map,
+    present,
     runs_done,
     sure_button,
     upload,
@@ -98,7 +99,7 @@ def _watch_title(aud) -> None:
 
 
 def _open_pair(server, browser, pres_page, aud_page, scene: int = 1):
-    pres_frame = open_map(pres_page, f"{server.url}/?walkthrough={WALK}&scene={scene}")
+    pres_frame = present(pres_page, f"{server.url}/?walkthrough={WALK}&scene={scene}")
     link = audience_link(pres_page)
     assert _key(link) != _key(pres_page.url)  # the projector never gets the presenter's key
     aud_frame = open_map(aud_page, link)
@@ -220,7 +221,7 @@ def test_audience_type_is_legible_from_the_back_row(server, browser):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_deep_link_opens_that_scene(server, browser, walkthrough, lang):
     with window(browser, 1920, 1080) as page, window(browser, 1920, 1080) as aud:
-        open_map(page, f"{server.url}/?walkthrough={WALK}&scene=5&mode=presenter&lang={lang}")
+        present(page, f"{server.url}/?walkthrough={WALK}&scene=5&mode=presenter&lang={lang}")
         scene = walkthrough.scenes[4]
         title = scene.title_ar if lang == "ar" else scene.title_en
         assert page.get_by_text(title).first.is_visible()
@@ -231,7 +232,7 @@ def test_a_deep_link_opens_that_scene(server, browser, walkthrough, lang):
 
 def test_escape_leaves_presenting_and_resumes_at_the_same_scene(server, browser, walkthrough):
     with window(browser, 1440, 900) as pres:
-        open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
+        present(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
         resume = sure_button(pres, "resume")
@@ -271,7 +272,7 @@ def _press_as_the_map_reports(page, key: str, delay_ms: int) -> None:
 @pytest.mark.parametrize("delay_ms", [0, 30])
 def test_a_map_report_at_the_moment_of_resume_does_not_undo_it(server, browser, delay_ms):
     with window(browser, 1440, 900) as pres:
-        open_map(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
+        present(pres, f"{server.url}/?walkthrough={WALK}&scene=4")
         pres.mouse.click(700, 12)
         pres.keyboard.press("Escape")
         pres.get_by_role("button", name="Show on map").first.wait_for(timeout=WAIT_MS)

@@ -17,7 +17,7 @@ from layers.boundary import load_geodata
 from layers.tiles.build import run_tippecanoe, write_features
 from layers.walkthrough import scene_frame
 from tests.conftest import GEODATA
-from tests.ui.harness import Guard, audience_link, open_map, run_server, wait_map_settled
+from tests.ui.harness import Guard, audience_link, open_map, present, run_server, wait_map_settled
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -39,7 +39,7 @@ DOM_LABELS = """el => Array.from(el.querySelectorAll(
 def open_audience(context, server, number: int):
     """The projector's window for scene `number`, opened through the presenter's link."""
     presenter = context.new_page()
-    open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene={number}")
+    present(presenter, f"{server.url}/?walkthrough={WALK}&scene={number}")
     page = context.new_page()
     frame = open_map(page, audience_link(presenter))
     page.wait_for_timeout(300)  # the scene's fly starts just after the map mounts

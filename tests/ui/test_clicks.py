@@ -9,7 +9,7 @@ from shapely.geometry import Point
 
 from layers.boundary import load_geodata
 from tests.conftest import GEODATA
-from tests.ui.harness import open_map, wait_until
+from tests.ui.harness import open_map, present, wait_until
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -111,5 +111,5 @@ def test_a_click_on_the_corridor_under_a_governorate_opens_the_corridor(
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_in_the_corridor_scene_a_click_opens_the_corridor(server, browsing, overlap_points, lang):
-    frame = open_map(browsing.page, f"{server.url}/?walkthrough={WALK}&scene=3&lang={lang}")
+    frame = present(browsing.page, f"{server.url}/?walkthrough={WALK}&scene=3&lang={lang}")
     _click_opens_corridor(frame, overlap_points)

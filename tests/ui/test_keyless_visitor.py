@@ -5,7 +5,10 @@ server's runtime, which no client message reaches: presenter and audience carry 
 
 from __future__ import annotations
 
+import json
+from urllib.error import HTTPError
 from urllib.parse import parse_qs, urlparse
+from urllib.request import urlopen
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -13,7 +16,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from layers.i18n import t
-from tests.ui.harness import Guard, audience_link, open_map
+from tests.ui.harness import Guard, audience_link, open_map, present
 
 pytestmark = pytest.mark.browser
 WALK = "iraq-syria-2025"
@@ -44,11 +47,12 @@ def test_a_strangers_clear_cache_ends_no_briefing(server, browser):
     context.route("**/*", guard)
     try:
         presenter, audience = context.new_page(), context.new_page()
-        open_map(presenter, f"{server.url}/?walkthrough={WALK}&scene=3")
+        present(presenter, f"{server.url}/?walkthrough={WALK}&scene=3")
         key = parse_qs(urlparse(presenter.url).query)["briefing"][0]
         link = audience_link(presenter)
         seen = _clear_caches_as_a_stranger(server.url)
         assert "script_finished" in seen  # the server handled clear_cache before this run
+        assert "refused a client's clear_cache" in server.log.read_text()
         open_map(presenter, f"{server.url}/?walkthrough={WALK}&briefing={key}")
         open_map(audience, link)
         ended = t("briefing_unknown", "en")
@@ -59,3 +63,13 @@ def test_a_strangers_clear_cache_ends_no_briefing(server, browser):
     finally:
         context.close()
     assert guard.offenders == []
+
+
+def test_streamlit_s_metrics_are_closed_and_host_config_holds_no_data(server):
+    for path in ("/_stcore/metrics", "/_stcore/metrics/"):
+        with pytest.raises(HTTPError) as refused:
+            urlopen(server.url + path, timeout=30)  # noqa: S310 - loopback
+        assert refused.value.code == 404
+    with urlopen(server.url + "/_stcore/host-config", timeout=30) as answer:  # noqa: S310
+        config = json.loads(answer.read())
+    assert config["metricsUrl"] == "" and not config["useExternalAuthToken"]

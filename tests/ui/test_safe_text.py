@@ -24,6 +24,7 @@ from tests.conftest import GEODATA
 from tests.ui.harness import (
     audience_link,
     open_map,
+    present,
     run_server,
     runs_done,
     server_cpu,
@@ -138,7 +139,7 @@ def test_planted_names_labels_help_and_search_show_as_text(planted, browsing):
 def test_presenter_titles_notes_and_next_scene_show_as_text(planted, browsing):
     server, _root = planted
     page = browsing.page
-    open_map(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=1")
+    present(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=1")
     for text in ("First ![p]", "Notes ![p]", "Second ![p]", "Walk ![p]", "Point ![p]"):
         page.get_by_text(text, exact=False).first.wait_for(timeout=20_000)
     _nothing_built_from_payload(page)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import report_paragraphs
-from tests.ui.harness import open_map, run_server, wait_for_count
+from tests.ui.harness import open_map, present, run_server, wait_for_count
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_timeline_and_presenter_citations_open_their_paragraphs(server, browsing
     grade = entry.locator("abbr.bm-grade")
     assert grade.get_attribute("title") == "موثوق عادةً؛ ربما صحيحة"
 
-    open_map(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=3")
+    present(page, f"{server.url}/?walkthrough=iraq-syria-2025&scene=3")
     cite = page.locator('[data-testid="stExpander"]').filter(has_text="report 000").first
     cite.locator("summary").click()
     shown = cite.locator("blockquote.bm-para")

@@ -1,0 +1,151 @@
+"""briefmap served with sign-in (`briefmap serve --sign-in FILE`, Streamlit's st.login against
+briefmap's own LemonLDAP::NG provider): what each role sees and may do, and what a visitor who
+has not signed in gets (issue 20's probe, as tests).
+
+- a visitor with no sign-in: the sign-in button, nothing else (no map, no controls, no
+  briefing from a presenter's link);
+- a viewer: the map, filters and exports, but no import, no authoring, no presenting, no
+  speaker notes and no report paragraphs (the map holds no key to them);
+- an analyst: import and authoring; a presenter: starts a briefing, sees the notes; the
+  audience's link opens with no sign-in at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from layers.events.words import w
+from layers.i18n import t
+from layers.team.oidc import Provider, check_installed
+from tests.ui.harness import (
+    MAP_FRAME,
+    WAIT_MS,
+    Guard,
+    audience_link,
+    free_port,
+    open_map,
+    run_server,
+)
+
+pytestmark = pytest.mark.browser
+WALK = "iraq-syria-2025"
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """(provider, server): briefmap with sign-in at the provider, which knows its callback."""
+    try:
+        check_installed()
+    except Exception as exc:  # noqa: BLE001 - a required test: fail naming what to install
+        pytest.fail(str(exc))
+    top = Path(tempfile.mkdtemp(dir="/tmp", prefix="briefmap-test-roles-"))
+    top.chmod(0o711)  # the portal runs as nobody when the tests run as root
+    port = free_port()
+    callback = f"http://127.0.0.1:{port}/oauth2callback"
+    try:
+        with Provider(top / "oidc", free_port(), [callback]) as provider:
+            sign_in = top / "sign-in.toml"
+            sign_in.write_text(provider.streamlit_secrets(callback, secrets.token_urlsafe(32)))
+            cwd = tmp_path_factory.mktemp("roles")
+            with run_server(cwd, "--sign-in", str(sign_in), port=port) as server:
+                yield provider, server
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh(browser):
+    """A new browser profile per person, with the network guard."""
+    contexts, guard = [], Guard()
+
+    def make():
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context.route("**/*", guard)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert guard.offenders == []
+
+
+def sign_in(page, server, provider, login: str):
+    user = provider.users[login]
+    page.goto(server.url)
+    page.locator(".st-key-bm-sign-in button").click(timeout=WAIT_MS)
+    page.locator("#userfield").fill(user.login, timeout=WAIT_MS)
+    page.locator("#passwordfield").fill(user.password)
+    page.locator("#lform button[type=submit]").click()
+    page.get_by_text(f"Signed in as {login}").wait_for(timeout=WAIT_MS)
+
+
+def _wait_map(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-basemap="ready"]').wait_for(timeout=WAIT_MS)
+    page.locator(".st-key-bm-controls-pending").wait_for(state="detached", timeout=WAIT_MS)
+    return frame
+
+
+def test_a_visitor_who_has_not_signed_in_gets_the_sign_in_button_only(signed, fresh):
+    _provider, server = signed
+    page = fresh()
+    for path in ("/", f"/?walkthrough={WALK}&scene=1&mode=presenter", "/?lang=ar"):
+        page.goto(server.url + path)
+        page.locator(".st-key-bm-sign-in button").wait_for(timeout=WAIT_MS)
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+        assert page.locator(MAP_FRAME).count() == 0
+        assert page.locator(".st-key-bm-start-presenting").count() == 0
+        assert page.locator('[data-testid="stSidebar"]').get_by_text(t("layers", "en")).count() == 0
+    assert "تسجيل الدخول" in page.locator(".st-key-bm-sign-in").inner_text()
+
+
+def test_a_viewer_sees_the_map_but_cannot_import_author_present_or_read(signed, fresh):
+    provider, server = signed
+    page = fresh()
+    sign_in(page, server, provider, "viewer1")
+    frame = _wait_map(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text(w("import", "en")).count() == 0
+    assert sidebar.get_by_text(t("author", "en")).count() == 0
+    assert page.locator(".st-key-present").count() == 0
+    sidebar.get_by_text(t("layers", "en"), exact=True).wait_for(timeout=WAIT_MS)  # these: yes
+    # the map was given no key to the report paragraphs
+    assert frame.locator("body").evaluate("() => window.briefmap.reportsKey") is None
+    # a presenter's link: no start button, and it says why
+    page.goto(f"{server.url}/?walkthrough={WALK}&scene=2&mode=presenter")
+    page.get_by_text(t("needs_presenter", "en")).wait_for(timeout=WAIT_MS)
+    assert page.locator(".st-key-bm-start-presenting").count() == 0
+    assert page.get_by_text("Speaker notes").count() == 0
+
+
+def test_an_analyst_may_import_but_not_present(signed, fresh):
+    provider, server = signed
+    page = fresh()
+    sign_in(page, server, provider, "analyst1")
+    frame = _wait_map(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(w("import", "en")).wait_for(timeout=WAIT_MS)
+    sidebar.get_by_text(t("author", "en")).wait_for(timeout=WAIT_MS)
+    assert page.locator(".st-key-present").count() == 0
+    assert frame.locator("body").evaluate("() => window.briefmap.reportsKey")
+
+
+def test_a_presenter_starts_a_briefing_and_the_audience_needs_no_sign_in(signed, fresh):
+    provider, server = signed
+    page = fresh()
+    sign_in(page, server, provider, "presenter1")  # (the provider sends people back to /)
+    page.goto(f"{server.url}/?walkthrough={WALK}&scene=2&mode=presenter")
+    page.locator(".st-key-bm-start-presenting button").click(timeout=WAIT_MS)
+    page.wait_for_url("**briefing=**", timeout=WAIT_MS)
+    page.get_by_text("Speaker notes").first.wait_for(timeout=WAIT_MS)
+    link = audience_link(page)
+    audience = fresh()  # another browser: never signed in
+    open_map(audience, link)
+    assert audience.locator("#bm-aud-title").inner_text().strip()
+    assert audience.locator(".st-key-bm-sign-in").count() == 0

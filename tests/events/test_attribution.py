@@ -58,3 +58,36 @@ def test_even_the_first_import_may_not_raise_an_empty_stores_marking(tmp_path, c
     assert "from UNCLASSIFIED to TLP:GREEN" in capsys.readouterr().err
     assert not open_store(root).describe().imports
     assert main(["import", str(path), "--store", str(root), "--marking", "TLP:CLEAR"]) == 0
+
+
+class _Upload:
+    """What Streamlit's file uploader hands the app: a name and the bytes."""
+
+    def __init__(self, path):
+        self.name, self._data = path.name, path.read_bytes()
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_the_app_records_the_signed_in_login_and_only_managers_raise_the_marking(tmp_path, app_env):
+    from dashboard.events_panel import _run_import
+    from layers.access import Role, local_person
+    from layers.access.roles import Person
+
+    app_env(BRIEFMAP_STORE=tmp_path / "s")
+    analyst = Person("layla", frozenset({Role.ANALYST}), signed_in=True)
+    admin = Person("karim", frozenset({Role.ADMIN}), signed_in=True)
+    upload = _Upload(write(tmp_path / "a.csv", rows(5, seed=1)))
+    assert _run_import(upload, "acled", False, "TLP:CLEAR", "en", analyst).ok
+    refused = _run_import(upload, "acled", False, "TLP:AMBER", "en", analyst)
+    assert not refused.ok and "refused: a.csv is marked TLP:AMBER" in refused.headline
+    assert _run_import(upload, "acled", False, "TLP:AMBER", "en", admin).ok
+    other = _Upload(write(tmp_path / "b.csv", rows(3, seed=2)))
+    assert _run_import(other, "acled", False, "TLP:RED", "en", local_person()).ok
+    imports = open_store(tmp_path / "s").describe().imports
+    assert [(e["by"], e["marking"]) for e in imports] == [
+        ("layla", "TLP:CLEAR"),
+        ("karim", "TLP:AMBER"),
+        (os_user(), "TLP:RED"),  # no sign-in: the server's user, who holds every role
+    ]

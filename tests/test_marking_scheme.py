@@ -313,3 +313,12 @@ def test_serve_hands_the_scheme_to_the_app_and_import_follows_it(tmp_path, capsy
     assert "marking: OFFICIAL-SENSITIVE (the highest of the imports below)" in (
         capsys.readouterr().out
     )
+
+
+def test_a_teams_app_servers_are_given_the_scheme():
+    from layers.settings import resolve
+    from layers.team.stack import _data_flags
+
+    flags = _data_flags(resolve({"marking_scheme": UK}, environ={}))
+    assert flags[flags.index("--marking-scheme") + 1] == str(UK)
+    assert "--marking-scheme" not in _data_flags(resolve(environ={}))

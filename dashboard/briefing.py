@@ -305,6 +305,9 @@ def _audience_head(briefing: Briefing, lang: str) -> None:
 def presenter_page(geodata: Geodata, lang: str, who: Person) -> None:
     if not who.may(Capability.PRESENT):  # the notes are the presenter's, key or no key
         st.error(t("needs_presenter", lang))
+        if st.button(t("open_the_map", lang), key="bm-to-map"):
+            state.navigate({"mode": "dashboard", **({"lang": lang} if lang != "en" else {})})
+            st.rerun()
         return
     seat = resolve(geodata, "presenter", who)
     if seat is None:

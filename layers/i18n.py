@@ -259,6 +259,7 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "يتطلب عرض الجولة دور مقدّم الإحاطة.",
     ),
     "start_presenting": ("Start presenting", "ابدأ العرض"),
+    "open_the_map": ("Open the map", "افتح الخريطة"),
     "start_at": (
         "A new briefing starts at scene {n} of {total}; the audience link appears once it has.",
         "تبدأ إحاطة جديدة من المشهد {n} من {total}؛ يظهر رابط الجمهور بعد بدئها.",

@@ -149,7 +149,9 @@ http {{
     include /etc/nginx/mime.types;
     types {{ application/vnd.pmtiles pmtiles; application/javascript mjs; }}
     default_type application/octet-stream;
-    access_log {folder}/logs/access.log;
+    log_format briefmap '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                        'upstream=$upstream_addr';  # which app server answered
+    access_log {folder}/logs/access.log briefmap;
 {temp}    sendfile on;
     server_tokens off;
     map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}

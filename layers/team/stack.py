@@ -170,11 +170,11 @@ class Stack:
         log = app / f"server-{number}.log"
         command = [sys.executable, "-m", "layers.cli", "serve", "--port", str(port),
                    "--address", "127.0.0.1", "--store", uris[0], "--briefings", uris[1],
+                   "--sign-in", str(app / "secrets.toml"),
                    *_data_flags(self.settings)]  # fmt: skip
         env = {
             **os.environ,
             "PGPASSFILE": str(app / "pgpass"),
-            "STREAMLIT_SECRETS_FILES": str(app / "secrets.toml"),
             "STREAMLIT_SERVER_COOKIE_SECRET": cookie,  # the same on every server
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",

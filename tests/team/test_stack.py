@@ -23,7 +23,7 @@ from layers.cli import main
 from layers.team.cluster import Cluster, free_port
 from layers.team.stack import DATABASES, AlreadyRunning, Stack, down, static_files, status
 from layers.team.stackstate import StackError, alive, descendants, read_state
-from tests.ui.harness import Guard, launch, open_map, wait_until
+from tests.ui.harness import WAIT_MS, Guard, launch, open_map, wait_until
 
 PARTS = ["postgresql", "oidc", "app-1", "app-2", "nginx"]
 
@@ -98,8 +98,8 @@ def test_the_app_servers_use_the_clusters_two_databases(stack):
 
 
 def test_the_app_servers_share_one_auth_config_and_one_cookie_secret(stack):
-    """Streamlit reads the [auth] section from STREAMLIT_SECRETS_FILES and its cookie secret
-    from STREAMLIT_SERVER_COOKIE_SECRET: the same file and the same secret on every server,
+    """Every server is given the same sign-in file (`briefmap serve --sign-in`, which hands
+    it to Streamlit's st.login) and the same cookie secret (STREAMLIT_SERVER_COOKIE_SECRET),
     the redirect on the front's address."""
     team, state = stack
     secrets_file = team.folder / "app" / "secrets.toml"
@@ -113,8 +113,11 @@ def test_the_app_servers_share_one_auth_config_and_one_cookie_secret(stack):
         if part.name.startswith("app-"):
             raw = Path(f"/proc/{part.pid}/environ").read_bytes().split(b"\0")
             env = dict(item.decode().split("=", 1) for item in raw if b"=" in item)
-            seen.append((env["STREAMLIT_SECRETS_FILES"], env["STREAMLIT_SERVER_COOKIE_SECRET"]))
-    assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0] == str(secrets_file)
+            args = Path(f"/proc/{part.pid}/cmdline").read_bytes().split(b"\0")
+            given = [a.decode().split("=", 1)[1] for a in args if a.startswith(b"--secrets.files=")]
+            seen.append((given[0] if given else "", env["STREAMLIT_SERVER_COOKIE_SECRET"]))
+    assert len(seen) == 2 and seen[0] == seen[1]
+    assert seen[0][0] == str(secrets_file.resolve())
     assert len(seen[0][1]) >= 32
 
 
@@ -139,6 +142,13 @@ def test_a_page_through_the_front_draws_the_map(stack):
         guard = Guard()
         context.route("**/*", guard)
         page = context.new_page()
+        page.goto(state.url)  # sign-in is on: the portal's form, as a viewer
+        page.locator(".st-key-bm-sign-in button").click(timeout=WAIT_MS)
+        viewer = team.users["viewer1"]
+        page.locator("#userfield").fill(viewer.login, timeout=WAIT_MS)
+        page.locator("#passwordfield").fill(viewer.password)
+        page.locator("#lform button[type=submit]").click()
+        page.get_by_text(f"Signed in as {viewer.login}").wait_for(timeout=WAIT_MS)
         open_map(page, state.url)
         page.screenshot(path=str(shot))
         browser.close()

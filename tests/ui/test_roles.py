@@ -122,6 +122,8 @@ def test_a_viewer_sees_the_map_but_cannot_import_author_present_or_read(signed, 
     page.get_by_text(t("needs_presenter", "en")).wait_for(timeout=WAIT_MS)
     assert page.locator(".st-key-bm-start-presenting").count() == 0
     assert page.get_by_text("Speaker notes").count() == 0
+    page.locator(".st-key-bm-to-map button").click()  # not a dead end: back to the map
+    _wait_map(page)
 
 
 def test_an_analyst_may_import_but_not_present(signed, fresh):

@@ -50,7 +50,7 @@ def analyst_page(geodata: Geodata, lang: str, who: Person) -> None:
             sidebar.downloads_and_link(view, geodata, features)
         author.briefing_sidebar(geodata, view, lang, who)
         if who.may(Capability.IMPORT):  # writes the store every analyst shares
-            events_panel.uploader(lang)
+            events_panel.uploader(lang, who)
     else:  # (tests wait for this container to go: tests/ui/harness.open_map)
         st.sidebar.container(key="bm-controls-pending").caption(t("loading_controls", lang))
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.markup import html_block
+from layers.access import Capability, Person
 from layers.errors import BriefmapError, app_message
 from layers.events.backend import EventSnapshot, Frame, QueryResult
 from layers.events.export import events_csv
@@ -26,7 +27,7 @@ from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
 from layers.events.store import EventStore, StoreError
 from layers.events.words import w
-from layers.marking import SCHEME
+from layers.marking import active as marking_scheme
 from layers.model import Geodata
 from layers.render.escape import md
 from layers.view import View
@@ -213,7 +214,7 @@ def toggle(lang: str) -> None:
     st.sidebar.toggle(f"{w('layer', lang)} ({snap.info.rows:,})", key=state.KEY_EVENTS)
 
 
-def uploader(lang: str) -> None:
+def uploader(lang: str, who: Person) -> None:
     """Import a file into the store, with a progress bar and rows per second. The file box
     appears once the analyst opens the importer; the outcome of the last import stays shown.
     The map is drawn before the sidebar, so a run that imports reruns the page to draw it
@@ -228,19 +229,26 @@ def uploader(lang: str) -> None:
             max_upload_size=MAX_BYTES >> 20,  # MB: the most a GeoJSON import takes
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
+        scheme = marking_scheme()  # the organisation's, from the settings (TLP by default)
+        labels = [m.label for m in scheme.levels]
         marking = st.selectbox(
-            w("import_marking", lang), [m.label for m in SCHEME], index=1, key="events-marking"
+            w("import_marking", lang),
+            labels,
+            index=labels.index(scheme.default),
+            key="events-marking",
         )
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
         if upload is not None and st.button(w("import_go", lang), key="events-go"):
-            outcome = _run_import(upload, fmt, skip, marking, lang)
+            outcome = _run_import(upload, fmt, skip, marking, lang, who)
             st.session_state[state.EVENTS_IMPORT] = outcome
             if outcome.ok:
                 st.rerun()
         _show_outcome(st.session_state.get(state.EVENTS_IMPORT), lang)
 
 
-def _run_import(upload, fmt: str, skip: bool, marking: str, lang: str) -> state.ImportOutcome:
+def _run_import(
+    upload, fmt: str, skip: bool, marking: str, lang: str, who: Person
+) -> state.ImportOutcome:
     bar = st.progress(0.0, text=w("import_reading", lang))
     started = time.perf_counter()
 
@@ -264,6 +272,8 @@ def _run_import(upload, fmt: str, skip: bool, marking: str, lang: str) -> state.
                 display_name=upload.name,
                 rejects=Path(tmp) / "rejected.csv",
                 marking=marking,
+                by=who.login if who.signed_in else None,  # else the server's OS user
+                may_raise_marking=who.may(Capability.MANAGE),  # admins (the local user)
             )
             rejects = result.rejects_file.read_bytes() if result.rejects_file else None
     except EventDataError as exc:

@@ -1,8 +1,8 @@
 """The runtime: what a command or the app works with, built from one `Settings` value — the
-geodata (loaded on first use), the event store, the verified reports, the basemap choice and
-the publisher of what the server sends (`layers.publisher`: assets, the basemap archive and
-report paragraphs for granted sessions, all from where they are; nothing is written into the
-package).
+geodata (loaded on first use), the event store, the verified reports, the basemap choice, the
+marking scheme (put in force for the process when the runtime is made) and the publisher of
+what the server sends (`layers.publisher`: assets, the basemap archive and report paragraphs
+for granted sessions, all from where they are; nothing is written into the package).
 The CLI builds one per command, the app one per process (`dashboard.data.runtime`), tests
 their own. Nothing here reads the environment."""
 
@@ -14,6 +14,8 @@ from pathlib import Path
 
 from layers.briefing import BriefingRoom, BriefingStore
 from layers.events.store import EventStore, open_store
+from layers.marking import TLP, Scheme
+from layers.marking import use as use_scheme
 from layers.model import Geodata
 from layers.paths import basemap_dir
 from layers.publisher import Publisher
@@ -31,10 +33,24 @@ def open_event_store(location: Path | str | None) -> EventStore:
     return open_store(location)
 
 
+def load_scheme(path: Path | None) -> Scheme:
+    """The marking scheme a setting names (None: TLP 2.0, built in); SchemeError naming the
+    file and every field at fault."""
+    if path is None:
+        return TLP
+    from layers.boundary.markings import read_scheme
+
+    return read_scheme(path)
+
+
 class Runtime:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._lock = threading.Lock()
+        # one scheme per process, in force before anything reads a marking (the geodata's,
+        # the store's, an export's): banners, exports, the audience view and imports follow it
+        self.marking_scheme = load_scheme(settings.marking_scheme)
+        use_scheme(self.marking_scheme)
 
     @cached_property
     def _geodata(self) -> Geodata:

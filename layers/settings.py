@@ -1,11 +1,13 @@
 """briefmap's settings: one frozen value, resolved once per process from the command's flags,
 an optional TOML config file (`--config FILE`) and the environment, in that order of
 precedence, then the defaults. This is the only module that reads the environment for
-briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP).
+briefmap's own settings (BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP,
+BRIEFMAP_BRIEFINGS, BRIEFMAP_MARKING_SCHEME).
 
 Config file keys (all optional, strings): `geodata`, `reports` ("" for none), `store`,
-`basemap`, `briefings`, `sign_in`. Relative paths in the file are taken from the file's own
-folder."""
+`basemap`, `briefings`, `sign_in`, `marking_scheme` (a TOML scheme file,
+`layers.boundary.markings`; none: TLP 2.0). Relative paths in the file are taken from the
+file's own folder."""
 
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ from platformdirs import user_data_dir
 from layers.errors import ConfigError
 from layers.paths import DEFAULT_REPORTS_DIR, PROJECT_ROOT
 
-KEYS = ("geodata", "reports", "store", "basemap", "briefings", "sign_in")
+KEYS = ("geodata", "reports", "store", "basemap", "briefings", "sign_in", "marking_scheme")
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 VARIABLES = {key: f"BRIEFMAP_{key.upper()}" for key in KEYS}
-FLAGS = {key: f"--{key}" for key in KEYS}
+FLAGS = {key: f"--{key.replace('_', '-')}" for key in KEYS}
 MAX_CONFIG = 64 << 10  # a settings file is a few lines; anything larger is not one
 APP_ARGUMENT = "--briefmap-settings"  # how `briefmap serve` hands the settings to the app
 DEFAULT = "default"
@@ -34,6 +36,7 @@ NONE_SHOWN = {
     "basemap": "shipped",
     "briefings": "this server's memory",
     "sign_in": "off (loopback only, unless serve is given --no-sign-in)",
+    "marking_scheme": "TLP 2.0 (built in)",
 }
 
 
@@ -48,9 +51,10 @@ class SettingsError(ConfigError, ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    """Where briefmap finds its data. `reports` and `basemap` may be None (no reports; the
-    shipped basemap). `origins` says where each value came from: 'flag --geodata',
-    'file x.toml', 'variable BRIEFMAP_STORE' or 'default'."""
+    """Where briefmap finds its data, and its marking scheme. `reports`, `basemap` and
+    `marking_scheme` may be None (no reports; the shipped basemap; TLP 2.0). `origins` says
+    where each value came from: 'flag --geodata', 'file x.toml', 'variable BRIEFMAP_STORE' or
+    'default'."""
 
     geodata: Path
     reports: Path | None
@@ -58,6 +62,7 @@ class Settings:
     basemap: Path | None
     briefings: str | None = None  # a PostgreSQL URI; None: the store's database, or memory
     sign_in: Path | None = None  # a TOML file with Streamlit's [auth] (OIDC); None: no sign-in
+    marking_scheme: Path | None = None  # a scheme file (`layers.boundary.markings`); None: TLP
     origins: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -135,6 +140,7 @@ def defaults() -> dict[str, Path | None]:
         "basemap": None,
         "briefings": None,
         "sign_in": None,
+        "marking_scheme": None,
     }
 
 
@@ -170,6 +176,7 @@ def resolve(
         basemap=values["basemap"],
         briefings=values["briefings"],
         sign_in=values["sign_in"],
+        marking_scheme=values["marking_scheme"],
         origins=tuple(origins.items()),
     )
 
@@ -223,6 +230,8 @@ def read_config(path: Path) -> dict[str, Path | None]:
         raise SettingsError(f"{where}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{where}: not TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses per nested [ or {: a few KB exhaust the stack
+        raise SettingsError(f"{where}: nested too deeply to be a settings file") from None
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise SettingsError(

@@ -21,6 +21,16 @@ os.environ["BRIEFMAP_STORE"] = tempfile.mkdtemp(prefix="briefmap-test-store-")
 REPORTS_DIR = PROJECT_ROOT.parent / "shared" / "reports"
 
 
+@pytest.fixture(autouse=True)
+def _tlp_marking_scheme():
+    """Every test starts under the default marking scheme, and one that puts another in force
+    (a command with --marking-scheme builds a runtime that does) leaves none behind."""
+    from layers import marking
+
+    with marking.using(marking.TLP):
+        yield
+
+
 @pytest.fixture(scope="session")
 def geodata():
     return load_geodata(GEODATA)

@@ -55,7 +55,9 @@ def test_exports_show_the_incidents_the_map_shows(app_env, tmp_path):
 
     table = synth.table(500, seed=3)
     open_store(tmp_path).upsert(
-        table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER")
+        table,
+        Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER"),
+        may_raise_marking=True,
     )
     app_env(BRIEFMAP_STORE=tmp_path)
     at = run_app()

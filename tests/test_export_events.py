@@ -21,7 +21,9 @@ def store_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("events") / "store"
     table = synth.table(3_000, seed=9)
     open_store(root).upsert(
-        table, Source("amber.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER")
+        table,
+        Source("amber.csv", "0" * 64, table.num_rows, "acled", marking="TLP:AMBER"),
+        may_raise_marking=True,
     )
     return root
 

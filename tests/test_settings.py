@@ -18,6 +18,7 @@ from layers.paths import DEFAULT_GEODATA_DIR, PROJECT_ROOT
 from layers.runtime import Runtime
 from layers.settings import (
     APP_ARGUMENT,
+    FLAGS,
     KEYS,
     VARIABLES,
     Settings,
@@ -40,7 +41,7 @@ def test_flags_win_over_the_file_which_wins_over_the_environment(tmp_path, key):
     flag = tmp_path / "from-flag"
 
     given = resolve({key: flag}, config, environ)
-    assert getattr(given, key) == flag and given.origin(key) == f"flag --{key}"
+    assert getattr(given, key) == flag and given.origin(key) == f"flag {FLAGS[key]}"
     filed = resolve({}, config, environ)
     assert getattr(filed, key) == tmp_path / "from-file"  # relative to the file's folder
     assert filed.origin(key) == f"file {config}"

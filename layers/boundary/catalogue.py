@@ -8,7 +8,7 @@ from typing import Any
 
 from layers.boundary.context import read_records, top_list
 from layers.boundary.problems import Fields, ProblemLog, show
-from layers.marking import MarkingError
+from layers.marking import MarkingError, active, dominates
 from layers.marking import parse as parse_marking
 from layers.model import Layer, LayerStyle, Theme
 
@@ -52,7 +52,7 @@ def _dataset_marking(data: Any, file: str, log: ProblemLog) -> str:
             return parse_marking(raw).label
         except MarkingError as exc:
             log.add(file, "", "marking", str(exc))
-    return "TLP:CLEAR"
+    return active().default
 
 
 def _layer_marking(f: Fields, dataset: str) -> str:
@@ -64,7 +64,7 @@ def _layer_marking(f: Fields, dataset: str) -> str:
     except MarkingError as exc:
         f.problem("marking", str(exc))
         return dataset
-    if own.rank < base.rank:
+    if not dominates(own, base):  # lower, or releasable wider than the dataset
         f.problem("marking", f"{own.label} is below the dataset's marking {base.label}")
     return own.label
 

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from layers import boundary
-from layers.cli.config import add_config_command, add_config_option, settle
+from layers.cli.config import add_config_command, add_config_option, add_scheme_option, settle
 from layers.cli.events import store_dir
 from layers.cli.team import add_team_command
 from layers.errors import BriefmapError, cli_message, exit_code
 from layers.export import formats
+from layers.marking import MarkingError
 from layers.settings import SettingsError
 from layers.view.options import add_filter_options
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settle(args)  # the settings, resolved once for the command, and its runtime
-    except SettingsError as exc:  # a ConfigError: exit 2
+    except (SettingsError, MarkingError) as exc:  # a setting, a marking scheme file: exit 2
         print(cli_message(exc, args.command), file=sys.stderr)
         return exit_code(exc)
     try:
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     add_config_option(parser, top=True)
     for command in sub.choices.values():
         add_config_option(command)
+        add_scheme_option(command)
     return parser
 
 

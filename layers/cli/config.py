@@ -13,8 +13,12 @@ from layers.runtime import Runtime
 from layers.settings import KEYS, Settings, resolve, shown_value
 
 CONFIG_HELP = (
-    "TOML file of settings (geodata, reports, store, basemap); flags override it, it overrides "
-    "the BRIEFMAP_* environment variables"
+    "TOML file of settings (geodata, reports, store, basemap, briefings, marking_scheme); flags "
+    "override it, it overrides the BRIEFMAP_* environment variables"
+)
+SCHEME_HELP = (
+    "the organisation's marking scheme, a TOML file (examples in docs/examples/markings; "
+    "default: TLP 2.0): the levels and caveats banners, exports and imports accept"
 )
 
 
@@ -29,14 +33,22 @@ def add_config_option(parser: argparse.ArgumentParser, *, top: bool = False) -> 
     )
 
 
+def add_scheme_option(parser: argparse.ArgumentParser) -> None:
+    """`--marking-scheme FILE` (the `marking_scheme` setting)."""
+    parser.add_argument(
+        "--marking-scheme", type=Path, metavar="FILE", help=SCHEME_HELP, default=None
+    )
+
+
 def add_config_command(sub) -> None:
     """`briefmap config`."""
     config = sub.add_parser(
         "config",
         help="print the settings in force and where each comes from",
         description="Resolve the settings as any command would (flags, then --config FILE, "
-        "then BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP, then the "
-        "defaults) and print each value with its source.",
+        "then BRIEFMAP_GEODATA, BRIEFMAP_REPORTS, BRIEFMAP_STORE, BRIEFMAP_BASEMAP, "
+        "BRIEFMAP_BRIEFINGS, BRIEFMAP_MARKING_SCHEME, then the defaults) and print each value "
+        "with its source, and the marking scheme's levels.",
     )
     config.add_argument("--geodata", type=Path, help="geodata folder")
     group = config.add_mutually_exclusive_group()
@@ -58,8 +70,9 @@ def run_config(args: argparse.Namespace) -> int:
         }
         rows = {k: {"value": values[k], "from": settings.origin(k)} for k in KEYS}
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        print(settings.describe())
+        return 0
+    print(settings.describe())
+    print(f"marking levels: {args.runtime.marking_scheme.describe()}")
     return 0
 
 

@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 from layers.errors import BriefmapError
+from layers.events.attribution import os_user
 from layers.events.encoding import EncodingError, known
 from layers.events.importer import FORMATS, import_file
 from layers.events.manifest import import_marking
 from layers.events.problems import EventDataError
-from layers.marking import MarkingError
+from layers.marking import MarkingError, MarkingRaiseError
 from layers.runtime import open_event_store
 from layers.settings import is_database
 
@@ -60,6 +61,12 @@ def add_commands(sub) -> None:
         "GeoJSON are TLP:CLEAR); exports showing these events are marked at least this",
     )
     imp.add_argument(
+        "--raise-marking",
+        action="store_true",
+        help="allow this import to raise the store's marking (refused otherwise: every "
+        "export of the store's events would then carry the higher marking)",
+    )
+    imp.add_argument(
         "--encoding",
         type=_encoding,
         metavar="NAME",
@@ -68,11 +75,16 @@ def add_commands(sub) -> None:
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
+    _store_command(sub)
 
+
+def _store_command(sub) -> None:
+    """`briefmap store`."""
     store = sub.add_parser(
         "store",
-        help="describe the event store: events, imports, 'data as of'",
-        description="What the event store holds and where each import came from.",
+        help="describe the event store: events, imports (when, by whom), 'data as of'",
+        description="What the event store holds, where each import came from, when and by "
+        "whom it was imported, and the store's marking (the highest of its imports').",
     )
     store.add_argument("--store", type=store_dir, help="store directory")
     store.set_defaults(run=run_store)
@@ -140,7 +152,14 @@ def run_import(args: argparse.Namespace) -> int:
             progress=bar,
             marking=args.marking,
             encoding=args.encoding,
+            by=os_user(),
+            may_raise_marking=args.raise_marking,
         )
+    except MarkingRaiseError as exc:
+        if bar:
+            bar.close()
+        print(f"briefmap import: {exc}", file=sys.stderr)
+        return 2
     except MarkingError as exc:
         if bar:
             bar.close()
@@ -180,8 +199,9 @@ def run_store(args: argparse.Namespace) -> int:
     for entry in info.imports:
         counts = ", ".join(f"{k} {v}" for k, v in entry["counts"].items() if v)
         marked = f"  {import_marking(entry).label}" if entry["file"] else ""
+        by = f"by {entry.get('by') or 'unrecorded'}"  # imports before issue 20 recorded no one
         print(
-            f"  {entry['imported_at']}  {entry['file'] or '(deletions only)'}  "
+            f"  {entry['imported_at']}  {by}  {entry['file'] or '(deletions only)'}  "
             f"sha256 {entry['sha256'][:12]}  {entry['rows']:,} rows  {counts}{marked}"
         )
     return 0

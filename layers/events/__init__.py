@@ -10,6 +10,8 @@
   was imported when, with a schema version; upsert by `event_id_cnty` + `timestamp`);
 - `query`: the GeoParquet backend's answers, from one generation's numpy columns (`index`);
 - `importer`: read → validate → upsert/delete, with progress and a side file of rejects;
+- `attribution`: who imported or deleted (recorded by every backend), and the rule that an
+  import may raise the store's marking only when the caller says the person may;
 - `index`, `grid`: the in-memory columns a map needs and vectorised filtering under a
   `layers.view.View`; H3 aggregation with location-precision spreading;
 - `payload`, `shown`, `export`: what a map draws, the events an export shows, their CSV;

@@ -7,7 +7,9 @@ A backend (GeoParquet today, `layers.events.store`; a database next) gives:
   `type_names()` and `query(filter, frame, geodata)` answer from that generation only, so a
   page that asks several questions in one rerun reads the store once;
 - `query(filter, frame, geodata)`: `snapshot().query(...)`;
-- `apply` / `upsert` / `delete`: one atomic write each; `check()`: the data readable.
+- `apply` / `upsert` / `delete`: one atomic write each, recorded with who and when, and
+  refused if it would raise the store's marking unless `may_raise_marking`
+  (`layers.events.attribution`); `check()`: the data readable.
 
 A `QueryResult` is everything the page and the exports ask of the shown events: counts by
 type (with and without the filter's types), the monthly histogram, fatalities, the map payload
@@ -30,10 +32,10 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-from layers.events.manifest import import_marking
+from layers.events.attribution import store_marking
 from layers.events.merge import Counts, Deletions
 from layers.events.words import w
-from layers.marking import Marking, highest
+from layers.marking import Marking
 from layers.model import Geodata
 from layers.view import View
 
@@ -52,7 +54,8 @@ class Source:
     deletions_file: str | None = None
     deletions_sha256: str | None = None
     deletions_rows: int = 0
-    marking: str = "TLP:CLEAR"  # the data's own handling marking (`layers.marking`)
+    marking: str = ""  # the data's own handling marking ("": the scheme's default)
+    by: str = ""  # who imports: the signed-in user ("" : the operating-system user)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class StoreInfo:
     def marking(self) -> Marking:
         """The highest marking of any import that brought events (deletions bring none): what
         an export showing the store's events is marked at least."""
-        return highest(import_marking(e) for e in self.imports if e.get("file"))
+        return store_marking(self.imports)
 
     def as_of(self, lang: str = "en") -> str:
         """'Incident data as of …' for a briefing: the last import, its file and checksum."""
@@ -184,10 +187,17 @@ class EventStore(Protocol):
     def query(self, view: View, frame: Frame, geodata: Geodata) -> QueryResult: ...
 
     def apply(
-        self, batch: pa.Table | None, deletions: Deletions | None, source: Source
+        self,
+        batch: pa.Table | None,
+        deletions: Deletions | None,
+        source: Source,
+        *,
+        may_raise_marking: bool = False,
     ) -> Counts: ...
 
-    def upsert(self, batch: pa.Table, source: Source) -> Counts: ...
+    def upsert(
+        self, batch: pa.Table, source: Source, *, may_raise_marking: bool = False
+    ) -> Counts: ...
 
     def delete(self, deletions: Deletions, source: Source) -> Counts: ...
 

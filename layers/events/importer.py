@@ -69,13 +69,19 @@ def import_file(
     display_name: str | None = None,
     marking: str | None = None,
     encoding: str | None = None,
+    by: str | None = None,
+    may_raise_marking: bool = False,
 ) -> ImportResult:
     """Validate `path` (and `deletions`) completely, then change the store in one step.
-    `marking` is the data's handling marking (default: its format's, `manifest.DEFAULT_MARKING`); an
+    `marking` is the data's handling marking (default: the scheme's, `manifest.marking_of`); an
     unknown one raises `layers.marking.MarkingError` before anything is read. `encoding`: the
-    CSV's, when the user names it (else detected and named in the summary)."""
+    CSV's, when the user names it (else detected and named in the summary). `by`: who imports
+    (the signed-in user; None: the operating-system user), recorded with the import.
+    `may_raise_marking`: whether this person may raise the store's marking (else an import
+    that would is refused, `layers.events.attribution`)."""
     fmt = fmt or (guess_format(path) if path is not None else None)
     label = marking_of(marking, fmt).label
+    who = Who(by or "", may_raise_marking)
     with _paused_gc():
         return _import(
             store,
@@ -88,6 +94,7 @@ def import_file(
             display_name,
             label,
             encoding,
+            who,
         )
 
 
@@ -109,8 +116,26 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Who:
+    """Who imports, and whether they may raise the store's marking."""
+
+    by: str
+    may_raise_marking: bool
+
+
 def _import(
-    store, path, fmt, skip_invalid, deletions, rejects, progress, display_name, marking, encoding
+    store,
+    path,
+    fmt,
+    skip_invalid,
+    deletions,
+    rejects,
+    progress,
+    display_name,
+    marking,
+    encoding,
+    who: Who,
 ):
     started = time.perf_counter()
     batch, sha256 = None, ""
@@ -142,8 +167,10 @@ def _import(
         deletions_sha256=gone_sha,
         deletions_rows=len(gone.ids) if gone else 0,
         marking=marking,
+        by=who.by,
     )
-    counts = store.apply(batch.table() if batch else None, gone, source)
+    table = batch.table() if batch else None
+    counts = store.apply(table, gone, source, may_raise_marking=who.may_raise_marking)
     return ImportResult(
         file=source.file or None,
         rows=source.rows,

@@ -9,7 +9,7 @@ from typing import Any
 
 from layers.errors import StorageError
 from layers.events.schema import STORE_SCHEMA
-from layers.marking import Marking, MarkingError, parse
+from layers.marking import Marking, MarkingError, active, parse
 
 FORMAT = "briefmap-events/1"
 # The schema version a store's manifest records ("version"). 1: as first written, with no
@@ -19,24 +19,22 @@ FORMAT = "briefmap-events/1"
 VERSION = 2
 DATA = re.compile(r"^events-(\d{6})\.parquet$")
 _ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
-_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict}
+_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict, "by": str}
 _DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
 
 
-# What an import is marked when nobody says otherwise: ACLED publishes its data for anyone to
-# use with attribution (its terms of use), so TLP:CLEAR; a GeoJSON of one's own should be
-# given its marking (`briefmap import --marking`). An import recorded before markings were
-# kept counts as its format's default.
-DEFAULT_MARKING = {"acled": "TLP:CLEAR", "ucdp": "TLP:CLEAR", "geojson": "TLP:CLEAR"}
-
-
-def marking_of(given: str | None, fmt: str | None) -> Marking:
-    """The marking an import carries: the one given, else its format's default."""
-    return parse(given or DEFAULT_MARKING.get(fmt or "", "TLP:CLEAR"))
+# What an import is marked when nobody says otherwise: the scheme's default (TLP:CLEAR under
+# TLP). ACLED and UCDP publish their data for anyone to use with attribution (their terms of
+# use); a GeoJSON of one's own should be given its marking (`briefmap import --marking`). An
+# import recorded before markings were kept counts as the default too.
+def marking_of(given: str | None, fmt: str | None = None) -> Marking:
+    """The marking an import carries: the one given, else the scheme's default."""
+    scheme = active()
+    return scheme.parse(given or scheme.default)
 
 
 def import_marking(entry: dict[str, Any]) -> Marking:
-    """One import's marking, as recorded (or its format's default if none was)."""
+    """One import's marking, as recorded (or the scheme's default if none was)."""
     return marking_of(entry.get("marking"), entry.get("format"))
 
 
@@ -131,7 +129,10 @@ def _entry(entry: Any, where: str) -> None:
         try:
             parse(entry["marking"])
         except MarkingError as exc:
-            raise ManifestError(f"{where}: marking: {exc}") from None
+            raise ManifestError(
+                f"{where}: marking: {exc}; if it was recorded under another marking scheme, "
+                "give that label as an alias in the scheme in force"
+            ) from None
 
 
 def _typed(data: dict, key: str, kind, where: str, required: bool) -> None:

@@ -29,15 +29,22 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic, write_with_atomic
 from layers.events import merge
+from layers.events.attribution import check_raise, os_user
 from layers.events.backend import EventSnapshot, EventStore, Frame, QueryResult, Source, StoreInfo
 from layers.events.datafile import StoreError, check_data, read_data, writing
 from layers.events.manifest import DATA as _DATA
-from layers.events.manifest import FORMAT, VERSION, ManifestError, NewerStoreError, migrate
+from layers.events.manifest import (
+    FORMAT,
+    VERSION,
+    ManifestError,
+    NewerStoreError,
+    marking_of,
+    migrate,
+)
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
 from layers.events.query import ParquetSnapshot
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
-from layers.marking import parse
 from layers.model import Geodata
 from layers.view import View
 
@@ -216,18 +223,28 @@ class ParquetStore:
             check_data(self.root / m["data"], m["rows"])
 
     # -- writing --------------------------------------------------------------------------
-    def upsert(self, batch: pa.Table, source: Source) -> Counts:
-        return self.apply(batch, None, source)
+    def upsert(self, batch: pa.Table, source: Source, *, may_raise_marking: bool = False) -> Counts:
+        return self.apply(batch, None, source, may_raise_marking=may_raise_marking)
 
     def delete(self, deletions: Deletions, source: Source) -> Counts:
         return self.apply(None, deletions, source)
 
-    def apply(self, batch: pa.Table | None, deletions: Deletions | None, source: Source) -> Counts:
-        """Upsert `batch`, then apply `deletions`, as one atomic step."""
+    def apply(
+        self,
+        batch: pa.Table | None,
+        deletions: Deletions | None,
+        source: Source,
+        *,
+        may_raise_marking: bool = False,
+    ) -> Counts:
+        """Upsert `batch`, then apply `deletions`, as one atomic step, recorded with who and
+        when; MarkingRaiseError (nothing changed) if it would raise the store's marking and the
+        caller may not (`layers.events.attribution`)."""
         self._claim()
         with self._locked():
             self._sweep()
             m = self.manifest()
+            check_raise(m["imports"], source.file, source.marking, may_raise_marking)
             old = self.table()
             merged, counts = merge.upsert(old, batch) if batch is not None else (old, Counts())
             if deletions is not None and merged is not None:
@@ -326,7 +343,8 @@ def import_entry(source: Source, counts: Counts) -> dict[str, Any]:
         "rejected": source.rejected,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": counts.as_dict(),
-        "marking": parse(source.marking).label,
+        "marking": marking_of(source.marking).label,
+        "by": source.by or os_user(),
     }
     if source.deletions_file:
         entry["deletions"] = {

@@ -23,6 +23,7 @@ from dataclasses import replace
 import pyarrow as pa
 from psycopg import sql
 
+from layers.events.attribution import check_raise
 from layers.events.backend import Source, StoreInfo
 from layers.events.datafile import StoreError
 from layers.events.manifest import NewerStoreError, older_note
@@ -185,22 +186,35 @@ class PostgisStore:
             ) from None
 
     # -- writing --------------------------------------------------------------------------
-    def upsert(self, batch: pa.Table, source: Source) -> Counts:
-        return self.apply(batch, None, source)
+    def upsert(self, batch: pa.Table, source: Source, *, may_raise_marking: bool = False) -> Counts:
+        return self.apply(batch, None, source, may_raise_marking=may_raise_marking)
 
     def delete(self, deletions: Deletions, source: Source) -> Counts:
         return self.apply(None, deletions, source)
 
-    def apply(self, batch: pa.Table | None, deletions: Deletions | None, source: Source) -> Counts:
+    def apply(
+        self,
+        batch: pa.Table | None,
+        deletions: Deletions | None,
+        source: Source,
+        *,
+        may_raise_marking: bool = False,
+    ) -> Counts:
         """Upsert `batch`, then apply `deletions`, as one transaction (nothing of it is kept
-        if any part fails: PostgisStoreError saying why)."""
+        if any part fails: PostgisStoreError saying why), recorded with who and when;
+        MarkingRaiseError if it would raise the store's marking and the caller may not
+        (checked under the import lock, `layers.events.attribution`)."""
         import psycopg
 
+        source = replace(source, by=source.by or self.user or "")
         with self._connect() as conn:
             self._ensure(conn)
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                    imports = "SELECT entry FROM briefmap_import ORDER BY id"
+                    entries = [r[0] for r in conn.execute(imports)]
+                    check_raise(entries, source.file, source.marking, may_raise_marking)
                     (now,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
                     nxt = now + 1  # the generation this import makes, if it changes anything
                     counts = self._merge(conn, batch, nxt) if batch is not None else Counts()
@@ -300,7 +314,7 @@ class PostgisStore:
         entry = import_entry(source, counts)
         conn.execute(
             "INSERT INTO briefmap_import (generation, entry, imported_by) VALUES (%s, %s, %s)",
-            (generation, json.dumps(entry, ensure_ascii=False), self.user),
+            (generation, json.dumps(entry, ensure_ascii=False), entry["by"]),
         )
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
 

@@ -289,6 +289,8 @@ def _data_flags(settings: Settings | None) -> list[str]:
     flags += ["--reports", str(settings.reports)] if settings.reports else ["--no-reports"]
     if settings.basemap is not None:
         flags += ["--basemap", str(settings.basemap)]
+    if settings.marking_scheme is not None:  # every server banners and imports alike
+        flags += ["--marking-scheme", str(settings.marking_scheme)]
     return flags
 
 

@@ -21,7 +21,12 @@ def test_an_import_is_marked_by_default_as_its_dataset_documents(tmp_path):
 
 def test_the_store_is_marked_by_its_highest_import(tmp_path):
     store = open_store(tmp_path / "s")
-    import_file(store, write(tmp_path / "a.csv", rows(5, seed=1)), marking="tlp:amber")
+    import_file(
+        store,
+        write(tmp_path / "a.csv", rows(5, seed=1)),
+        marking="tlp:amber",
+        may_raise_marking=True,
+    )
     import_file(store, write(tmp_path / "b.csv", rows(5, seed=2)), marking="TLP:GREEN")
     info = store.describe()
     assert [e["marking"] for e in info.imports] == ["TLP:AMBER", "TLP:GREEN"]
@@ -30,7 +35,9 @@ def test_the_store_is_marked_by_its_highest_import(tmp_path):
 
 def test_an_old_import_without_a_marking_counts_as_its_formats_default(tmp_path):
     store = open_store(tmp_path / "s")
-    import_file(store, write(tmp_path / "a.csv", rows(5)), marking="TLP:RED")
+    import_file(
+        store, write(tmp_path / "a.csv", rows(5)), marking="TLP:RED", may_raise_marking=True
+    )
     manifest = tmp_path / "s" / "manifest.json"
     data = json.loads(manifest.read_text())
     del data["imports"][0]["marking"]
@@ -41,7 +48,8 @@ def test_an_old_import_without_a_marking_counts_as_its_formats_default(tmp_path)
 def test_cli_records_and_shows_the_marking(tmp_path, capsys):
     path = write(tmp_path / "a.csv", rows(5))
     store = str(tmp_path / "s")
-    assert main(["import", str(path), "--store", store, "--marking", "TLP:AMBER", "--quiet"]) == 0
+    argv = ["import", str(path), "--store", store, "--marking", "TLP:AMBER", "--quiet"]
+    assert main([*argv, "--raise-marking"]) == 0
     capsys.readouterr()
     assert main(["store", "--store", store]) == 0
     out = capsys.readouterr().out

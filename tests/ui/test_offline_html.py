@@ -151,7 +151,9 @@ def test_view_html_draws_imported_incidents_offline(tmp_path, offline_page):
 
     table = synth.table(2_000, seed=4)
     open_store(tmp_path / "store").upsert(
-        table, Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:GREEN")
+        table,
+        Source("e.csv", "0" * 64, table.num_rows, "acled", marking="TLP:GREEN"),
+        may_raise_marking=True,
     )
     html = _export(tmp_path, "--events", "--store", str(tmp_path / "store"))
     page, _guard, _ = offline_page(html)

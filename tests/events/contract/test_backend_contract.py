@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
 from layers.errors import BriefmapError
 from layers.events import synth
+from layers.events.attribution import os_user, store_marking
 from layers.events.backend import EventSnapshot, EventStore, Frame, Selection
 from layers.events.export import events_csv
 from layers.events.manifest import VERSION
 from layers.events.merge import Deletions
 from layers.events.payload import POINT_LIMIT
 from layers.events.store import Source
+from layers.marking import MarkingRaiseError
 from layers.view import View
 from tests.events.contract import reference as ref
 from tests.events.contract.conftest import N
@@ -35,6 +38,9 @@ VIEWS = {
     ),
     "nothing": View(types=frozenset({"No such type"})),
 }
+
+
+RAISE = {"may_raise_marking": True}  # the caller may raise the store's marking (an admin)
 
 
 def _source(n: int, name: str = "synthetic.csv", marking: str = "TLP:CLEAR") -> Source:
@@ -184,9 +190,9 @@ def test_deletions_remove_events_and_no_change_keeps_the_generation(backend, tmp
 
 def test_the_marking_is_the_highest_of_the_imports_that_brought_events(backend, tmp_path):
     store = backend.open(tmp_path / "store")
-    store.apply(synth.table(50, seed=14), None, _source(50, "a.csv", "TLP:GREEN"))
+    store.apply(synth.table(50, seed=14), None, _source(50, "a.csv", "TLP:GREEN"), **RAISE)
     assert store.describe().marking().label == "TLP:GREEN"
-    store.apply(synth.table(50, seed=15), None, _source(50, "b.csv", "TLP:AMBER"))
+    store.apply(synth.table(50, seed=15), None, _source(50, "b.csv", "TLP:AMBER"), **RAISE)
     store.apply(
         None, Deletions(("NOSUCH",), (0,)), Source("", "0" * 64, 0, "acled", marking="TLP:RED")
     )
@@ -239,3 +245,56 @@ def test_an_empty_store_answers_with_nothing(backend, tmp_path, geodata):
     assert (result.shown, result.map, result.popup, result.info.rows) == (0, None, (), 0)
     assert store.snapshot().type_names() == ()
     assert result.selection.rows(["event_id_cnty"]).num_rows == 0
+
+
+def test_every_import_and_deletion_records_who_and_when(backend, tmp_path):
+    store = backend.open(tmp_path / "store")
+    table = synth.table(30, seed=16)
+    before = datetime.now(UTC).replace(microsecond=0)
+    store.apply(table, None, replace(_source(30, "a.csv"), by="amira@example.org"))
+    gone = Deletions(tuple(table["event_id_cnty"].to_pylist()[:3]), (2**40,) * 3)
+    store.delete(gone, Source("", "0" * 64, 0, "acled", by="omar"))
+    store.apply(table.slice(5, 2), None, _source(2, "b.csv"))  # nobody named: the OS user
+    after = datetime.now(UTC)
+    imports = store.describe().imports
+    assert [e["by"] for e in imports] == ["amira@example.org", "omar", os_user()]
+    assert imports[1]["counts"]["removed"] == 3  # the deletion is the one attributed to omar
+    when = [datetime.fromisoformat(e["imported_at"]) for e in imports]
+    assert before <= when[0] <= when[1] <= when[2] <= after
+
+
+def test_an_import_cannot_raise_the_marking_unless_the_caller_may(backend, tmp_path):
+    store = backend.open(tmp_path / "store")
+    store.apply(synth.table(40, seed=17), None, _source(40, "clear.csv"))
+    was = store.describe()
+    with pytest.raises(MarkingRaiseError, match=r"amber\.csv is marked TLP:AMBER.*TLP:CLEAR"):
+        store.apply(synth.table(40, seed=18), None, _source(40, "amber.csv", "TLP:AMBER"))
+    now = store.describe()
+    assert (now.generation, now.rows, now.imports) == (was.generation, was.rows, was.imports)
+    store.apply(synth.table(40, seed=18), None, _source(40, "amber.csv", "TLP:AMBER"), **RAISE)
+    assert store.describe().marking().label == "TLP:AMBER"
+    for name, marking in (("green.csv", "TLP:GREEN"), ("amber2.csv", "tlp:amber")):
+        store.apply(synth.table(10, seed=19), None, _source(10, name, marking))  # not above
+    with pytest.raises(MarkingRaiseError, match="from TLP:AMBER to TLP:RED"):
+        store.apply(synth.table(10, seed=20), None, _source(10, "red.csv", "TLP:RED"))
+    assert [e["file"] for e in store.describe().imports] == [
+        "clear.csv",
+        "amber.csv",
+        "green.csv",
+        "amber2.csv",
+    ]
+
+
+def test_the_marking_is_lowered_only_by_removing_the_imports_that_raised_it(backend, tmp_path):
+    store = backend.open(tmp_path / "store")
+    store.apply(synth.table(20, seed=21), None, _source(20, "clear.csv"))
+    red = synth.table(20, seed=22)
+    store.apply(red, None, _source(20, "red.csv", "TLP:RED"), **RAISE)
+    gone = Deletions(tuple(red["event_id_cnty"].to_pylist()), (2**40,) * 20)
+    removed = store.apply(None, gone, Source("", "0" * 64, 0, "acled")).removed
+    assert removed == 20 and store.describe().marking().label == "TLP:RED"  # events gone
+    store.apply(red, None, _source(20, "red.csv", "TLP:CLEAR"))  # the same file, marked lower
+    info = store.describe()
+    assert info.marking().label == "TLP:RED"
+    kept = [e for e in info.imports if e["marking"] != "TLP:RED"]
+    assert len(kept) == 3 and store_marking(kept).label == "TLP:CLEAR"

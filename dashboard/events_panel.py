@@ -185,6 +185,9 @@ def summary(view: View, geodata: Geodata) -> None:
     lang, s = view.lang, result.summary
     st.markdown(f"**{md(w('layer', lang))}**: {s.shown:,}")
     st.caption(md(result.info.as_of(lang)))
+    by = result.info.last_by(lang)
+    if by:
+        st.caption(md(by))
     if result.info.note:
         st.caption(md(result.info.note))
     if not s.shown:

@@ -75,6 +75,15 @@ class StoreInfo:
         an export showing the store's events is marked at least."""
         return store_marking(self.imports)
 
+    def last_by(self, lang: str = "en") -> str | None:
+        """Who made the last import, and when (None: no import, or one that recorded no
+        one, as before issue 20)."""
+        if not self.imports or not self.imports[-1].get("by"):
+            return None
+        last = self.imports[-1]
+        when = last["imported_at"][:16].replace("T", " ")
+        return w("imported_by", lang, by=str(last["by"])[:64], when=when)
+
     def as_of(self, lang: str = "en") -> str:
         """'Incident data as of …' for a briefing: the last import, its file and checksum."""
         if not self.imports:

@@ -113,6 +113,10 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         | {"one": "تنزيل هذا الحدث بصيغة CSV", "two": "تنزيل هذين الحدثين بصيغة CSV"},
     ),
     "no_data": ("No incident data imported.", "لم تُستورد بيانات أحداث."),
+    "imported_by": (
+        "Last import by {by}, {when} UTC (every import and who made it: briefmap store)",
+        "آخر استيراد بواسطة {by}، {when} (UTC) (كل عمليات الاستيراد ومن قام بها: briefmap store)",
+    ),
     "as_of": (
         "Incident data as of {when} UTC: {rows} events from {first} to {last}; last import "
         "{file} (SHA-256 {sha}…, {n} rows)",

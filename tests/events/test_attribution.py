@@ -91,3 +91,15 @@ def test_the_app_records_the_signed_in_login_and_only_managers_raise_the_marking
         ("karim", "TLP:AMBER"),
         (os_user(), "TLP:RED"),  # no sign-in: the server's user, who holds every role
     ]
+
+
+def test_the_app_says_who_made_the_last_import(tmp_path):
+    store = open_store(tmp_path / "s")
+    assert store.describe().last_by("en") is None  # nothing imported yet
+    import_file(store, write(tmp_path / "a.csv", rows(4, seed=3)), fmt="acled", by="layla")
+    info = open_store(tmp_path / "s").describe()
+    when = info.imports[-1]["imported_at"][:16].replace("T", " ")
+    assert info.last_by("en") == f"Last import by layla, {when} UTC " + (
+        "(every import and who made it: briefmap store)"
+    )
+    assert "layla" in info.last_by("ar") and "بواسطة" in info.last_by("ar")

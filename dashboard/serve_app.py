@@ -16,7 +16,7 @@ from streamlit.runtime import Runtime as StreamlitRuntime
 from streamlit.runtime.app_session import AppSession
 
 from dashboard import data
-from layers.routes import CloseStreamlitEndpoints, routes
+from layers.routes import CloseStreamlitEndpoints, ReturnAfterSignIn, routes
 from layers.runtime import Runtime
 from layers.settings import for_app
 
@@ -40,5 +40,5 @@ data.serve_with(runtime)
 app = st.App(
     Path(__file__).resolve().parent / "app.py",
     routes=routes(runtime.publisher),
-    middleware=[Middleware(CloseStreamlitEndpoints)],
+    middleware=[Middleware(CloseStreamlitEndpoints), Middleware(ReturnAfterSignIn)],
 )

@@ -15,6 +15,7 @@ backslash) is answered 404 before any lookup.
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
@@ -92,3 +93,84 @@ class CloseStreamlitEndpoints:
             await _not_found()(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+RETURN_COOKIE = "briefmap_return"
+LOGIN_PATH, CALLBACK_PATH = "/auth/login", "/oauth2callback"  # Streamlit's st.login routes
+MAX_RETURN = 2000
+
+
+class ReturnAfterSignIn:
+    """ASGI middleware: a person who signs in from a link (a presenter's, a shared view) comes
+    back to that link, not to the app's front page, where Streamlit's sign-in always lands.
+
+    When the browser leaves for the provider (`/auth/login`, asked by the sign-in button of a
+    page of this same address, its `Referer`), the page's query goes into a short-lived
+    cookie of this address; when the provider sends the browser back (`/oauth2callback`) and
+    Streamlit answers with its redirect to `/`, the redirect goes to `/?<that query>` instead
+    and the cookie is cleared. Only a query is kept (never a path, host or scheme: the
+    redirect stays on this address), bounded in size."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in (LOGIN_PATH, CALLBACK_PATH):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["path"] == LOGIN_PATH:
+            query = _query_of_referer(headers)
+            extra = [_cookie(quote(query, safe=""), 600)] if query else []
+            await self.app(scope, receive, _with_headers(send, extra))
+            return
+        query = _returning(headers.get("cookie", ""))
+        await self.app(scope, receive, _with_headers(send, [_cookie("", 0)], query))
+
+
+def _query_of_referer(headers: dict[str, str]) -> str:
+    referer = urlsplit(headers.get("referer", ""))
+    if not referer.query or referer.netloc != headers.get("host", "") or referer.path != "/":
+        return ""
+    return _clean(referer.query)
+
+
+def _clean(query: str) -> str:
+    """The query re-encoded from its pairs (nothing else survives), or "" if too large."""
+    pairs = parse_qsl(query, keep_blank_values=False)
+    if len(query) > MAX_RETURN or len(pairs) > 40:
+        return ""
+    return urlencode([(k, v) for k, v in pairs if k.isascii() and k.replace("_", "").isalnum()])
+
+
+def _returning(cookie_header: str) -> str:
+    for part in cookie_header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == RETURN_COOKIE and value:
+            return _clean(unquote(value))
+    return ""
+
+
+def _cookie(value: str, max_age: int) -> tuple[bytes, bytes]:
+    text = f"{RETURN_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax"
+    return b"set-cookie", text.encode("latin-1")
+
+
+def _with_headers(send, extra: list[tuple[bytes, bytes]], query: str = ""):
+    """`send` that adds `extra` headers to the response and, given a query, sends Streamlit's
+    redirect to `/` on to `/?query`."""
+
+    async def wrapped(message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if query and message.get("status") in (302, 303, 307):
+                headers = [
+                    (k, f"/?{query}".encode("latin-1"))
+                    if k.lower() == b"location" and v == b"/"
+                    else (k, v)
+                    for k, v in headers
+                ]
+            message = {**message, "headers": headers + extra}
+        await send(message)
+
+    return wrapped

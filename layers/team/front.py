@@ -171,7 +171,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
+            proxy_set_header Host $http_host;  # with the port: the page's own address
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
             # a refused connection (that server is down) goes on to the next one: the
@@ -182,7 +182,7 @@ http {{
 {statics}        location / {{
             proxy_pass http://briefmap;
             proxy_http_version 1.1;
-            proxy_set_header Host $host;
+            proxy_set_header Host $http_host;  # with the port: the page's own address
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_buffering off;

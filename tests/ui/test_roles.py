@@ -75,14 +75,18 @@ def fresh(browser):
     assert guard.offenders == []
 
 
-def sign_in(page, server, provider, login: str):
+def sign_in(page, server, provider, login: str, path: str = "/"):
+    """Sign in from the page at `path`, through the portal's form."""
     user = provider.users[login]
-    page.goto(server.url)
+    page.goto(server.url + path)
     page.locator(".st-key-bm-sign-in button").click(timeout=WAIT_MS)
     page.locator("#userfield").fill(user.login, timeout=WAIT_MS)
     page.locator("#passwordfield").fill(user.password)
     page.locator("#lform button[type=submit]").click()
-    page.get_by_text(f"Signed in as {login}").wait_for(timeout=WAIT_MS)
+    if path == "/":
+        page.get_by_text(f"Signed in as {login}").wait_for(timeout=WAIT_MS)
+    else:
+        page.wait_for_url(server.url + path, timeout=WAIT_MS)
 
 
 def _wait_map(page):
@@ -141,8 +145,9 @@ def test_an_analyst_may_import_but_not_present(signed, fresh):
 def test_a_presenter_starts_a_briefing_and_the_audience_needs_no_sign_in(signed, fresh):
     provider, server = signed
     page = fresh()
-    sign_in(page, server, provider, "presenter1")  # (the provider sends people back to /)
-    page.goto(f"{server.url}/?walkthrough={WALK}&scene=2&mode=presenter")
+    link = f"/?walkthrough={WALK}&scene=2&mode=presenter"
+    sign_in(page, server, provider, "presenter1", link)
+    assert page.url == server.url + link  # back on the link, not the front page
     page.locator(".st-key-bm-start-presenting button").click(timeout=WAIT_MS)
     page.wait_for_url("**briefing=**", timeout=WAIT_MS)
     page.get_by_text("Speaker notes").first.wait_for(timeout=WAIT_MS)

@@ -31,8 +31,11 @@ def app():
         return PlainTextResponse("page")
 
     return Starlette(
-        routes=[Route("/auth/login", login), Route("/oauth2callback", callback),
-                Route("/", page)],  # fmt: skip
+        routes=[
+            Route("/auth/login", login),
+            Route("/oauth2callback", callback),
+            Route("/", page),
+        ],  # fmt: skip
         middleware=[Middleware(ReturnAfterSignIn)],
     )
 

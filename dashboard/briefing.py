@@ -218,7 +218,12 @@ def follow(seat: Seat, every: float, clock_lang: str | None = None) -> None:
     def _watch() -> None:
         if not inline[0]:
             state.confirm_navigation()
-        current = data.briefing_room().find(key)
+        try:
+            current = data.briefing_room().find(key)
+        except BriefingError as exc:  # the team's database is away: say so, keep asking
+            if clock_lang:  # the presenter's window (the projector keeps its scene)
+                st.warning(t("briefings_away", clock_lang, why=md(app_message(exc))))
+            return
         if current is None or current.briefing.version != st.session_state.get(SHOWN):
             st.rerun()
         if clock_lang:

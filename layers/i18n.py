@@ -259,6 +259,12 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "يتطلب عرض الجولة دور مقدّم الإحاطة.",
     ),
     "start_presenting": ("Start presenting", "ابدأ العرض"),
+    "briefings_away": (
+        "The briefing cannot be reached ({why}). The screens keep their scene; this window "
+        "follows again as soon as it can.",
+        "تعذّر الوصول إلى الإحاطة ({why}). تبقى الشاشات على مشهدها؛ وتعود هذه النافذة إلى "
+        "المتابعة حالما يمكن ذلك.",
+    ),
     "open_the_map": ("Open the map", "افتح الخريطة"),
     "start_at": (
         "A new briefing starts at scene {n} of {total}; the audience link appears once it has.",

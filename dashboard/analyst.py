@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import author, events_panel, sidebar, state
+from dashboard import author, events_panel, manage, sidebar, state
 from dashboard.map_panel import MAP_KEY, legend, show_map
 from dashboard.timeline_panel import PANEL_HEIGHT, timeline_panel
 from layers.access import Capability, Person
@@ -49,6 +49,8 @@ def analyst_page(geodata: Geodata, lang: str, who: Person) -> None:
         if who.may(Capability.EXPORT):
             sidebar.downloads_and_link(view, geodata, features)
         author.briefing_sidebar(geodata, view, lang, who)
+        if who.may(Capability.MANAGE):  # every server's briefings, each may be ended
+            manage.briefings_panel(lang)
         if who.may(Capability.IMPORT):  # writes the store every analyst shares
             events_panel.uploader(lang, who)
     else:  # (tests wait for this container to go: tests/ui/harness.open_map)

@@ -87,12 +87,28 @@ class Seat:
         return b.presenter_key if self.role == Role.PRESENTER else b.audience_key
 
 
+@dataclass(frozen=True)
+class Running:
+    """A briefing in progress as an admin sees it: no key, only its public channel name."""
+
+    channel: str
+    walkthrough: Walkthrough
+    index: int
+    owner: str
+    started: float
+    touched: float
+
+
 class BriefingStore(Protocol):
     def create(self, walkthrough: Walkthrough, index: int = 0, owner: str = "") -> Briefing: ...
 
     def find(self, key: str | None) -> Seat | None: ...
 
     def act(self, key: str, action: str) -> Briefing: ...
+
+    def in_progress(self) -> list[Running]: ...
+
+    def end(self, channel: str) -> bool: ...
 
 
 def new_secret() -> str:
@@ -182,6 +198,26 @@ class BriefingRoom:
             b = replace(moved, version=b.version + 1, touched=self._clock())
             self._briefings[key] = b
             return b
+
+    def in_progress(self) -> list[Running]:
+        """Every briefing not yet expired, oldest first (for an admin: no keys)."""
+        with self._lock:
+            self._expire(self._clock())
+            held = sorted(self._briefings.values(), key=lambda b: b.started)
+        return [
+            Running(b.channel, b.walkthrough, b.index, b.owner, b.started, b.touched) for b in held
+        ]
+
+    def end(self, channel: str) -> bool:
+        """End the briefing named by its channel (an admin's act): both its keys stop
+        working. False if there is none."""
+        with self._lock:
+            for key, b in list(self._briefings.items()):
+                if b.channel == channel:
+                    del self._briefings[key]
+                    self._audience.pop(b.audience_key, None)
+                    return True
+        return False
 
     def __len__(self) -> int:
         with self._lock:

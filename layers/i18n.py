@@ -259,6 +259,14 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "يتطلب عرض الجولة دور مقدّم الإحاطة.",
     ),
     "start_presenting": ("Start presenting", "ابدأ العرض"),
+    "running_briefings": ("Briefings in progress ({n})", "الإحاطات الجارية ({n})"),
+    "no_running_briefings": ("None at the moment.", "لا شيء حالياً."),
+    "running_line": (
+        "Scene {n} of {total} · started by {owner} at {started} UTC · last activity {moved} UTC",
+        "المشهد {n} من {total} · بدأها {owner} الساعة {started} (UTC) · آخر نشاط {moved} (UTC)",
+    ),
+    "nobody_signed_in": ("the local user", "المستخدم المحلي"),
+    "end_briefing": ("End this briefing", "إنهاء هذه الإحاطة"),
     "briefings_away": (
         "The briefing cannot be reached ({why}). The screens keep their scene; this window "
         "follows again as soon as it can.",

@@ -55,3 +55,19 @@ def test_author_adds_edits_reorders_deletes_and_downloads():
     assert not at.error  # the draft validates, so it can be downloaded
     at.text_input(key="draft-edit-scene-1-title_ar").input("ISIS in English").run()
     assert any("title_ar" in shown(e.value) and "expected Arabic" in e.value for e in at.error)
+
+
+def test_an_admin_sees_the_briefings_in_progress_and_ends_one():
+    """Without sign-in the person at the keyboard is an admin too: the sidebar lists every
+    briefing in progress, and ending one ends it for its presenter and audience alike."""
+    presenter = run_app(walkthrough="iraq-syria-2025", scene="4")
+    key = audience_key(presenter)
+    assert run_app(briefing=key, mode="audience").error == []  # the projector follows
+    admin = run_app()
+    ends = [b for b in admin.button if str(b.key).startswith("bm-end-")]
+    assert ends, "no End button for the briefing just started"
+    listed = "\n".join(shown(str(c.value)) for c in admin.caption)
+    assert "Scene 4 of 10 · started by the local user" in listed
+    ends[-1].click().run()  # the list is oldest first: the last is the one just started
+    ended = run_app(briefing=key, mode="audience")
+    assert any("This briefing has ended" in str(e.value) for e in ended.error)

@@ -34,6 +34,7 @@ from layers.briefing import (
     Briefing,
     BriefingError,
     Role,
+    Running,
     Seat,
     apply_action,
     new_secret,
@@ -203,6 +204,30 @@ class DatabaseBriefings:
                 (moved.index, moved.blank, moved.paused, moved.version, now, hashed),
             )
         return moved
+
+    def in_progress(self) -> list[Running]:
+        """Every briefing not yet expired, oldest first, on every server (no keys)."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT channel, walkthrough, scene, coalesce(owner, ''), started, touched "
+                "FROM briefmap_briefing WHERE touched >= %s ORDER BY started",
+                (self._clock() - self._idle,),
+            ).fetchall()
+        running = []
+        for channel, wdigest, scene, owner, started, touched in rows:
+            walkthrough = self._walkthrough(bytes(wdigest))
+            index = _clamp(scene, walkthrough)
+            running.append(Running(channel, walkthrough, index, owner, started, touched))
+        return running
+
+    def end(self, channel: str) -> bool:
+        """End the briefing named by its channel (an admin's act), whichever server runs
+        it: both its keys stop working. False if there is none."""
+        with self._pool.connection() as conn, conn.transaction():
+            gone = conn.execute(
+                "DELETE FROM briefmap_briefing WHERE channel = %s", (channel[:64],)
+            ).rowcount
+        return gone > 0
 
     def __len__(self) -> int:
         with self._pool.connection() as conn:

@@ -117,6 +117,27 @@ def test_the_limit_is_per_presenter_so_nobody_locks_out_another(make_store, walk
         store.create(walkthrough, 0)
 
 
+def test_an_admin_sees_every_briefing_without_keys_and_may_end_one(make_store, walkthrough):
+    store = make_store()
+    first = store.create(walkthrough, 1, owner="alice")
+    second = store.create(walkthrough, 3, owner="bob")
+    store.act(second.presenter_key, "next")
+    running = store.in_progress()
+    assert [(r.owner, r.index, r.walkthrough.id) for r in running] == [
+        ("alice", 1, WALK),
+        ("bob", 4, WALK),
+    ]
+    shown = repr(running)
+    for key in (first.presenter_key, first.audience_key, second.presenter_key):
+        assert key not in shown  # an admin's list holds no key
+    assert store.end(first.channel) is True
+    assert store.find(first.presenter_key) is None and store.find(first.audience_key) is None
+    assert store.end(first.channel) is False  # already ended
+    assert store.end("no-such-channel") is False
+    assert [r.owner for r in store.in_progress()] == ["bob"]
+    assert store.find(second.audience_key).briefing.index == 4  # the other one goes on
+
+
 def test_pause_is_said_and_any_move_or_resume_ends_it(make_store, walkthrough):
     store = make_store()
     b = store.create(walkthrough, 2)

@@ -32,7 +32,7 @@ MAX_SOURCES = 8
 
 def briefing_sidebar(geodata: Geodata, view: View, lang: str, who: Person) -> None:
     presenting, authoring = who.may(Capability.PRESENT), who.may(Capability.AUTHOR)
-    if not (presenting or authoring or who.may(Capability.EXPORT)):
+    if not (presenting or authoring):  # a pack carries the speaker notes: not a viewer's
         return
     st.sidebar.subheader(t("briefing", lang))
     paused = st.session_state.get(state.PAUSED) if presenting else None
@@ -60,8 +60,7 @@ def briefing_sidebar(geodata: Geodata, view: View, lang: str, who: Person) -> No
             _start(choices[chosen], who, done)
     from dashboard import exports  # matplotlib: not before the map's first paint (sidebar.py)
 
-    if who.may(Capability.EXPORT):
-        exports.pack_panel(choices[chosen], geodata, lang)
+    exports.pack_panel(choices[chosen], geodata, lang)  # (its PPTX holds the notes)
     if authoring:
         with st.sidebar.expander(t("author", lang)):
             _author(geodata, view, lang)

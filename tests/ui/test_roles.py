@@ -118,6 +118,7 @@ def test_a_viewer_sees_the_map_but_cannot_import_author_present_or_read(signed, 
     assert sidebar.get_by_text(w("import", "en")).count() == 0
     assert sidebar.get_by_text(t("author", "en")).count() == 0
     assert page.locator(".st-key-present").count() == 0
+    assert page.locator(".st-key-pack-build").count() == 0  # a pack holds the speaker notes
     sidebar.get_by_text(t("layers", "en"), exact=True).wait_for(timeout=WAIT_MS)  # these: yes
     # the map was given no key to the report paragraphs
     assert frame.locator("body").evaluate("() => window.briefmap.reportsKey") is None
@@ -138,6 +139,7 @@ def test_an_analyst_may_import_but_not_present(signed, fresh):
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(w("import", "en")).wait_for(timeout=WAIT_MS)
     sidebar.get_by_text(t("author", "en")).wait_for(timeout=WAIT_MS)
+    page.locator(".st-key-pack-build").wait_for(timeout=WAIT_MS)
     assert page.locator(".st-key-present").count() == 0
     assert frame.locator("body").evaluate("() => window.briefmap.reportsKey")
 

@@ -158,3 +158,13 @@ def test_a_presenter_starts_a_briefing_and_the_audience_needs_no_sign_in(signed,
     open_map(audience, link)
     assert audience.locator("#bm-aud-title").inner_text().strip()
     assert audience.locator(".st-key-bm-sign-in").count() == 0
+
+
+def test_serving_beyond_loopback_without_sign_in_says_so_on_every_page(tmp_path, fresh):
+    with run_server(tmp_path, "--address", "0.0.0.0", "--no-sign-in") as server:  # noqa: S104
+        page = fresh()
+        open_map(page, server.url)
+        page.get_by_text(t("open_without_sign_in", "en")).wait_for(timeout=WAIT_MS)
+        page.goto(f"{server.url}/?walkthrough={WALK}&scene=1&mode=presenter&lang=ar")
+        page.get_by_text(t("open_without_sign_in", "ar")).wait_for(timeout=WAIT_MS)
+        page.locator(".st-key-bm-start-presenting").wait_for(timeout=WAIT_MS)

@@ -16,6 +16,8 @@ from layers.access.signin import is_loopback
 from layers.i18n import t
 from layers.render.escape import md
 
+MAY_UPLOAD = "bm_may_upload"  # session state: the server takes this session's files
+
 
 def sign_in_on() -> bool:
     return data.runtime().settings.sign_in is not None
@@ -51,6 +53,7 @@ def gate(lang: str) -> Person | None:
         return None
     if not sign_in_on() and not is_loopback(str(st.get_option("server.address") or "")):
         st.warning(t("open_without_sign_in", lang))
+    st.session_state[MAY_UPLOAD] = who.may(Capability.IMPORT) or who.may(Capability.AUTHOR)
     return who
 
 

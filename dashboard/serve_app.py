@@ -16,7 +16,8 @@ from streamlit.runtime import Runtime as StreamlitRuntime
 from streamlit.runtime.app_session import AppSession
 
 from dashboard import data
-from layers.routes import CloseStreamlitEndpoints, ReturnAfterSignIn, routes
+from dashboard.access import MAY_UPLOAD
+from layers.routes import CloseStreamlitEndpoints, GuardUploads, ReturnAfterSignIn, routes
 from layers.runtime import Runtime
 from layers.settings import for_app
 
@@ -24,6 +25,21 @@ from layers.settings import for_app
 def _alive(session_id: str) -> bool:
     """Whether a session of this server is still open (its report key is then honoured)."""
     return StreamlitRuntime.exists() and StreamlitRuntime.instance().is_active_session(session_id)
+
+
+def _may_upload(session_id: str) -> bool:
+    """Whether the page of this live session marked it as one that may upload a file (its
+    person may import or author: `dashboard.access.gate`)."""
+    if not StreamlitRuntime.exists():
+        return False
+    manager = StreamlitRuntime.instance()._session_mgr  # noqa: SLF001 - no public lookup
+    info = manager.get_active_session_info(session_id)
+    if info is None:
+        return False
+    try:
+        return info.session.session_state[MAY_UPLOAD] is True
+    except KeyError:
+        return False
 
 
 def _refuse_clear_cache(session: AppSession) -> None:
@@ -40,5 +56,9 @@ data.serve_with(runtime)
 app = st.App(
     Path(__file__).resolve().parent / "app.py",
     routes=routes(runtime.publisher),
-    middleware=[Middleware(CloseStreamlitEndpoints), Middleware(ReturnAfterSignIn)],
+    middleware=[
+        Middleware(CloseStreamlitEndpoints),
+        Middleware(ReturnAfterSignIn),
+        Middleware(GuardUploads, may_upload=_may_upload),
+    ],
 )

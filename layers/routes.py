@@ -174,3 +174,27 @@ def _with_headers(send, extra: list[tuple[bytes, bytes]], query: str = ""):
         await send(message)
 
     return wrapped
+
+
+UPLOAD_PREFIX = "/_stcore/upload_file/"
+
+
+class GuardUploads:
+    """ASGI middleware: Streamlit takes a file (up to its upload limit, held in memory) for any
+    live session that asks, whether or not its page offers a file box. Here only a session the
+    app has marked as one that may upload (`may_upload(session_id)`: a person who may import
+    or author) gets past; anyone else is answered 403 before a byte is read."""
+
+    def __init__(self, app, may_upload) -> None:
+        self.app = app
+        self.may_upload = may_upload
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(UPLOAD_PREFIX) and scope.get("method") != "OPTIONS":
+            session = path[len(UPLOAD_PREFIX) :].split("/", 1)[0]
+            if not self.may_upload(session):
+                response = PlainTextResponse("uploads are not open to you", status_code=403)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -16,8 +16,13 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
 
 from layers.events.words import w
 from layers.i18n import t
@@ -168,3 +173,48 @@ def test_serving_beyond_loopback_without_sign_in_says_so_on_every_page(tmp_path,
         page.goto(f"{server.url}/?walkthrough={WALK}&scene=1&mode=presenter&lang=ar")
         page.get_by_text(t("open_without_sign_in", "ar")).wait_for(timeout=WAIT_MS)
         page.locator(".st-key-bm-start-presenting").wait_for(timeout=WAIT_MS)
+
+
+def test_a_session_that_may_not_upload_is_refused_before_a_byte_is_read(signed):
+    """Streamlit takes a file for any live session that asks (the file box need not be on
+    its page): a session of a visitor who has not signed in is refused by briefmap first."""
+    _provider, server = signed
+    stream = server.url.replace("http://", "ws://") + "/_stcore/stream"
+    with connect(stream, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
+        rerun = BackMsg()
+        rerun.rerun_script.query_string = ""
+        ws.send(rerun.SerializeToString())
+        session = ""
+        while not session:
+            message = ForwardMsg()
+            message.ParseFromString(ws.recv(timeout=120))
+            if message.WhichOneof("type") == "new_session":
+                session = message.new_session.initialize.session_id
+        body = b"--b\r\nContent-Disposition: form-data; name=file; filename=a.csv\r\n\r\nx\r\n--b--"
+        xsrf = _xsrf_token(server.url)  # what any visitor's browser is given with the page
+        request = Request(
+            f"{server.url}/_stcore/upload_file/{session}/f1",
+            data=body,
+            method="PUT",
+            headers={
+                "Content-Type": "multipart/form-data; boundary=b",
+                "Cookie": f"_streamlit_xsrf={xsrf}",
+                "X-Xsrftoken": xsrf,
+            },
+        )
+        with pytest.raises(HTTPError) as refused:
+            urlopen(request, timeout=30)  # noqa: S310 - loopback
+        assert refused.value.code == 403
+        assert refused.value.read() == b"uploads are not open to you"
+
+
+def _xsrf_token(url: str) -> str:
+    """The XSRF cookie Streamlit hands any visitor (with its health answer, as the page's
+    first request gets it)."""
+    with urlopen(url + "/_stcore/health", timeout=30) as answer:  # noqa: S310 - loopback
+        cookies = answer.headers.get_all("Set-Cookie") or []
+    for cookie in cookies:
+        name, _, rest = cookie.partition("=")
+        if name == "_streamlit_xsrf":
+            return rest.split(";", 1)[0]
+    raise AssertionError(f"no XSRF cookie in {cookies}")

@@ -29,6 +29,8 @@ from layers.events.manifest import NewerStoreError, older_note
 from layers.events.merge import Counts, Deletions
 from layers.events.store import Stage, checkpoint, import_entry
 from layers.team import eventread
+from layers.team.database import Database, DatabaseUnreachable, first_line, shared
+from layers.team.database import shown as _shown
 from layers.team.eventschema import (
     CHANNEL,
     COLUMNS,
@@ -44,36 +46,48 @@ class PostgisStoreError(StoreError):
     """A database the store cannot use (the message says which and why)."""
 
 
-class PostgisStore:
-    """The event store in a PostgreSQL database with PostGIS (`dsn`: a libpq URI)."""
+class StoreUnreachable(DatabaseUnreachable, PostgisStoreError):
+    """The store's database cannot be reached now (the app says so and carries on when it
+    answers again: the same store object, no restart)."""
 
-    def __init__(self, dsn: str, user: str | None = None, stage: Stage | None = None):
+
+class PostgisStore:
+    """The event store in a PostgreSQL database with PostGIS (`dsn`: a libpq URI).
+
+    Cheap to make: the connections (a pool) and the schema check belong to the process's one
+    `layers.team.database.Database` for the URI, shared by every store object of it (a
+    `database` of its own may be given, as a second app server in a test)."""
+
+    def __init__(
+        self,
+        dsn: str,
+        user: str | None = None,
+        stage: Stage | None = None,
+        database: Database | None = None,
+    ):
         self.dsn, self.user = dsn, user  # user: who imports (recorded with each import)
         self.stage = stage or checkpoint  # told each step (a test stops an import there)
-        self._ready = False
+        self._db = database or shared(dsn)
 
     # -- connection and schema ------------------------------------------------------------
     def _connect(self):
-        import psycopg
-
-        try:
-            return psycopg.connect(self.dsn, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            raise PostgisStoreError(f"{_shown(self.dsn)}: cannot connect ({_first(exc)})") from None
+        """A pooled connection for one block (StoreUnreachable while the database is away)."""
+        return self._db.connection(StoreUnreachable, PostgisStoreError)
 
     def _ensure(self, conn) -> int:
-        """The tables made if missing; the schema version the store records (checked on
-        every use: another server may have changed it)."""
-        if not self._ready:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
-                if _has_table(conn, "briefmap_store"):
-                    self._check_version(conn)  # another format is refused, naming it
-                else:
-                    self._refuse_foreign(conn)
-                conn.execute(SCHEMA)
-            self._ready = True
+        """The tables made if missing (once per process and database); the schema version
+        the store records (checked on every use: another server may have changed it)."""
+        self._db.once("event-store-schema", lambda: self._make_schema(conn))
         return self._check_version(conn)
+
+    def _make_schema(self, conn) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+            if _has_table(conn, "briefmap_store"):
+                self._check_version(conn)  # another format is refused, naming it
+            else:
+                self._refuse_foreign(conn)
+            conn.execute(SCHEMA)
 
     def _refuse_foreign(self, conn) -> None:
         """A database holding anything but a briefmap store is not made one: its tables are
@@ -315,20 +329,7 @@ class PostgisStore:
         )
 
 
-def _shown(dsn: str) -> str:
-    """A connection URI without its password, for messages."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parts = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - a URI libpq cannot read is shown as unreadable
-        return "postgresql://(unreadable URI)"
-    host, port, name = parts.get("host", ""), parts.get("port", ""), parts.get("dbname", "")
-    return f"postgresql://{parts.get('user', '')}@{host}:{port}/{name}"
-
-
-def _first(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+_first = first_line
 
 
 def _has_table(conn, name: str) -> bool:

@@ -18,7 +18,12 @@ from layers.events import synth
 from layers.events.merge import Deletions
 from layers.events.store import ParquetStore, Source
 from layers.paths import PROJECT_ROOT
-from layers.team.eventstore import SCHEMA_VERSION, PostgisStore, PostgisStoreError
+from layers.team.eventstore import (
+    SCHEMA_VERSION,
+    PostgisStore,
+    PostgisStoreError,
+    StoreUnreachable,
+)
 
 
 def source(name: str, rows: int, marking: str = "TLP:CLEAR") -> Source:
@@ -158,9 +163,10 @@ def test_a_store_from_a_newer_briefmap_is_refused(database):
 def test_an_unreachable_database_is_said_without_its_password(pg_cluster):
     dsn = pg_cluster.dsn("postgres").replace(f":{pg_cluster.port}/", ":1/")
     password = dsn.split(":")[2].split("@")[0]
-    with pytest.raises(PostgisStoreError, match="cannot connect") as caught:
+    with pytest.raises(StoreUnreachable, match="the database is unreachable") as caught:
         PostgisStore(dsn).describe()
     assert password not in str(caught.value)
+    assert isinstance(caught.value, PostgisStoreError)  # a StoreError, caught where they are
 
 
 def test_an_import_killed_mid_copy_leaves_the_store_as_it_was(database):

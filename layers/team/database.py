@@ -28,12 +28,18 @@ PROBE_SECONDS = 5  # connect timeout of the direct try while the database is awa
 class DatabaseUnreachable(StorageError):
     """The database cannot be reached now; the next call tries again by itself."""
 
-    def __init__(self, shown: str, reason: str):
-        super().__init__(
+    def __init__(self, message: str, *, shown: str = "", reason: str = ""):
+        super().__init__(message)
+        self.shown, self.reason = shown, reason  # the database (no password), and why
+
+    @classmethod
+    def at(cls, shown: str, reason: str) -> DatabaseUnreachable:
+        return cls(
             f"{shown}: the database is unreachable ({reason}); briefmap carries on by "
-            "itself as soon as it answers again"
+            "itself as soon as it answers again",
+            shown=shown,
+            reason=reason,
         )
-        self.shown, self.reason = shown, reason
 
 
 class DatabaseBusy(StorageError):
@@ -71,7 +77,7 @@ class Database:
         except Exception as exc:
             if conn.broken or conn.closed:  # the server went away during the block
                 self._lost(pool)
-                raise unreachable(self.shown, _reason(exc)) from None
+                raise unreachable.at(self.shown, _reason(exc)) from None
             raise
         finally:
             pool.putconn(conn)  # a closed pool closes it; a broken one is discarded
@@ -109,7 +115,7 @@ class Database:
                 reason = self._probe()
                 if reason is not None:
                     self._lost(pool)
-                    raise unreachable(self.shown, reason) from None
+                    raise unreachable.at(self.shown, reason) from None
                 raise busy(
                     f"{self.shown}: all {self._max} connections of this server stayed busy "
                     f"for {self._wait:g} s; try again"
@@ -121,7 +127,7 @@ class Database:
                 self._lost(pool)
                 continue
             return pool, conn
-        raise unreachable(self.shown, "every new connection was dropped at once")
+        raise unreachable.at(self.shown, "every new connection was dropped at once")
 
     def _ready_pool(self, unreachable):
         with self._lock:
@@ -129,7 +135,7 @@ class Database:
                 return self._pool
         reason = self._probe()  # outside the lock: a connect may take its timeout
         if reason is not None:
-            raise unreachable(self.shown, reason)
+            raise unreachable.at(self.shown, reason)
         from psycopg_pool import ConnectionPool
 
         with self._lock:

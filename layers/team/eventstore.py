@@ -1,11 +1,11 @@
 """The team's event store in PostGIS: the same events, imports and rules as the GeoParquet
 store (`layers.events.store`), shared by every app server of a team.
 
-Writing (`apply`): the batch is streamed into a temporary staging table with COPY (CSV that
-pyarrow writes in C; binary COPY would need every type set by hand), then merged into the
-events table in the same transaction as the deletions, the import record and the generation
-bump. One import at a time across every process (a transaction-level advisory lock); killed at
-any moment, the transaction is rolled back and the store is as it was. The rule for revisions
+Writing (`apply`): the batch is streamed into a temporary staging table with binary COPY
+(encoded column by column in C, `eventschema.binary_chunks`), then merged into the events
+table in the same transaction as the deletions, the import record and the generation bump.
+One import at a time across every process (a transaction-level advisory lock); killed at any
+moment, the transaction is rolled back and the store is as it was. The rule for revisions
 is the Parquet store's: an event is replaced only by a newer `timestamp`, and a deletion
 applies to a stored version not newer than it.
 
@@ -38,7 +38,7 @@ from layers.team.eventschema import (
     LOCK_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
-    csv_chunks,
+    binary_chunks,
 )
 
 
@@ -238,12 +238,13 @@ class PostgisStore:
             "DROP COLUMN gen_to"
         )
         columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-        copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT csv, HEADER true)")
+        copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT binary)")
         with conn.cursor().copy(copy_sql.format(columns)) as copy:
-            for k, chunk in enumerate(csv_chunks(batch)):
+            for k, chunk in enumerate(binary_chunks(batch)):
                 copy.write(chunk)
-                if k == 0:
+                if k == 1:  # the header and the first rows are with the server
                     self.stage("copying")
+        conn.execute("ANALYZE briefmap_stage")  # the joins below are planned on its size
         new, revised, unchanged, stale = conn.execute(
             "SELECT count(*) FILTER (WHERE e.event_id_cnty IS NULL), "
             "count(*) FILTER (WHERE s.timestamp > e.timestamp), "
@@ -310,7 +311,7 @@ class PostgisStore:
                 "DELETE FROM briefmap_event WHERE gen_to IS NOT NULL AND gen_to < %s",
                 (generation,),
             )
-            self._roll_up(conn)
+            self._roll_up(conn, generation)
         entry = import_entry(source, counts)
         conn.execute(
             "INSERT INTO briefmap_import (generation, entry, imported_by) VALUES (%s, %s, %s)",
@@ -318,15 +319,20 @@ class PostgisStore:
         )
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
 
-    def _roll_up(self, conn) -> None:
-        """The density rollup: events per H3 cell (at H3_RES), month and type."""
-        conn.execute("TRUNCATE briefmap_density")
+    def _roll_up(self, conn, generation: int) -> None:
+        """The density rollup (events per H3 cell at H3_RES, month and type) brought up to
+        `generation`: the versions it begins counted in, the versions it ends counted out
+        (work in proportion to the import, not to the store)."""
         conn.execute(
-            "INSERT INTO briefmap_density (h3, month, event_type, events) "
+            "INSERT INTO briefmap_density AS d (h3, month, event_type, events) "
             "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
-            "count(*) FROM briefmap_event WHERE gen_to IS NULL AND date_start IS NOT NULL "
-            "GROUP BY 1, 2, 3"
+            "sum(CASE WHEN gen_from = %(g)s THEN 1 ELSE -1 END) FROM briefmap_event "
+            "WHERE (gen_from = %(g)s OR gen_to = %(g)s) AND date_start IS NOT NULL "
+            "GROUP BY 1, 2, 3 ON CONFLICT (h3, month, event_type) "
+            "DO UPDATE SET events = d.events + excluded.events",
+            {"g": generation},
         )
+        conn.execute("DELETE FROM briefmap_density WHERE events = 0")
 
 
 _first = first_line

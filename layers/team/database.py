@@ -23,6 +23,10 @@ from layers.errors import StorageError
 WAIT = 10.0  # seconds a call waits for a free connection before saying they are all busy
 MAX_CONNECTIONS = 10  # per process and database
 PROBE_SECONDS = 5  # connect timeout of the direct try while the database is away
+# Session memory for temporary tables (an import's staging table), taken only as used: the
+# default 8 MB sends a large import's staging rows through temporary files, and it can be set
+# only before a session first touches a temporary table, so it is set as each connection opens.
+SESSION_OPTIONS = "-c temp_buffers=256MB"
 
 
 class DatabaseUnreachable(StorageError):
@@ -147,6 +151,7 @@ class Database:
                     timeout=self._wait,
                     reconnect_timeout=30.0,
                     name=self.shown,
+                    kwargs={"options": SESSION_OPTIONS},
                     open=True,
                 )
                 self.pools_made += 1

@@ -32,9 +32,14 @@ from layers.team import eventread
 from layers.team.database import Database, DatabaseUnreachable, first_line, shared
 from layers.team.database import shown as _shown
 from layers.team.eventschema import (
+    CHANGES,
     CHANNEL,
+    CLASSIFY,
     COLUMNS,
+    END_REVISED,
     FORMAT,
+    INSERT_ALL,
+    INSERT_CHANGED,
     LOCK_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
@@ -244,33 +249,16 @@ class PostgisStore:
                 copy.write(chunk)
                 if k == 1:  # the header and the first rows are with the server
                     self.stage("copying")
-        conn.execute("ANALYZE briefmap_stage")  # the joins below are planned on its size
-        new, revised, unchanged, stale = conn.execute(
-            "SELECT count(*) FILTER (WHERE e.event_id_cnty IS NULL), "
-            "count(*) FILTER (WHERE s.timestamp > e.timestamp), "
-            "count(*) FILTER (WHERE s.timestamp = e.timestamp), "
-            "count(*) FILTER (WHERE s.timestamp < e.timestamp) "
-            "FROM briefmap_stage s LEFT JOIN briefmap_event e "
-            "ON e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL"
-        ).fetchone()
+        # one join of the staged rows with the current versions says what each row is; only
+        # the new and revised ones are kept (in the import's own `briefmap_change`)
+        conn.execute(CHANGES)
+        new, revised, unchanged, stale = conn.execute(CLASSIFY).fetchone()
+        conn.execute("ANALYZE briefmap_change")
         # a revised event's current version ends with this generation; the new version and
         # the new events begin with it (the versions before stay for snapshots in flight)
-        conn.execute(
-            "UPDATE briefmap_event e SET gen_to = %s FROM briefmap_stage s "
-            "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL "
-            "AND s.timestamp > e.timestamp",
-            (generation,),
-        )
-        staged = sql.SQL(", ").join(sql.Identifier("s", c) for c in COLUMNS)
-        conn.execute(
-            sql.SQL(
-                "INSERT INTO briefmap_event ({columns}, geom, gen_from) "
-                "SELECT {staged}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %s "
-                "FROM briefmap_stage s WHERE NOT EXISTS (SELECT 1 FROM briefmap_event e "
-                "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL)"
-            ).format(columns=columns, staged=staged),
-            (generation,),
-        )
+        conn.execute(END_REVISED, {"g": generation})
+        everything_new = new == new + revised + unchanged + stale
+        conn.execute(INSERT_ALL if everything_new else INSERT_CHANGED, {"g": generation})
         return Counts(new=new, revised=revised, unchanged=unchanged, stale=stale)
 
     def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:

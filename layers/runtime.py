@@ -60,7 +60,9 @@ class Runtime:
 
     @cached_property
     def _database_store(self) -> EventStore:
-        return open_event_store(self.settings.store)  # under the lock already
+        store = open_event_store(self.settings.store)  # under the lock already
+        store.follow()  # another server's import reaches this process's caches
+        return store
 
     @cached_property
     def _briefings(self) -> BriefingStore:

@@ -14,6 +14,7 @@ at once, rather than one dead connection per back-off step of the pool's own ret
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,9 @@ class Database:
         self._once_lock = threading.Lock()
         self._done: set[str] = set()
         self.pools_made = 0
+        self._heard: dict[str, list[Callable[[str], None]]] = {}  # channel: callbacks
+        self._closing = threading.Event()
+        self._listener: threading.Thread | None = None
 
     @contextmanager
     def connection(
@@ -95,11 +99,24 @@ class Database:
                 work()
                 self._done.add(key)
 
+    def listen(self, channel: str, heard: Callable[[str], None]) -> None:
+        """Call `heard(payload)` for every NOTIFY on `channel`, from one thread of this
+        process with a connection of its own; made again when the database comes back, and
+        then `heard("")` (notifications sent meanwhile were missed)."""
+        with self._lock:
+            self._heard.setdefault(channel, []).append(heard)
+            if self._listener is None:
+                self._listener = threading.Thread(
+                    target=self._listening, name=f"listen {self.shown}", daemon=True
+                )
+                self._listener.start()
+
     def pool_stats(self) -> dict[str, int]:
         with self._lock:
             return dict(self._pool.get_stats()) if self._pool is not None else {}
 
     def close(self) -> None:
+        self._closing.set()  # the listener ends within a second
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
@@ -165,6 +182,39 @@ class Database:
             self._pool = None
         pool.close(timeout=1.0)
 
+    def _listening(self) -> None:
+        import psycopg
+
+        pause = 0.5
+        while not self._closing.is_set():
+            try:
+                with psycopg.connect(
+                    self.dsn, autocommit=True, connect_timeout=PROBE_SECONDS
+                ) as conn:
+                    pause = 0.5
+                    self._hear(conn)
+            except psycopg.Error:
+                self._closing.wait(pause)  # the database is away: try again, less often
+                pause = min(pause * 2, 10.0)
+
+    def _hear(self, conn) -> None:
+        from psycopg import sql
+
+        listening: set[str] = set()
+        first = True
+        while not self._closing.is_set():
+            with self._lock:
+                channels = {c: list(calls) for c, calls in self._heard.items()}
+            for channel in channels.keys() - listening:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                listening.add(channel)
+            if first:  # (again) listening: whatever was sent before is not known
+                first = False
+                for calls in channels.values():
+                    _tell(calls, "")
+            for note in conn.notifies(timeout=1.0):
+                _tell(channels.get(note.channel, ()), note.payload)
+
     def _probe(self) -> str | None:
         """None if a direct connection succeeds now, else why not (in the server's words)."""
         import psycopg
@@ -211,6 +261,14 @@ def shown(dsn: str) -> str:
 
 def first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def _tell(calls, payload: str) -> None:
+    for call in calls:
+        try:
+            call(payload)
+        except Exception:  # noqa: BLE001 - a listener's failure must not end the listening
+            logging.getLogger(__name__).exception("a NOTIFY listener failed")
 
 
 def _reason(exc: BaseException) -> str:

@@ -155,5 +155,12 @@ def _remember(key: tuple, ids: np.ndarray, froms: np.ndarray) -> None:
             _IDS.popitem(last=False)
 
 
+def forget(location: str, before: int) -> None:
+    """Drop the identities of `location`'s generations before `before`."""
+    with _LOCK:
+        for key in [k for k in _IDS if k[1] == location and k[2] < before]:
+            del _IDS[key]
+
+
 def index_key(location: str, info: StoreInfo) -> tuple:
     return ("postgis", location, info.generation)

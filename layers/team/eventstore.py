@@ -162,6 +162,25 @@ class PostgisStore:
     def query(self, view, frame, geodata):
         return self.snapshot().query(view, frame, geodata)
 
+    def follow(self) -> None:
+        """Keep this process's caches in step with the database: when an import on any
+        server commits a generation (NOTIFY), the cached map columns of older generations
+        are dropped (a snapshot in flight keeps its own, and the row identities of the one
+        before stay for its popups and exports), and a process that held this store's map
+        columns loads the new generation's at once, so the next map does not wait for them."""
+        self._db.once("event-store-follow", lambda: self._db.listen(CHANNEL, self._heard))
+
+    def _heard(self, payload: str) -> None:
+        from layers.events import query
+
+        location = _shown(self.dsn)
+        generation = int(payload) if payload.isdigit() else self.describe().generation
+        ours = ("postgis", location)
+        held = query.forget(lambda key: key[:2] == ours and key[2] < generation)
+        eventread.forget(location, generation - 1)
+        if any(key[:2] == ours for key in held):
+            self.snapshot()  # loads `generation`'s columns (if still the current one)
+
     # -- what the snapshot reads (`layers.events.backend.ColumnFiles`) ----------------------
     def index_key(self, info: StoreInfo) -> tuple:
         return eventread.index_key(_shown(self.dsn), info)

@@ -97,7 +97,7 @@ def binary_chunks(batch: pa.Table, rows: int = 65_536):
 
 # The merge of an import (`PostgisStore._merge`), in the order it runs. Each staged row is one
 # of: 0 new, 1 revised (newer timestamp), 2 unchanged, 3 stale (older than the stored one).
-CHANGES = "CREATE TEMP TABLE briefmap_change (id text PRIMARY KEY, kind smallint) ON COMMIT DROP"
+CHANGES = "CREATE TEMP TABLE briefmap_change (id text, kind smallint) ON COMMIT DROP"
 CLASSIFY = """
 WITH k AS MATERIALIZED (
     SELECT s.event_id_cnty AS id,

@@ -268,6 +268,10 @@ class PostgisStore:
                 copy.write(chunk)
                 if k == 1:  # the header and the first rows are with the server
                     self.stage("copying")
+        (held,) = conn.execute("SELECT rows FROM briefmap_store").fetchone()
+        if not held:  # an empty store: every row is new, nothing to compare
+            conn.execute(INSERT_ALL, {"g": generation})
+            return Counts(new=batch.num_rows)
         # one join of the staged rows with the current versions says what each row is; only
         # the new and revised ones are kept (in the import's own `briefmap_change`)
         conn.execute(CHANGES)
@@ -276,8 +280,7 @@ class PostgisStore:
         # a revised event's current version ends with this generation; the new version and
         # the new events begin with it (the versions before stay for snapshots in flight)
         conn.execute(END_REVISED, {"g": generation})
-        everything_new = new == new + revised + unchanged + stale
-        conn.execute(INSERT_ALL if everything_new else INSERT_CHANGED, {"g": generation})
+        conn.execute(INSERT_CHANGED, {"g": generation})
         return Counts(new=new, revised=revised, unchanged=unchanged, stale=stale)
 
     def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:

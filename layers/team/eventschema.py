@@ -95,25 +95,12 @@ def binary_chunks(batch: pa.Table, rows: int = 65_536):
     yield COPY_TRAILER
 
 
-# The merge of an import (`PostgisStore._merge`), in the order it runs. Each staged row is one
-# of: 0 new, 1 revised (newer timestamp), 2 unchanged, 3 stale (older than the stored one).
-CHANGES = "CREATE TEMP TABLE briefmap_change (id text, kind smallint) ON COMMIT DROP"
-CLASSIFY = """
-WITH k AS MATERIALIZED (
-    SELECT s.event_id_cnty AS id,
-        CASE WHEN e.event_id_cnty IS NULL THEN 0 WHEN s.timestamp > e.timestamp THEN 1
-             WHEN s.timestamp = e.timestamp THEN 2 ELSE 3 END AS kind
-    FROM briefmap_stage s LEFT JOIN briefmap_event e
-        ON e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL
-), kept AS (
-    INSERT INTO briefmap_change SELECT id, kind FROM k WHERE kind < 2
-)
-SELECT count(*) FILTER (WHERE kind = 0), count(*) FILTER (WHERE kind = 1),
-    count(*) FILTER (WHERE kind = 2), count(*) FILTER (WHERE kind = 3) FROM k
-"""
+# The merge of an import (`PostgisStore._merge`): the staging table holds only rows that
+# change the store (`eventread.changed_rows`); a revised event's current version ends, then
+# every staged row begins a version.
 END_REVISED = """
-UPDATE briefmap_event e SET gen_to = %(g)s FROM briefmap_change c
-    WHERE c.kind = 1 AND e.event_id_cnty = c.id AND e.gen_to IS NULL
+UPDATE briefmap_event e SET gen_to = %(g)s FROM briefmap_stage s
+    WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL
 """
 _NAMES = ", ".join(f'"{c}"' for c in COLUMNS)
 _STAGED = ", ".join(f's."{c}"' for c in COLUMNS)
@@ -122,7 +109,6 @@ INSERT INTO briefmap_event ({_NAMES}, geom, gen_from)
     SELECT {_STAGED}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %(g)s
     FROM briefmap_stage s
 """  # noqa: S608 - column names from the store schema, never from input
-INSERT_CHANGED = INSERT_ALL + " JOIN briefmap_change c ON c.id = s.event_id_cnty"
 
 
 def _column_sql() -> str:

@@ -32,14 +32,11 @@ from layers.team import eventread
 from layers.team.database import Database, DatabaseUnreachable, first_line, shared
 from layers.team.database import shown as _shown
 from layers.team.eventschema import (
-    CHANGES,
     CHANNEL,
-    CLASSIFY,
     COLUMNS,
     END_REVISED,
     FORMAT,
     INSERT_ALL,
-    INSERT_CHANGED,
     LOCK_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
@@ -256,6 +253,11 @@ class PostgisStore:
         return counts
 
     def _merge(self, conn, batch: pa.Table, generation: int) -> Counts:
+        (held,) = conn.execute("SELECT rows FROM briefmap_store").fetchone()
+        counts = Counts(new=batch.num_rows)  # an empty store: every row is new
+        if held:  # only the new and revised rows go to the server
+            keep, counts = eventread.changed_rows(conn, batch)
+            batch = batch.filter(pa.array(keep))
         conn.execute(
             "CREATE TEMP TABLE briefmap_stage (LIKE briefmap_event) ON COMMIT DROP; "
             "ALTER TABLE briefmap_stage DROP COLUMN geom, DROP COLUMN gen_from, "
@@ -268,20 +270,13 @@ class PostgisStore:
                 copy.write(chunk)
                 if k == 1:  # the header and the first rows are with the server
                     self.stage("copying")
-        (held,) = conn.execute("SELECT rows FROM briefmap_store").fetchone()
-        if not held:  # an empty store: every row is new, nothing to compare
-            conn.execute(INSERT_ALL, {"g": generation})
-            return Counts(new=batch.num_rows)
-        # one join of the staged rows with the current versions says what each row is; only
-        # the new and revised ones are kept (in the import's own `briefmap_change`)
-        conn.execute(CHANGES)
-        new, revised, unchanged, stale = conn.execute(CLASSIFY).fetchone()
-        conn.execute("ANALYZE briefmap_change")
         # a revised event's current version ends with this generation; the new version and
         # the new events begin with it (the versions before stay for snapshots in flight)
-        conn.execute(END_REVISED, {"g": generation})
-        conn.execute(INSERT_CHANGED, {"g": generation})
-        return Counts(new=new, revised=revised, unchanged=unchanged, stale=stale)
+        if counts.revised:
+            conn.execute("ANALYZE briefmap_stage")
+            conn.execute(END_REVISED, {"g": generation})
+        conn.execute(INSERT_ALL, {"g": generation})
+        return counts
 
     def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:
         if not deletions.ids:

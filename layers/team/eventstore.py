@@ -236,6 +236,7 @@ class PostgisStore:
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                    self.stage("locked")  # connected, the schema checked, one import at a time
                     (now,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
                     nxt = now + 1  # the generation this import makes, if it changes anything
                     counts = self._merge(conn, batch, nxt) if batch is not None else Counts()

@@ -65,9 +65,20 @@ class Runtime:
             return self._geodata
 
     def store(self) -> EventStore:
-        """The event store at the settings' location (StoreError for a folder it may not use);
-        opened on each call, so a location made unusable later is said then."""
-        return open_event_store(self.settings.store)
+        """The event store at the settings' location (StoreError for a folder it may not use).
+        A folder is opened on each call, so a location made unusable later is said then; a
+        database's store is made once per runtime, its connections and schema check once per
+        process (`layers.team.database`), so a rerun costs no new connection and no DDL."""
+        if not is_database(self.settings.store):
+            return open_event_store(self.settings.store)
+        with self._lock:
+            return self._database_store
+
+    @cached_property
+    def _database_store(self) -> EventStore:
+        store = open_event_store(self.settings.store)  # under the lock already
+        store.follow()  # another server's import reaches this process's caches
+        return store
 
     @cached_property
     def _briefings(self) -> BriefingStore:

@@ -43,6 +43,10 @@ def new_database(hint: str = "t") -> str:
 
 
 def drop_database(dsn: str) -> None:
+    """Drop it, closing this process's pool for it first (`layers.team.database`)."""
+    from layers.team.database import forget
+
+    forget(dsn)
     name = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
     with psycopg.connect(cluster().dsn(), autocommit=True) as conn:
         conn.execute(

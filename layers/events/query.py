@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,17 @@ def cached_index(store: ColumnFiles, info: StoreInfo) -> EventIndex:
         else:
             _CACHE.move_to_end(key)
     return index
+
+
+def forget(stale: Callable[[tuple], bool]) -> tuple[tuple, ...]:
+    """Drop the cached columns whose keys `stale` accepts (a store told that its data moved
+    on); the keys held before."""
+    with _LOCK:
+        held = tuple(_CACHE)
+        for key in held:
+            if stale(key):
+                del _CACHE[key]
+    return held
 
 
 @dataclass(frozen=True, eq=False)

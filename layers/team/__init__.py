@@ -1,6 +1,8 @@
 """Serving a team: the servers such teams already run, started and used by briefmap.
 
 - `cluster`: a PostgreSQL cluster of our own (Debian's server, as an unprivileged user);
+- `database`: a team database as one process uses it (one pool per URI, the schema made
+  once, LISTEN/NOTIFY, and `DatabaseUnreachable` while PostgreSQL is away);
 - `eventstore`: the event store in PostGIS (same imports, same rules as GeoParquet);
 - `briefings`: briefings kept in PostgreSQL, so presenter and audience on different app
   servers stay together and a restarted server loses nothing;

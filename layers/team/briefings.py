@@ -41,6 +41,7 @@ from layers.briefing import (
     plausible_key,
     too_many,
 )
+from layers.team.database import Database, DatabaseUnreachable, shared
 from layers.walkthrough import Walkthrough
 
 SCHEMA_VERSION = 1
@@ -78,25 +79,39 @@ def audience_key_for(presenter_key: str) -> str:
     return base64.urlsafe_b64encode(mac.digest()).decode("ascii")[:24]
 
 
+class BriefingsUnreachable(DatabaseUnreachable, BriefingError):
+    """The briefings' database cannot be reached now (the same store works again when it
+    answers: nothing to restart)."""
+
+
 class DatabaseBriefings:
-    """Briefings in a PostgreSQL database; the same methods and rules as `BriefingRoom`."""
+    """Briefings in a PostgreSQL database; the same methods and rules as `BriefingRoom`.
+    `database`: the process's connections to it (`layers.team.database`)."""
 
     def __init__(
         self,
-        pool,  # a psycopg_pool.ConnectionPool
+        database: Database,
         parse: Callable[[str], Walkthrough],
         dump: Callable[[Walkthrough], str],
         idle_seconds: float = IDLE_SECONDS,
         max_briefings: int = MAX_BRIEFINGS,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._pool, self._parse, self._dump = pool, parse, dump
+        self._db, self._parse, self._dump = database, parse, dump
         self._idle, self._max, self._clock = idle_seconds, max_briefings, clock
         self._parsed: OrderedDict[bytes, Walkthrough] = OrderedDict()
         self._parsed_lock = threading.Lock()
-        with self._pool.connection() as conn:
+        self._db.once("briefings-schema", self._make_schema)
+
+    def _make_schema(self) -> None:
+        with self._connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_CREATE,))
             conn.execute(_SCHEMA)
+
+    def _connection(self):
+        """A pooled connection for one block (BriefingsUnreachable while the database is
+        away; BriefingError when every connection stays busy)."""
+        return self._db.connection(BriefingsUnreachable, BriefingError)
 
     # -- the BriefingStore methods ----------------------------------------------------------
     def create(self, walkthrough: Walkthrough, index: int = 0, owner: str = ""):
@@ -115,7 +130,7 @@ class DatabaseBriefings:
             "now": now,
             "owner": owner,
         }
-        with self._pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_CREATE,))
             self._expire(conn, now)
             (held, mine) = conn.execute(
@@ -151,7 +166,7 @@ class DatabaseBriefings:
         if not plausible_key(key):
             return None
         hashed, now = digest(key), self._clock()
-        with self._pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             row = conn.execute(
                 "SELECT presenter_hash = %(k)s, channel, walkthrough, scene, blank, paused, "
                 "version, started, touched FROM briefmap_briefing "
@@ -179,7 +194,7 @@ class DatabaseBriefings:
         if not plausible_key(key):
             raise BriefingError("no such briefing")
         hashed, now = digest(key), self._clock()
-        with self._pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             row = conn.execute(
                 "SELECT channel, walkthrough, scene, blank, paused, version, started, touched "
                 "FROM briefmap_briefing WHERE presenter_hash = %s "
@@ -230,7 +245,7 @@ class DatabaseBriefings:
         return gone > 0
 
     def __len__(self) -> int:
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             (held,) = conn.execute(
                 "SELECT count(*) FROM briefmap_briefing WHERE touched >= %s",
                 (self._clock() - self._idle,),
@@ -262,7 +277,7 @@ class DatabaseBriefings:
             if wdigest in self._parsed:
                 self._parsed.move_to_end(wdigest)
                 return self._parsed[wdigest]
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute(
                 "SELECT body FROM briefmap_walkthrough WHERE digest = %s", (wdigest,)
             ).fetchone()
@@ -284,11 +299,13 @@ def _clamp(index: int, walkthrough: Walkthrough) -> int:
     return max(0, min(index, len(walkthrough.scenes) - 1))
 
 
-def open_briefings(dsn: str, geodata, **limits) -> DatabaseBriefings:
+def open_briefings(
+    dsn: str, geodata, database: Database | None = None, **limits
+) -> DatabaseBriefings:
     """Briefings in the database at `dsn`, walkthroughs read back against `geodata` through
-    the upload boundary (a walkthrough the geodata no longer supports is said, not shown)."""
-    from psycopg_pool import ConnectionPool
-
+    the upload boundary (a walkthrough the geodata no longer supports is said, not shown).
+    The connections are the process's for `dsn` (shared with the event store there), unless
+    a `database` of its own is given (a second app server in a test)."""
     from layers.boundary import validate_walkthrough_text
     from layers.walkthrough import dump_walkthrough
 
@@ -299,5 +316,4 @@ def open_briefings(dsn: str, geodata, **limits) -> DatabaseBriefings:
             raise BriefingError(f"this briefing's walkthrough no longer fits the data: {first}")
         return walkthrough
 
-    pool = ConnectionPool(dsn, min_size=1, max_size=8, open=True, timeout=10)
-    return DatabaseBriefings(pool, parse, dump_walkthrough, **limits)
+    return DatabaseBriefings(database or shared(dsn), parse, dump_walkthrough, **limits)

@@ -18,11 +18,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import sql
 
 from layers.events.backend import StoreInfo
+from layers.events.merge import Counts
 from layers.events.schema import STORE_SCHEMA
 
 KEEP = 2  # generations whose identities stay in memory (as the index cache keeps)
@@ -153,6 +155,47 @@ def _remember(key: tuple, ids: np.ndarray, froms: np.ndarray) -> None:
         _IDS.move_to_end(key)
         while len(_IDS) > KEEP:
             _IDS.popitem(last=False)
+
+
+def changed_rows(conn, batch: pa.Table) -> tuple[np.ndarray, Counts]:
+    """Which rows of `batch` change the store (new events, or a newer `timestamp` than the
+    current version), and the counts of each kind, from the current versions' ids and
+    timestamps (read inside the import's transaction, under its lock)."""
+    query = sql.SQL("SELECT event_id_cnty, timestamp FROM briefmap_event WHERE gen_to IS NULL")
+    sink = io.BytesIO()
+    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
+    with conn.cursor().copy(statement) as copy:
+        for chunk in copy:
+            sink.write(chunk)
+    sink.seek(0)
+    names = ["event_id_cnty", "timestamp"]
+    stored = pacsv.read_csv(
+        sink,
+        read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"event_id_cnty": pa.string(), "timestamp": pa.int64()}
+        ),
+    )
+    ids = pd.Index(stored.column("event_id_cnty").to_numpy(zero_copy_only=False))
+    pos = ids.get_indexer(batch.column("event_id_cnty").to_numpy(zero_copy_only=False))
+    known = pos >= 0
+    ours = batch.column("timestamp").to_numpy()
+    theirs = np.where(known, stored.column("timestamp").to_numpy()[np.where(known, pos, 0)], 0)
+    revised = known & (ours > theirs)
+    counts = Counts(
+        new=int((~known).sum()),
+        revised=int(revised.sum()),
+        unchanged=int((known & (ours == theirs)).sum()),
+        stale=int((known & (ours < theirs)).sum()),
+    )
+    return ~known | revised, counts
+
+
+def forget(location: str, before: int) -> None:
+    """Drop the identities of `location`'s generations before `before`."""
+    with _LOCK:
+        for key in [k for k in _IDS if k[1] == location and k[2] < before]:
+            del _IDS[key]
 
 
 def index_key(location: str, info: StoreInfo) -> tuple:

@@ -1,11 +1,11 @@
 """The team's event store in PostGIS: the same events, imports and rules as the GeoParquet
 store (`layers.events.store`), shared by every app server of a team.
 
-Writing (`apply`): the batch is streamed into a temporary staging table with COPY (CSV that
-pyarrow writes in C; binary COPY would need every type set by hand), then merged into the
-events table in the same transaction as the deletions, the import record and the generation
-bump. One import at a time across every process (a transaction-level advisory lock); killed at
-any moment, the transaction is rolled back and the store is as it was. The rule for revisions
+Writing (`apply`): the batch is streamed into a temporary staging table with binary COPY
+(encoded column by column in C, `eventschema.binary_chunks`), then merged into the events
+table in the same transaction as the deletions, the import record and the generation bump.
+One import at a time across every process (a transaction-level advisory lock); killed at any
+moment, the transaction is rolled back and the store is as it was. The rule for revisions
 is the Parquet store's: an event is replaced only by a newer `timestamp`, and a deletion
 applies to a stored version not newer than it.
 
@@ -30,14 +30,18 @@ from layers.events.manifest import NewerStoreError, older_note
 from layers.events.merge import Counts, Deletions
 from layers.events.store import Stage, checkpoint, import_entry
 from layers.team import eventread
+from layers.team.database import Database, DatabaseUnreachable, first_line, shared
+from layers.team.database import shown as _shown
 from layers.team.eventschema import (
     CHANNEL,
     COLUMNS,
+    END_REVISED,
     FORMAT,
+    INSERT_ALL,
     LOCK_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
-    csv_chunks,
+    binary_chunks,
 )
 
 
@@ -45,36 +49,48 @@ class PostgisStoreError(StoreError):
     """A database the store cannot use (the message says which and why)."""
 
 
-class PostgisStore:
-    """The event store in a PostgreSQL database with PostGIS (`dsn`: a libpq URI)."""
+class StoreUnreachable(DatabaseUnreachable, PostgisStoreError):
+    """The store's database cannot be reached now (the app says so and carries on when it
+    answers again: the same store object, no restart)."""
 
-    def __init__(self, dsn: str, user: str | None = None, stage: Stage | None = None):
+
+class PostgisStore:
+    """The event store in a PostgreSQL database with PostGIS (`dsn`: a libpq URI).
+
+    Cheap to make: the connections (a pool) and the schema check belong to the process's one
+    `layers.team.database.Database` for the URI, shared by every store object of it (a
+    `database` of its own may be given, as a second app server in a test)."""
+
+    def __init__(
+        self,
+        dsn: str,
+        user: str | None = None,
+        stage: Stage | None = None,
+        database: Database | None = None,
+    ):
         self.dsn, self.user = dsn, user  # user: who imports (recorded with each import)
         self.stage = stage or checkpoint  # told each step (a test stops an import there)
-        self._ready = False
+        self._db = database or shared(dsn)
 
     # -- connection and schema ------------------------------------------------------------
     def _connect(self):
-        import psycopg
-
-        try:
-            return psycopg.connect(self.dsn, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            raise PostgisStoreError(f"{_shown(self.dsn)}: cannot connect ({_first(exc)})") from None
+        """A pooled connection for one block (StoreUnreachable while the database is away)."""
+        return self._db.connection(StoreUnreachable, PostgisStoreError)
 
     def _ensure(self, conn) -> int:
-        """The tables made if missing; the schema version the store records (checked on
-        every use: another server may have changed it)."""
-        if not self._ready:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
-                if _has_table(conn, "briefmap_store"):
-                    self._check_version(conn)  # another format is refused, naming it
-                else:
-                    self._refuse_foreign(conn)
-                conn.execute(SCHEMA)
-            self._ready = True
+        """The tables made if missing (once per process and database); the schema version
+        the store records (checked on every use: another server may have changed it)."""
+        self._db.once("event-store-schema", lambda: self._make_schema(conn))
         return self._check_version(conn)
+
+    def _make_schema(self, conn) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+            if _has_table(conn, "briefmap_store"):
+                self._check_version(conn)  # another format is refused, naming it
+            else:
+                self._refuse_foreign(conn)
+            conn.execute(SCHEMA)
 
     def _refuse_foreign(self, conn) -> None:
         """A database holding anything but a briefmap store is not made one: its tables are
@@ -144,6 +160,25 @@ class PostgisStore:
     def query(self, view, frame, geodata):
         return self.snapshot().query(view, frame, geodata)
 
+    def follow(self) -> None:
+        """Keep this process's caches in step with the database: when an import on any
+        server commits a generation (NOTIFY), the cached map columns of older generations
+        are dropped (a snapshot in flight keeps its own, and the row identities of the one
+        before stay for its popups and exports), and a process that held this store's map
+        columns loads the new generation's at once, so the next map does not wait for them."""
+        self._db.once("event-store-follow", lambda: self._db.listen(CHANNEL, self._heard))
+
+    def _heard(self, payload: str) -> None:
+        from layers.events import query
+
+        location = _shown(self.dsn)
+        generation = int(payload) if payload.isdigit() else self.describe().generation
+        ours = ("postgis", location)
+        held = query.forget(lambda key: key[:2] == ours and key[2] < generation)
+        eventread.forget(location, generation - 1)
+        if any(key[:2] == ours for key in held):
+            self.snapshot()  # loads `generation`'s columns (if still the current one)
+
     # -- what the snapshot reads (`layers.events.backend.ColumnFiles`) ----------------------
     def index_key(self, info: StoreInfo) -> tuple:
         return eventread.index_key(_shown(self.dsn), info)
@@ -212,6 +247,7 @@ class PostgisStore:
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                    self.stage("locked")  # connected, the schema checked, one import at a time
                     imports = "SELECT entry FROM briefmap_import ORDER BY id"
                     entries = [r[0] for r in conn.execute(imports)]
                     check_raise(entries, source.file, source.marking, may_raise_marking)
@@ -232,45 +268,30 @@ class PostgisStore:
         return counts
 
     def _merge(self, conn, batch: pa.Table, generation: int) -> Counts:
+        (held,) = conn.execute("SELECT rows FROM briefmap_store").fetchone()
+        counts = Counts(new=batch.num_rows)  # an empty store: every row is new
+        if held:  # only the new and revised rows go to the server
+            keep, counts = eventread.changed_rows(conn, batch)
+            batch = batch.filter(pa.array(keep))
         conn.execute(
             "CREATE TEMP TABLE briefmap_stage (LIKE briefmap_event) ON COMMIT DROP; "
             "ALTER TABLE briefmap_stage DROP COLUMN geom, DROP COLUMN gen_from, "
             "DROP COLUMN gen_to"
         )
         columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-        copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT csv, HEADER true)")
+        copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT binary)")
         with conn.cursor().copy(copy_sql.format(columns)) as copy:
-            for k, chunk in enumerate(csv_chunks(batch)):
+            for k, chunk in enumerate(binary_chunks(batch)):
                 copy.write(chunk)
-                if k == 0:
+                if k == 1:  # the header and the first rows are with the server
                     self.stage("copying")
-        new, revised, unchanged, stale = conn.execute(
-            "SELECT count(*) FILTER (WHERE e.event_id_cnty IS NULL), "
-            "count(*) FILTER (WHERE s.timestamp > e.timestamp), "
-            "count(*) FILTER (WHERE s.timestamp = e.timestamp), "
-            "count(*) FILTER (WHERE s.timestamp < e.timestamp) "
-            "FROM briefmap_stage s LEFT JOIN briefmap_event e "
-            "ON e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL"
-        ).fetchone()
         # a revised event's current version ends with this generation; the new version and
         # the new events begin with it (the versions before stay for snapshots in flight)
-        conn.execute(
-            "UPDATE briefmap_event e SET gen_to = %s FROM briefmap_stage s "
-            "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL "
-            "AND s.timestamp > e.timestamp",
-            (generation,),
-        )
-        staged = sql.SQL(", ").join(sql.Identifier("s", c) for c in COLUMNS)
-        conn.execute(
-            sql.SQL(
-                "INSERT INTO briefmap_event ({columns}, geom, gen_from) "
-                "SELECT {staged}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %s "
-                "FROM briefmap_stage s WHERE NOT EXISTS (SELECT 1 FROM briefmap_event e "
-                "WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL)"
-            ).format(columns=columns, staged=staged),
-            (generation,),
-        )
-        return Counts(new=new, revised=revised, unchanged=unchanged, stale=stale)
+        if counts.revised:
+            conn.execute("ANALYZE briefmap_stage")
+            conn.execute(END_REVISED, {"g": generation})
+        conn.execute(INSERT_ALL, {"g": generation})
+        return counts
 
     def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:
         if not deletions.ids:
@@ -310,7 +331,7 @@ class PostgisStore:
                 "DELETE FROM briefmap_event WHERE gen_to IS NOT NULL AND gen_to < %s",
                 (generation,),
             )
-            self._roll_up(conn)
+            self._roll_up(conn, generation)
         entry = import_entry(source, counts)
         conn.execute(
             "INSERT INTO briefmap_import (generation, entry, imported_by) VALUES (%s, %s, %s)",
@@ -318,31 +339,23 @@ class PostgisStore:
         )
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
 
-    def _roll_up(self, conn) -> None:
-        """The density rollup: events per H3 cell (at H3_RES), month and type."""
-        conn.execute("TRUNCATE briefmap_density")
+    def _roll_up(self, conn, generation: int) -> None:
+        """The density rollup (events per H3 cell at H3_RES, month and type) brought up to
+        `generation`: the versions it begins counted in, the versions it ends counted out
+        (work in proportion to the import, not to the store)."""
         conn.execute(
-            "INSERT INTO briefmap_density (h3, month, event_type, events) "
+            "INSERT INTO briefmap_density AS d (h3, month, event_type, events) "
             "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
-            "count(*) FROM briefmap_event WHERE gen_to IS NULL AND date_start IS NOT NULL "
-            "GROUP BY 1, 2, 3"
+            "sum(CASE WHEN gen_from = %(g)s THEN 1 ELSE -1 END) FROM briefmap_event "
+            "WHERE (gen_from = %(g)s OR gen_to = %(g)s) AND date_start IS NOT NULL "
+            "GROUP BY 1, 2, 3 ON CONFLICT (h3, month, event_type) "
+            "DO UPDATE SET events = d.events + excluded.events",
+            {"g": generation},
         )
+        conn.execute("DELETE FROM briefmap_density WHERE events = 0")
 
 
-def _shown(dsn: str) -> str:
-    """A connection URI without its password, for messages."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parts = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - a URI libpq cannot read is shown as unreadable
-        return "postgresql://(unreadable URI)"
-    host, port, name = parts.get("host", ""), parts.get("port", ""), parts.get("dbname", "")
-    return f"postgresql://{parts.get('user', '')}@{host}:{port}/{name}"
-
-
-def _first(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+_first = first_line
 
 
 def _has_table(conn, name: str) -> bool:

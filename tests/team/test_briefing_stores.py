@@ -12,6 +12,7 @@ import pytest
 
 from layers.briefing import MAX_PER_PRESENTER, BriefingError, BriefingRoom, Role
 from layers.team.briefings import audience_key_for, open_briefings
+from layers.team.database import Database
 
 WALK = "iraq-syria-2025"
 
@@ -30,13 +31,14 @@ def make_store(request, geodata):
     def make(**limits):
         if request.param == "memory":
             return BriefingRoom(**limits)
-        store = open_briefings(request.getfixturevalue("database"), geodata, **limits)
+        dsn = request.getfixturevalue("database")
+        store = open_briefings(dsn, geodata, Database(dsn), **limits)
         made.append(store)
         return store
 
     yield make
     for store in made:
-        store._pool.close()
+        store._db.close()
 
 
 def test_moves_stay_within_bounds_and_blank(make_store, walkthrough):
@@ -171,13 +173,13 @@ def shared(database, geodata):
     stores = []
 
     def server(**limits):
-        store = open_briefings(database, geodata, **limits)
+        store = open_briefings(database, geodata, Database(database), **limits)  # a server's own
         stores.append(store)
         return store
 
     yield server
     for store in stores:
-        store._pool.close()
+        store._db.close()
 
 
 def test_a_presenter_on_one_server_drives_an_audience_on_another(shared, walkthrough):
@@ -195,7 +197,7 @@ def test_a_restarted_server_loses_nothing(shared, walkthrough):
     before = shared()
     b = before.create(walkthrough, 3)
     before.act(b.presenter_key, "blank")
-    before._pool.close()  # the server goes away
+    before._db.close()  # the server goes away
     after = shared()  # and a new one starts on the same database
     seat = after.find(b.presenter_key)
     assert seat.role == Role.PRESENTER

@@ -18,7 +18,12 @@ from layers.events import synth
 from layers.events.merge import Deletions
 from layers.events.store import ParquetStore, Source
 from layers.paths import PROJECT_ROOT
-from layers.team.eventstore import SCHEMA_VERSION, PostgisStore, PostgisStoreError
+from layers.team.eventstore import (
+    SCHEMA_VERSION,
+    PostgisStore,
+    PostgisStoreError,
+    StoreUnreachable,
+)
 
 
 def source(name: str, rows: int, marking: str = "TLP:CLEAR") -> Source:
@@ -41,6 +46,24 @@ def stored(dsn: str) -> dict[str, tuple]:
             "ST_X(geom), ST_Y(geom), date_start FROM briefmap_event WHERE gen_to IS NULL"
         ).fetchall()
     return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def density(dsn: str) -> set[tuple]:
+    with psycopg.connect(dsn) as conn:
+        return set(conn.execute("SELECT h3, month, event_type, events FROM briefmap_density"))
+
+
+def density_of_current_events(dsn: str) -> set[tuple]:
+    """The rollup worked out afresh from the current events (the import keeps it by
+    difference)."""
+    with psycopg.connect(dsn) as conn:
+        return set(
+            conn.execute(
+                "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
+                "count(*)::int FROM briefmap_event WHERE gen_to IS NULL "
+                "AND date_start IS NOT NULL GROUP BY 1, 2, 3"
+            )
+        )
 
 
 def parquet_rows(store: ParquetStore) -> dict[str, tuple]:
@@ -86,6 +109,7 @@ def test_the_same_imports_give_the_same_store(database, tmp_path):
     assert a.marking() == b.marking() and a.marking().label == "TLP:AMBER"
     left, right = stored(database), parquet_rows(pq)
     assert left.keys() == right.keys() and "IRQ1" not in left
+    assert density(database) == density_of_current_events(database)
     for ident, row in right.items():
         assert left[ident][:5] == row[:5], ident  # revisions, text ('' stays ''), h3
         assert left[ident][5:7] == pytest.approx(row[5:7])
@@ -159,9 +183,10 @@ def test_a_store_from_a_newer_briefmap_is_refused(database):
 def test_an_unreachable_database_is_said_without_its_password(pg_cluster):
     dsn = pg_cluster.dsn("postgres").replace(f":{pg_cluster.port}/", ":1/")
     password = dsn.split(":")[2].split("@")[0]
-    with pytest.raises(PostgisStoreError, match="cannot connect") as caught:
+    with pytest.raises(StoreUnreachable, match="the database is unreachable") as caught:
         PostgisStore(dsn).describe()
     assert password not in str(caught.value)
+    assert isinstance(caught.value, PostgisStoreError)  # a StoreError, caught where they are
 
 
 def test_an_import_killed_mid_copy_leaves_the_store_as_it_was(database):
@@ -188,3 +213,38 @@ def test_an_import_killed_mid_copy_leaves_the_store_as_it_was(database):
     assert pg.describe().generation == info.generation
     counts = pg.upsert(events, source("b.csv", 60))  # the lock went with it
     assert counts.new == 10 and pg.describe().generation == info.generation + 1
+
+
+def test_binary_copy_keeps_every_value_and_null(database):
+    """Every column through binary COPY and back: nulls of each type, '' beside NULL, Arabic
+    text, dates before 2000 (PostgreSQL counts from 2000-01-01), negative coordinates."""
+    from layers.team.eventschema import COLUMNS
+
+    table = synth.table(40, seed=31)
+    for name in COLUMNS:
+        if name in ("event_id_cnty", "timestamp", "latitude", "longitude"):
+            continue
+        values = table.column(name).to_pylist()
+        values[1] = None  # a null of every type the store holds
+        if pa.types.is_string(table.schema.field(name).type):
+            values[2], values[3] = "", "دير الزور <b>&amp;</b>"
+        table = table.set_column(
+            table.schema.get_field_index(name),
+            name,
+            pa.array(values, table.schema.field(name).type),
+        )
+    dates = table.column("date_start").to_pylist()
+    dates[4] = dates[4].replace(year=1997)
+    table = table.set_column(
+        table.schema.get_field_index("date_start"), "date_start", pa.array(dates, pa.date32())
+    )
+    lon = table.column("longitude").to_pylist()
+    lon[5] = -0.125
+    table = table.set_column(
+        table.schema.get_field_index("longitude"), "longitude", pa.array(lon, pa.float64())
+    )
+    store = PostgisStore(database)
+    store.apply(table, None, source("every.csv", 40))
+    shown = store.take(store.describe().generation, list(range(40)), COLUMNS)  # by id
+    expected = table.select(COLUMNS).sort_by("event_id_cnty")
+    assert shown.sort_by("event_id_cnty").to_pylist() == expected.to_pylist()

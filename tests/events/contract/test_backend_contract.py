@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -15,9 +17,11 @@ from layers.events import synth
 from layers.events.attribution import os_user, store_marking
 from layers.events.backend import EventSnapshot, EventStore, Frame, Selection
 from layers.events.export import events_csv
+from layers.events.importer import import_file
 from layers.events.manifest import VERSION
 from layers.events.merge import Deletions
 from layers.events.payload import POINT_LIMIT
+from layers.events.problems import EventDataError
 from layers.events.store import Source
 from layers.marking import MarkingRaiseError
 from layers.view import View
@@ -298,3 +302,40 @@ def test_the_marking_is_lowered_only_by_removing_the_imports_that_raised_it(back
     assert info.marking().label == "TLP:RED"
     kept = [e for e in info.imports if e["marking"] != "TLP:RED"]
     assert len(kept) == 3 and store_marking(kept).label == "TLP:CLEAR"
+
+
+def test_a_far_future_timestamp_cannot_pin_a_revision(backend, tmp_path):
+    """The import boundary refuses a revision dated beyond a day past now (it would win
+    against every later file), naming file, line and field; skipped, it is set aside with its
+    reason; the event then takes a real later revision as usual."""
+    store = backend.open(tmp_path / "store")
+    path = synth.write_csv(tmp_path / "events.csv", 20, seed=21)
+    import_file(store, path, fmt="acled")
+    before = store.describe()
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    stamp, deaths = rows[0].index("timestamp"), rows[0].index("fatalities")
+    was = int(rows[3][stamp])
+
+    def with_row_3(name: str, timestamp: int) -> Path:
+        changed = [list(r) for r in rows]
+        changed[3][stamp], changed[3][deaths] = str(timestamp), "999"
+        with (tmp_path / name).open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(changed)
+        return tmp_path / name
+
+    pinned = with_row_3("pinned.csv", int(time.time()) + 10 * 365 * 86_400)
+    with pytest.raises(EventDataError) as caught:
+        import_file(store, pinned, fmt="acled")
+    assert [(p.file, p.where, p.column) for p in caught.value.problems] == [
+        ("pinned.csv", "line 4", "timestamp")
+    ]
+    assert "future" in str(caught.value) and "nothing was imported" in str(caught.value)
+    after = store.describe()
+    assert (after.generation, len(after.imports)) == (before.generation, len(before.imports))
+    rejects = tmp_path / "pinned.rejected.csv"
+    skipped = import_file(store, pinned, fmt="acled", skip_invalid=True, rejects=rejects)
+    assert (skipped.rejected, skipped.counts.revised, skipped.counts.unchanged) == (1, 0, 19)
+    assert "timestamp" in rejects.read_text(encoding="utf-8")
+    later = import_file(store, with_row_3("later.csv", was + 86_400), fmt="acled")
+    assert later.counts.revised == 1 and store.describe().generation == before.generation + 1

@@ -222,7 +222,7 @@ class DatabaseBriefings:
 
     def in_progress(self) -> list[Running]:
         """Every briefing not yet expired, oldest first, on every server (no keys)."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute(
                 "SELECT channel, walkthrough, scene, coalesce(owner, ''), started, touched "
                 "FROM briefmap_briefing WHERE touched >= %s ORDER BY started",
@@ -238,7 +238,7 @@ class DatabaseBriefings:
     def end(self, channel: str) -> bool:
         """End the briefing named by its channel (an admin's act), whichever server runs
         it: both its keys stop working. False if there is none."""
-        with self._pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             gone = conn.execute(
                 "DELETE FROM briefmap_briefing WHERE channel = %s", (channel[:64],)
             ).rowcount

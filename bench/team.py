@@ -8,8 +8,8 @@ the GeoParquet one on the same file: the import (parse, validate, write), then a
 `--revised` of the events revised. Targets (issue 20): 1,000,000 rows into PostGIS <= 90 s;
 re-import of 10 % revised <= 30 s.
 
-Not yet here (they need the app wired to the database): audience sessions across two servers
-behind nginx, analysts' filter -> new map over PostGIS, viewers' reruns.
+Not yet here: analysts' filter -> new map over PostGIS. The session targets (audience sessions
+across two servers behind nginx, viewers' reruns) are printed by bench/team_sessions.py.
 """
 
 from __future__ import annotations

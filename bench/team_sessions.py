@@ -6,14 +6,10 @@ Starts the stack `briefmap team up` starts (layers/team/stack.py: PostgreSQL, th
 sign-in provider, 2 `briefmap serve` app servers, nginx) on loopback in a temporary folder, and
 stops it at the end, on Ctrl-C too. Everything goes through nginx (the team's one address).
 
-Clients are protocol-level (option (b) of the brief): each is a Streamlit frontend emulated
-over Streamlit's own websocket (`Frontend` below), not a browser. Like the page it first loads
-`/` (where nginx sets its `briefmap_server` affinity cookie, kept per client, so sessions spread
-over both servers), then opens `/_stcore/stream` with that cookie, sends `rerun_script` with the
-page's query string, follows `page_info_changed` (the page's new query string) and, as the
-frontend's `setInterval` does, answers each `auto_rerun` (interval, fragment id) by sending a
-fragment `rerun_script` at that interval until `stop_auto_rerun`. One real Chromium page follows
-too, and its figure is printed beside theirs (the check that the emulation is faithful).
+Clients are protocol-level (option (b)): each emulates a page's Streamlit frontend over
+Streamlit's websocket (bench/streamlit_frontend.py: nginx's affinity cookie kept per client, so
+sessions spread over both servers; the fragment reruns the page's `auto_rerun` timers send).
+One real Chromium page follows too, its figure printed beside theirs (is the emulation fair?).
 
 1. audience: `--audience` sessions on the audience link (no sign-in, a capability link). The
    presenter's presses go through the briefings store as the presenter's window would
@@ -35,15 +31,12 @@ client side = this process and its children: the Playwright driver and Chromium)
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
 import random
 import resource
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -56,192 +49,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetStates  # noqa: E402
-from websockets.sync.client import connect  # noqa: E402
 
+from bench.streamlit_frontend import Frontend  # noqa: E402
+from bench.team_meter import Meter, Streams, figure  # noqa: E402
+from dashboard.briefing import AUDIENCE_POLL_SECONDS  # noqa: E402
 from layers.boundary import load_geodata  # noqa: E402
 from layers.paths import PROJECT_ROOT  # noqa: E402
 from layers.render.escape import esc  # noqa: E402
 from layers.team.briefings import audience_key_for, open_briefings  # noqa: E402
 from layers.team.cluster import Cluster, free_port  # noqa: E402
 from layers.team.stack import DATABASES, Stack, down  # noqa: E402
-from layers.team.stackstate import descendants  # noqa: E402
 from tests.ui.harness import WAIT_MS, Guard, launch, open_map  # noqa: E402
 
 WALK = "iraq-syria-2025"
 TARGET_AUDIENCE_S, TARGET_VIEWER_S = 1.0, 2.0
+JOIN_TIMEOUT_S = 300.0  # for every session's first title, all started at once
 FOLLOW_TIMEOUT_S = 20.0  # a client that has not seen a press by then counts as missed
-EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 OBSERVER = """() => { window.__seen = {}; new MutationObserver(() => {
   const e = document.getElementById('bm-aud-title'); const t = e && e.textContent;
   if (t && !(t in window.__seen)) window.__seen[t] = Date.now(); }).observe(document.body,
   {subtree: true, childList: true, characterData: true}); }"""
 
 
-class Frontend:
-    """One browser tab's Streamlit frontend, over the websocket (see the module's docstring)."""
-
-    def __init__(self, front: str, query: str, cookies: dict | None = None, widgets=None):
-        self.front, self.query = front, query
-        self.cookies = dict(cookies or {})
-        self.widgets = widgets  # WidgetStates sent with every run (None: none)
-        self.page_hash = ""
-        self.timers: dict[str, list[float]] = {}  # fragment id -> [interval, next due]
-        self.ws, self._exit = None, contextlib.ExitStack()
-
-    def open(self) -> None:
-        port = int(self.front.rsplit(":", 1)[1])
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("GET", "/", headers={"Cookie": self._cookie_header()})
-        answer = conn.getresponse()
-        answer.read()
-        conn.close()
-        for header, value in answer.getheaders():  # nginx's affinity cookie
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        xsrf = self.cookies.get("_streamlit_xsrf")
-        self.ws = self._exit.enter_context(connect(
-            self.front.replace("http://", "ws://") + "/_stcore/stream",
-            subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
-            additional_headers={"Cookie": self._cookie_header(), "Origin": self.front},
-            max_size=None, open_timeout=120,
-        ))  # fmt: skip
-
-    def _cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def run(self, fragment: str = "", widgets=None) -> None:
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string, state.page_script_hash = self.query, self.page_hash
-        if widgets or self.widgets:
-            state.widget_states.CopyFrom(widgets or self.widgets)
-        if fragment:
-            state.fragment_id, state.is_auto_rerun = fragment, True
-        self.ws.send(msg.SerializeToString())
-
-    def step(self, timeout: float) -> tuple[bytes, ForwardMsg] | None:
-        """Fire the fragment timers that are due, then take one message (None: none came)."""
-        now = time.monotonic()
-        for fragment, timer in list(self.timers.items()):
-            if timer[1] <= now:
-                timer[1] += timer[0]
-                self.run(fragment)
-        due = min((t[1] for t in self.timers.values()), default=now + timeout)
-        try:
-            raw = self.ws.recv(timeout=max(0.0, min(timeout, due - now)))
-        except TimeoutError:
-            return None
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":
-            self.page_hash = msg.new_session.page_script_hash
-        elif kind == "page_info_changed":
-            self.query = msg.page_info_changed.query_string
-        elif kind == "auto_rerun" and msg.auto_rerun.fragment_id:
-            every = msg.auto_rerun.interval
-            if self.timers.get(msg.auto_rerun.fragment_id, [None])[0] != every:
-                self.timers[msg.auto_rerun.fragment_id] = [every, time.monotonic() + every]
-        elif kind == "stop_auto_rerun":
-            for fragment in msg.stop_auto_rerun.fragment_ids:
-                self.timers.pop(fragment, None)
-        return raw, msg
-
-    def until_finished(self, timeout: float) -> tuple[bool, list[bytes]]:
-        """Messages until the run's last script_finished (not one ended early for a rerun)."""
-        deadline, seen = time.monotonic() + timeout, []
-        while time.monotonic() < deadline:
-            got = self.step(deadline - time.monotonic())
-            if got is None:
-                continue
-            seen.append(got[0])
-            if got[1].WhichOneof("type") == "script_finished" and got[1].script_finished != EARLY:
-                return True, seen
-        return False, seen
-
-    def close(self) -> None:
-        self._exit.close()
-
-
-# -- figures ----------------------------------------------------------------------------------
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def figure(name: str, values: list[float], target: float | None = None, missed: int = 0) -> str:
-    if not values:
-        return f"  {name:<34} no value (missed {missed})"
-    line = (f"  {name:<34} p50 {statistics.median(values):6.3f} s  p95 {_pct(values, .95):6.3f} s"
-            f"  max {max(values):6.3f} s  n={len(values)}  missed={missed}")  # fmt: skip
-    if target is not None:
-        met = "met" if _pct(values, 0.95) <= target else "NOT met"
-        line += f"  (target p95 <= {target:.1f} s: {met})"
-    return line
-
-
-def _ticks(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def cpu(parts: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far by each named process and everything it started; "client" is
-    this process and its children but the stack's parts (started from here too)."""
-    trees = {name: {pid, *descendants(pid)} for name, pid in parts.items()}
-    for name, tree in trees.items():
-        if name != "client":
-            trees["client"] -= tree
-    return {name: sum(_ticks(p) for p in tree) for name, tree in trees.items()}
-
-
-class Meter:
-    """Wall time, load average and CPU per part over one phase."""
-
-    def __init__(self, parts: dict[str, int]):
-        self.parts, self.t0, self.cpu0 = parts, time.monotonic(), cpu(parts)
-        self.load0 = os.getloadavg()
-
-    def report(self) -> str:
-        wall = time.monotonic() - self.t0
-        used = cpu(self.parts)
-        share = "  ".join(
-            f"{n} {used[n] - self.cpu0[n]:.0f} s ({(used[n] - self.cpu0[n]) / wall:.0%})"
-            for n in self.parts
-        )
-        load = " -> ".join("/".join(f"{x:.1f}" for x in la) for la in (self.load0, os.getloadavg()))
-        return (f"  over {wall:.0f} s: CPU (share of one core) {share}\n"
-                f"  load average (1/5/15 min) {load}, on {os.cpu_count()} cores")  # fmt: skip
-
-
-class Streams:
-    """Websocket sessions per app server, from nginx's access log (a line when one closes)."""
-
-    def __init__(self, log: Path, ports: dict[int, str]):
-        self.log, self.ports, self.offset = log, ports, log.stat().st_size
-
-    def since_mark(self) -> str:
-        time.sleep(1.0)  # nginx writes the line once the closed connection is torn down
-        counts: Counter = Counter()
-        with self.log.open("rb") as handle:
-            handle.seek(self.offset)
-            for line in handle.read().decode(errors="replace").splitlines():
-                if "/_stcore/stream" in line and " 101 " in line and "upstream=" in line:
-                    last = line.rsplit("upstream=", 1)[1].split(",")[-1].strip()
-                    counts[self.ports.get(int(last.rsplit(":", 1)[1]), last)] += 1
-        return f"  sessions per server (nginx's log): {dict(sorted(counts.items()))}"
-
-
 # -- 1. the audience ------------------------------------------------------------------------
 def follower(front: Frontend, press: list, seen: dict, stop: threading.Event, failed: list):
     """An audience session: note when the title `press` = [number, marker] names first came."""
     try:
+        seen["opened"] = time.perf_counter()
         front.open()
         front.run()
         while not stop.is_set():
@@ -285,55 +120,88 @@ class Team:
         return Streams(self.stack.folder / "nginx" / "logs" / "access.log", ports)
 
 
-def audience_phase(team: Team, n: int, presses: int) -> list[str]:
-    state, browser = team.state, team.browser
+def start_presenting(team: Team):
+    """presenter1's briefing in the stack's briefings database, as "Start presenting" makes
+    it: the store, the presenter's key, the walkthrough."""
     geodata = load_geodata(PROJECT_ROOT / "geodata")
-    pg = next(p for p in state.parts if p.name == "postgresql")
+    pg = next(p for p in team.state.parts if p.name == "postgresql")
     folder = team.stack.folder / "postgresql"
     store = open_briefings(Cluster(folder, pg.port).dsn(DATABASES[1]), geodata)
     walk = geodata.walkthroughs[WALK]
-    key = store.create(walk, 0, owner="presenter1").presenter_key  # "Start presenting"
-    query = f"mode=audience&walkthrough={WALK}&briefing={audience_key_for(key)}"
-    titles = [scene.title_en for scene in walk.scenes]
-    assert len(set(titles)) == len(titles), "scene titles must differ to tell scenes apart"
-    markers = [f'id="bm-aud-title">{esc(t)}<'.encode() for t in titles]
-    press, stop, failed = [-1, markers[0]], threading.Event(), []
-    seens: list[dict] = [{} for _ in range(n)]
-    streams = team.streams()
-    threads = [threading.Thread(target=follower, daemon=True,
-                                args=(Frontend(state.url, query), press, s, stop, failed))
-               for s in seens]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    _wait_all(seens, -1, 300)
-    joined = sum(-1 in s for s in seens)
+    return store, store.create(walk, 0, owner="presenter1").presenter_key, walk
+
+
+def _audience_page(browser, url: str):
+    """One real Chromium page on the audience link, watching its title; None if it failed to
+    load (said in the output)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     context.route("**/*", Guard())
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
-    open_map(page, f"{state.url}/?{query}")
-    page.evaluate(OBSERVER)
-    meter, lags, blags, missed, index = Meter(team.parts), [], [], 0, 0
-    for number in range(presses):
+    try:
+        open_map(page, url)
+        page.evaluate(OBSERVER)
+    except Exception as exc:  # noqa: BLE001 - the protocol figures still stand
+        print(f"  the Chromium page did not load: {type(exc).__name__}: {str(exc)[:160]}")
+        page = None
+    return context, page
+
+
+def _presses(store, key, walk, seens, press, page, count) -> tuple[list, list, int]:
+    """Press next (first, after the last scene) `count` times; per press, wait until every
+    joined session saw the new title (or FOLLOW_TIMEOUT_S), then let the presenter speak."""
+    titles = [scene.title_en for scene in walk.scenes]
+    lags, blags, missed, index, joined = [], [], 0, 0, [s for s in seens if -1 in s]
+    for number in range(count):
         action = "next" if index < len(titles) - 1 else "first"
         index = index + 1 if action == "next" else 0
-        page.evaluate("() => { window.__seen = {}; }")
-        press[:] = [number, markers[index]]
+        if page is not None:
+            page.evaluate("() => { window.__seen = {}; }")
+        press[:] = [number, _marker(titles[index])]
         wall0, t0 = time.time(), time.perf_counter()
         store.act(key, action)
-        _wait_all([s for s in seens if -1 in s], number, FOLLOW_TIMEOUT_S)
-        blags.append(_browser_lag(page, titles[index], wall0))
-        lags += [s[number] - t0 for s in seens if number in s]
-        missed += sum(number not in s for s in seens if -1 in s)
+        _wait_all(joined, number, FOLLOW_TIMEOUT_S)
+        blags.append(_browser_lag(page, titles[index], wall0) if page else None)
+        lags += [s[number] - t0 for s in joined if number in s]
+        missed += sum(number not in s for s in joined)
         time.sleep(1.0)  # the presenter speaks between presses
-    usage = meter.report()
+    return lags, blags, missed
+
+
+def _marker(title: str) -> bytes:
+    return f'id="bm-aud-title">{esc(title)}<'.encode()
+
+
+def audience_phase(team: Team, n: int, presses: int) -> list[str]:
+    store, key, walk = start_presenting(team)
+    link = f"{team.state.url}/?mode=audience&walkthrough={WALK}&briefing={audience_key_for(key)}"
+    titles = [scene.title_en for scene in walk.scenes]
+    assert len(set(titles)) == len(titles), "scene titles must differ to tell scenes apart"
+    press, stop, failed = [-1, _marker(titles[0])], threading.Event(), []
+    seens: list[dict] = [{} for _ in range(n)]
+    fronts = [Frontend(team.state.url, link.split("?", 1)[1]) for _ in range(n)]
+    streams, meter = team.streams(), Meter(team.parts)
+    threads = [threading.Thread(target=follower, args=(f, press, s, stop, failed), daemon=True)
+               for f, s in zip(fronts, seens, strict=True)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    _wait_all(seens, -1, JOIN_TIMEOUT_S)
+    joins = [s[-1] - s["opened"] for s in seens if -1 in s]
+    context, page = _audience_page(team.browser, link)
+    before, t0 = _fragments(fronts), time.monotonic()
+    lags, blags, missed = _presses(store, key, walk, seens, press, page, presses)
+    asked, done = (b - a for a, b in zip(before, _fragments(fronts), strict=True))
+    wall, usage = time.monotonic() - t0, meter.report()
     stop.set()
     for thread in threads:
         thread.join(timeout=30)
     context.close()
     return [
-        f"audience: {n} protocol sessions on the audience link ({joined} joined), "
-        f"{presses} presses (next ... first)",
+        f"audience: {n} protocol sessions on the audience link, {presses} presses (next, first)",
         streams.since_mark() + " (with the Chromium page's)",
+        figure("join (load -> first title)", joins, None, n - len(joins)),
+        f"  fragment reruns (the page's {AUDIENCE_POLL_SECONDS} s poll) while pressing: asked "
+        f"{asked / wall:.1f}/s, finished {done / wall:.1f}/s",
         figure("key press -> audience (protocol)", lags, TARGET_AUDIENCE_S, missed),
         figure(
             "key press -> audience (Chromium)",
@@ -344,6 +212,10 @@ def audience_phase(team: Team, n: int, presses: int) -> list[str]:
         usage,
         f"  client failures: {len(failed)}" + (f" (first: {failed[0]})" if failed else ""),
     ]
+
+
+def _fragments(fronts: list[Frontend]) -> tuple[int, int]:
+    return sum(f.asked for f in fronts), sum(f.fragments_done for f in fronts)
 
 
 # -- 2. the viewers ---------------------------------------------------------------------------
@@ -395,7 +267,7 @@ def viewer(front: Frontend, pan: WidgetStates, end: float, out: dict, failed: li
             done, seen = front.until_finished(300)
         out["signed in"] += int(any(b"viewer1" in raw for raw in seen))
         for number in range(1_000_000):
-            think_end = time.monotonic() + random.uniform(2.0, 5.0)
+            think_end = time.monotonic() + random.uniform(2.0, 5.0)  # noqa: S311 - a think time
             while time.monotonic() < think_end:
                 front.step(think_end - time.monotonic())
             if time.monotonic() > end:
@@ -454,8 +326,9 @@ def main() -> int:
     try:
         state = stack.up(say=print)
         parts = {"client": os.getpid(), **{p.name: p.pid for p in state.parts}}
-        print(f"team stack at {state.url}: {', '.join(p.name for p in state.parts)}; "
-              "clients: protocol-level (Streamlit's websocket, option b) + 1 Chromium page")  # fmt: skip
+        names = ", ".join(p.name for p in state.parts)
+        print(f"team stack at {state.url}: {names}; clients: protocol-level (Streamlit's "
+              "websocket, option b) + 1 Chromium page")  # fmt: skip
         with sync_playwright() as playwright:
             team = Team(stack, state, launch(playwright), parts)
             print("\n".join(audience_phase(team, args.audience, args.presses)), flush=True)

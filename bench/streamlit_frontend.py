@@ -7,7 +7,9 @@ subprotocol (Streamlit reads the sign-in cookie only then), and sends `rerun_scr
 page's query string and widget states. It follows `new_session` (the page script's hash),
 `page_info_changed` (the page's new query string) and, as the frontend's `setInterval` does,
 answers each `auto_rerun` (interval, fragment id) with a fragment `rerun_script` at that
-interval, whether or not a run is under way, until `stop_auto_rerun`.
+interval, whether or not a run is under way, until `stop_auto_rerun` or a full run starts
+(`new_session` naming no fragment: the page's `cleanupAutoReruns`; the run's `auto_rerun`
+sets the timer again).
 
 Not done: rendering, components' own messages (a map's report is replayed by the caller from a
 real page's widget states), the message cache (no `cached_message_hashes`: every message is sent
@@ -92,6 +94,8 @@ class Frontend:
             self.fragments_done += 1
         if kind == "new_session":
             self.page_hash = msg.new_session.page_script_hash
+            if not msg.metadata.run.fragment_ids:  # a full run: its auto_rerun says anew
+                self.timers.clear()
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun" and msg.auto_rerun.fragment_id:

@@ -24,6 +24,11 @@ One real Chromium page follows too, its figure printed beside theirs (is the emu
    (uniform), every second rerun a pan (the map widget's centre and bounds moved by 0.5 deg);
    latency = rerun_script -> the run's final script_finished. Target p95 <= 2 s.
 
+Known limits: a client's reruns before its first pan draw the page without the sidebar's
+widgets (the replayed map state takes only once it has changed; the counts are printed);
+fragment reruns are counted as asked and finished, not traced; the Chromium page is given
+WAIT_MS to load, and when the servers are saturated it does not, which is said.
+
 Sessions per server come from nginx's access log (`upstream=`), CPU per part from /proc (the
 client side = this process and its children: the Playwright driver and Chromium).
 """

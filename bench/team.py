@@ -20,8 +20,8 @@ the GeoParquet one on the same file:
 Targets (issue 20): 1,000,000 rows into PostGIS <= 90 s; re-import of 10 % revised <= 30 s;
 10 analysts changing filters over 1,000,000 events: filter -> new map p95 <= 500 ms.
 
-Not here (they need app servers behind nginx): audience sessions across two servers, viewers'
-reruns.
+The session targets (audience sessions across two servers behind nginx, viewers' reruns) are
+printed by bench/team_sessions.py.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ from tests.conftest import PROJECT_ROOT
 BROWSER_CASES = {  # each starts its own server and Debian's chromium
     "first_paint": (["--runs", "1"], "first paint (warm)"),
     "briefing": (["--presses", "2"], "audience, another browser"),
+    "team_sessions": (  # the whole team stack: PostgreSQL, the sign-in portal, 2 servers, nginx
+        ["--audience", "2", "--presses", "1", "--viewers", "1", "--seconds", "4"],
+        "viewer rerun, both",
+    ),
 }
 CASES = {
     "events": (

@@ -58,7 +58,8 @@ def test_a_scene_that_is_not_there_is_named(raw, index, said):
 
 @pytest.mark.parametrize("raw", ["99999", "nan"])
 def test_the_presenter_page_names_the_scene_it_could_not_open(raw):
-    at = run_app(walkthrough=WALK, scene=raw)
+    at = run_app(walkthrough=WALK, scene=raw, start=False)  # said before the briefing starts
+    assert [b for b in at.button if b.key == "bm-start-presenting"]
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert f"scene={raw}" in warnings and "opened scene" in warnings
 

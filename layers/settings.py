@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,20 +217,12 @@ def read_config(path: Path) -> dict[str, Path | None]:
     """The settings a TOML file gives: strings for known keys only, at most MAX_CONFIG bytes;
     raise SettingsError naming the file and the key otherwise."""
     where = f"config file {path}"
-    from layers.boundary.regular import read_bounded
+    from layers.boundary.tomlio import TomlRefused, read_toml
 
     try:  # a FIFO or a device is refused, not waited on or read for ever
-        raw = read_bounded(path, MAX_CONFIG)
-    except OSError as exc:
-        raise SettingsError(f"{where}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SettingsError(f"{where}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{where}: not TOML ({exc})") from None
-    except RecursionError:  # tomllib recurses per nested [ or {: a few KB exhaust the stack
-        raise SettingsError(f"{where}: nested too deeply to be a settings file") from None
+        data = read_toml(path, MAX_CONFIG, "a settings file")
+    except TomlRefused as exc:
+        raise SettingsError(f"{where}: {exc}") from None
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise SettingsError(

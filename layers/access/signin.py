@@ -5,7 +5,6 @@ button. Streamlit reads the same file (`--secrets.files`): the file is never cop
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,19 +22,13 @@ class SignInError(ConfigError, ValueError):
 
 def check_sign_in(path: Path) -> dict:
     """The `[auth]` section of `path`, checked; SignInError naming the file and key if not."""
-    from layers.boundary.regular import read_bounded
+    from layers.boundary.tomlio import TomlRefused, read_toml
 
     where = f"sign-in file {path}"
     try:
-        raw = read_bounded(path, MAX_FILE)
-    except OSError as exc:
-        raise SignInError(f"{where}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SignInError(f"{where}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SignInError(f"{where}: not TOML ({exc})") from None
+        data = read_toml(path, MAX_FILE, "a sign-in file")
+    except TomlRefused as exc:
+        raise SignInError(f"{where}: {exc}") from None
     auth = data.get("auth")
     if not isinstance(auth, dict):
         raise SignInError(f"{where}: no [auth] section (Streamlit's st.login reads it)")

@@ -29,11 +29,10 @@ that turn into dates. The file is read bounded (`MAX_BYTES`), a FIFO or a device
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from layers.boundary.regular import read_bounded
+from layers.boundary.tomlio import TomlRefused, read_toml
 from layers.marking import Caveat, Marking, MarkingError, Release, Scheme
 
 MAX_BYTES = 64 << 10
@@ -63,17 +62,9 @@ class SchemeError(MarkingError):
 def read_scheme(path: Path) -> Scheme:
     """The scheme in the TOML file `path`; SchemeError naming the file and each field."""
     try:
-        raw = read_bounded(path, MAX_BYTES)
-    except OSError as exc:
-        raise SchemeError(str(path), [exc.strerror or str(exc)]) from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SchemeError(str(path), ["not UTF-8 text"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(str(path), [f"not TOML ({exc})"]) from None
-    except RecursionError:  # tomllib recurses per nested [ or {: a few KB exhaust the stack
-        raise SchemeError(str(path), ["nested too deeply to be a marking scheme"]) from None
+        data = read_toml(path, MAX_BYTES, "a marking scheme")
+    except TomlRefused as exc:
+        raise SchemeError(str(path), [str(exc)]) from None
     return scheme_from(data, str(path))
 
 

@@ -11,6 +11,10 @@ interval, whether or not a run is under way, until `stop_auto_rerun` or a full r
 (`new_session` naming no fragment: the page's `cleanupAutoReruns`; the run's `auto_rerun`
 sets the timer again).
 
+A projector window's clicker asks the briefing-version route every AUDIENCE_POLL_SECONDS with
+its key in a header and the page's cookies (one keep-alive connection, as a browser keeps),
+and asks for a full run when the answer moved: `follow_briefing` does the same.
+
 Not done: rendering, components' own messages (a map's report is replayed by the caller from a
 real page's widget states), the message cache (no `cached_message_hashes`: every message is sent
 whole), heartbeats.
@@ -20,11 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
+
+from layers.routes import BRIEFING_HEADER, BRIEFING_URL
 
 EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
@@ -41,6 +48,9 @@ class Frontend:
         self.timers: dict[str, list[float]] = {}  # fragment id -> [interval, next due]
         self.ws, self._exit = None, contextlib.ExitStack()
         self.asked = self.fragments_done = 0  # fragment reruns sent, and finished
+        self.follow: list | None = None  # [key, every, next due, version known]
+        self.version_asks = self.wakes = 0
+        self._http: http.client.HTTPConnection | None = None
 
     def open(self) -> None:
         port = int(self.front.rsplit(":", 1)[1])
@@ -60,6 +70,34 @@ class Frontend:
             additional_headers={"Cookie": self._cookie_header(), "Origin": self.front},
             max_size=None, open_timeout=120,
         ))  # fmt: skip
+
+    def follow_briefing(self, key: str, every: float) -> None:
+        """Ask the briefing's version every `every` s, as the clicker does; a move wakes a run."""
+        self.follow = [key, every, time.monotonic(), None]
+
+    def _ask_version(self) -> None:
+        key, every, due, known = self.follow
+        self.follow[2] = max(due + every, time.monotonic())
+        if self._http is None:
+            port = int(self.front.rsplit(":", 1)[1])
+            self._http = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": self._cookie_header(), BRIEFING_HEADER: key}
+        try:
+            self._http.request("GET", BRIEFING_URL, headers=headers)
+            answer = self._http.getresponse()
+            body = answer.read()
+        except (OSError, http.client.HTTPException):
+            self._http.close()
+            self._http = None
+            return
+        self.version_asks += 1
+        version = json.loads(body).get("version") if answer.status == 200 else None
+        if version is None:
+            return
+        if known is not None and version != known:
+            self.wakes += 1
+            self.run()
+        self.follow[3] = version
 
     def _cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -82,7 +120,11 @@ class Frontend:
                 timer[1] += timer[0]
                 self.run(fragment)
                 self.asked += 1
+        if self.follow is not None and self.follow[2] <= now:
+            self._ask_version()
         due = min((t[1] for t in self.timers.values()), default=now + timeout)
+        if self.follow is not None:
+            due = min(due, self.follow[2])
         try:
             raw = self.ws.recv(timeout=max(0.0, min(timeout, due - now)))
         except TimeoutError:
@@ -120,4 +162,6 @@ class Frontend:
         return False, seen
 
     def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
         self._exit.close()

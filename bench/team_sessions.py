@@ -8,7 +8,8 @@ stops it at the end, on Ctrl-C too. Everything goes through nginx (the team's on
 
 Clients are protocol-level (option (b)): each emulates a page's Streamlit frontend over
 Streamlit's websocket (bench/streamlit_frontend.py: nginx's affinity cookie kept per client, so
-sessions spread over both servers; the fragment reruns the page's `auto_rerun` timers send).
+sessions spread over both servers; the version asks of a projector window's clicker, and the
+fragment reruns the page's `auto_rerun` timers send).
 One real Chromium page follows too, its figure printed beside theirs (is the emulation fair?).
 
 1. audience: `--audience` sessions on the audience link (no sign-in, a capability link). The
@@ -49,6 +50,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -79,10 +81,12 @@ OBSERVER = """() => { window.__seen = {}; new MutationObserver(() => {
 
 # -- 1. the audience ------------------------------------------------------------------------
 def follower(front: Frontend, press: list, seen: dict, stop: threading.Event, failed: list):
-    """An audience session: note when the title `press` = [number, marker] names first came."""
+    """An audience session: note when the title `press` = [number, marker] names first came.
+    It asks the briefing's version as the page's clicker does, and reruns when it moved."""
     try:
         seen["opened"] = time.perf_counter()
         front.open()
+        front.follow_briefing(parse_qs(front.query)["briefing"][0], AUDIENCE_POLL_SECONDS)
         front.run()
         while not stop.is_set():
             got = front.step(0.5)
@@ -195,7 +199,7 @@ def audience_phase(team: Team, n: int, presses: int) -> list[str]:
     context, page = _audience_page(team.browser, link)
     before, t0 = _fragments(fronts), time.monotonic()
     lags, blags, missed = _presses(store, key, walk, seens, press, page, presses)
-    asked, done = (b - a for a, b in zip(before, _fragments(fronts), strict=True))
+    asked, done, asks, wakes = (b - a for a, b in zip(before, _fragments(fronts), strict=True))
     wall, usage = time.monotonic() - t0, meter.report()
     stop.set()
     for thread in threads:
@@ -205,8 +209,9 @@ def audience_phase(team: Team, n: int, presses: int) -> list[str]:
         f"audience: {n} protocol sessions on the audience link, {presses} presses (next, first)",
         streams.since_mark() + " (with the Chromium page's)",
         figure("join (load -> first title)", joins, None, n - len(joins)),
-        f"  fragment reruns (the page's {AUDIENCE_POLL_SECONDS} s poll) while pressing: asked "
-        f"{asked / wall:.1f}/s, finished {done / wall:.1f}/s",
+        f"  while pressing: version asks (every {AUDIENCE_POLL_SECONDS} s per window) "
+        f"{asks / wall:.1f}/s, wakes {wakes}, fragment reruns asked {asked / wall:.1f}/s, "
+        f"finished {done / wall:.1f}/s",
         figure("key press -> audience (protocol)", lags, TARGET_AUDIENCE_S, missed),
         figure(
             "key press -> audience (Chromium)",
@@ -219,8 +224,13 @@ def audience_phase(team: Team, n: int, presses: int) -> list[str]:
     ]
 
 
-def _fragments(fronts: list[Frontend]) -> tuple[int, int]:
-    return sum(f.asked for f in fronts), sum(f.fragments_done for f in fronts)
+def _fragments(fronts: list[Frontend]) -> tuple[int, int, int, int]:
+    return (
+        sum(f.asked for f in fronts),
+        sum(f.fragments_done for f in fronts),
+        sum(f.version_asks for f in fronts),
+        sum(f.wakes for f in fronts),
+    )
 
 
 # -- 2. the viewers ---------------------------------------------------------------------------

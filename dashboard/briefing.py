@@ -28,13 +28,15 @@ from layers.model import Geodata
 from layers.render.escape import esc, md
 from layers.render.leaflet import base_map, focus_group, highlight_group, layer_groups
 from layers.render.projector import MAP_PX, banner_html, extras_group, projector_frame
+from layers.routes import BRIEFING_HEADER, BRIEFING_URL
 from layers.view.words import describe
 from layers.walkthrough import SCENE_PADDING, Walkthrough, scene_frame, scene_index, scene_view
 
-# How often a window asks the server whether the briefing moved. Windows in the same browser
-# are woken at once by the clicker's BroadcastChannel; polling covers an audience elsewhere
-# (another machine on the LAN). Faster polling floods the session and makes moves slower.
-AUDIENCE_POLL_SECONDS = 0.25
+# How often a projector window asks the server whether the briefing moved. Windows in the same
+# browser are woken at once by the clicker's BroadcastChannel; an audience elsewhere (another
+# machine on the LAN) asks from the browser (the clicker's `follow`): each question is a
+# few-byte answer from `layers.routes`, never a run of the page, and only a move reruns it.
+AUDIENCE_POLL_SECONDS = 0.4
 PRESENTER_POLL_SECONDS = 1.0  # also the clock's tick
 PRESENTER_ACTIONS = ("first", "prev", "next", "last", "blank", "exit")
 SHOWN = "bm_shown_version"
@@ -140,6 +142,14 @@ def controls(seat: Seat, lang: str, show: bool) -> Briefing:
             _exit_to_dashboard(seat)
             st.rerun()
         briefing = room.act(seat.key, action)
+    follow = None
+    if seat.role == Role.AUDIENCE:
+        follow = {
+            "url": BRIEFING_URL,
+            "header": BRIEFING_HEADER,
+            "key": seat.key,
+            "every_ms": int(AUDIENCE_POLL_SECONDS * 1000),
+        }
     show_clicker(
         actions,
         lang,
@@ -147,6 +157,7 @@ def controls(seat: Seat, lang: str, show: bool) -> Briefing:
         key=key,
         channel=f"briefmap-{briefing.channel}",
         version=briefing.version,
+        follow=follow,
     )
     return briefing
 
@@ -285,7 +296,7 @@ def audience_page(geodata: Geodata, lang: str) -> None:
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en
         html_block(_points_html(points, lang, "bm-aud-points"), right)
-    follow(seat, AUDIENCE_POLL_SECONDS)
+    # no server-side watch: the clicker asks from the browser (see AUDIENCE_POLL_SECONDS)
 
 
 def _audience_head(briefing: Briefing, lang: str) -> None:

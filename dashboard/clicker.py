@@ -24,8 +24,16 @@ _component = components.declare_component(
 
 
 def show_clicker(
-    actions: tuple[str, ...], lang: str, show_buttons: bool, key: str, channel: str, version: int
+    actions: tuple[str, ...],
+    lang: str,
+    show_buttons: bool,
+    key: str,
+    channel: str,
+    version: int,
+    follow: dict | None = None,
 ) -> None:
+    """The clicker; with `follow` (url, header, key, every_ms) it also asks the server for
+    the briefing's version and reruns this window when it moved (`layers.routes`)."""
     _component(
         actions=list(actions),
         keys={a: CLICKER_KEYS[a] for a in actions},
@@ -34,6 +42,7 @@ def show_clicker(
         dir="rtl" if lang == "ar" else "ltr",
         channel=channel,
         version=version,
+        follow=follow,
         key=key,
         default=None,
     )

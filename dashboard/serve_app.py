@@ -55,7 +55,7 @@ runtime.publisher.basemap()  # checked before serving, never first inside a requ
 data.serve_with(runtime)
 app = st.App(
     Path(__file__).resolve().parent / "app.py",
-    routes=routes(runtime.publisher),
+    routes=routes(runtime.publisher, runtime.briefings),
     middleware=[
         Middleware(CloseStreamlitEndpoints),
         Middleware(ReturnAfterSignIn),

@@ -104,6 +104,8 @@ class BriefingStore(Protocol):
 
     def find(self, key: str | None) -> Seat | None: ...
 
+    def version(self, key: str | None) -> int | None: ...
+
     def act(self, key: str, action: str) -> Briefing: ...
 
     def in_progress(self) -> list[Running]: ...
@@ -179,6 +181,17 @@ class BriefingRoom:
                 return None
             # the audience's seat never carries the key that drives the briefing
             return Seat(replace(self._briefings[owner], presenter_key=""), Role.AUDIENCE)
+
+    def version(self, key: str | None) -> int | None:
+        """The version of the briefing this key opens (either key), or None if unknown or
+        expired: what a window asks a few times a second to learn that it must redraw. Not
+        activity (only the presenter's own lookups keep a briefing alive)."""
+        if not plausible_key(key):
+            return None
+        with self._lock:
+            self._expire(self._clock())
+            owner = key if key in self._briefings else self._audience.get(key)  # type: ignore[arg-type]
+            return None if owner is None else self._briefings[owner].version
 
     def act(self, key: str, action: str) -> Briefing:
         """Apply one clicker action; only the presenter's key may. Moving lifts a blank screen;

@@ -5,7 +5,11 @@
   Content-Range; a range past the end 416; several ranges as multipart/byteranges), which is
   how PMTiles readers fetch tiles;
 - `/briefmap/reports/<digest>.json`: a report's paragraphs, only with a key the page was
-  granted (the `X-Briefmap-Key` header): 403 without it.
+  granted (the `X-Briefmap-Key` header): 403 without it;
+- `/briefmap/briefing/version`: the version of the briefing whose key (either) is in the
+  `X-Briefmap-Briefing` header, as `{"version": n}`; 404 for no such briefing. A projector
+  window asks it a few times a second and reruns only when it changed: an answer costs one
+  lookup, never a run of the page. The key travels in a header, out of the access logs.
 
 A name is looked up, never joined onto a folder; a request whose raw path holds anything but
 plain letters, digits, `.`, `_`, `-` and single `/` (an encoded slash or dot, `..`, `//`, a
@@ -15,18 +19,25 @@ backslash) is answered 404 before any lookup.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from layers.briefing import BriefingStore, plausible_key
+from layers.errors import StorageError
 from layers.publisher import KEY_HEADER, REPORTS_URL, Publisher
 from layers.render.assets import STATIC_URL
 from layers.render.basemap import BASEMAP_URL
 
 _PLAIN = re.compile(rb"/[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
 FOREVER = "public, max-age=31536000, immutable"  # for a URL that names its content (?v=, digest)
+BRIEFING_URL = "/briefmap/briefing/version"
+BRIEFING_HEADER = "X-Briefmap-Briefing"
+_NO_STORE = {"Cache-Control": "no-store"}
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -39,7 +50,9 @@ def _not_found() -> Response:
     return PlainTextResponse("not found", status_code=404)
 
 
-def routes(publisher: Publisher) -> list[Route]:
+def routes(
+    publisher: Publisher, briefings: Callable[[], BriefingStore] | None = None
+) -> list[Route]:
     async def asset(request: Request) -> Response:
         found = publisher.asset(request.path_params["name"]) if _plain(request) else None
         if found is None:
@@ -70,10 +83,22 @@ def routes(publisher: Publisher) -> list[Route]:
         headers = {"Cache-Control": "private, no-store"}
         return Response(data, media_type="application/json; charset=utf-8", headers=headers)
 
+    async def briefing_version(request: Request) -> Response:
+        key = request.headers.get(BRIEFING_HEADER)
+        if briefings is None or not plausible_key(key):  # checked before any lookup
+            return JSONResponse({"version": None}, status_code=404, headers=_NO_STORE)
+        try:  # a database read blocks: never on the event loop every session shares
+            version = await run_in_threadpool(briefings().version, key)
+        except StorageError:  # the team's database is away: the window keeps its scene
+            return JSONResponse({"version": None}, status_code=503, headers=_NO_STORE)
+        status = 404 if version is None else 200
+        return JSONResponse({"version": version}, status_code=status, headers=_NO_STORE)
+
     return [
         Route(f"{STATIC_URL}/{{name:path}}", asset, methods=["GET"]),
         Route(f"{BASEMAP_URL}/{{name}}", basemap, methods=["GET"]),
         Route(f"{REPORTS_URL}/{{name}}", report, methods=["GET"]),
+        Route(BRIEFING_URL, briefing_version, methods=["GET"]),
     ]
 
 

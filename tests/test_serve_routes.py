@@ -15,11 +15,13 @@ import anyio
 import pytest
 from starlette.applications import Starlette
 
+from layers.briefing import BriefingRoom, new_secret
 from layers.publisher import KEY_HEADER, Publisher
 from layers.render.assets import BUNDLE_TARGET, STATIC_URL, bundle_bytes, served_assets
 from layers.render.basemap import shipped_archive
 from layers.reports.library import Library
-from layers.routes import routes
+from layers.routes import BRIEFING_HEADER, BRIEFING_URL, routes
+from layers.team.database import DatabaseUnreachable
 from tests.archive_builders import good_pmtiles
 
 REPORT = "000_0f03b8209ef71bac.txt"
@@ -185,3 +187,59 @@ def test_keys_of_ended_sessions_are_dropped_when_a_key_is_granted(served):
     assert old != new and len(new) >= 32
     assert not publisher.granted(old) and publisher.granted(new)
     assert publisher._keys == {new: "two"}
+
+
+def _briefing_app(geodata, store):
+    publisher = Publisher(shipped_archive(), None, cache=None, alive=lambda _s: False)
+    return Starlette(routes=routes(publisher, lambda: store))
+
+
+@pytest.mark.parametrize(
+    "key", [None, "", "short", "x" * 65, "../../etc/passwd-aaaaaaaaaaaa", "é" * 30, "a b" * 9]
+)
+def test_a_briefing_version_needs_a_plausible_key_in_the_header(geodata, key):
+    """The class of what a visitor may send: no header, a malformed key, a key in the query
+    (never read: keys stay out of access logs) all get 404 and no lookup."""
+    asked = []
+
+    class Store(BriefingRoom):
+        def version(self, k):
+            asked.append(k)
+            return super().version(k)
+
+    store = Store()
+    real = store.create(geodata.walkthroughs["iraq-syria-2025"])
+    app = _briefing_app(geodata, store)
+    headers = {} if key is None else {BRIEFING_HEADER: key}
+    status, head, body = _get(app, BRIEFING_URL, headers)
+    assert (status, json.loads(body)) == (404, {"version": None})
+    assert head["cache-control"] == "no-store" and asked == []
+    status, _h, _b = _get(app, f"{BRIEFING_URL}?briefing={real.audience_key}")
+    assert status == 404 and asked == []
+
+
+def test_a_briefing_version_follows_moves_and_ends(geodata):
+    store = BriefingRoom()
+    b = store.create(geodata.walkthroughs["iraq-syria-2025"])
+    app = _briefing_app(geodata, store)
+
+    def ask(key):
+        status, _h, body = _get(app, BRIEFING_URL, {BRIEFING_HEADER: key})
+        return status, json.loads(body)["version"]
+
+    assert ask(b.audience_key) == (200, 1) == ask(b.presenter_key)
+    store.act(b.presenter_key, "next")
+    store.act(b.presenter_key, "next")
+    assert ask(b.audience_key) == (200, 3)
+    store.end(b.channel)
+    assert ask(b.audience_key) == (404, None)
+
+
+def test_a_briefing_version_says_when_the_store_is_away(geodata):
+    class Away(BriefingRoom):
+        def version(self, key):
+            raise DatabaseUnreachable("the team's database does not answer")
+
+    app = _briefing_app(geodata, Away())
+    status, _h, body = _get(app, BRIEFING_URL, {BRIEFING_HEADER: new_secret()})
+    assert (status, json.loads(body)) == (503, {"version": None})

@@ -187,6 +187,20 @@ class DatabaseBriefings:
         briefing = self._briefing("", tuple(values))
         return Seat(replace(briefing, audience_key=key), Role.AUDIENCE)
 
+    def version(self, key: str | None) -> int | None:
+        """The version of the briefing this key opens, or None if unknown or expired: one
+        primary-key read, no transaction, no write (not activity)."""
+        if not plausible_key(key):
+            return None
+        hashed = digest(key)
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT version FROM briefmap_briefing WHERE (presenter_hash = %(k)s "
+                "OR audience_hash = %(k)s) AND touched >= %(t)s",
+                {"k": hashed, "t": self._clock() - self._idle},
+            ).fetchone()
+        return None if row is None else int(row[0])
+
     def act(self, key: str, action: str) -> Briefing:
         """Apply one clicker action; only the presenter's key may (same rules as in memory)."""
         if action not in ACTIONS:

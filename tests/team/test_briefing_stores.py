@@ -10,7 +10,7 @@ import threading
 import psycopg
 import pytest
 
-from layers.briefing import MAX_PER_PRESENTER, BriefingError, BriefingRoom, Role
+from layers.briefing import MAX_PER_PRESENTER, BriefingError, BriefingRoom, Role, new_secret
 from layers.team.briefings import audience_key_for, open_briefings
 from layers.team.database import Database
 
@@ -85,8 +85,31 @@ def test_implausible_keys_are_never_looked_up(make_store, walkthrough, key):
     store = make_store()
     store.create(walkthrough)
     assert store.find(key) is None
+    assert store.version(key) is None
     with pytest.raises(BriefingError):
         store.act(key, "next")
+
+
+def test_the_version_either_key_reads_follows_every_move_and_is_not_activity(
+    make_store, walkthrough
+):
+    """What a window polls: the version for either key, None once ended, expired or unknown;
+    asking it never keeps a briefing alive (only the presenter does)."""
+    now = [1000.0]
+    store = make_store(idle_seconds=60, clock=lambda: now[0])
+    b = store.create(walkthrough)
+    assert store.version(b.presenter_key) == store.version(b.audience_key) == 1
+    store.act(b.presenter_key, "next")
+    store.act(b.presenter_key, "blank")
+    assert store.version(b.audience_key) == 3 == store.find(b.audience_key).briefing.version
+    assert store.version(new_secret()) is None
+    for _ in range(5):
+        now[0] += 20
+        assert store.version(b.audience_key) in (3, None)  # polled, but not kept alive
+    assert store.version(b.audience_key) is None and store.version(b.presenter_key) is None
+    other = store.create(walkthrough)
+    assert store.end(other.channel)
+    assert store.version(other.audience_key) is None
 
 
 def test_briefings_expire_when_idle_and_are_bounded(make_store, walkthrough):

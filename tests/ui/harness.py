@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from layers.routes import BRIEFING_URL
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -319,3 +321,34 @@ def event_loop_turned(frame_or_page) -> None:
         """() => new Promise(done => setTimeout(() =>
              requestAnimationFrame(() => requestAnimationFrame(() => done(true))), 0))"""
     )
+
+
+def count_version_asks(page) -> list[int]:
+    """A list that grows by one for each answer the page (any of its frames) gets from the
+    briefing-version route: how a projector window asks whether the briefing moved."""
+    answers: list[int] = []
+
+    def seen(response) -> None:
+        if urlparse(response.url).path == BRIEFING_URL:
+            answers.append(response.status)
+
+    page.on("response", seen)
+    return answers
+
+
+def wait_version_asks(page, answers: list[int], more: int, timeout: float = SETTLE_S) -> None:
+    """Wait until `more` further answers have come to `page` (the window asked, and heard
+    nothing new). Waits on the page's events: Playwright delivers them only while it waits."""
+    start = len(answers)
+    deadline = time.monotonic() + timeout
+    while len(answers) < start + more and time.monotonic() < deadline:
+        try:
+            page.wait_for_event(
+                "response",
+                predicate=lambda r: urlparse(r.url).path == BRIEFING_URL,
+                timeout=max(1.0, deadline - time.monotonic()) * 1000,
+            )
+        except Exception:  # noqa: BLE001 - the count below says what was missing
+            break
+    got = len(answers) - start
+    assert got >= more, f"the window asked {got} of {more} times whether it moved"

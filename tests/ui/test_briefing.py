@@ -12,11 +12,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from layers.boundary import load_geodata
+from layers.routes import BRIEFING_HEADER, BRIEFING_URL
 from tests.conftest import GEODATA
 from tests.ui.harness import (
     WAIT_MS,
     Guard,
     audience_link,
+    count_version_asks,
     describe_pages,
     event_loop_turned,
     map_view,
@@ -27,6 +29,8 @@ from tests.ui.harness import (
     upload,
     wait_runs,
     wait_until,
+    wait_version_asks,
+    watch_runs,
 )
 
 pytestmark = pytest.mark.browser
@@ -168,8 +172,8 @@ def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrou
     turn itself into a presenter by changing the mode in the link."""
     with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as other:
         _pres_frame, aud_frame = _open_pair(server, browser, pres, other, scene=2)
+        answers = count_version_asks(other)
         aud_frame.locator(".leaflet-container").click(position={"x": 300, "y": 300})
-        runs = runs_done(other)
         for key in ("ArrowRight", "ArrowRight", "ArrowRight", "End"):
             other.keyboard.press(key)
             event_loop_turned(other)
@@ -177,8 +181,9 @@ def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrou
         for key in ("ArrowRight", "PageDown", "End", "b"):
             other.keyboard.press(key)
             event_loop_turned(other)
-        # more of its own runs (polls included) than a move needs to arrive: it would be here
-        wait_runs(other, runs, more=2 * FOLLOW_RUNS)
+        # more answers from the server than a move needs to arrive: it would be here
+        wait_version_asks(other, answers, more=2 * FOLLOW_RUNS)
+        wait_runs(other, runs_done(other), more=0)
         assert other.locator("#bm-aud-title").inner_text() == walkthrough.scenes[1].title_en
         assert other.locator(".bm-blank").count() == 0
         pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
@@ -193,6 +198,34 @@ def test_only_the_presenter_drives_and_sees_the_notes(server, browser, walkthrou
         assert "Speaker notes" not in text
         assert other.locator('iframe[title*="clicker"]').count() == 0
         pres.get_by_text("Scene 2 / 10", exact=False).first.wait_for(timeout=WAIT_MS)
+
+
+def test_an_audience_elsewhere_asks_without_running_and_follows(server, browser, walkthrough):
+    """A projector in another browser (no channel shared with the presenter) asks the server
+    whether the briefing moved, with its key in a header; while nothing moves its page runs
+    nothing at all (a question is not a run), and a move arrives within a few runs."""
+    with window(browser, 1440, 900) as pres, window(browser, 1920, 1080) as aud:
+        watch_runs(aud)
+        _open_pair(server, browser, pres, aud, scene=3)
+        asks: list[tuple[str, dict]] = []
+        aud.on(
+            "request",
+            lambda r: asks.append((r.url, r.headers))
+            if urlparse(r.url).path == BRIEFING_URL
+            else None,
+        )
+        answers = count_version_asks(aud)
+        wait_runs(aud, runs_done(aud), more=0)
+        idle = runs_done(aud)
+        wait_version_asks(aud, answers, more=6)
+        assert runs_done(aud) == idle, "the projector ran its page while nothing moved"
+        assert set(answers) == {200}
+        key = _key(aud.url)
+        assert asks and all(h.get(BRIEFING_HEADER.lower()) == key for _u, h in asks)
+        assert not any(key in url for url, _h in asks)  # never in the address (nor its logs)
+        _watch_title(aud)
+        pres.keyboard.press("ArrowRight")
+        _follows(pres, aud, 4, walkthrough.scenes[3].title_en)
 
 
 def test_a_made_up_briefing_key_opens_nothing(server, browser):

@@ -28,7 +28,8 @@ from layers.events.backend import Source, StoreInfo
 from layers.events.datafile import StoreError
 from layers.events.manifest import NewerStoreError, older_note
 from layers.events.merge import Counts, Deletions
-from layers.events.store import Stage, checkpoint, import_entry
+from layers.events.records import import_entry
+from layers.events.store import Stage, checkpoint
 from layers.team import eventread
 from layers.team.database import Database, DatabaseUnreachable, first_line, shared
 from layers.team.database import shown as _shown

@@ -163,3 +163,58 @@ def test_nothing_but_a_removal_lowers_the_marking(backend, tmp_path, geodata):
     assert (done.events, done.marking_after) == (0, "TLP:GREEN")  # its events were deleted
     assert store.describe().marking().label == "TLP:GREEN"
     assert len(_ids(store, geodata)) == 45  # the red events came back with the clear import
+
+
+def _parquet_as_before(store):
+    """The store as a briefmap before import ids wrote it: no ids in the records, no
+    import_id column in the data file."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from layers.events.store import MANIFEST
+
+    path = store.root / MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["imports"]:
+        del entry["id"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    file = store.root / data["data"]
+    table = pq.read_table(file)
+    pq.write_table(table.drop_columns(["import_id"]), file)
+    return store
+
+
+def _postgis_as_before(store):
+    """The same for PostGIS: no ids in the records, no import_id column; opened again by a
+    process of its own (its own connections), which brings the table up to date."""
+    import psycopg
+
+    from layers.team.database import Database
+    from layers.team.eventstore import PostgisStore
+
+    with psycopg.connect(store.dsn) as conn:
+        conn.execute("ALTER TABLE briefmap_event DROP COLUMN import_id")
+        conn.execute("UPDATE briefmap_import SET entry = entry - 'id'")
+    return PostgisStore(store.dsn, database=Database(store.dsn))
+
+
+AS_BEFORE = {"parquet": _parquet_as_before, "postgis": _postgis_as_before}
+
+
+def test_an_import_recorded_before_ids_cannot_be_removed(backend, tmp_path, geodata):
+    """A store written before imports had ids opens and keeps working; its earlier imports
+    cannot be removed (their events cannot be told apart), the ones after can."""
+    store = backend.open(tmp_path / "store")
+    old = _events(15, 14, "O")
+    store.apply(old, None, _source("old.csv", 15, "TLP:AMBER"), **RAISE)
+    store = AS_BEFORE[backend.name](store)
+    info = store.describe()
+    assert "id" not in info.imports[0] and info.rows == 15
+    with pytest.raises(RemovalError, match="earlier briefmap have no id"):
+        store.remove_import(1)
+    store.apply(_events(5, 15, "N"), None, _source("new.csv", 5, "TLP:RED"), **RAISE)
+    new_id = store.describe().imports[-1]["id"]
+    done = store.remove_import(new_id)
+    assert (done.events, done.marking_after) == (5, "TLP:AMBER")
+    assert _ids(store, geodata) == set(old["event_id_cnty"].to_pylist())

@@ -42,6 +42,8 @@ class RemovalError(StorageError, ValueError):
     """An import that cannot be removed (unknown id, recorded before ids were kept); nothing
     was changed."""
 
+    exit_code = 2  # a request that cannot be met (as an unknown id elsewhere)
+
 
 @dataclass(frozen=True)
 class Removal:

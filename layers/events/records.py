@@ -139,5 +139,20 @@ def removal(imports: list[dict[str, Any]], entry: dict[str, Any], events: int, b
     return Removal(entry, events, before, after, record)
 
 
+def listed(entry: dict[str, Any], lang: str = "en") -> str:
+    """One import as an admin's list shows it: id, file, marking, who and when."""
+    from layers.events.words import w
+
+    return w(
+        "import_line",
+        lang,
+        id=entry.get("id", "–"),
+        file=entry["file"] or "(deletions)",
+        marking=entry.get("marking", marking_of(None).label),
+        by=str(entry.get("by") or "–")[:64],
+        when=entry["imported_at"][:16].replace("T", " "),
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

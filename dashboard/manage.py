@@ -50,11 +50,12 @@ def imports_panel(lang: str, who: Person) -> None:
     except BriefmapError as exc:  # the events panel says more
         st.sidebar.caption(md(str(exc)))
         return
-    with st.sidebar.expander(w("imports_title", lang, n=len(imports))):
-        said = st.session_state.pop(state.IMPORT_REMOVED, None)
+    said = st.session_state.pop(state.IMPORT_REMOVED, None)
+    asked = st.session_state.get(state.IMPORT_REMOVAL)
+    title = w("imports_title", lang, n=len(imports))  # a removal changes it: open it then
+    with st.sidebar.expander(title, expanded=bool(said or asked)):
         if said:
             (st.success if said[0] else st.error)(md(said[1]))
-        asked = st.session_state.get(state.IMPORT_REMOVAL)
         for entry in reversed(imports):
             st.caption(md(listed(entry, lang)))
             ident = entry.get("id")

@@ -51,6 +51,7 @@ def analyst_page(geodata: Geodata, lang: str, who: Person) -> None:
         author.briefing_sidebar(geodata, view, lang, who)
         if who.may(Capability.MANAGE):  # every server's briefings, each may be ended
             manage.briefings_panel(lang)
+            manage.imports_panel(lang, who)  # the store's imports, each may be removed
         if who.may(Capability.IMPORT):  # writes the store every analyst shares
             events_panel.uploader(lang, who)
     else:  # (tests wait for this container to go: tests/ui/harness.open_map)

@@ -1,4 +1,6 @@
-"""`briefmap import` and `briefmap store`: the command-line side of the event store."""
+"""`briefmap import`, `briefmap store` and `briefmap store remove-import`: the command-line
+side of the event store. The command line is the operator's: whoever runs it on the store
+holds every role (`layers.access.roles`), as on the laptop."""
 
 from __future__ import annotations
 
@@ -88,6 +90,23 @@ def _store_command(sub) -> None:
     )
     store.add_argument("--store", type=store_dir, help="store directory")
     store.set_defaults(run=run_store)
+    actions = store.add_subparsers(dest="store_action", metavar="ACTION")
+    remove = actions.add_parser(
+        "remove-import",
+        help="remove one import: the events it wrote and its record (an admin's act)",
+        description="Remove import ID (as `briefmap store` lists it) in one atomic step: the "
+        "events whose current version it wrote and its record go, a record of the removal "
+        "(who, when, how many events) stays, and the store's marking becomes the highest of "
+        "the imports left. The store keeps no earlier versions of an event, so events the "
+        "import revised go with it; deletions it applied are not undone. Import the source "
+        "again to bring events back.",
+    )
+    remove.add_argument("id", type=int, metavar="ID", help="the import's id")
+    suppress = argparse.SUPPRESS  # given here or before the action: either is kept
+    remove.add_argument("--store", type=store_dir, default=suppress, help="store directory")
+    remove.add_argument("--config", type=Path, metavar="FILE", default=suppress)
+    remove.add_argument("--marking-scheme", type=Path, metavar="FILE", default=suppress)
+    remove.set_defaults(run=run_remove_import)
 
 
 def _encoding(text: str) -> str:
@@ -200,8 +219,31 @@ def run_store(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{k} {v}" for k, v in entry["counts"].items() if v)
         marked = f"  {import_marking(entry).label}" if entry["file"] else ""
         by = f"by {entry.get('by') or 'unrecorded'}"  # imports before issue 20 recorded no one
+        ident = f"id {entry.get('id', '–')}"  # –: recorded before ids (it cannot be removed)
         print(
-            f"  {entry['imported_at']}  {by}  {entry['file'] or '(deletions only)'}  "
+            f"  {entry['imported_at']}  {ident}  {by}  {entry['file'] or '(deletions only)'}  "
             f"sha256 {entry['sha256'][:12]}  {entry['rows']:,} rows  {counts}{marked}"
         )
+    for record in info.removals:
+        print(
+            f"  {record['removed_at']}  removed by {record['by']}: import {record['import']} "
+            f"({record['file'] or 'deletions only'}, {record.get('marking', '')}), "
+            f"{record['events']:,} events; marking {record.get('marking_before', '?')} → "
+            f"{record.get('marking_after', '?')}"
+        )
+    return 0
+
+
+def run_remove_import(args: argparse.Namespace) -> int:
+    """`briefmap store remove-import ID`: what went, and the marking before → after."""
+    done = open_event_store(args.settings.store).remove_import(args.id, by=os_user())
+    print(done.words())
+    revised = done.entry["counts"].get("revised", 0)
+    if revised:
+        print(
+            f"note: it had revised {revised:,} events; the store keeps no earlier versions, "
+            "so those it still held went with it (import their source again to bring them back)"
+        )
+    if done.entry["counts"].get("removed", 0):
+        print("note: the deletions it applied are not undone")
     return 0

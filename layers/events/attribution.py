@@ -8,10 +8,12 @@ The store is marked by the highest marking of the imports that brought it data
 (`store_marking`; deletions bring none). So an import can raise it, and nothing lowers it but
 the removal of the import records that raised it: a later import at a lower marking, the
 deletion of every event an import brought, or the same file imported again at a lower marking
-all leave the record, and so the marking, where it was. Raising it is refused
-(`MarkingRaiseError`) unless the caller says the person may (`may_raise_marking`: the app
-passes it from the person's role, the command line from `--raise-marking`). The check runs
-inside the store's write lock or transaction, so two imports cannot both slip past it.
+all leave the record, and so the marking, where it was; removing the import
+(`remove_import`, `layers.events.records`: its events and its record) brings it down. Raising
+it is refused (`MarkingRaiseError`) unless the caller says the person may
+(`may_raise_marking`: the app passes it from the person's role, the command line from
+`--raise-marking`). The check runs inside the store's write lock or transaction, so two
+imports cannot both slip past it.
 """
 
 from __future__ import annotations

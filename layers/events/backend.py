@@ -9,7 +9,11 @@ A backend (GeoParquet today, `layers.events.store`; a database next) gives:
 - `query(filter, frame, geodata)`: `snapshot().query(...)`;
 - `apply` / `upsert` / `delete`: one atomic write each, recorded with who and when, and
   refused if it would raise the store's marking unless `may_raise_marking`
-  (`layers.events.attribution`); `check()`: the data readable.
+  (`layers.events.attribution`); `check()`: the data readable;
+- `remove_import(id, by=...)`: one atomic write that deletes the events whose current row that
+  import wrote and its record, recording the removal (`layers.events.records`); the only
+  thing that can lower the store's marking. An admin's act: callers check the person's
+  `Capability.MANAGE` (the command line is the operator's).
 
 A `QueryResult` is everything the page and the exports ask of the shown events: counts by
 type (with and without the filter's types), the monthly histogram, fatalities, the map payload
@@ -34,6 +38,7 @@ import pyarrow as pa
 
 from layers.events.attribution import store_marking
 from layers.events.merge import Counts, Deletions
+from layers.events.records import Removal
 from layers.events.words import w
 from layers.marking import Marking
 from layers.model import Geodata
@@ -69,6 +74,7 @@ class StoreInfo:
     last_date: str | None
     version: int = 0  # the schema version it is read as (`layers.events.manifest.VERSION`)
     note: str | None = None  # said when the store was written by an earlier briefmap
+    removals: tuple[dict[str, Any], ...] = ()  # imports removed: which, who, when, how many
 
     def marking(self) -> Marking:
         """The highest marking of any import that brought events (deletions bring none): what
@@ -209,5 +215,7 @@ class EventStore(Protocol):
     ) -> Counts: ...
 
     def delete(self, deletions: Deletions, source: Source) -> Counts: ...
+
+    def remove_import(self, import_id: int, *, by: str = "") -> Removal: ...
 
     def check(self) -> None: ...

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from layers.atomic import is_disk_full
@@ -71,3 +73,26 @@ def writing(path: Path) -> Iterator[None]:
         if is_disk_full(exc):
             raise StoreError(f"disk full writing {path}; nothing was stored") from exc
         raise
+
+
+def date_span(table: pa.Table) -> dict[str, str | None]:
+    """The first and last event dates the manifest records."""
+    if table.num_rows == 0:
+        return {"first_date": None, "last_date": None}
+    dates = table.column("event_date")
+    lo, hi = pc.min(dates).as_py(), pc.max(dates).as_py()
+    return {"first_date": lo.isoformat(), "last_date": hi.isoformat()}
+
+
+def geo_metadata(table: pa.Table) -> dict[str, Any]:
+    """GeoParquet 1.1 metadata: WKB points in WGS84 longitude/latitude (OGC:CRS84)."""
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": ["Point"]}
+    if table.num_rows:
+        lon, lat = table.column("longitude"), table.column("latitude")
+        column["bbox"] = [
+            pc.min(lon).as_py(),
+            pc.min(lat).as_py(),
+            pc.max(lon).as_py(),
+            pc.max(lat).as_py(),
+        ]
+    return {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}

@@ -19,7 +19,15 @@ FORMAT = "briefmap-events/1"
 VERSION = 2
 DATA = re.compile(r"^events-(\d{6})\.parquet$")
 _ENTRY = {"file": str, "sha256": str, "rows": int, "imported_at": str, "counts": dict}
-_OPTIONAL = {"format": str, "rejected": int, "marking": str, "deletions": dict, "by": str}
+_OPTIONAL = {
+    "format": str,
+    "rejected": int,
+    "marking": str,
+    "deletions": dict,
+    "by": str,
+    "id": int,  # kept since imports can be removed (`layers.events.records`)
+}
+_REMOVAL = {"import": int, "file": str, "events": int, "by": str, "removed_at": str}
 _DELETIONS = {"file": str, "sha256": (str, type(None)), "rows": int}
 
 
@@ -106,6 +114,14 @@ def check(data: Any) -> dict[str, Any]:
         raise ManifestError(f"'imports' is {_kind(imports)}, expected a list")
     for k, entry in enumerate(imports, start=1):
         _entry(entry, f"import {k}")
+    removals = data.get("removals", [])
+    if not isinstance(removals, list):
+        raise ManifestError(f"'removals' is {_kind(removals)}, expected a list")
+    for k, record in enumerate(removals, start=1):
+        if not isinstance(record, dict):
+            raise ManifestError(f"removal {k} is {_kind(record)}, expected an object")
+        for key, kind in _REMOVAL.items():
+            _typed(record, key, kind, f"removal {k}", required=True)
     return data
 
 

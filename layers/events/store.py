@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,21 +28,38 @@ from platformdirs import user_data_dir
 
 from layers.atomic import write_text_atomic, write_with_atomic
 from layers.events import merge
-from layers.events.attribution import check_raise, os_user
+from layers.events.attribution import check_raise
 from layers.events.backend import EventSnapshot, EventStore, Frame, QueryResult, Source, StoreInfo
-from layers.events.datafile import StoreError, check_data, read_data, writing
+from layers.events.datafile import (
+    StoreError,
+    check_data,
+    date_span,
+    geo_metadata,
+    read_data,
+    writing,
+)
 from layers.events.manifest import DATA as _DATA
 from layers.events.manifest import (
     FORMAT,
     VERSION,
     ManifestError,
     NewerStoreError,
-    marking_of,
     migrate,
 )
 from layers.events.manifest import check as check_manifest
 from layers.events.merge import Counts, Deletions
 from layers.events.query import ParquetSnapshot
+from layers.events.records import (
+    IMPORT_FIELD,
+    IMPORT_ID,
+    STORED_SCHEMA,
+    Removal,
+    find,
+    import_entry,
+    next_id,
+    removal,
+    with_import_id,
+)
 from layers.events.schema import DETAIL_COLUMNS, STORE_SCHEMA
 from layers.model import Geodata
 from layers.view import View
@@ -131,6 +147,7 @@ class ParquetStore:
             last_date=m.get("last_date"),
             version=m["version"],
             note=note,
+            removals=tuple(m.get("removals", [])),
         )
 
     def snapshot(self) -> EventSnapshot:
@@ -245,34 +262,78 @@ class ParquetStore:
             self._sweep()
             m = self.manifest()
             check_raise(m["imports"], source.file, source.marking, may_raise_marking)
-            old = self.table()
-            merged, counts = merge.upsert(old, batch) if batch is not None else (old, Counts())
+            ident = next_id(m["imports"], m.get("removals", []))
+            old = self._stored()
+            if batch is not None:
+                merged, counts = merge.upsert(old, with_import_id(batch, ident))
+            else:
+                merged, counts = old, Counts()
             if deletions is not None and merged is not None:
                 merged, removed, missing = merge.delete(merged, deletions)
                 counts = Counts(**{**counts.as_dict(), "removed": removed, "not_found": missing})
             elif deletions is not None:
                 counts = Counts(**{**counts.as_dict(), "not_found": len(deletions.ids)})
             self.stage("merged")
-            entry = import_entry(source, counts)
-            generation = m["generation"]
             if old is None or counts.new or counts.revised or counts.removed:
-                generation += 1  # the data changed: write the next generation
-                name = f"events-{generation:06d}.parquet"
-                merged = (
-                    merge.in_order(merged) if merged is not None else STORE_SCHEMA.empty_table()
-                )
-                self._write_parquet(merged, self.root / name)
-                self.stage("data-written")
-                m = {**m, "generation": generation, "data": name, "rows": merged.num_rows}
-                m.update(_date_span(merged))
-            m["imports"] = [*m["imports"], entry]
-            write_text_atomic(self.root / MANIFEST, json.dumps(m, indent=1, ensure_ascii=False))
-            self.stage("committed")
-            self._sweep(keep_previous=generation - 1)
+                m = self._write_generation(m, merged)  # the data changed
+            m["imports"] = [*m["imports"], import_entry(source, counts, ident)]
+            self._commit(m)
         return counts
 
+    def remove_import(self, import_id: int, *, by: str = "") -> Removal:
+        """Delete the events whose current row import `import_id` wrote, and its record,
+        recording the removal, as one atomic step (`layers.events.records`); RemovalError,
+        nothing changed, for an id the store does not have."""
+        find(self.manifest()["imports"], import_id)  # before the lock: a store never made
+        with self._locked():
+            self._sweep()
+            m = self.manifest()
+            entry = find(m["imports"], import_id)
+            old = self._stored()
+            ids = old.column(IMPORT_ID) if old is not None else pa.array([], IMPORT_FIELD.type)
+            gone = pc.fill_null(pc.equal(ids, import_id), False)
+            done = removal(m["imports"], entry, pc.sum(gone).as_py() or 0, by)
+            self.stage("merged")
+            if done.events:
+                m = self._write_generation(m, old.filter(pc.invert(gone)))
+            m["imports"] = [e for e in m["imports"] if e is not entry]
+            m["removals"] = [*m.get("removals", []), done.record]
+            self._commit(m)
+        return done
+
+    def _stored(self) -> pa.Table | None:
+        """The current events with the import that wrote each (null: an earlier briefmap's)."""
+        table = self.table()
+        if table is None:
+            return None
+        path = self.root / self.manifest()["data"]
+        if pq.read_schema(path).get_field_index(IMPORT_ID) < 0:
+            return table.append_column(IMPORT_FIELD, pa.nulls(table.num_rows, IMPORT_FIELD.type))
+        try:
+            ids = pq.read_table(path, columns=[IMPORT_ID]).column(IMPORT_ID)
+        except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
+            raise StoreError(f"{path}: cannot read ({exc})") from exc
+        return table.append_column(IMPORT_FIELD, ids.cast(IMPORT_FIELD.type))
+
+    def _write_generation(self, m: dict[str, Any], table: pa.Table | None) -> dict[str, Any]:
+        """The next generation's data file written (not yet committed): the manifest for it."""
+        generation = m["generation"] + 1
+        name = f"events-{generation:06d}.parquet"
+        table = merge.in_order(table) if table is not None else STORED_SCHEMA.empty_table()
+        self._write_parquet(table, self.root / name)
+        self.stage("data-written")
+        m = {**m, "generation": generation, "data": name, "rows": table.num_rows}
+        m.update(date_span(table))
+        return m
+
+    def _commit(self, m: dict[str, Any]) -> None:
+        """The manifest's rename: the commit. Then the files no manifest names are swept."""
+        write_text_atomic(self.root / MANIFEST, json.dumps(m, indent=1, ensure_ascii=False))
+        self.stage("committed")
+        self._sweep(keep_previous=m["generation"] - 1)
+
     def _write_parquet(self, table: pa.Table, path: Path) -> None:
-        meta = {**(table.schema.metadata or {}), b"geo": json.dumps(_geo_metadata(table))}
+        meta = {**(table.schema.metadata or {}), b"geo": json.dumps(geo_metadata(table))}
         table = table.replace_schema_metadata(meta)
 
         def write(tmp: Path) -> None:
@@ -332,46 +393,3 @@ def checked_manifest(data: Any, path: Path) -> dict[str, Any]:
         raise StoreError(f"{path.parent}: {exc}") from None
     except ManifestError as exc:
         raise StoreError(f"{path}: damaged manifest: {exc}") from None
-
-
-def import_entry(source: Source, counts: Counts) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "file": source.file,
-        "sha256": source.sha256,
-        "rows": source.rows,
-        "format": source.format,
-        "rejected": source.rejected,
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": counts.as_dict(),
-        "marking": marking_of(source.marking).label,
-        "by": source.by or os_user(),
-    }
-    if source.deletions_file:
-        entry["deletions"] = {
-            "file": source.deletions_file,
-            "sha256": source.deletions_sha256,
-            "rows": source.deletions_rows,
-        }
-    return entry
-
-
-def _date_span(table: pa.Table) -> dict[str, str | None]:
-    if table.num_rows == 0:
-        return {"first_date": None, "last_date": None}
-    dates = table.column("event_date")
-    lo, hi = pc.min(dates).as_py(), pc.max(dates).as_py()
-    return {"first_date": lo.isoformat(), "last_date": hi.isoformat()}
-
-
-def _geo_metadata(table: pa.Table) -> dict[str, Any]:
-    """GeoParquet 1.1 metadata: WKB points in WGS84 longitude/latitude (OGC:CRS84)."""
-    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": ["Point"]}
-    if table.num_rows:
-        lon, lat = table.column("longitude"), table.column("latitude")
-        column["bbox"] = [
-            pc.min(lon).as_py(),
-            pc.min(lat).as_py(),
-            pc.max(lon).as_py(),
-            pc.max(lat).as_py(),
-        ]
-    return {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}

@@ -126,6 +126,31 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
         "استيراد {file} (SHA-256 {sha}…، عدد الصفوف {n})",
     ),
     "rejects": ("Download the rejected rows", "تنزيل الصفوف المرفوضة"),
+    # an admin's list of imports (`dashboard/manage.py`)
+    "imports_title": ("Imports in the event store ({n})", "عمليات الاستيراد في مخزن الأحداث ({n})"),
+    "import_line": (
+        "#{id} · {file} · {marking} · by {by}, {when} UTC",
+        "#{id} · {file} · {marking} · بواسطة {by}، {when} (UTC)",
+    ),
+    "import_no_id": (
+        "recorded by an earlier briefmap: cannot be removed",
+        "سجّله إصدار أقدم من briefmap: لا يمكن إزالته",
+    ),
+    "remove_import": ("Remove import #{id}…", "إزالة الاستيراد #{id}…"),
+    "remove_import_sure": (
+        "Remove import #{id}? The events it wrote go, with those it revised (earlier versions "
+        "are not kept), and the store's marking becomes the highest of the imports left. "
+        "Deletions it applied are not undone.",
+        "إزالة الاستيراد #{id}؟ تُحذف الأحداث التي كتبها ومعها ما عدّله منها (لا تُحفظ النسخ "
+        "السابقة)، ويصبح تصنيف المخزن أعلى تصنيفات عمليات الاستيراد الباقية. لا يُتراجع عن "
+        "عمليات الحذف التي طبّقها.",
+    ),
+    "remove_import_yes": ("Remove it", "أزله"),
+    "remove_import_no": ("Keep it", "أبقه"),
+    "import_removed": (
+        "Import #{id} removed; events removed: {n}; the marking was {before} and is now {after}.",
+        "أُزيل الاستيراد #{id}؛ عدد الأحداث المحذوفة {n}؛ كان التصنيف {before} وأصبح {after}.",
+    ),
 }
 
 

@@ -3,7 +3,8 @@ loading into them.
 
 `briefmap_store` (one row: format, schema version, generation, counts), `briefmap_event` (one
 row per version of an event: the store schema's columns, a PostGIS point, and the generations
-the version belongs to), `briefmap_import` (what each import brought, and who), and the
+the version belongs to), `briefmap_import` (what each import brought, and who; its `id` is the one
+its events' `import_id` carry), `briefmap_removal` (imports removed: which, who, when), and the
 (cell, month, type) rollup `briefmap_density`.
 """
 
@@ -102,11 +103,16 @@ END_REVISED = """
 UPDATE briefmap_event e SET gen_to = %(g)s FROM briefmap_stage s
     WHERE e.event_id_cnty = s.event_id_cnty AND e.gen_to IS NULL
 """
+# The removal of an import (`PostgisStore.remove_import`): the current versions it wrote end.
+END_IMPORT = """
+UPDATE briefmap_event SET gen_to = %(g)s WHERE gen_to IS NULL AND import_id = %(i)s
+"""
+NEXT_IMPORT = "SELECT nextval(pg_get_serial_sequence('briefmap_import', 'id'))"
 _NAMES = ", ".join(f'"{c}"' for c in COLUMNS)
 _STAGED = ", ".join(f's."{c}"' for c in COLUMNS)
 INSERT_ALL = f"""
-INSERT INTO briefmap_event ({_NAMES}, geom, gen_from)
-    SELECT {_STAGED}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %(g)s
+INSERT INTO briefmap_event ({_NAMES}, geom, gen_from, import_id)
+    SELECT {_STAGED}, ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326), %(g)s, %(i)s
     FROM briefmap_stage s
 """  # noqa: S608 - column names from the store schema, never from input
 
@@ -143,6 +149,8 @@ CREATE TABLE IF NOT EXISTS briefmap_event (
     gen_to bigint,
     PRIMARY KEY (event_id_cnty, gen_from)
 );
+-- the import that wrote each version (NULL: written before imports could be removed)
+ALTER TABLE briefmap_event ADD COLUMN IF NOT EXISTS import_id bigint;
 CREATE UNIQUE INDEX IF NOT EXISTS briefmap_event_current
     ON briefmap_event (event_id_cnty) WHERE gen_to IS NULL;
 CREATE INDEX IF NOT EXISTS briefmap_event_geom ON briefmap_event USING gist (geom);
@@ -154,6 +162,12 @@ CREATE TABLE IF NOT EXISTS briefmap_import (
     generation bigint NOT NULL,
     entry jsonb NOT NULL,
     imported_by text
+);
+CREATE TABLE IF NOT EXISTS briefmap_removal (
+    id bigserial PRIMARY KEY,
+    generation bigint NOT NULL,
+    entry jsonb NOT NULL,
+    removed_by text
 );
 CREATE TABLE IF NOT EXISTS briefmap_density (
     h3 bigint NOT NULL,

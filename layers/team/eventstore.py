@@ -28,17 +28,20 @@ from layers.events.backend import Source, StoreInfo
 from layers.events.datafile import StoreError
 from layers.events.manifest import NewerStoreError, older_note
 from layers.events.merge import Counts, Deletions
-from layers.events.store import Stage, checkpoint, import_entry
-from layers.team import eventread
+from layers.events.records import Removal, find, import_entry, removal
+from layers.events.store import Stage, checkpoint
+from layers.team import eventread, eventwrite
 from layers.team.database import Database, DatabaseUnreachable, first_line, shared
 from layers.team.database import shown as _shown
 from layers.team.eventschema import (
     CHANNEL,
     COLUMNS,
+    END_IMPORT,
     END_REVISED,
     FORMAT,
     INSERT_ALL,
     LOCK_IMPORT,
+    NEXT_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
     binary_chunks,
@@ -130,8 +133,9 @@ class PostgisStore:
             generation, rows, first, last = conn.execute(
                 "SELECT generation, rows, first_date, last_date FROM briefmap_store"
             ).fetchone()
-            entries = [
-                row[0] for row in conn.execute("SELECT entry FROM briefmap_import ORDER BY id")
+            entries = _entries(conn)
+            removals = [
+                row[0] for row in conn.execute("SELECT entry FROM briefmap_removal ORDER BY id")
             ]
         return StoreInfo(
             location=_shown(self.dsn),
@@ -143,6 +147,7 @@ class PostgisStore:
             last_date=last.isoformat() if last else None,
             version=SCHEMA_VERSION,
             note=older_note(version) if version < SCHEMA_VERSION else None,
+            removals=tuple(removals),
         )
 
     def check(self) -> None:
@@ -248,17 +253,19 @@ class PostgisStore:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
                     self.stage("locked")  # connected, the schema checked, one import at a time
-                    imports = "SELECT entry FROM briefmap_import ORDER BY id"
-                    entries = [r[0] for r in conn.execute(imports)]
+                    entries = _entries(conn)
                     check_raise(entries, source.file, source.marking, may_raise_marking)
+                    (ident,) = conn.execute(NEXT_IMPORT).fetchone()
                     (now,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
                     nxt = now + 1  # the generation this import makes, if it changes anything
-                    counts = self._merge(conn, batch, nxt) if batch is not None else Counts()
+                    counts = Counts()
+                    if batch is not None:
+                        counts = self._merge(conn, batch, nxt, ident)
                     if deletions is not None:
-                        removed, missing = self._delete(conn, deletions, nxt)
+                        removed, missing = eventwrite.delete(conn, deletions, nxt)
                         counts = replace(counts, removed=removed, not_found=missing)
                     self.stage("merged")
-                    self._commit(conn, source, counts)
+                    self._commit(conn, source, counts, ident)
                 self.stage("committed")
             except psycopg.Error as exc:
                 raise PostgisStoreError(
@@ -267,7 +274,37 @@ class PostgisStore:
                 ) from None
         return counts
 
-    def _merge(self, conn, batch: pa.Table, generation: int) -> Counts:
+    def remove_import(self, import_id: int, *, by: str = "") -> Removal:
+        """Delete the events whose current version import `import_id` wrote, and its record,
+        recording the removal, in one transaction under the import lock, with a generation
+        bump and a NOTIFY as an import's (`layers.events.records`); RemovalError, nothing
+        changed, for an id the store does not have."""
+        import psycopg
+
+        with self._connect() as conn:
+            self._ensure(conn)
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_IMPORT,))
+                    self.stage("locked")
+                    entries = _entries(conn)
+                    entry = find(entries, import_id)
+                    (now,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
+                    events = conn.execute(END_IMPORT, {"g": now + 1, "i": import_id}).rowcount
+                    done = removal(entries, entry, events, by or self.user or "")
+                    self.stage("merged")
+                    conn.execute("DELETE FROM briefmap_import WHERE id = %s", (import_id,))
+                    generation = eventwrite.bump(conn, bool(events))
+                    eventwrite.record_removal(conn, generation, done.record)
+                self.stage("committed")
+            except psycopg.Error as exc:
+                raise PostgisStoreError(
+                    f"{_shown(self.dsn)}: import {import_id} not removed, the store is as it was "
+                    f"({_first(exc)})"
+                ) from None
+        return done
+
+    def _merge(self, conn, batch: pa.Table, generation: int, ident: int) -> Counts:
         (held,) = conn.execute("SELECT rows FROM briefmap_store").fetchone()
         counts = Counts(new=batch.num_rows)  # an empty store: every row is new
         if held:  # only the new and revised rows go to the server
@@ -276,7 +313,7 @@ class PostgisStore:
         conn.execute(
             "CREATE TEMP TABLE briefmap_stage (LIKE briefmap_event) ON COMMIT DROP; "
             "ALTER TABLE briefmap_stage DROP COLUMN geom, DROP COLUMN gen_from, "
-            "DROP COLUMN gen_to"
+            "DROP COLUMN gen_to, DROP COLUMN import_id"
         )
         columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
         copy_sql = sql.SQL("COPY briefmap_stage ({}) FROM STDIN (FORMAT binary)")
@@ -290,72 +327,26 @@ class PostgisStore:
         if counts.revised:
             conn.execute("ANALYZE briefmap_stage")
             conn.execute(END_REVISED, {"g": generation})
-        conn.execute(INSERT_ALL, {"g": generation})
+        conn.execute(INSERT_ALL, {"g": generation, "i": ident})
         return counts
 
-    def _delete(self, conn, deletions: Deletions, generation: int) -> tuple[int, int]:
-        if not deletions.ids:
-            return 0, 0
+    def _commit(self, conn, source: Source, counts: Counts, ident: int) -> None:
+        generation = eventwrite.bump(conn, bool(counts.new or counts.revised or counts.removed))
+        entry = import_entry(source, counts, ident)
         conn.execute(
-            "CREATE TEMP TABLE briefmap_gone (event_id_cnty text, timestamp bigint) ON COMMIT DROP"
-        )
-        with conn.cursor().copy("COPY briefmap_gone FROM STDIN") as copy:
-            for ident, stamp in zip(deletions.ids, deletions.timestamps, strict=True):
-                copy.write_row((ident, stamp))
-        (missing,) = conn.execute(
-            "SELECT count(*) FROM briefmap_gone g "
-            "WHERE NOT EXISTS (SELECT 1 FROM briefmap_event e "
-            "WHERE e.event_id_cnty = g.event_id_cnty AND e.gen_to IS NULL)"
-        ).fetchone()
-        removed = conn.execute(
-            "UPDATE briefmap_event e SET gen_to = %s FROM briefmap_gone g "
-            "WHERE e.event_id_cnty = g.event_id_cnty AND e.gen_to IS NULL "
-            "AND e.timestamp <= g.timestamp",
-            (generation,),
-        ).rowcount
-        return removed, missing
-
-    def _commit(self, conn, source: Source, counts: Counts) -> None:
-        changed = counts.new or counts.revised or counts.removed
-        (generation,) = conn.execute("SELECT generation FROM briefmap_store").fetchone()
-        if changed or generation == 0:
-            generation += 1
-            conn.execute(
-                "UPDATE briefmap_store SET generation = %s, schema_version = %s, "
-                "(rows, first_date, last_date) = (SELECT count(*), min(event_date), "
-                "max(event_date) FROM briefmap_event WHERE gen_to IS NULL)",
-                (generation, SCHEMA_VERSION),
-            )
-            # versions that ended before the previous generation: no snapshot reads them
-            conn.execute(
-                "DELETE FROM briefmap_event WHERE gen_to IS NOT NULL AND gen_to < %s",
-                (generation,),
-            )
-            self._roll_up(conn, generation)
-        entry = import_entry(source, counts)
-        conn.execute(
-            "INSERT INTO briefmap_import (generation, entry, imported_by) VALUES (%s, %s, %s)",
-            (generation, json.dumps(entry, ensure_ascii=False), entry["by"]),
+            "INSERT INTO briefmap_import (id, generation, entry, imported_by) "
+            "VALUES (%s, %s, %s, %s)",
+            (ident, generation, json.dumps(entry, ensure_ascii=False), entry["by"]),
         )
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
 
-    def _roll_up(self, conn, generation: int) -> None:
-        """The density rollup (events per H3 cell at H3_RES, month and type) brought up to
-        `generation`: the versions it begins counted in, the versions it ends counted out
-        (work in proportion to the import, not to the store)."""
-        conn.execute(
-            "INSERT INTO briefmap_density AS d (h3, month, event_type, events) "
-            "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
-            "sum(CASE WHEN gen_from = %(g)s THEN 1 ELSE -1 END) FROM briefmap_event "
-            "WHERE (gen_from = %(g)s OR gen_to = %(g)s) AND date_start IS NOT NULL "
-            "GROUP BY 1, 2, 3 ON CONFLICT (h3, month, event_type) "
-            "DO UPDATE SET events = d.events + excluded.events",
-            {"g": generation},
-        )
-        conn.execute("DELETE FROM briefmap_density WHERE events = 0")
-
 
 _first = first_line
+
+
+def _entries(conn) -> list[dict]:
+    """The store's import records, oldest first."""
+    return [row[0] for row in conn.execute("SELECT entry FROM briefmap_import ORDER BY id")]
 
 
 def _has_table(conn, name: str) -> bool:

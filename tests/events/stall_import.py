@@ -28,8 +28,13 @@ def stop_at(stage: str):
 
 
 def main(argv: list[str]) -> int:
-    root, path, stage = Path(argv[0]), Path(argv[1]), argv[2]
-    import_file(ParquetStore(check_location(root), stage=stop_at(stage)), path)
+    """FILE may be `remove:ID`: the removal of import ID instead of an import."""
+    root, path, stage = Path(argv[0]), argv[1], argv[2]
+    store = ParquetStore(check_location(root), stage=stop_at(stage))
+    if path.startswith("remove:"):
+        store.remove_import(int(path.removeprefix("remove:")), by="test")
+    else:
+        import_file(store, Path(path))
     print(f"finished without reaching {stage}", file=sys.stderr, flush=True)
     return 3
 

@@ -45,10 +45,10 @@ def _state(root: Path) -> tuple[bytes, bytes, list[str]]:
     return manifest, data, ids
 
 
-def _start(root: Path, path: Path, stall: str | None = None) -> subprocess.Popen:
+def _start(root: Path, path: Path | str, stall: str | None = None) -> subprocess.Popen:
     """`briefmap import` of `path` into `root`; with `stall`, a child Python process that runs
     the same import with a stage callback that announces `stall` and waits there
-    (`tests.events.stall_import`)."""
+    (`tests.events.stall_import`); `path` "remove:ID": the removal of import ID instead."""
     if stall:
         command = [sys.executable, "-m", "tests.events.stall_import", str(root), str(path), stall]
     else:
@@ -100,3 +100,20 @@ def test_kill_at_a_moment_leaves_old_or_new_store(tmp_path, incoming, delay):
     after = _state(root)
     assert after == before or len(after[2]) == 6040
     assert set(before[2]) <= set(after[2])
+
+
+@pytest.mark.parametrize("stage", BEFORE_COMMIT[1:])
+def test_a_removal_killed_before_commit_leaves_store_unchanged(tmp_path, incoming, stage):
+    root = _store(tmp_path)
+    import_file(open_store(root), incoming)
+    ident = open_store(root).describe().imports[-1]["id"]
+    before = _state(root)
+    proc = _start(root, f"remove:{ident}", stall=stage)
+    line = proc.stderr.readline()
+    assert f"stalled at {stage}" in line, line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert _state(root) == before and len(before[2]) == 6040
+    done = open_store(root).remove_import(ident)  # the next one sweeps and works
+    assert done.events == 6000 and len(_state(root)[2]) == 40
+    assert not [p.name for p in root.iterdir() if p.name.endswith(".tmp")]

@@ -25,6 +25,8 @@ from layers.team.eventstore import (
     StoreUnreachable,
 )
 
+RAISE = {"may_raise_marking": True}
+
 
 def source(name: str, rows: int, marking: str = "TLP:CLEAR") -> Source:
     return Source(file=name, sha256="0" * 64, rows=rows, format="acled", marking=marking)
@@ -213,6 +215,44 @@ def test_an_import_killed_mid_copy_leaves_the_store_as_it_was(database):
     assert pg.describe().generation == info.generation
     counts = pg.upsert(events, source("b.csv", 60))  # the lock went with it
     assert counts.new == 10 and pg.describe().generation == info.generation + 1
+
+
+def test_a_removal_killed_before_commit_leaves_the_store_as_it_was(database):
+    pg = PostgisStore(database)
+    pg.upsert(synth.table(30, seed=6), source("a.csv", 30))
+    pg.upsert(revised(synth.table(30, seed=6), 3), source("b.csv", 10, "TLP:RED"), **RAISE)
+    ident = pg.describe().imports[-1]["id"]
+    before, info = stored(database), pg.describe()
+    child = subprocess.Popen(  # noqa: S603 - our own test child
+        [sys.executable, "-m", "tests.team.import_child", database, "remove", str(ident)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "removing"
+        with psycopg.connect(database) as conn:  # the ended versions, not yet committed
+            (current,) = conn.execute(
+                "SELECT count(*) FROM briefmap_event WHERE gen_to IS NULL"
+            ).fetchone()
+        assert current == 30
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    after = pg.describe()
+    assert stored(database) == before
+    assert (after.generation, after.imports, after.removals) == (
+        info.generation,
+        info.imports,
+        (),
+    )
+    assert after.marking().label == "TLP:RED"
+    done = pg.remove_import(ident)  # the lock went with it
+    assert (done.events, pg.describe().rows, pg.describe().marking().label) == (
+        10,
+        20,
+        "TLP:CLEAR",
+    )
 
 
 def test_binary_copy_keeps_every_value_and_null(database):

@@ -147,6 +147,9 @@ def test_an_analyst_may_import_but_not_present(signed, fresh):
     page.locator(".st-key-pack-build").wait_for(timeout=WAIT_MS)
     assert page.locator(".st-key-present").count() == 0
     assert frame.locator("body").evaluate("() => window.briefmap.reportsKey")
+    # removing an import is an admin's act: no list of imports, no Remove button
+    assert sidebar.get_by_text("Imports in the event store").count() == 0
+    assert page.locator('[class*="st-key-bm-remove-import"]').count() == 0
 
 
 def test_a_presenter_starts_a_briefing_and_the_audience_needs_no_sign_in(signed, fresh):

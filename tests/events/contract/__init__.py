@@ -6,7 +6,8 @@ Adding a backend is one fixture: a `Backend` in `conftest.BACKENDS` that says ho
 
 - `open(folder)`: open (or create) a store of this backend at a fresh place, returning an
   object with the `layers.events.backend.EventStore` interface: `describe`, `snapshot`,
-  `query(view, frame, geodata)`, `apply`/`upsert`/`delete`, `check`;
+  `query(view, frame, geodata)`, `apply`/`upsert`/`delete`, `remove_import`, `check`
+  (removing an import: `test_removal_contract.py`);
 - `damage(store)`: make its current data unreadable (the store must then refuse to answer
   with a StoreError, never a wrong count);
 - `foreign(folder)`: put something that is not a briefmap store where a store would be

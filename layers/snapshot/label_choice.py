@@ -130,10 +130,11 @@ def _alias(props: dict, table: AliasTable) -> Alias | None:
 
 
 def _place_text(props: dict, alias: Alias | None, lang: str) -> str:
+    """The browser's `basemapText`: an Arabic map has no Latin fallback ("" = unlabelled)."""
     if alias is not None:
         return alias.name(lang)
-    if lang == "ar" and props.get("name:ar"):
-        return props["name:ar"]
+    if lang == "ar":
+        return props.get("name:ar") or ""
     return props.get("name:en") or props.get("name") or ""
 
 

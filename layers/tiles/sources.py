@@ -25,6 +25,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from layers.paths import basemap_dir
+from layers.tiles.arabic_names import country_names
 
 DETAIL_BOX = (33.0, 28.0, 53.0, 40.5)
 DETAIL_ZOOM = 4  # tile zoom from which the 1:10m box is drawn
@@ -142,18 +143,22 @@ def water(folder: Path | None = None) -> Iterator[dict[str, Any]]:
 
 
 def country_labels(folder: Path | None = None) -> Iterator[dict[str, Any]]:
-    """One label point per country: world names, with Natural Earth 1:10m's Arabic names."""
+    """One label point per country: world names, with Natural Earth 1:10m's Arabic names
+    (the shipped box's file, else names_ar.csv for the rest of the world)."""
     detail = {f["properties"]["iso_a3"]: f for f in load("countries", folder)}
+    arabic = country_names()  # Natural Earth 1:10m's Arabic names of the world's countries
     seen = set()
     for name, iso, geom in world_countries():
         ne = detail.get(iso) if iso != "-99" else None
         en = ne["properties"]["name"] if ne else name
         ar = ne["properties"].get("name_ar") if ne else None
+        ar = ar or arabic.get(iso if iso != "-99" else name)
         seen.add(iso)
         yield _country(en, ar, geom)
     for _iso, f in sorted((k, v) for k, v in detail.items() if k and k not in seen):
         p = f["properties"]
-        yield _country(p["name"], p.get("name_ar"), shape(f["geometry"]))
+        ar = p.get("name_ar") or arabic.get(p["name"])
+        yield _country(p["name"], ar, shape(f["geometry"]))
 
 
 def _country(en: str, ar: str | None, geom: BaseGeometry) -> dict[str, Any]:

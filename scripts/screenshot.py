@@ -21,6 +21,7 @@ from tests.ui.harness import (  # noqa: E402
     audience_link,
     launch,
     open_map,
+    present,
     run_server,
     wait_map_settled,
 )
@@ -62,8 +63,8 @@ def main() -> int:
             context = browser.new_context(viewport={"width": width, "height": height})
             context.route("**/*", guard)
             page = context.new_page()
-            if query.startswith("audience:"):
-                open_map(page, server.url + query.removeprefix("audience:"))
+            if query.startswith("audience:"):  # a presenter starts the briefing (a press)
+                present(page, server.url + query.removeprefix("audience:"))
                 query, page = audience_link(page).removeprefix(server.url), context.new_page()
             frame = open_map(page, server.url + query)
             frame.locator("path.bm-f").first.wait_for(state="attached", timeout=30_000)

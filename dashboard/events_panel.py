@@ -27,6 +27,7 @@ from layers.events.popup import popup_html
 from layers.events.problems import EventDataError
 from layers.events.store import EventStore, StoreError
 from layers.events.words import w
+from layers.marking import MarkingError
 from layers.marking import active as marking_scheme
 from layers.model import Geodata
 from layers.render.escape import md
@@ -232,21 +233,48 @@ def uploader(lang: str, who: Person) -> None:
             max_upload_size=MAX_BYTES >> 20,  # MB: the most a GeoJSON import takes
         )
         fmt = st.radio(w("import_format", lang), FORMATS, horizontal=True, key="events-format")
-        scheme = marking_scheme()  # the organisation's, from the settings (TLP by default)
-        labels = [m.label for m in scheme.levels]
-        marking = st.selectbox(
-            w("import_marking", lang),
-            labels,
-            index=labels.index(scheme.default),
-            key="events-marking",
-        )
+        marking = _marking_field(lang)
         skip = st.checkbox(w("skip_invalid", lang), key="events-skip")
-        if upload is not None and st.button(w("import_go", lang), key="events-go"):
+        # no button while the marking's parts do not go together (said under the field)
+        if (
+            marking is not None
+            and upload is not None
+            and st.button(w("import_go", lang), key="events-go")
+        ):
             outcome = _run_import(upload, fmt, skip, marking, lang, who)
             st.session_state[state.EVENTS_IMPORT] = outcome
             if outcome.ok:
                 st.rerun()
         _show_outcome(st.session_state.get(state.EVENTS_IMPORT), lang)
+
+
+def _marking_field(lang: str) -> str | None:
+    """The data's marking in the organisation's scheme (TLP by default): its level, and,
+    where the scheme has them, its caveats and a REL TO list. None, after saying why, when
+    the parts do not go together."""
+    scheme = marking_scheme()  # the organisation's, from the settings
+    labels = [m.label for m in scheme.levels]
+    level = st.selectbox(
+        w("import_marking", lang), labels, index=labels.index(scheme.default), key="events-marking"
+    )
+    caveats: list[str] = []
+    release = ""
+    if scheme.caveats:
+        caveats = st.multiselect(
+            w("import_caveats", lang), [c.label for c in scheme.caveats], key="events-caveats"
+        )
+    if scheme.release is not None:
+        release = st.text_input(
+            w("import_release", lang), key="events-release", max_chars=200, placeholder="GBR, USA"
+        )
+    try:
+        marking = scheme.compose(level, caveats, release)
+    except MarkingError as exc:
+        st.error(md(str(exc)))
+        return None
+    if marking.label != level:
+        st.caption(md(marking.label))
+    return marking.label
 
 
 def _run_import(

@@ -138,6 +138,15 @@ class Scheme:
                 caveats.add(self._caveat(text, item, level).label)
         return self._checked(text, level, caveats, release)
 
+    def compose(self, level: str, caveats: Iterable[str] = (), release: str = "") -> Marking:
+        """The marking a form's parts make (a level, chosen caveats, a REL TO list of country
+        codes as typed, "" for none), read as any marking is: MarkingError if they do not go
+        together (NOFORN with REL TO, a caveat below its level, a malformed code)."""
+        parts = [str(c) for c in caveats]
+        if str(release).strip():
+            parts.append(f"{REL_TO} {_REL.sub('', str(release).strip().upper(), count=1)}")
+        return self.parse(f"{level}{SEPARATOR}{'/'.join(parts)}" if parts else str(level))
+
     def _caveat(self, text: str, item: str, level: Marking) -> Caveat:
         found = self._caveats.get(_key(item))  # type: ignore[attr-defined]
         if found is None:

@@ -19,6 +19,7 @@ from layers.events.importer import import_file
 from layers.events.store import open_store
 from layers.marking import TLP, MarkingError
 from layers.paths import PROJECT_ROOT
+from layers.render.escape import md
 from tests.events.helpers import rows, write
 
 EXAMPLES = PROJECT_ROOT / "docs" / "examples" / "markings"
@@ -297,6 +298,52 @@ def test_the_apps_import_form_offers_the_schemes_levels(app_env):
     picker = at.selectbox(key="events-marking")
     assert list(picker.options) == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
     assert picker.value == "OFFICIAL"
+
+
+def test_a_form_composes_level_caveats_and_release_as_any_marking_is_read():
+    us = read_scheme(US)
+    assert us.compose("SECRET").label == "SECRET"
+    assert us.compose("SECRET", ["NOFORN"]).label == "SECRET//NOFORN"
+    assert us.compose("SECRET", [], "gbr,  usa").label == us.parse("SECRET//REL TO USA, GBR").label
+    assert us.compose("SECRET", [], "REL TO GBR").label == us.parse("SECRET//REL TO GBR").label
+    for level, caveats, release in [
+        ("SECRET", ["NOFORN"], "GBR"),  # not releasable and released at once
+        ("UNCLASSIFIED", ["ORCON"], ""),  # a caveat below its level
+        ("SECRET", [], "GB"),  # a code too short
+        ("SECRET", [], "GBR; DROP TABLE"),
+        ("SECRET", ["NOT-A-CAVEAT"], ""),
+        ("NOT-A-LEVEL", [], ""),
+    ]:
+        with pytest.raises(MarkingError):
+            us.compose(level, caveats, release)
+    with pytest.raises(MarkingError, match="unknown caveat"):  # TLP knows no REL TO
+        marking.TLP.compose("TLP:AMBER", [], "GBR")
+
+
+def test_the_apps_import_form_takes_caveats_and_release_where_the_scheme_has_them(app_env):
+    from tests.conftest import run_app
+
+    app_env(BRIEFMAP_MARKING_SCHEME=US)
+    at = run_app()
+    at.toggle(key="events-import-open").set_value(True).run()
+    at.selectbox(key="events-marking").set_value("SECRET").run()
+    assert list(at.multiselect(key="events-caveats").options) == ["ORCON", "NOFORN"]
+    at.multiselect(key="events-caveats").set_value(["NOFORN"]).run()
+    assert [c.value for c in at.caption if c.value == md("SECRET//NOFORN")]
+    at.text_input(key="events-release").set_value("GBR").run()
+    assert at.error and "not releasable and REL TO at once" in at.error[0].value
+    at.multiselect(key="events-caveats").set_value([]).run()
+    at.text_input(key="events-release").set_value("![x](http://example.invalid/a.png)").run()
+    assert at.error and r"\!\[X\]" in at.error[0].value  # the refusal shows the text as text
+
+
+def test_the_tlp_form_has_no_caveats_or_release(app_env):
+    from tests.conftest import run_app
+
+    at = run_app()
+    at.toggle(key="events-import-open").set_value(True).run()
+    assert not [m for m in at.multiselect if m.key == "events-caveats"]
+    assert not [t for t in at.text_input if t.key == "events-release"]
 
 
 def test_serve_hands_the_scheme_to_the_app_and_import_follows_it(tmp_path, capsys):

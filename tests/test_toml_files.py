@@ -18,11 +18,11 @@ READERS = {
     "marking scheme": (read_scheme, SchemeError),
     "sign-in": (check_sign_in, SignInError),
 }
-DEPTH = 20_000  # under every size limit, far past Python's recursion limit: tomllib recurses per level
+DEPTH = 20_000  # under every size limit, far past the recursion limit (tomllib recurses)
 HOSTILE = {
     "nested arrays": (b"a = " + b"[" * DEPTH, "nested too deeply"),
     "nested inline tables": (b"a = " + b"{b=" * DEPTH, "nested too deeply"),
-    "not UTF-8": (b"name = \"\xff\xfe\"\n", "not UTF-8 text"),
+    "not UTF-8": (b'name = "\xff\xfe"\n', "not UTF-8 text"),
     "not TOML": (b"[section\nname = 1\n", "not TOML"),
     "too large": (b"# " + b"x" * (2 << 20) + b"\n", "bytes"),
 }

@@ -7,6 +7,11 @@ from layers.i18n import CATEGORIES, Counted
 _WORDS: dict[str, tuple[str, str] | Counted] = {
     "layer": ("Imported incidents", "الأحداث المستوردة"),
     "import_marking": ("Marking of this data", "تصنيف تداول هذه البيانات"),
+    "import_caveats": ("Caveats", "قيود التداول"),
+    "import_release": (
+        "Releasable to (country codes; empty: no REL TO list)",
+        "يُتاح للدول (رموزها؛ فارغ: بلا قائمة إتاحة)",
+    ),
     "hex_title": ("Incidents per hexagon", "الأحداث في كل خلية سداسية"),
     "hex_note": (
         "Places ACLED gives only to a district or province centre are spread over about "

@@ -210,9 +210,9 @@ def test_an_audience_elsewhere_asks_without_running_and_follows(server, browser,
         asks: list[tuple[str, dict]] = []
         aud.on(
             "request",
-            lambda r: asks.append((r.url, r.headers))
-            if urlparse(r.url).path == BRIEFING_URL
-            else None,
+            lambda r: (
+                asks.append((r.url, r.headers)) if urlparse(r.url).path == BRIEFING_URL else None
+            ),
         )
         answers = count_version_asks(aud)
         wait_runs(aud, runs_done(aud), more=0)

@@ -261,7 +261,10 @@ def _marking_field(lang: str) -> str | None:
     release = ""
     if scheme.caveats:
         caveats = st.multiselect(
-            w("import_caveats", lang), [c.label for c in scheme.caveats], key="events-caveats"
+            w("import_caveats", lang),
+            [c.label for c in scheme.caveats],
+            key="events-caveats",
+            placeholder=w("import_no_caveats", lang),
         )
     if scheme.release is not None:
         release = st.text_input(

@@ -8,6 +8,7 @@ _WORDS: dict[str, tuple[str, str] | Counted] = {
     "layer": ("Imported incidents", "الأحداث المستوردة"),
     "import_marking": ("Marking of this data", "تصنيف تداول هذه البيانات"),
     "import_caveats": ("Caveats", "قيود التداول"),
+    "import_no_caveats": ("None", "لا قيود"),
     "import_release": (
         "Releasable to (country codes; empty: no REL TO list)",
         "يُتاح للدول (رموزها؛ فارغ: بلا قائمة إتاحة)",

@@ -69,6 +69,23 @@ class Release:
 
     own: str
     rank_from: int
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # e.g. FVEY -> AUS, CAN, GBR, NZL, USA
+
+    def expand(self, codes: Iterable[str]) -> set[str]:
+        """The countries `codes` name, each group code replaced by its members."""
+        groups = dict(self.groups)
+        return {country for c in codes for country in groups.get(c, (c,))}
+
+    def written(self, countries: Iterable[str]) -> list[str]:
+        """`countries` (own country excluded) as a REL TO list writes them: a group's code
+        for every group wholly in it (in the scheme's order), then the other codes sorted."""
+        rest, named = set(countries) - {self.own}, []
+        for code, members in self.groups:
+            whole = set(members) - {self.own}
+            if whole and whole <= rest:
+                named.append(code)
+                rest -= whole
+        return named + sorted(rest)
 
 
 class MarkingError(InputError, ValueError):
@@ -169,7 +186,7 @@ class Scheme:
                 f"{_shown(text)}: {what}; write {REL_TO} followed by 3- or 4-letter codes "
                 "separated by commas, e.g. REL TO GBR, USA"
             )
-        return set(codes)
+        return self.release.expand(codes) if self.release else set(codes)
 
     def _checked(
         self, text: str, level: Marking, caveats: set[str], release: set[str] | None
@@ -193,8 +210,7 @@ class Scheme:
         ordered = tuple(c.label for c in self.caveats if c.label in chosen)
         rel = None
         if release is not None and self.release is not None:
-            others = sorted(set(release) - {self.release.own})
-            rel = (self.release.own, *others)
+            rel = (self.release.own, *self.release.written(release))
         if not ordered and rel is None:
             return level
         parts = [*ordered, *([f"{REL_TO} {', '.join(rel)}"] if rel else [])]
@@ -211,7 +227,7 @@ class Scheme:
         if set(m.caveats) & self._not_releasable():
             return frozenset()
         if m.release is not None:
-            return frozenset(m.release) - {self.release.own}
+            return frozenset(self.release.expand(m.release)) - {self.release.own}
         return None if m.rank < self.release.rank_from else frozenset()
 
     def dominates(self, a: Marking, b: Marking) -> bool:

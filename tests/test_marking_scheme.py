@@ -145,6 +145,18 @@ GOOD = 'name = "x"\ndefault = "LOW"\n' + LEVEL.format("LOW") + LEVEL.format("HIG
         (GOOD + 'colour = "red"\n', "unknown key(s) 'colour'"),
         (GOOD + '[[caveats]]\nlabel = "EYES"\nfrom = "NOPE"\n', "caveats[1].from: 'NOPE'"),
         (GOOD + '[release]\nown = "Britain"\n', "release.own: 'Britain'"),
+        (GOOD + '[release]\nown = "GBR"\ngroups = 3\n', "release.groups: expected a table"),
+        (GOOD + '[release]\nown = "GBR"\n[release.groups]\nfvey = ["AUS"]\n', "3 or 4 capital"),
+        (GOOD + '[release]\nown = "GBR"\n[release.groups]\nFVEY = []\n', "release.groups.FVEY"),
+        (GOOD + '[release]\nown = "GBR"\n[release.groups]\nFVEY = ["A"]\n', "country codes"),
+        (
+            GOOD + '[release]\nown = "GBR"\n[release.groups]\nAB = ["AUS"]\nFVEY = ["AB"]\n',
+            "country codes",  # "AB" is not a code: groups cannot nest
+        ),
+        (
+            GOOD + '[release]\nown = "GBR"\n[release.groups]\nABC = ["AUS"]\nFVEY = ["ABC"]\n',
+            "a group lists countries, not groups",
+        ),
         ('name = "x"\ndefault = "LOW"\nlevels = []\n', "levels: expected a list of 1 to 64"),
         (GOOD.replace('name = "x"\n', ""), "name: missing"),
         ("levels = [\n", "not TOML"),
@@ -298,6 +310,20 @@ def test_the_apps_import_form_offers_the_schemes_levels(app_env):
     picker = at.selectbox(key="events-marking")
     assert list(picker.options) == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
     assert picker.value == "OFFICIAL"
+
+
+def test_a_group_code_stands_for_its_countries_and_is_written_when_whole():
+    us = read_scheme(US)
+    fvey = us.parse("secret//rel to fvey")
+    assert fvey.label == "SECRET//REL TO USA, FVEY" == us.parse(fvey.label).label
+    spelled = us.parse("SECRET//REL TO NZL, CAN, GBR, AUS")  # every member: written as FVEY
+    assert spelled.label == fvey.label
+    assert us.parse("SECRET//REL TO FVEY, DEU").label == "SECRET//REL TO USA, FVEY, DEU"
+    some = us.parse("SECRET//REL TO GBR, AUS")
+    assert us.highest([fvey, some]).label == "SECRET//REL TO USA, AUS, GBR"  # intersected
+    assert us.dominates(some, fvey) and not us.dominates(fvey, some)
+    assert us.dominates(fvey, spelled) and us.dominates(spelled, fvey)
+    assert us.highest([fvey, us.parse("SECRET//REL TO DEU")]).label == "SECRET//NOFORN"
 
 
 def test_a_form_composes_level_caveats_and_release_as_any_marking_is_read():

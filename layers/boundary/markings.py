@@ -24,6 +24,9 @@ that turn into dates. The file is read bounded (`MAX_BYTES`), a FIFO or a device
     [release]                          # optional: REL TO lists
     own = "GBR"                        # the scheme's own country, listed first
     from = "OFFICIAL-SENSITIVE"        # the lowest level where release is controlled
+
+    [release.groups]                   # optional: a code standing for its countries
+    FVEY = ["AUS", "CAN", "GBR", "NZL", "USA"]
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ _COUNTRY = re.compile(r"^[A-Z]{3,4}$")
 _TOP = {"name", "default", "levels", "caveats", "release"}
 _LEVEL = {"label", "background", "foreground", "aliases", "equal_to_previous"}
 _CAVEAT = {"label", "from", "not_releasable"}
-_RELEASE = {"own", "from"}
+_RELEASE = {"own", "from", "groups"}
 
 
 class SchemeError(MarkingError):
@@ -152,7 +155,31 @@ def _release(raw: Any, ranks: dict[str, int], problems: list[str]) -> Release | 
     own = _text(raw, "own", "release", problems, required=True)
     if own is not None and not _COUNTRY.match(own):
         problems.append(f"release.own: {own[:40]!r} is not a 3- or 4-letter country code")
-    return Release(own or "?", _rank(raw, "release", ranks, problems))
+    groups = _groups(raw.get("groups", {}), problems)
+    return Release(own or "?", _rank(raw, "release", ranks, problems), groups)
+
+
+def _groups(raw: Any, problems: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[release.groups]`: a code standing for several countries (FVEY = [AUS, ...])."""
+    if not isinstance(raw, dict) or len(raw) > MAX_ITEMS:
+        problems.append(f"release.groups: expected a table of at most {MAX_ITEMS} codes")
+        return ()
+    groups = []
+    for code, members in raw.items():
+        where = f"release.groups.{str(code)[:20]}"
+        if not _COUNTRY.match(str(code)):
+            problems.append(f"{where}: the group's code must be 3 or 4 capital letters")
+        elif (
+            not isinstance(members, list)
+            or not 1 <= len(members) <= MAX_ITEMS
+            or not all(isinstance(c, str) and _COUNTRY.match(c) for c in members)
+        ):
+            problems.append(f"{where}: expected a list of 3- or 4-letter country codes")
+        elif code in members or set(members) & set(raw):
+            problems.append(f"{where}: a group lists countries, not groups")
+        else:
+            groups.append((str(code), tuple(members)))
+    return tuple(groups)
 
 
 def _rank(item: dict, where: str, ranks: dict[str, int], problems: list[str]) -> int:

@@ -9,6 +9,7 @@ second and reruns only when it changed, so the audience follows within a second.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import folium
@@ -19,6 +20,7 @@ from dashboard import access, data, state
 from dashboard.clicker import show_clicker
 from dashboard.markup import html_block
 from dashboard.press import new_presses
+from dashboard.scene_cache import scene_groups
 from dashboard.sources_panel import SOURCES_CSS, citation_expanders
 from layers.access import Capability, Person
 from layers.briefing import Briefing, BriefingError, Role, Seat
@@ -187,12 +189,12 @@ def scene_map(
     actions: tuple[str, ...],
     key: str,
     mode: str = "screen",
-    extras: folium.FeatureGroup | None = None,
+    extras: Callable[[], folium.FeatureGroup] | None = None,
 ) -> None:
     """The scene's map, fitted to what it highlights; `mode` "projector" for the audience,
-    whose `extras` (legend, scale) change with the scene."""
+    whose `extras` (legend, scale) change with the scene. The layers are built once per
+    server and version for every window that shows it (`dashboard.scene_cache`)."""
     scene = briefing.scene
-    view = scene_view(scene, lang)
     m = base_map(
         lang=lang,
         basemap_source=data.basemap_source(),
@@ -200,15 +202,24 @@ def scene_map(
         mode=mode,
         reports_key=data.reports_key() if access.may(Capability.READ_SOURCES) else None,
     )
-    features = view.select(geodata)
-    groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, data.map_reports())
-    groups.append(highlight_group((geodata.feature(fid) for fid in scene.highlight), lang))
-    frame = scene_frame(scene, geodata)
-    if frame:
-        target = {"bounds": list(frame), "max_zoom": 10, "padding": SCENE_PADDING}
-        groups.append(focus_group(target, briefing.version))
-    if extras is not None:
-        groups.append(extras)
+    reports = data.map_reports()
+
+    def build() -> list[folium.FeatureGroup]:
+        view = scene_view(scene, lang)
+        features = view.select(geodata)
+        groups = layer_groups(features, geodata, view.visible_layers(geodata), lang, reports)
+        groups.append(highlight_group((geodata.feature(fid) for fid in scene.highlight), lang))
+        frame = scene_frame(scene, geodata)
+        if frame:
+            target = {"bounds": list(frame), "max_zoom": 10, "padding": SCENE_PADDING}
+            groups.append(focus_group(target, briefing.version))
+        if extras is not None:
+            groups.append(extras())
+        return groups
+
+    walk = briefing.walkthrough
+    scene_key = (mode, walk.id, id(walk), briefing.index, briefing.version, lang)
+    groups = scene_groups((*scene_key, id(geodata), id(reports)), (walk, geodata, reports), build)
     st_folium(
         m,
         key=key,
@@ -291,7 +302,7 @@ def audience_page(geodata: Geodata, lang: str) -> None:
             actions=(),
             key="aud-map",
             mode="projector",
-            extras=extras_group(frame, lang),
+            extras=lambda: extras_group(frame, lang),
         )
     if not briefing.blank:
         points = scene.points_ar if lang == "ar" else scene.points_en

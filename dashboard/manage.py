@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, events_panel, state
 from layers.access import Person
 from layers.errors import BriefmapError
 from layers.events.records import listed
@@ -45,11 +45,10 @@ def briefings_panel(lang: str) -> None:
 def imports_panel(lang: str, who: Person) -> None:
     """The store's imports, newest first, each with a Remove button that asks once more
     (the caller checked the role: `Capability.MANAGE`)."""
-    try:
-        imports = data.store().describe().imports
-    except BriefmapError as exc:  # the events panel says more
-        st.sidebar.caption(md(str(exc)))
+    snap = events_panel.snapshot()  # this run's one read of the store, shared with the map
+    if snap is None:  # the events panel says why
         return
+    imports = snap.info.imports
     said = st.session_state.pop(state.IMPORT_REMOVED, None)
     asked = st.session_state.get(state.IMPORT_REMOVAL)
     title = w("imports_title", lang, n=len(imports))  # a removal changes it: open it then

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from layers.boundary.regular import read_bounded
+from layers.errors import InputError
 
 
-class TomlRefused(ValueError):
+class TomlRefused(InputError, ValueError):
     """Why a TOML file was not read (a sentence without the file's name)."""
 
 

@@ -14,7 +14,7 @@ import pytest
 from tests.schema_archives import NAMES, RASTER_RGB, raster_mbtiles, vector_archive
 from tests.ui.harness import open_map, run_server, wait_until
 from tests.ui.test_cartography import settled_labels
-from tests.ui.test_offline_html import _export, _settled, offline_page  # noqa: F401 - fixture
+from tests.ui.test_offline_html import _export, _set_view, offline_page  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 ARCHIVES = {
@@ -92,8 +92,8 @@ def test_the_offline_page_draws_a_users_archive(tmp_path, offline_page, schema):
     server and no network (the page is served by the test; any other request fails it)."""
     archive = ARCHIVES[schema](tmp_path)
     page, _guard, _errors = offline_page(_export(tmp_path, "--basemap", str(archive)))
-    page.evaluate(OFFLINE_MAP + " window.map.setView([34.5, 41.5], 8, {animate: false}); }")
-    _settled(page)
+    _set_view(page, 34.5, 41.5, 8)  # once the page's own opening move is done
+    page.evaluate(OFFLINE_MAP + " }")
     container = page.locator(".leaflet-container")
 
     def painted() -> bool:

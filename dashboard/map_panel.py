@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from dashboard import access, events_panel, state
 from dashboard.data import basemap_source, map_reports, reports_key
 from dashboard.markup import html_block
+from dashboard.scene_cache import scene_groups
 from layers.access import Capability
 from layers.i18n import t
 from layers.model import Feature, Geodata
@@ -35,7 +36,17 @@ def show_map(geodata: Geodata, view: View, features: list[Feature]) -> None:
         reports_key=reports_key() if access.may(Capability.READ_SOURCES) else None,
     )
     library = map_reports()
-    groups = layer_groups(features, geodata, view.visible_layers(geodata), view.lang, library)
+    layer_ids = tuple(view.visible_layers(geodata))
+    # The report layers of these filters, built and rendered once per server for every
+    # session and run that shows them (most runs only pan); a copy, since more are added.
+    key = ("analyst", id(geodata), id(library), view.lang, layer_ids, tuple(f.id for f in features))
+    groups = list(
+        scene_groups(
+            key,
+            (geodata, library),
+            lambda: layer_groups(features, geodata, layer_ids, view.lang, library),
+        )
+    )
     focus = state.take_focus()
     if focus:
         lit = (geodata.feature(fid) for fid in focus.feature_ids)

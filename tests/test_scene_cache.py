@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+import folium
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -78,20 +79,89 @@ def test_a_kept_scene_hands_every_window_what_a_new_drawing_would(builds, lang):
     assert _map_args(moved[0]) == _map_args(moved[1]) != kept
 
 
-def test_the_analysts_map_is_drawn_as_before(monkeypatch):
-    """Rendering goes through the kept-script wrapper for every map; the analyst's groups
-    are not kept, so each run renders its own (a filter change shows at once)."""
-    rendered = []
-    real = scene_cache._render
+@pytest.fixture
+def analyst_builds(monkeypatch):
+    """How many times an analyst's report layers were built, and with which layer ids."""
+    from dashboard import map_panel
 
-    def counted(group, m, idx=0):
-        rendered.append(idx)
-        return real(group, m, idx)
+    built = []
+    real = map_panel.layer_groups
 
-    monkeypatch.setattr(scene_cache, "_render", counted)
-    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=120).run()
-    assert not at.exception and rendered
-    first = len(rendered)
-    assert "feature_group_0" in _map_args(at)["feature_group"]
-    at.run()
-    assert len(rendered) == 2 * first
+    def counted(features, geodata, layer_ids, *args, **kwargs):
+        built.append(tuple(layer_ids))
+        return real(features, geodata, layer_ids, *args, **kwargs)
+
+    monkeypatch.setattr(map_panel, "layer_groups", counted)
+    scene_cache.forget()
+    yield built
+    scene_cache.forget()
+
+
+def _analyst(lang: str = "en", **params: str) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": lang, **params})
+    # the map has reported once: the page draws its sidebar (tests/conftest.py run_app)
+    at.session_state["map"] = {"center": {"lat": 34.4, "lng": 43.2}, "zoom": 6, "bounds": None}
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_analysts_layers_are_kept_per_filters_and_equal_a_new_drawing(analyst_builds, lang):
+    """The report layers of one set of filters are built once per server: a rerun (a pan)
+    and a second session with the same filters build nothing and are handed exactly what a
+    new drawing gives; other filters are built for themselves at once."""
+    first = _analyst(lang)
+    assert not first.exception and len(analyst_builds) == 1
+    first.run()  # a rerun: a pan reports the view back and reruns the page
+    second = _analyst(lang)
+    assert len(analyst_builds) == 1, "the same filters were built again"
+    kept = _map_args(second)
+    assert kept == _map_args(first)
+    scene_cache.forget()
+    anew = _analyst(lang)
+    assert len(analyst_builds) == 2 and _map_args(anew) == kept
+    # another filter: built for itself, and what it hands the browser is what it should be
+    first.checkbox(key="layer-energy").uncheck().run()
+    assert len(analyst_builds) == 3 and "energy" not in analyst_builds[-1]
+    narrowed = _map_args(first)
+    assert narrowed != kept
+    scene_cache.forget()
+    assert _map_args(_analyst(lang, layers=first.query_params["layers"])) == narrowed
+    first.checkbox(key="layer-energy").check().run()  # back: kept again after the forget
+    assert _map_args(first) == kept
+
+
+def test_a_highlight_is_drawn_for_its_session_over_kept_layers(analyst_builds):
+    """The highlight and the flight to it belong to one session: they are added to the kept
+    layers for that run, never kept with them for the next session."""
+    lit = _analyst(hl="al-hol-camp")
+    assert not lit.exception
+    plain = _analyst()
+    assert len(analyst_builds) == 1  # the same filters: the layers were kept
+    lit_groups = _map_args(lit)["feature_group"]
+    plain_groups = _map_args(plain)["feature_group"]
+    assert "briefmap.highlight(" in lit_groups and "briefmap.highlight(" not in plain_groups
+    assert lit_groups.startswith(plain_groups)  # the kept layers, then this run's highlight
+
+
+def test_analysts_filters_never_push_out_the_scene_on_the_projector():
+    """Kept apart by kind: many analysts' filter sets leave the room's scene kept, and each
+    kind keeps only its own bound (the oldest go first)."""
+    scene_cache.forget()
+    built = []
+
+    def build(name):
+        return lambda: built.append(name) or [folium.FeatureGroup(name=name)]
+
+    holds = object()
+    scene = ("projector", "walk", 1, 0, 7, "en")
+    scene_cache.scene_groups(scene, holds, build("scene"))
+    many = scene_cache.MAX_KEPT["analyst"] * 3
+    for n in range(many):
+        scene_cache.scene_groups(("analyst", n), holds, build(f"filters {n}"))
+    scene_cache.scene_groups(scene, holds, build("scene"))
+    assert built.count("scene") == 1, "analysts' filters pushed the scene out"
+    scene_cache.scene_groups(("analyst", many - 1), holds, build("newest"))  # still kept
+    scene_cache.scene_groups(("analyst", 0), holds, build("oldest"))  # gone: built again
+    assert "newest" not in built and "oldest" in built
+    scene_cache.forget()

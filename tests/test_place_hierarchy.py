@@ -15,7 +15,7 @@ import pytest
 
 from layers.tiles.places import places
 from layers.tiles.sources import load
-from layers.tiles.towns import Town, arabic_name, fold, merge_natural_earth
+from layers.tiles.towns import Town, arabic_name, fold, merge_namesakes, merge_natural_earth
 from tests.test_tiles import ARCHIVE
 
 
@@ -116,7 +116,9 @@ def _fixture_places(tmp: Path, items: list[tuple]) -> Path:
     return tmp
 
 
-def _town(name: str, pop: int, lon: float, lat: float, *alternates: str) -> Town:
+def _town(
+    name: str, pop: int, lon: float, lat: float, *alternates: str, country: str = "IQ"
+) -> Town:
     return Town(
         lon,
         lat,
@@ -125,6 +127,7 @@ def _town(name: str, pop: int, lon: float, lat: float, *alternates: str) -> Town
         pop,
         source=f"geonames:{name}",
         names=frozenset(fold(n) for n in (name, *alternates)),
+        country=country,
     )
 
 
@@ -147,3 +150,73 @@ def test_a_natural_earth_place_no_town_stands_for_is_added(tmp_path):
     merged = merge_natural_earth([_town("Elsewhere", 5_000, 41.0, 31.0)], folder)
     added = [t for t in merged if t.name_en == "Lonely"]
     assert len(added) == 1 and added[0].seat and added[0].source == "naturalearth:0"
+
+
+def test_a_town_geonames_lists_twice_is_one_town_and_namesakes_across_a_border_are_two():
+    kashan = _town("Kashan", 304_487, 51.436, 33.983, country="IR")
+    kashan.name_ar = None
+    again = _town("Kashan", 304_487, 51.45, 33.97, country="IR")
+    again.name_ar, again.ar_source = "كاشان", "names_ar.csv:x"
+    rafah_gaza = _town("Rafah", 126_305, 34.25, 31.29, country="PS")
+    rafah_egypt = _town("Rafah", 44_215, 34.24, 31.28, country="EG")
+    village = _town("Kashan", 800, 51.9, 34.3, country="IR")  # far: another place of the name
+    kept = merge_namesakes([again, kashan, rafah_gaza, rafah_egypt, village])
+    assert [t.name_en for t in kept].count("Kashan") == 2 and village in kept
+    one = next(t for t in kept if t.name_en == "Kashan" and t is not village)
+    assert len(one.source.split()) == 2  # both records' ids: a row naming either finds it
+    assert one.name_ar == "كاشان"  # the other record's sourced Arabic name is kept
+    assert rafah_gaza in kept and rafah_egypt in kept  # one name, two countries: two towns
+
+
+def test_a_capital_is_never_merged_away():
+    capital = _town("Kuwait City", 60_000, 47.98, 29.37, country="KW")
+    capital.capital = True
+    bigger = _town("Kuwait City", 2_000_000, 47.99, 29.36, country="KW")
+    kept = merge_namesakes([bigger, capital])
+    assert kept == [capital] and "geonames:Kuwait City" in capital.source
+
+
+def test_a_natural_earth_place_a_little_off_its_town_is_that_town_in_its_own_country(tmp_path):
+    """Natural Earth's Kashan is 0.15 degrees from GeoNames' town of that name: one town, not
+    a second label; a place of that name across a border stays its own."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "ne_id": 1,
+                "name": "Kashan",
+                "featurecla": "Populated place",
+                "pop_max": 250_000,
+                "adm0_a3": "IRN",
+                "name_ar": "كاشان",
+            },
+            "geometry": {"type": "Point", "coordinates": [51.58, 33.98]},
+        },
+        {
+            "type": "Feature",
+            "properties": {
+                "ne_id": 2,
+                "name": "Border Town",
+                "featurecla": "Populated place",
+                "pop_max": 30_000,
+                "adm0_a3": "IRQ",
+            },
+            "geometry": {"type": "Point", "coordinates": [46.0, 33.0]},
+        },
+    ]
+    (tmp_path / "places.geojson").write_text(json.dumps({"features": features}), "utf-8")
+    kashan = _town("Kashan", 304_487, 51.436, 33.983, country="IR")
+    neighbour = _town("Border Town", 20_000, 46.15, 33.05, country="IR")  # other country
+    merged = merge_natural_earth([kashan, neighbour], tmp_path)
+    assert [t.name_en for t in merged].count("Kashan") == 1
+    assert kashan.name_ar == "كاشان" and "naturalearth:1" in kashan.source
+    assert [t.name_en for t in merged].count("Border Town") == 2
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "name", "count"),
+    [(51.45, 33.98, "Kashan", 1), (34.25, 31.29, "Rafah", 2), (48.87, 38.43, "Astara", 2)],
+)
+def test_the_map_names_a_town_once_and_each_namesake_of_its_own_country(lon, lat, name, count):
+    found = [t for t in towns_near(lon, lat, 10, r=0.3) if t["name"] == name]
+    assert len(found) == count, found

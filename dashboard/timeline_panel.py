@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import access, state
 from dashboard.markup import html_block
-from dashboard.sources_panel import SOURCES_CSS, citation_expanders
+from dashboard.sources_panel import SOURCES_CSS, citation_expanders, citation_line
+from layers.access import Capability
 from layers.annotations import annotation_bounds, visible_annotations
 from layers.dates import describe
 from layers.i18n import pick, t
@@ -29,14 +30,17 @@ def timeline_panel(view: View, geodata: Geodata) -> None:
     if not annotations:
         box.info(t("no_annotations", lang))
         return
+    reading = access.may(Capability.READ_SOURCES)
     for a in annotations:
-        _entry(box, a, geodata, lang)
+        _entry(box, a, geodata, lang, reading)
 
 
-def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
+def _entry(box, a: Annotation, geodata: Geodata, lang: str, reading: bool) -> None:
     """Date, title, text and source in one HTML block (every value escaped), then the
     citations and the button. Few elements per entry: their number is what the browser pays
-    for on first paint (bench/first_paint.py)."""
+    for on first paint (bench/first_paint.py) and what every run of the page costs the
+    server. A reader who may not open the paragraphs (a viewer) gets the citations as a line
+    in the same block, not an expander each that could only say so."""
     when = describe(a.date, lang) if a.date else t("scenario_badge", lang)
     badges = []
     if a.claim_type == ClaimType.SCENARIO:
@@ -52,12 +56,14 @@ def _entry(box, a: Annotation, geodata: Geodata, lang: str) -> None:
     if badges:
         head += f" · <i>{esc(', '.join(badges))}</i>"
     text = esc(pick(a.text_en, a.text_ar, lang))
+    cites = "" if reading or not a.sources else citation_line(a.sources, geodata, lang)
     with box.container(key=f"ann-{a.id}"):
         html_block(
             f'<div class="bm-tl-head">{head}</div><div class="bm-tl-text">{text}</div>'
-            f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>'
+            f'<div class="bm-tl-source">{esc(origin)} — {grade_html(a.grade, lang)}</div>' + cites
         )
-        citation_expanders(a.sources, geodata, lang)
+        if reading:
+            citation_expanders(a.sources, geodata, lang)
         bounds = annotation_bounds(a, geodata)
         if bounds:
             # a callback runs before the rerun, so the map of that very run flies there

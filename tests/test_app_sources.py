@@ -63,3 +63,24 @@ def test_without_reports_citations_say_not_loaded(reports_env, tmp_path):
     html = " ".join(m.value for e in at.expander for m in e.markdown)
     assert "التقرير غير محمّل" in html
     assert not at.error
+
+
+def test_a_viewer_reads_which_paragraphs_without_an_expander_each(
+    monkeypatch, geodata, reports_env, reports_dir
+):
+    """A viewer may not open the paragraphs: the timeline names each citation on a line of
+    its entry (escaped, the reason on hover) and draws no expander that could only say so,
+    and no paragraph text reaches the page."""
+    from dashboard import access
+    from layers.access import signed_in_person
+
+    reports_env(reports_dir)
+    viewer = signed_in_person({"preferred_username": "v1", "roles": ["viewer"]})
+    monkeypatch.setattr(access, "person", lambda: viewer)
+    at = run_app()
+    assert _labels(at) == []
+    html = " ".join(m.value for m in at.markdown)
+    assert 'class="bm-tl-cites"' in html
+    assert "report 000 (outlet not named, November 2025), ¶7" in html
+    assert "The cited paragraph is for analysts and presenters." in html
+    assert 'class="bm-para"' not in html

@@ -26,6 +26,9 @@ Progress = Callable[[int, int, int], None]  # bytes read, total bytes, rows read
 PROGRESS_EVERY = 5_000
 _SNIFF = 8192
 MAX_COLUMNS = 1_000  # ACLED has 31; a header of more is not an incident file
+# a file from this size on is read by the fast path when it can (`layers.events.fastread`);
+# `batch.records` then holds only the rows that path doubted
+FAST_BYTES = 1 << 20
 
 
 def read_acled(
@@ -63,6 +66,7 @@ def read_acled(
             batch.undated = True
             rules.undated_revision = undated_revision(time.time() if now is None else now)
         fast = batch.encoding == "utf-8" and batch.dialect == "acled" and not batch.undated
+        fast = fast and total >= FAST_BYTES
         if fast and _read_fast(handle, header, batch, problems, skip_invalid, rules):
             last_line = batch.size() + len(batch.rejected) + 1
             handle.seek(0)

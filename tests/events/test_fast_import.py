@@ -13,6 +13,11 @@ from layers.events.acled import read_acled
 from layers.events.problems import EventDataError
 
 
+@pytest.fixture(autouse=True)
+def _fast_from_any_size(monkeypatch):
+    monkeypatch.setattr(acled, "FAST_BYTES", 0)
+
+
 def _row_by_row(monkeypatch) -> None:
     monkeypatch.setattr(acled, "_read_fast", lambda *args, **kwargs: False)
 

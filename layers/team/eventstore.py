@@ -7,7 +7,9 @@ table in the same transaction as the deletions, the import record and the genera
 One import at a time across every process (a transaction-level advisory lock); killed at any
 moment, the transaction is rolled back and the store is as it was. The rule for revisions
 is the Parquet store's: an event is replaced only by a newer `timestamp`, and a deletion
-applies to a stored version not newer than it.
+applies to a stored version not newer than it. The first import into an empty store drops the
+events' key and indexes and makes them after its rows are in (`eventschema.DROP_INDEXES`): a
+reader of the empty store waits for that import's commit instead of reading nothing.
 
 Every committed change bumps the generation and NOTIFYs `briefmap_generation`, so replicas
 drop what they cached. Each event keeps its H3 cell at `H3_RES` (computed in Python: Debian has

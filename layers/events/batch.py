@@ -11,6 +11,7 @@ from datetime import date
 import h3
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from layers.events import fields as fx
@@ -193,6 +194,14 @@ class Batch:
     encoding: str = "utf-8"
     undated: bool = False  # no `timestamp` column: revisions dated by the import
     dialect: str = "acled"  # or "ucdp", "geojson": what the file was read as
+    # rows the fast path took (`layers.events.fastread`): typed columns in RECORD order, and
+    # each row's line; `records` then holds the rows the row-by-row path read
+    fast: pa.Table | None = None
+    fast_lines: np.ndarray | None = None
+
+    def size(self) -> int:
+        """How many valid rows were read."""
+        return len(self.records) + (self.fast.num_rows if self.fast is not None else 0)
 
     def add(self, record: tuple, where: str) -> None:
         self.records.append(record)
@@ -201,6 +210,8 @@ class Batch:
     def settle_repeats(self, problems: ProblemList) -> None:
         """Fold monadic rows, keep the newest version of a repeated id, and report the same
         id repeated with the same timestamp (unless it is a monadic pair)."""
+        if self.fast is not None and self._repeats():
+            self._as_records()
         seen: dict[str, int] = {}
         drop: set[int] = set()
         for i, rec in enumerate(self.records):
@@ -233,7 +244,30 @@ class Batch:
             self.wheres = [w for k, w in enumerate(self.wheres) if k not in drop]
 
     def table(self) -> pa.Table:
-        return records_table(self.records)
+        if self.fast is None:
+            return records_table(self.records)
+        lines = [int(where.split()[-1]) for where in self.wheres]
+        both = pa.concat_tables([columns_table(self.fast), records_table(self.records)])
+        order = np.argsort(np.concatenate([self.fast_lines, lines]), kind="stable")
+        return both.take(pa.array(order)) if len(lines) else both
+
+    def _repeats(self) -> bool:
+        """Whether any event id is read more than once."""
+        ids = pa.chunked_array(
+            [self.fast.column("event_id_cnty"), pa.array([r[0] for r in self.records], pa.string())]
+        )
+        return pc.count_distinct(ids).as_py() != len(ids)
+
+    def _as_records(self) -> None:
+        """The fast path's rows as records among the others, in file order (for the rules on
+        repeated ids, which read rows one by one)."""
+        fast = list(zip(*(self.fast.column(n).to_pylist() for n in RECORD), strict=True))
+        lines = self.fast_lines.tolist() + [int(w.split()[-1]) for w in self.wheres]
+        rows = fast + self.records
+        order = sorted(range(len(rows)), key=lines.__getitem__)
+        self.records = [rows[k] for k in order]
+        self.wheres = [f"line {lines[k]}" for k in order]
+        self.fast, self.fast_lines = None, None
 
 
 def _swapped(rec: tuple) -> tuple:
@@ -246,6 +280,46 @@ def _swapped(rec: tuple) -> tuple:
 def _differences(a: tuple, b: tuple) -> str:
     names = [RECORD[k] for k in range(len(RECORD)) if a[k] != b[k]]
     return "differing in " + ", ".join(names[:5]) + ("…" if len(names) > 5 else "")
+
+
+def columns_table(records: pa.Table) -> pa.Table:
+    """Typed columns in RECORD order (the fast path's) as a table of STORE_SCHEMA, as
+    `records_table` makes of the same records."""
+    day = records.column("event_date").combine_chunks()
+    days = day.cast(pa.int32()).to_numpy().astype("datetime64[D]")
+    precision = records.column("time_precision").to_numpy()
+    month = days.astype("datetime64[M]")
+    start = np.where(
+        precision == 2, days - 3, np.where(precision == 3, month.astype("datetime64[D]"), days)
+    )
+    last = (month + 1).astype("datetime64[D]") - 1
+    end = np.where(precision == 2, days + 3, np.where(precision == 3, last, days))
+    lat = records.column("latitude").to_numpy()
+    lon = records.column("longitude").to_numpy()
+    cells = np.fromiter(
+        (
+            h3.api.basic_int.latlng_to_cell(a, b, H3_RES)
+            for a, b in zip(lat.tolist(), lon.tolist(), strict=True)
+        ),
+        dtype=np.uint64,
+        count=len(lat),
+    )
+    year = records.column("year").to_numpy()
+    year = np.where(year == 0, pc.year(day).to_numpy(), year)
+    arrays = {
+        "date_start": pa.array(start, pa.date32()),
+        "date_end": pa.array(end, pa.date32()),
+        "year": pa.array(year, pa.int16()),
+        "h3": pa.array(cells, pa.uint64()),
+        "geometry": pa.array(shapely.to_wkb(shapely.points(lon, lat)), pa.binary()),
+    }
+    return pa.table(
+        {
+            f.name: arrays[f.name] if f.name in arrays else records.column(f.name).cast(f.type)
+            for f in STORE_SCHEMA
+        },
+        schema=STORE_SCHEMA,
+    )
 
 
 def records_table(records: list[tuple]) -> pa.Table:

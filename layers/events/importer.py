@@ -160,7 +160,7 @@ def _import(
     source = Source(
         file=display_name or (path.name if path else ""),
         sha256=sha256,
-        rows=len(batch.records) if batch else 0,
+        rows=batch.size() if batch else 0,
         format=fmt or "",
         rejected=len(batch.rejected) if batch else 0,
         deletions_file=deletions.name if deletions else None,

@@ -302,18 +302,24 @@ class ParquetStore:
         return done
 
     def _stored(self) -> pa.Table | None:
-        """The current events with the import that wrote each (null: an earlier briefmap's)."""
-        table = self.table()
-        if table is None:
+        """The current events with the import that wrote each (null: an earlier briefmap's),
+        the data file read once."""
+        m = self.manifest()
+        if not m["data"]:
             return None
-        path = self.root / self.manifest()["data"]
-        if pq.read_schema(path).get_field_index(IMPORT_ID) < 0:
-            return table.append_column(IMPORT_FIELD, pa.nulls(table.num_rows, IMPORT_FIELD.type))
+        path = self.root / m["data"]
+        check_data(path, m["rows"])
         try:
-            ids = pq.read_table(path, columns=[IMPORT_ID]).column(IMPORT_ID)
+            found = pq.read_schema(path)
+            held = found.get_field_index(IMPORT_ID) >= 0
+            schema = STORE_SCHEMA.append(found.field(IMPORT_ID)) if held else STORE_SCHEMA
+            table = pq.read_table(path, schema=schema)
         except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
-            raise StoreError(f"{path}: cannot read ({exc})") from exc
-        return table.append_column(IMPORT_FIELD, ids.cast(IMPORT_FIELD.type))
+            raise StoreError(f"{path}: cannot read ({str(exc)[:200]})") from exc
+        if not held:
+            return table.append_column(IMPORT_FIELD, pa.nulls(table.num_rows, IMPORT_FIELD.type))
+        ids = table.column(IMPORT_ID).cast(IMPORT_FIELD.type)
+        return table.drop_columns([IMPORT_ID]).append_column(IMPORT_FIELD, ids)
 
     def _write_generation(self, m: dict[str, Any], table: pa.Table | None) -> dict[str, Any]:
         """The next generation's data file written (not yet committed): the manifest for it."""

@@ -7,7 +7,9 @@ table in the same transaction as the deletions, the import record and the genera
 One import at a time across every process (a transaction-level advisory lock); killed at any
 moment, the transaction is rolled back and the store is as it was. The rule for revisions
 is the Parquet store's: an event is replaced only by a newer `timestamp`, and a deletion
-applies to a stored version not newer than it.
+applies to a stored version not newer than it. The first import into an empty store drops the
+events' key and indexes and makes them after its rows are in (`eventschema.DROP_INDEXES`): a
+reader of the empty store waits for that import's commit instead of reading nothing.
 
 Every committed change bumps the generation and NOTIFYs `briefmap_generation`, so replicas
 drop what they cached. Each event keeps its H3 cell at `H3_RES` (computed in Python: Debian has
@@ -36,11 +38,13 @@ from layers.team.database import shown as _shown
 from layers.team.eventschema import (
     CHANNEL,
     COLUMNS,
+    DROP_INDEXES,
     END_IMPORT,
     END_REVISED,
     FORMAT,
     INSERT_ALL,
     LOCK_IMPORT,
+    MAKE_INDEXES,
     NEXT_IMPORT,
     SCHEMA,
     SCHEMA_VERSION,
@@ -310,6 +314,12 @@ class PostgisStore:
         if held:  # only the new and revised rows go to the server
             keep, counts = eventread.changed_rows(conn, batch)
             batch = batch.filter(pa.array(keep))
+        # an empty table gets its indexes after its rows (readers wait for this import's
+        # commit: there is nothing to read before it); a rollback keeps them as they were
+        (rebuild,) = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM briefmap_event)").fetchone()
+        rebuild = rebuild and batch.num_rows > 0
+        if rebuild:
+            conn.execute(DROP_INDEXES)
         conn.execute(
             "CREATE TEMP TABLE briefmap_stage (LIKE briefmap_event) ON COMMIT DROP; "
             "ALTER TABLE briefmap_stage DROP COLUMN geom, DROP COLUMN gen_from, "
@@ -328,6 +338,9 @@ class PostgisStore:
             conn.execute("ANALYZE briefmap_stage")
             conn.execute(END_REVISED, {"g": generation})
         conn.execute(INSERT_ALL, {"g": generation, "i": ident})
+        if rebuild:
+            conn.execute(MAKE_INDEXES)
+            conn.execute("ANALYZE briefmap_event")  # the planner learns of the new rows
         return counts
 
     def _commit(self, conn, source: Source, counts: Counts, ident: int) -> None:

@@ -66,8 +66,11 @@ def roll_up(conn, generation: int) -> None:
     conn.execute(
         "INSERT INTO briefmap_density AS d (h3, month, event_type, events) "
         "SELECT h3, date_trunc('month', date_start)::date, coalesce(event_type, ''), "
-        "sum(CASE WHEN gen_from = %(g)s THEN 1 ELSE -1 END) FROM briefmap_event "
-        "WHERE (gen_from = %(g)s OR gen_to = %(g)s) AND date_start IS NOT NULL "
+        "sum(n) FROM ("
+        "SELECT h3, date_start, event_type, 1 AS n FROM briefmap_event "
+        "WHERE gen_from = %(g)s AND date_start IS NOT NULL UNION ALL "
+        "SELECT h3, date_start, event_type, -1 FROM briefmap_event "
+        "WHERE gen_to = %(g)s AND gen_from <> %(g)s AND date_start IS NOT NULL) AS v "
         "GROUP BY 1, 2, 3 ON CONFLICT (h3, month, event_type) "
         "DO UPDATE SET events = d.events + excluded.events",
         {"g": generation},

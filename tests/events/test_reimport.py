@@ -239,3 +239,23 @@ def test_an_import_leaves_garbage_collection_as_it_was(tmp_path):
     with pytest.raises(EventDataError):
         import_file(store, write(tmp_path / "b.csv", bad))
     assert gc.isenabled()
+
+
+def test_a_reimport_reads_the_stored_data_file_once(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    store = open_store(tmp_path / "store")
+    path = write(tmp_path / "a.csv", rows(6))
+    import_file(store, path)
+    reads: list[str] = []
+    real = pq.read_table
+
+    def counted(source, *args, **kwargs):
+        if str(source).endswith(".parquet"):
+            reads.append(str(source))
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "read_table", counted)
+    result = import_file(store, path)
+    assert result.counts.unchanged == 6
+    assert len(reads) == 1

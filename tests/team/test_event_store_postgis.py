@@ -137,6 +137,43 @@ def test_a_failed_import_leaves_the_store_as_it_was(database):
     )
 
 
+def _indexes(dsn: str) -> set[str]:
+    with psycopg.connect(dsn) as conn:
+        return {
+            row[0]
+            for row in conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'briefmap_event'"
+            )
+        }
+
+
+def test_the_first_import_makes_the_indexes_again_and_a_failed_one_keeps_them(database):
+    pg = PostgisStore(database)
+    pg.describe()  # the schema made
+    made = _indexes(database)
+    assert {"briefmap_event_pkey", "briefmap_event_current", "briefmap_event_from"} <= made
+    broken = synth.table(100, seed=6)
+    ids = broken.column("event_id_cnty").to_pylist()
+    ids[-1] = None  # breaks the COPY after the indexes were dropped
+    broken = broken.set_column(0, "event_id_cnty", pa.array(ids, pa.string()))
+    with pytest.raises(PostgisStoreError, match="a.csv not imported, the store is as it was"):
+        pg.upsert(broken, source("a.csv", 100))
+    assert _indexes(database) == made and pg.describe().rows == 0
+    first = synth.table(300, seed=7)
+    assert pg.upsert(first, source("b.csv", 300)).new == 300
+    assert _indexes(database) == made
+    assert density(database) == density_of_current_events(database)
+    again = revised(first, every=4)
+    assert pg.upsert(again, source("c.csv", again.num_rows)).revised == again.num_rows
+    assert density(database) == density_of_current_events(database)
+    with psycopg.connect(database) as conn:  # the key holds: one current version of each
+        (twice,) = conn.execute(
+            "SELECT count(*) FROM (SELECT event_id_cnty FROM briefmap_event "
+            "WHERE gen_to IS NULL GROUP BY 1 HAVING count(*) > 1) AS t"
+        ).fetchone()
+    assert twice == 0 and len(stored(database)) == 300
+
+
 def test_two_imports_at_once_are_applied_one_after_the_other(database):
     PostgisStore(database).check()  # the schema, once
     batches = [synth.table(300, seed=s) for s in (21, 22)]

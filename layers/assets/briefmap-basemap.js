@@ -194,8 +194,9 @@
 
   /* ---- the layer ---- */
 
-  /* protomaps-leaflet keeps the last 64 decoded tiles of a view (hard-coded in its TileCache):
-   * most of the 17 MB the page's heap grew by over bench/events.py's ten gestures. The map
+  /* protomaps-leaflet keeps the last 64 decoded tiles of a view (hard-coded in its TileCache);
+   * a dense tile of a user's archive can be MBs once decoded. (Ours are small: after
+   * bench/events.py's ten gestures the cache held 31 tiles, 1.1 MB of heap.) The map
    * shows about 9 data tiles (512 px, one zoom below the display's), and Leaflet keeps the
    * previous zoom's while it animates: DECODED_TILES holds both and a pan's worth around them.
    * The least recently used tile goes first, as the library's own rule. */

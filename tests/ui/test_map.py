@@ -162,9 +162,9 @@ _TILES = "window.map._bmBasemap.views.get('').tileCache"
 
 
 def test_the_basemap_keeps_a_bounded_number_of_decoded_tiles(server, browsing):
-    """protomaps-leaflet keeps the last 64 decoded tiles (most of the heap a few pans add): our
-    layer keeps fewer (briefmap-basemap.js, DECODED_TILES), the least recently used first. The
-    old code held 46 after these 16 views."""
+    """protomaps-leaflet keeps the last 64 decoded tiles: our layer keeps fewer
+    (briefmap-basemap.js, DECODED_TILES), the least recently used first. The old code held 46
+    after these 16 views."""
     frame = open_map(browsing.page, server.url)
     box = frame.locator(".leaflet-container[data-basemap=ready]")
     box.wait_for(timeout=120_000)

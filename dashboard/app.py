@@ -42,6 +42,18 @@ section[data-testid="stSidebar"] .block-container { padding-top: 1rem; }
  * and a help line cannot point at a hidden button. No :has(), which Chrome re-checks as the
  * page's elements come and go. */
 [data-testid="stCode"] > div { opacity: 1 !important; visibility: visible !important; }
+/* No CSS transition on what a rerun may remove while it runs: Streamlit's frontend (react-aria's
+ * runAfterTransition) keeps every element whose transition has started in a module-level map
+ * until it ends, and an element removed mid-way never ends it. A rerun's stale fade (opacity
+ * after 0.5 s, over 1 s) starts on every element; a filter change that dropped timeline entries
+ * kept their whole DOM there (tests/ui/test_events.py). The stale fade is an animation here,
+ * which nothing keeps; an expander's header and border dim at once. */
+@keyframes bm-stale { from { opacity: 1; } to { opacity: 0.33; } }
+[data-testid="stElementContainer"][data-stale="true"] { transition: none !important;
+  animation: bm-stale 1s ease-in 0.5s both; }
+[data-testid="stExpander"] details, [data-testid="stExpander"] summary,
+[data-testid="stMultiSelect"] *, [data-testid="stMultiSelectDropdown"],
+[data-testid="stMultiSelectDropdown"] * { transition: none !important; }
 </style>
 """
 RTL_CSS = """

@@ -193,6 +193,35 @@
   };
 
   /* ---- the layer ---- */
+
+  /* protomaps-leaflet keeps the last 64 decoded tiles of a view (hard-coded in its TileCache);
+   * a dense tile of a user's archive can be MBs once decoded. (Ours are small: after
+   * bench/events.py's ten gestures the cache held 31 tiles, 1.1 MB of heap.) The map
+   * shows about 9 data tiles (512 px, one zoom below the display's), and Leaflet keeps the
+   * previous zoom's while it animates: DECODED_TILES holds both and a pan's worth around them.
+   * The least recently used tile goes first, as the library's own rule. */
+  var DECODED_TILES = 24;
+  B.boundTileCache = function (views, most) {
+    views.forEach(function (view) {
+      var cache = view.tileCache && view.tileCache.cache;
+      if (!cache || cache.bmMost) { return; }
+      var set = cache.set;
+      cache.set = function (key, value) {
+        set.call(cache, key, value);
+        while (cache.size > most) {
+          var oldest = Infinity, drop = null;
+          cache.forEach(function (entry, k) {
+            if (k !== key && entry.used < oldest) { oldest = entry.used; drop = k; }
+          });
+          if (drop === null) { break; }
+          cache.delete(drop);
+        }
+        return cache;
+      };
+      cache.bmMost = most;
+    });
+  };
+
   B.vectorBasemap = function (map, spec) {
     if (B.panes) { B.panes(map); }
     if (spec.mode === "projector") { L.DomUtil.addClass(map.getContainer(), "bm-projector"); }
@@ -220,6 +249,7 @@
       pane: "tilePane"
     });
     if (!raster && schema.map) { base.views = B.schemaViews(src, url); }
+    if (!raster) { B.boundTileCache(base.views, DECODED_TILES); }
     if (!map.getPane("bm-names")) {
       var pane = map.createPane("bm-names");
       pane.style.zIndex = 460;

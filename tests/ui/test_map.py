@@ -17,6 +17,7 @@ from tests.ui.harness import (
     open_map,
     run_server,
     wait_for_count,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -155,3 +156,30 @@ def test_hostile_text_in_the_arabic_popup(hostile_server, browsing):
     event_loop_turned(frame)
     event_loop_turned(browsing.page)
     assert browsing.dialogs == []
+
+
+_TILES = "window.map._bmBasemap.views.get('').tileCache"
+
+
+def test_the_basemap_keeps_a_bounded_number_of_decoded_tiles(server, browsing):
+    """protomaps-leaflet keeps the last 64 decoded tiles: our layer keeps fewer
+    (briefmap-basemap.js, DECODED_TILES), the least recently used first. The old code held 46
+    after these 16 views."""
+    frame = open_map(browsing.page, server.url)
+    box = frame.locator(".leaflet-container[data-basemap=ready]")
+    box.wait_for(timeout=120_000)
+    box.evaluate(  # every tile decoded from now on, by its key
+        f"() => {{ var c = {_TILES}, get = c.source.get.bind(c.source); window.__bmDecoded ="
+        " new Set(); c.source.get = function (t, s) { window.__bmDecoded.add(t.z + '/' + t.x +"
+        " '/' + t.y); return get(t, s); }; }"
+    )
+    most = 0
+    for lat in (30.0, 33.0, 36.0, 39.0):
+        for lon in (35.0, 39.0, 43.0, 47.0):
+            box.evaluate(f"() => window.map.setView([{lat}, {lon}], 8, {{animate: false}})")
+            assert wait_until(
+                lambda: box.evaluate("() => !window.map._bmBasemap._loading"), timeout=60
+            )
+            most = max(most, box.evaluate(f"() => {_TILES}.cache.size"))
+    assert box.evaluate("() => window.__bmDecoded.size") > 32  # more than are kept
+    assert most <= 24

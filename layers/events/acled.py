@@ -14,7 +14,7 @@ from pathlib import Path
 
 from layers.boundary.regular import open_regular
 from layers.events import ucdp
-from layers.events.batch import RECORD, Batch, Rejected, Rules, parse_record, undated_revision
+from layers.events.batch import RECORD, Batch, Rejected, Rules, take_row, undated_revision
 from layers.events.encoding import SAMPLE, detect
 from layers.events.eras import column_name, is_hxl_row
 from layers.events.lines import LineReader
@@ -240,13 +240,4 @@ def _one_row(row, header, build, where, batch: Batch, problems, skip_invalid, ru
         batch.rejected.append(Rejected(where, raw, [f"{column}: {message}"]))
         return
 
-    raws = build(row)
-    record, bad = parse_record(raws, rules, where)
-    if record is not None:
-        batch.add(record, where)
-        return
-    for column, message in bad:
-        problems.add(where, column, message)
-    if skip_invalid:
-        raw = {col: v for col, v in zip(RECORD, raws, strict=True) if v is not None}
-        batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))
+    take_row(build(row), rules, where, batch, problems, skip_invalid)

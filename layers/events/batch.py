@@ -148,6 +148,27 @@ def parse_record(
     return _today_type(out), []
 
 
+def take_row(
+    raws: list[str | None],
+    rules: Rules,
+    where: str,
+    batch: Batch,
+    problems: ProblemList,
+    skip_invalid: bool,
+) -> None:
+    """One row read by the row-by-row rules: its record added to `batch`, or its problems
+    listed by `where` and column (and, with `skip_invalid`, the row kept as rejected)."""
+    record, bad = parse_record(raws, rules, where)
+    if record is not None:
+        batch.add(record, where)
+        return
+    for column, message in bad:
+        problems.add(where, column, message)
+    if skip_invalid:
+        raw = {col: v for col, v in zip(RECORD, raws, strict=True) if v is not None}
+        batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))
+
+
 def _consistency(values: dict) -> list[tuple[str, str]]:
     problems = []
     day, year = values["event_date"], values["year"]

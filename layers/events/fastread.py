@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from layers.events import fields as fx
-from layers.events.batch import _PLAN, RECORD, Batch, Rejected, Rules, parse_record
+from layers.events.batch import _PLAN, RECORD, Batch, Rules, take_row
 from layers.events.countries import _near, swapped
 from layers.events.dates import form_of
 from layers.events.eras import column_name, is_hxl_row, today_type
@@ -321,16 +321,7 @@ def read_rows(
         cells = {name: columns[name].take(picks).to_pylist() for name in columns}
         for k, row in enumerate(slow.tolist()):
             raws = [cells[name][k] if name in cells else None for name in RECORD]
-            where = f"line {row + 2}"
-            record, bad = parse_record(raws, rules, where)
-            if record is not None:
-                batch.add(record, where)
-                continue
-            for column, message in bad:
-                problems.add(where, column, message)
-            if skip_invalid:
-                raw = {col: v for col, v in zip(RECORD, raws, strict=True) if v is not None}
-                batch.rejected.append(Rejected(where, raw, [f"{c}: {m}" for c, m in bad]))
+            take_row(raws, rules, f"line {row + 2}", batch, problems, skip_invalid)
     keep = pa.array(~doubted)
     batch.fast = pa.table({name: typed[name].filter(keep) for name in RECORD})
     batch.fast_lines = np.flatnonzero(~doubted) + 2
